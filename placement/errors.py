@@ -1,0 +1,65 @@
+"""The one exception hierarchy of the engine.
+
+Every error the engine raises on purpose is a :class:`PlacementError`; callers (the CLI, the HTTP
+service) catch that base class and translate it at their boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem found in an input.
+
+    Attributes
+    ----------
+    table
+        Table name as in the contract (``employees``, ``positions`` …) or ``policy``.
+    row
+        1-based data row (header not counted); for the policy, the 1-based index in ``pins``
+        or ``forbid``; ``None`` when the problem concerns the whole table or file.
+    column
+        Column (or policy key) the problem is in; ``None`` when it concerns a whole row or table.
+    message
+        What is wrong, in words a planner understands.
+    """
+
+    table: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.table
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class PlacementError(Exception):
+    """Base class of every error raised by the engine."""
+
+
+class DatasetError(PlacementError):
+    """A dataset or policy was refused; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems: list[Problem] = sorted(
+            problems, key=lambda p: (p.table, p.row or 0, p.column or "", p.message)
+        )
+        n = len(self.problems)
+        head = "; ".join(str(p) for p in self.problems[:3])
+        more = f" (and {n - 3} more)" if n > 3 else ""
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the input: {head}{more}")
+
+
+class PlanFormatError(PlacementError):
+    """A plan file handed to the checker could not be read."""
+
+
+class SolverError(PlacementError):
+    """A solver back-end failed in a way that is not a status (crash, missing library)."""
