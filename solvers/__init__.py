@@ -1,1 +1,20 @@
-"""solvers."""
+"""Solvers for a neutral sparse assignment model (nothing here knows about civil servants).
+
+Use :func:`solve` with ``solver="auto"`` or one of :data:`BACKENDS`; every back-end returns the
+same :class:`Result`. Engines (OR-Tools, HiGHS, PuLP/CBC) are imported only when used.
+"""
+
+from solvers._backends import BACKENDS
+from solvers.errors import SolverError
+from solvers.model import AssignmentModel, Result, SideConstraint, Status
+from solvers.portfolio import solve
+
+__all__ = [
+    "BACKENDS",
+    "AssignmentModel",
+    "Result",
+    "SideConstraint",
+    "SolverError",
+    "Status",
+    "solve",
+]

@@ -122,10 +122,7 @@ class AssignmentModel:
             return False
         if len(self.fixed) and not chosen[self.fixed].all():
             return False
-        for s in self.side:
-            if int((s.coefficients() * chosen[s.pairs]).sum()) > s.rhs:
-                return False
-        return True
+        return all(int((s.coefficients() * chosen[s.pairs]).sum()) <= s.rhs for s in self.side)
 
 
 class Status(enum.StrEnum):

@@ -1,0 +1,249 @@
+"""The single entry point: pick a back-end, enforce the time limit, combine bounds.
+
+``auto`` solves a model without side constraints by min-cost flow (exact). With side
+constraints it first solves the relaxation without them by flow: that proves infeasibility
+quickly, gives an upper bound, and, repaired by :func:`flow_heuristic`, a feasible warm start
+for HiGHS, which then solves the full model.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from solvers import flow
+from solvers._backends import BACKENDS, backend
+from solvers._child import solve_in_child
+from solvers._common import ProgressCallback, min_bound
+from solvers.errors import SolverError
+from solvers.model import AssignmentModel, BoolArray, Result, Status
+
+_log = logging.getLogger(__name__)
+_EXACT_AFTER_FLOW = "highs"
+_HEURISTIC_ROUNDS = 5
+
+
+def solve(
+    model: AssignmentModel,
+    solver: str = "auto",
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    warm_start: BoolArray | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Result:
+    """Solve ``model`` (maximise the total weight of the chosen pairs).
+
+    Parameters
+    ----------
+    model
+        The model; validated here.
+    solver
+        ``"auto"`` or one of :data:`BACKENDS`.
+    time_limit_s
+        Wall-clock budget. When set, MIP back-ends run in a child process that is ended at the
+        deadline (plus a short grace); the best solution found by then is returned as FEASIBLE,
+        or TIMEOUT_NO_SOLUTION when there is none. ``None`` solves to optimality in-process.
+    seed
+        Seed for the engine; the same model and seed give the same selection.
+    warm_start
+        A selection (bool per pair) to start from; it need not be feasible.
+    on_progress
+        Called as ``on_progress(objective, bound, elapsed_s)`` when a better solution or bound
+        arrives.
+
+    Raises
+    ------
+    ValueError
+        When the model or the arguments are inconsistent.
+    SolverError
+        When the back-end is unknown, cannot handle the model, or fails.
+    """
+    model.validate()
+    if time_limit_s is not None and not time_limit_s > 0:
+        raise ValueError(f"time_limit_s must be positive, got {time_limit_s}")
+    if warm_start is not None:
+        warm_start = np.asarray(warm_start, dtype=np.bool_)
+        if warm_start.shape != (model.n_pairs,):
+            raise ValueError(f"warm_start has shape {warm_start.shape}, expected one per pair")
+    if solver != "auto" and solver not in BACKENDS:
+        raise SolverError(f"unknown solver {solver!r}; choose 'auto' or one of {BACKENDS}")
+
+    if solver == "flow" or (solver == "auto" and not model.has_side_constraints):
+        return flow.solve(model, seed=seed, on_progress=on_progress)
+    if solver == "auto":
+        return _auto(model, time_limit_s, seed, warm_start, on_progress)
+    return _run(solver, model, time_limit_s, seed, warm_start, on_progress)
+
+
+def _run(
+    name: str,
+    model: AssignmentModel,
+    time_limit_s: float | None,
+    seed: int | None,
+    warm_start: BoolArray | None,
+    on_progress: ProgressCallback | None,
+) -> Result:
+    """One back-end: in-process without a limit, in a child process with one."""
+    if time_limit_s is None:
+        return backend(name).solve(model, seed=seed, warm_start=warm_start, on_progress=on_progress)
+    return solve_in_child(
+        name,
+        model,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        warm_start=warm_start,
+        on_progress=on_progress,
+    )
+
+
+def _auto(
+    model: AssignmentModel,
+    time_limit_s: float | None,
+    seed: int | None,
+    warm_start: BoolArray | None,
+    on_progress: ProgressCallback | None,
+) -> Result:
+    """Flow on the relaxation without side constraints, then HiGHS warm-started with it."""
+    started = time.perf_counter()
+    relaxed = flow.solve(replace(model, side=()))
+    if relaxed.status is Status.INFEASIBLE or relaxed.chosen is None:
+        return replace(relaxed, runtime_s=time.perf_counter() - started)
+    if model.is_feasible(relaxed.chosen):
+        if on_progress is not None:
+            on_progress(relaxed.objective, relaxed.bound, time.perf_counter() - started)
+        return replace(
+            relaxed,
+            runtime_s=time.perf_counter() - started,
+            message="the optimum without side constraints satisfies them",
+        )
+    relax_bound = relaxed.bound
+    start = _best_start(model, [warm_start, flow_heuristic(model, relaxed.chosen)])
+    _log.debug("auto: relaxation bound %s, warm start objective %s", relax_bound, start[1])
+    if on_progress is not None:
+        on_progress(start[1], relax_bound, time.perf_counter() - started)
+
+    def progress(objective: int | None, bound: int | None, _elapsed: float) -> None:
+        if on_progress is not None:
+            on_progress(objective, min_bound(bound, relax_bound), time.perf_counter() - started)
+
+    remaining = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+    hint = start[0] if start[0] is not None else relaxed.chosen
+    if remaining is not None and remaining <= 0:
+        exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, _EXACT_AFTER_FLOW, 0.0)
+    else:
+        exact = _run(_EXACT_AFTER_FLOW, model, remaining, seed, hint, progress)
+    return _combine(model, exact, start, relax_bound, time.perf_counter() - started)
+
+
+def _best_start(
+    model: AssignmentModel, candidates: list[BoolArray | None]
+) -> tuple[BoolArray | None, int | None]:
+    """The feasible candidate of highest objective, with that objective."""
+    best: tuple[BoolArray | None, int | None] = (None, None)
+    for cand in candidates:
+        if cand is None or not model.is_feasible(cand):
+            continue
+        objective = model.objective_of(cand)
+        if best[1] is None or objective > best[1]:
+            best = (cand, objective)
+    return best
+
+
+def _combine(
+    model: AssignmentModel,
+    exact: Result,
+    start: tuple[BoolArray | None, int | None],
+    relax_bound: int | None,
+    runtime_s: float,
+) -> Result:
+    """The exact back-end's result, tightened by the relaxation bound and the warm start."""
+    if exact.status is Status.INFEASIBLE:
+        return replace(exact, runtime_s=runtime_s)
+    bound = min_bound(exact.bound, relax_bound)
+    chosen, objective = exact.chosen, exact.objective
+    start_chosen, start_objective = start
+    better = start_objective is not None and (objective is None or start_objective > objective)
+    if start_chosen is not None and better:
+        chosen, objective = start_chosen, start_objective
+    if chosen is None or objective is None:
+        return replace(exact, bound=bound, runtime_s=runtime_s)
+    if exact.status is Status.OPTIMAL and objective == exact.objective:
+        bound = objective
+    optimal = bound is not None and objective >= bound
+    return replace(
+        exact,
+        status=Status.OPTIMAL if optimal else Status.FEASIBLE,
+        objective=objective,
+        bound=objective if optimal else bound,
+        chosen=chosen,
+        runtime_s=runtime_s,
+        message=f"auto: flow relaxation bound {relax_bound}, then {exact.solver}: {exact.message}",
+    )
+
+
+def flow_heuristic(model: AssignmentModel, relaxed: BoolArray) -> BoolArray | None:
+    """A feasible selection built from the optimum ``relaxed`` of the model without side
+    constraints, or ``None``.
+
+    Repeats a few times: drop pairs until the side constraints hold (:func:`drop_to_feasible`),
+    forbid the pairs that were dropped or unused in the constraints that were exceeded, and
+    re-solve the relaxation by flow, which re-assigns the rows that lost their pair. Each
+    round's selection is feasible for the next one, so the objective never decreases.
+    """
+    allowed = np.ones(model.n_pairs, dtype=np.bool_)
+    chosen, best = relaxed, None
+    for _ in range(_HEURISTIC_ROUNDS):
+        dropped = drop_to_feasible(model, chosen)
+        if dropped is None:
+            break
+        best = dropped
+        for s in model.side:
+            if int((s.coefficients() * chosen[s.pairs]).sum()) > s.rhs:
+                allowed[s.pairs[~dropped[s.pairs]]] = False
+        keep = np.flatnonzero(allowed)
+        renumber = np.full(model.n_pairs, -1, dtype=np.int64)
+        renumber[keep] = np.arange(len(keep))
+        restricted = replace(
+            model,
+            pair_row=model.pair_row[keep],
+            pair_col=model.pair_col[keep],
+            weight=model.weight[keep],
+            fixed=renumber[model.fixed],
+            side=(),
+        )
+        sub = flow.solve(restricted)
+        if sub.chosen is None:
+            break
+        chosen = np.zeros(model.n_pairs, dtype=np.bool_)
+        chosen[keep[sub.chosen]] = True
+        if model.is_feasible(chosen):
+            return chosen
+    return best
+
+
+def drop_to_feasible(model: AssignmentModel, chosen: BoolArray) -> BoolArray | None:
+    """Make ``chosen`` satisfy the side constraints by dropping pairs, or ``None``.
+
+    For each exceeded side constraint, drops the chosen pairs of optional rows (not fixed)
+    with positive coefficient, lowest weight per unit of coefficient first, until it holds.
+    Returns ``None`` when the result still violates the model.
+    """
+    out = chosen.copy()
+    droppable = ~model.row_must[model.pair_row]
+    droppable[model.fixed] = False
+    for s in model.side:
+        coef = s.coefficients()
+        excess = int((coef * out[s.pairs]).sum()) - s.rhs
+        if excess <= 0:
+            continue
+        can = out[s.pairs] & droppable[s.pairs] & (coef > 0)
+        pairs, cf = s.pairs[can], coef[can]
+        order = np.lexsort((pairs, model.weight[pairs] / cf))
+        released = np.cumsum(cf[order])
+        n_drop = int(np.searchsorted(released, excess)) + 1
+        out[pairs[order[:n_drop]]] = False
+    return out if model.is_feasible(out) else None

@@ -1,0 +1,57 @@
+"""The ``auto`` strategy and its flow-based warm start."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from hypothesis import given, settings
+
+import solvers
+from solvers import AssignmentModel, Status, flow
+from solvers.portfolio import drop_to_feasible, flow_heuristic
+from tests.solvers.models import at_most, make, small_models
+
+
+def test_auto_uses_flow_when_there_are_no_side_constraints(two_by_two: AssignmentModel) -> None:
+    assert solvers.solve(two_by_two).solver == "flow"
+
+
+def test_auto_stops_at_flow_when_its_optimum_already_meets_the_side_constraints() -> None:
+    model = make(2, 2, [(0, 0, 5), (1, 1, 4), (1, 0, 1)], side=(at_most([2], 0),))
+    result = solvers.solve(model)
+    assert result.solver == "flow"
+    assert result.status is Status.OPTIMAL and result.objective == 9
+
+
+def test_auto_reports_infeasibility_found_by_the_relaxation(
+    over_full_column: AssignmentModel,
+) -> None:
+    model = replace(over_full_column, side=(at_most([0], 1),))
+    result = solvers.solve(model)
+    assert result.status is Status.INFEASIBLE and result.solver == "flow"
+
+
+def test_auto_hands_the_side_constrained_model_to_highs(side_limited: AssignmentModel) -> None:
+    result = solvers.solve(side_limited)
+    assert result.solver == "highs" and "flow relaxation bound 24" in result.message
+
+
+def test_dropping_pairs_keeps_must_rows_and_meets_the_side_constraints() -> None:
+    model = make(3, 3, [(0, 0, 9), (1, 1, 8), (2, 2, 1)], must=(0,), side=(at_most([0, 1, 2], 1),))
+    repaired = drop_to_feasible(model, np.ones(3, dtype=np.bool_))
+    assert repaired is not None
+    np.testing.assert_array_equal(repaired, [True, False, False])
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_models())
+def test_the_flow_heuristic_returns_only_feasible_selections(model: AssignmentModel) -> None:
+    relaxed = flow.solve(replace(model, side=()))
+    if relaxed.chosen is None:
+        return
+    heuristic = flow_heuristic(model, relaxed.chosen)
+    if heuristic is not None:
+        assert model.is_feasible(heuristic)
+        assert relaxed.objective is not None
+        assert model.objective_of(heuristic) <= relaxed.objective
