@@ -1,8 +1,8 @@
 """The validated, immutable dataset the engine works on.
 
 A :class:`Dataset` is only ever made by :func:`placement.loading.load_dataset` (or
-``Dataset.from_tables``), which validates everything first; nothing downstream re-checks the
-shapes and types listed here.
+:func:`placement.loading.dataset_from_tables`), which validates everything first; nothing
+downstream re-checks the shapes and types listed here.
 
 Normalised form (every frame has a fresh ``RangeIndex``):
 

@@ -1,0 +1,270 @@
+"""The ``placement`` command line.
+
+Exit codes: 0 a plan was found (OPTIMAL or FEASIBLE) or a check passed; 1 the checker found
+violations, or an unexpected engine error; 2 the dataset, policy or plan file was refused
+(every problem is printed, nothing is written); 3 the rules are INFEASIBLE; 4 the time limit
+ran out before any plan was found (TIMEOUT_NO_SOLUTION).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from placement.errors import DatasetError, PlacementError, PlanFormatError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_TIMEOUT = 0, 1, 2, 3, 4
+STATUS_EXIT = {
+    "OPTIMAL": EXIT_OK,
+    "FEASIBLE": EXIT_OK,
+    "INFEASIBLE": EXIT_INFEASIBLE,
+    "TIMEOUT_NO_SOLUTION": EXIT_TIMEOUT,
+}
+DEMO_OUT = Path("demo-output")
+
+
+def demo_dataset_path() -> Path:
+    """Folder of the embedded sample dataset (a synthetic Binjai-sized city)."""
+    return Path(str(resources.files("placement") / "data" / "binjai"))
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be an integer ≥ 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="placement",
+        description="Optimal, checked placement of civil servants (ASN) into positions.",
+        epilog=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log engine details")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    solve = sub.add_parser(
+        "solve",
+        help="solve a dataset and write plan.csv, summary.json and gaps.csv",
+        description="Solve DATASET (a folder of CSVs, an .xlsx or a .json file) under a "
+        "policy and write plan.csv, summary.json and gaps.csv into --out.",
+    )
+    solve.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    _solve_options(solve)
+    solve.add_argument("--out", type=Path, default=Path("out"), help="output folder (./out)")
+
+    chk = sub.add_parser(
+        "check",
+        help="check a plan against every rule and recompute its scores",
+        description="Re-verify every hard rule of PLAN and recompute every score, "
+        "independently of the solver. Exit status 1 when there are violations.",
+    )
+    chk.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    chk.add_argument("plan", type=Path, help="plan.csv to check")
+    chk.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
+    chk.add_argument("--quiet", action="store_true", help="print only violations")
+
+    sample = sub.add_parser(
+        "sample",
+        help="write a synthetic city-government dataset",
+        description="Write a realistic synthetic city-government dataset as a CSV folder "
+        "(deterministic for a seed).",
+    )
+    sample.add_argument("--employees", type=int, default=5000, help="number of employees")
+    sample.add_argument("--seed", type=_non_negative_int, default=2026, help="random seed")
+    sample.add_argument("--out", type=Path, required=True, help="output folder")
+
+    demo = sub.add_parser(
+        "demo",
+        help="solve the embedded sample city and print a readable summary",
+        description="Solve the embedded sample dataset (a synthetic Binjai-sized city, "
+        f"~5,000 employees), print a readable summary and write the outputs to ./{DEMO_OUT}/.",
+    )
+    _solve_options(demo, with_policy=False)
+    demo.add_argument("--out", type=Path, default=DEMO_OUT, help=f"output folder (./{DEMO_OUT})")
+    return parser
+
+
+def _solve_options(p: argparse.ArgumentParser, *, with_policy: bool = True) -> None:
+    if with_policy:
+        p.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
+    p.add_argument(
+        "--solver",
+        choices=("auto", "flow", "cpsat", "highs", "cbc"),
+        help="back-end (overrides the policy; default auto)",
+    )
+    p.add_argument("--time-limit", type=_positive_float, help="seconds (overrides the policy)")
+    p.add_argument("--seed", type=_non_negative_int, help="random seed (overrides the policy)")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+@contextlib.contextmanager
+def _progress(console: Console, quiet: bool) -> Iterator[Callable[[str], None]]:
+    if quiet or not console.is_terminal:
+        yield lambda _stage: None
+        return
+    with console.status("starting") as status:
+        yield lambda stage: status.update(stage)
+
+
+def _print_problems(err: DatasetError) -> None:
+    for problem in err.problems:
+        print(problem, file=sys.stderr)
+    print(f"refused: {len(err.problems)} problem(s); nothing was written", file=sys.stderr)
+
+
+def _solve(args: argparse.Namespace, dataset_path: Path, policy_path: Path | None) -> int:
+    from placement.engine import solve
+    from placement.loading import load_dataset
+    from placement.outputs import write_outputs
+    from placement.policy import load_policy
+
+    console = Console(stderr=True)
+    quiet: bool = args.quiet
+    with _progress(console, quiet) as stage:
+        stage("loading the dataset")
+        dataset = load_dataset(dataset_path)
+        policy = load_policy(policy_path, dataset)
+        if args.solver is not None:
+            policy = dataclasses.replace(policy, solver=args.solver)
+        if args.time_limit is not None:
+            policy = dataclasses.replace(policy, time_limit_s=args.time_limit)
+        if args.seed is not None:
+            policy = dataclasses.replace(policy, seed=args.seed)
+        solution = solve(dataset, policy, on_stage=stage)
+        stage("writing outputs")
+        written = write_outputs(solution, args.out)
+    s = solution.summary
+    if args.command == "demo":
+        _print_demo(solution)
+    else:
+        print(f"status     {s['status']}")
+        print(f"objective  {s['objective']}  (bound {s['bound']}, solver {s['solver']})")
+        if solution.plan is not None:
+            print(
+                f"moves {s['moves']}, new placements {s['new_placements']}, "
+                f"unplaced {s['unplaced']}, vacancies filled {s['vacancies_filled']}"
+            )
+        if "message" in s:
+            print(f"reason     {s['message']}")
+        print(f"runtime    {s['runtime_s']} s")
+    for path in written:
+        print(f"wrote {path}")
+    return STATUS_EXIT[solution.status]
+
+
+def _print_demo(solution: object) -> None:
+    from placement.engine import Solution
+    from placement.report import kpis
+
+    assert isinstance(solution, Solution)
+    console = Console()
+    s = solution.summary
+    console.print(
+        f"[bold]Sample city[/bold]: {s['model']['employees']:,} employees, "
+        f"{s['model']['positions']:,} positions, {s['model']['pairs']:,} allowed placements"
+    )
+    console.print(
+        f"status [bold]{s['status']}[/bold], objective {s['objective']:,} "
+        f"(bound {s['bound']:,}), solver {s['solver']}, {s['runtime_s']} s"
+        if solution.plan is not None
+        else f"status [bold]{s['status']}[/bold]"
+    )
+    if solution.plan is None:
+        return
+    k = kpis(solution)
+    table = Table(title="Plan at a glance")
+    table.add_column("figure")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    table.add_row("moves", "", f"{k.moves:,}")
+    table.add_row("new placements", "", f"{k.new_placements:,}")
+    table.add_row("unplaced", "", f"{k.unplaced:,}")
+    table.add_row("vacancies filled", "", f"{k.vacancies_filled:,}")
+    table.add_row("mean JPM (%)", f"{k.mean_jpm_before}", f"{k.mean_jpm_after}")
+    for cat in ("MS", "MMS", "KMS"):
+        table.add_row(f"JPM {cat}", f"{k.categories_before[cat]:,}", f"{k.categories_after[cat]:,}")
+    table.add_row("preferences met", "", f"{k.preferences_met:,} of {k.preferences_given:,}")
+    table.add_row("people needing training", "", f"{k.people_needing_training:,}")
+    console.print(table)
+    if k.top_training:
+        tops = ", ".join(f"{c} ({n})" for c, n in k.top_training)
+        console.print(f"most needed training: {tops}")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from placement.check import check, format_violations, read_plan_csv
+    from placement.loading import load_dataset
+    from placement.policy import load_policy
+
+    dataset = load_dataset(args.dataset)
+    policy = load_policy(args.policy, dataset)
+    plan = read_plan_csv(args.plan)
+    report = check(dataset, policy, plan)
+    for line in format_violations(report):
+        print(line)
+    if not args.quiet:
+        verdict = "OK" if report.ok else f"{len(report.violations)} violation(s)"
+        print(f"{verdict}; objective {report.objective}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_VIOLATIONS
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from placement.sample import generate, write_csv
+
+    if args.employees < 1:
+        print("--employees must be at least 1", file=sys.stderr)
+        return EXIT_INPUT
+    write_csv(generate(args.employees, args.seed), args.out)
+    print(f"wrote a {args.employees:,}-employee dataset to {args.out}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "solve":
+            return _solve(args, args.dataset, args.policy)
+        if args.command == "demo":
+            path = demo_dataset_path()
+            return _solve(args, path, path / "policy.json")
+        if args.command == "check":
+            return _check(args)
+        return _sample(args)
+    except DatasetError as err:
+        _print_problems(err)
+        return EXIT_INPUT
+    except PlanFormatError as err:
+        print(f"refused: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except PlacementError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_VIOLATIONS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""Compile a dataset and a policy into the neutral assignment model of ``solvers``.
+
+Rows are employees, columns positions, pairs the placements the R rules allow (plus stays and
+pins), weighted by their exact integer score. The G rules become the model's generic parts:
+
+* G01 — a row takes at most one pair; a pin is a fixed pair (and the pinned row's only pair);
+* G02 — column capacities;
+* G03 — per related couple and shared unit: at most one of them ends there (side constraint);
+* G04 — at most ``max_moves`` move pairs (side constraint);
+* G05 — per unit, at most ⌊f·headcount⌋ of its counted members take a pair outside it;
+* G06 — an overdue employee who can move loses the stay pair and must be placed;
+* G07 — holders of non-abolished positions must be placed.
+
+Side constraints that can never bind are left out, so a model without binding G03–G05 rules
+stays a pure assignment that min-cost flow solves exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placement.rules import ABOLISHED, I64, MOVE, NEW, STAY, B, Context, index_of
+from placement.scoring import Terms, score_pairs
+from solvers.model import AssignmentModel, SideConstraint
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """A compiled model and the meaning of its pairs.
+
+    ``e``, ``p``, ``kind`` and ``terms`` have one entry per model pair. ``conflicts`` lists
+    contradictions found while compiling (a pin the G rules forbid); when it is not empty the
+    model is infeasible and is not handed to a solver.
+    """
+
+    ctx: Context
+    model: AssignmentModel
+    e: I64
+    p: I64
+    kind: I64
+    terms: Terms
+    must_move: B
+    conflicts: tuple[str, ...]
+
+
+def candidate_moves(ctx: Context) -> tuple[I64, I64]:
+    """Every move and new placement (e, p) that passes R01–R11, sorted by (e, p).
+
+    Positions that agree on every attribute R05–R08 read are grouped; each group is tested
+    once against the employees who pass R01–R04, then expanded to its positions.
+    """
+    n, m = ctx.n_employees, ctx.n_positions
+    all_e = np.arange(n, dtype=np.int64)
+    all_p = np.arange(m, dtype=np.int64)
+    emp_ok = np.logical_and.reduce(list(ctx.employee_rules(all_e).values()))
+    pos_ok = np.logical_and.reduce(list(ctx.position_rules(all_p).values()))
+    movers = all_e[emp_ok]
+    targets = all_p[pos_ok]
+    if not len(movers) or not len(targets):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    attrs = np.stack(
+        [
+            ctx.gmin[targets],
+            ctx.gmax[targets],
+            ctx.graded_only[targets].astype(np.int64),
+            ctx.min_edu[targets],
+            ctx.fields_id[targets],
+            ctx.profile[targets],
+            ctx.bup[targets],
+        ],
+        axis=1,
+    )
+    _, group = np.unique(attrs, axis=0, return_inverse=True)
+    group = group.ravel()
+    order = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    es: list[I64] = []
+    ps: list[I64] = []
+    for members in np.split(targets[order], bounds):
+        rep = np.full(len(movers), members[0], dtype=np.int64)
+        ok = np.logical_and.reduce(list(ctx.pair_rules(movers, rep, with_forbid=False).values()))
+        chosen = movers[ok]
+        if len(chosen):
+            es.append(np.repeat(chosen, len(members)))
+            ps.append(np.tile(members, len(chosen)))
+    if not es:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    e = np.concatenate(es)
+    p = np.concatenate(ps)
+    keep = (p != ctx.cur[e]) & ~np.isin(ctx.key(e, p), ctx.forbid_keys)
+    e, p = e[keep], p[keep]
+    order = np.argsort(ctx.key(e, p), kind="stable")
+    return e[order], p[order]
+
+
+def compile_model(ctx: Context) -> Compiled:
+    """Build the assignment model of ``ctx`` (see the module docstring)."""
+    n, m = ctx.n_employees, ctx.n_positions
+    pol = ctx.policy
+    me, mp = candidate_moves(ctx)
+    mkind = np.where(ctx.cur[me] >= 0, MOVE, NEW).astype(np.int64)
+
+    stayers = np.flatnonzero(ctx.stay_allowed())
+    se, sp = stayers.astype(np.int64), ctx.cur[stayers]
+
+    # G06: an overdue employee with an allowed move must move.
+    has_move = np.zeros(n, dtype=bool)
+    has_move[me[mkind == MOVE]] = True
+    must_move = (ctx.overdue() & has_move) if pol.force_rotation else np.zeros(n, dtype=bool)
+    keep_stay = ~must_move[se]
+    se, sp = se[keep_stay], sp[keep_stay]
+
+    e = np.concatenate([me, se])
+    p = np.concatenate([mp, sp])
+    kind = np.concatenate([mkind, np.full(len(se), STAY, dtype=np.int64)])
+
+    # Pins: the pinned pair is the employee's only pair, whatever the R rules say.
+    conflicts: list[str] = []
+    pinned = np.zeros(n, dtype=bool)
+    if pol.pins:
+        nip_index = pd.Index(ctx.nip)
+        pos_index = pd.Index(ctx.position_id)
+        pe = index_of(nip_index, [a for a, _ in pol.pins])
+        pp = index_of(pos_index, [b for _, b in pol.pins])
+        pinned[pe] = True
+        pkind = np.where(ctx.cur[pe] == pp, STAY, np.where(ctx.cur[pe] >= 0, MOVE, NEW))
+        for i in np.flatnonzero(must_move[pe] & (pkind == STAY)):
+            conflicts.append(
+                f"G06: {ctx.nip[pe[i]]} is overdue for rotation and can move, "
+                f"but is pinned to the current post {ctx.position_id[pp[i]]}"
+            )
+        keep = ~pinned[e]
+        e = np.concatenate([e[keep], pe])
+        p = np.concatenate([p[keep], pp])
+        kind = np.concatenate([kind[keep], pkind.astype(np.int64)])
+
+    order = np.argsort(ctx.key(e, p), kind="stable")
+    e, p, kind = e[order], p[order], kind[order]
+    terms = score_pairs(ctx, e, p, kind)
+
+    cur_state = ctx.cur_state()
+    row_must = ((ctx.cur >= 0) & (cur_state != ABOLISHED)) | must_move | pinned
+    fixed = np.flatnonzero(pinned[e]).astype(np.int64)
+    col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
+
+    side = _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p)
+    model = AssignmentModel(
+        n_rows=n,
+        n_cols=m,
+        pair_row=e,
+        pair_col=p,
+        weight=terms.score,
+        row_must=row_must,
+        col_cap=col_cap,
+        fixed=fixed,
+        side=tuple(side),
+    )
+    log.debug("compiled %d pairs, %d side constraints", model.n_pairs, len(side))
+    return Compiled(ctx, model, e, p, kind, terms, must_move, tuple(conflicts))
+
+
+def _max_moves(ctx: Context, e: I64, kind: I64) -> list[SideConstraint]:
+    """G04: at most max_moves move pairs, unless fewer employees could move at all."""
+    limit = ctx.policy.max_moves
+    if limit is None:
+        return []
+    moves = np.flatnonzero(kind == MOVE).astype(np.int64)
+    if len(np.unique(e[moves])) <= limit:
+        return []
+    return [SideConstraint(pairs=moves, rhs=limit, name="G04")]
+
+
+def _unit_outflow(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
+    """G05: per unit, counted members ending outside it ≤ ⌊f·headcount⌋.
+
+    Counted members hold a non-abolished position of the unit, so G07 keeps them placed and
+    "ending outside" is exactly taking a pair in another unit.
+    """
+    f = ctx.policy.max_unit_outflow
+    if f is None:
+        return []
+    placed = ctx.cur >= 0
+    home = np.full(ctx.n_employees, -1, dtype=np.int64)
+    home[placed] = ctx.unit[ctx.cur[placed]]
+    headcount = np.bincount(home[placed], minlength=len(ctx.unit_names))
+    counted = placed & (ctx.cur_state() != ABOLISHED)
+    leaving = np.flatnonzero(counted[e] & (ctx.unit[p] != home[e]))
+    out: list[SideConstraint] = []
+    if not len(leaving):
+        return out
+    units = home[e[leaving]]
+    order = np.argsort(units, kind="stable")
+    bounds = np.flatnonzero(np.diff(units[order])) + 1
+    for chunk in np.split(leaving[order], bounds):
+        u = int(home[e[chunk[0]]])
+        limit = math.floor(f * int(headcount[u]))
+        if len(np.unique(e[chunk])) > limit:
+            out.append(SideConstraint(pairs=chunk.astype(np.int64), rhs=limit, name=f"G05:{u}"))
+    return out
+
+
+def _relations(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
+    """G03: per separated couple and unit both could end in (not both already there): ≤ 1."""
+    rel = ctx.dataset.relations
+    rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
+    if not len(rel):
+        return []
+    nip_index = pd.Index(ctx.nip)
+    ra = index_of(nip_index, rel["nip_a"])
+    rb = index_of(nip_index, rel["nip_b"])
+    n_units = len(ctx.unit_names)
+    eu = e * n_units + ctx.unit[p]
+    order = np.argsort(eu, kind="stable")
+    sorted_eu = eu[order]
+    home = np.where(ctx.cur >= 0, ctx.unit[np.maximum(ctx.cur, 0)], -1)
+
+    def pairs_in(emp: int, unit: int) -> I64:
+        lo = np.searchsorted(sorted_eu, emp * n_units + unit)
+        hi = np.searchsorted(sorted_eu, emp * n_units + unit, side="right")
+        return order[lo:hi]
+
+    units_of: dict[int, I64] = {}
+
+    def units(emp: int) -> I64:
+        if emp not in units_of:
+            lo = np.searchsorted(sorted_eu, emp * n_units)
+            hi = np.searchsorted(sorted_eu, (emp + 1) * n_units)
+            units_of[emp] = np.unique(sorted_eu[lo:hi] - emp * n_units)
+        return units_of[emp]
+
+    out: list[SideConstraint] = []
+    for a, b in zip(ra.tolist(), rb.tolist(), strict=True):
+        for u in np.intersect1d(units(a), units(b)).tolist():
+            if home[a] == u and home[b] == u:
+                continue
+            idx = np.concatenate([pairs_in(a, u), pairs_in(b, u)]).astype(np.int64)
+            out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=f"G03:{a}:{b}:{u}"))
+    return out

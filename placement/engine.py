@@ -1,0 +1,234 @@
+"""The one entry point from a dataset and a policy to a checked, optimal plan."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import solvers
+from placement.check import check
+from placement.compile import Compiled, compile_model
+from placement.dataset import Dataset
+from placement.errors import PlacementError, SolverError
+from placement.policy import Policy
+from placement.rules import MOVE, NEW, STAY, build_context, index_of
+from placement.scoring import jpm_text
+
+log = logging.getLogger(__name__)
+
+PLAN_COLUMNS: tuple[str, ...] = (
+    "nip", "from_position", "to_position", "from_unit", "to_unit", "moved", "score", "jpm",
+    "preference_rank",
+)  # fmt: skip
+GAP_COLUMNS: tuple[str, ...] = ("nip", "position_id", "competency", "required", "attained")
+
+StageCallback = Callable[[str], None]
+ProgressCallback = Callable[[int | None, int | None, float], None]
+
+
+def engine_version() -> str:
+    """The installed engine's version string, as recorded in every summary."""
+    try:
+        return f"penempatan {metadata.version('penempatan')}"
+    except metadata.PackageNotFoundError:  # running from a source tree without installing
+        return "penempatan (source)"
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """The outcome of :func:`solve`.
+
+    ``plan`` and ``gaps`` are ``None`` when there is no plan (INFEASIBLE, TIMEOUT_NO_SOLUTION).
+    ``plan`` has the plan.csv columns with typed values (``moved`` bool, ``score`` int,
+    ``preference_rank`` nullable Int64; ``jpm`` the two-decimal text, "" when unplaced).
+    ``summary`` is summary.json as a dict. ``timings`` splits the runtime into stages.
+    """
+
+    status: str
+    objective: int | None
+    bound: int | None
+    plan: pd.DataFrame | None
+    gaps: pd.DataFrame | None
+    summary: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    compiled: Compiled | None = None
+
+
+def solve(
+    dataset: Dataset,
+    policy: Policy,
+    *,
+    on_stage: StageCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Solution:
+    """Solve a placement problem and return a plan that passed the independent checker.
+
+    The solver, time limit and seed are the policy's (``solver`` None means ``auto``).
+    Infeasibility and time-outs are statuses, not exceptions; a plan that fails the checker
+    (a bug, never a user error) raises :class:`~placement.errors.PlacementError`.
+    """
+    stage = on_stage or (lambda _name: None)
+    t0 = time.perf_counter()
+    stage("compiling the model")
+    ctx = build_context(dataset, policy)
+    compiled = compile_model(ctx)
+    t_compile = time.perf_counter() - t0
+    backend = policy.solver or "auto"
+
+    if compiled.conflicts:
+        result = solvers.Result(
+            status=solvers.Status.INFEASIBLE, objective=None, bound=None, chosen=None,
+            solver=backend, runtime_s=0.0, message="; ".join(compiled.conflicts),
+        )  # fmt: skip
+    else:
+        stage(f"solving {compiled.model.n_pairs:,} pairs with {backend}")
+        try:
+            result = solvers.solve(
+                compiled.model,
+                backend,
+                time_limit_s=policy.time_limit_s,
+                seed=policy.seed,
+                on_progress=on_progress,
+            )
+        except solvers.SolverError as exc:
+            raise SolverError(str(exc)) from exc
+    t_solve = time.perf_counter() - t0 - t_compile
+
+    plan = gaps = None
+    t_check = 0.0
+    if result.chosen is not None:
+        stage("checking the plan")
+        plan, gaps = _plan_frames(compiled, result.chosen)
+        t1 = time.perf_counter()
+        report = check(dataset, policy, plan)
+        t_check = time.perf_counter() - t1
+        if not report.ok or report.objective != result.objective:
+            lines = [str(v) for v in report.violations[:10]]
+            raise PlacementError(
+                "the solver's plan failed the independent check "
+                f"(objective {result.objective} vs {report.objective}): " + "; ".join(lines)
+            )
+    runtime = time.perf_counter() - t0
+    timings = {
+        "compile_s": round(t_compile, 3),
+        "build_s": round(result.build_s, 3),
+        "solve_s": round(max(t_solve - result.build_s, 0.0), 3),
+        "check_s": round(t_check, 3),
+    }
+    summary = _summary(dataset, policy, compiled, result, plan, runtime, timings)
+    return Solution(
+        status=str(result.status),
+        objective=result.objective if plan is not None else None,
+        bound=result.bound,
+        plan=plan,
+        gaps=gaps,
+        summary=summary,
+        timings=timings,
+        compiled=compiled,
+    )
+
+
+def _plan_frames(compiled: Compiled, chosen: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ctx = compiled.ctx
+    n = ctx.n_employees
+    idx = np.flatnonzero(chosen)
+    to = np.full(n, -1, dtype=np.int64)
+    pair_of = np.full(n, -1, dtype=np.int64)
+    to[compiled.e[idx]] = compiled.p[idx]
+    pair_of[compiled.e[idx]] = idx
+    placed = to >= 0
+    cur = ctx.cur
+    pos_ids = np.append(ctx.position_id, "")
+    unit_of = np.append(ctx.unit_names[ctx.unit], "")
+    score = np.zeros(n, dtype=np.int64)
+    score[placed] = compiled.terms.score[pair_of[placed]]
+    jpm = np.full(n, "", dtype=object)
+    jpm[placed] = jpm_text(compiled.terms.num[pair_of[placed]], compiled.terms.den[pair_of[placed]])
+    rank = pd.array([pd.NA] * n, dtype="Int64")
+    ranks = compiled.terms.rank[pair_of[placed]]
+    rank[np.flatnonzero(placed)[ranks > 0]] = ranks[ranks > 0]
+    kind = np.full(n, -1, dtype=np.int64)
+    kind[placed] = compiled.kind[pair_of[placed]]
+    plan = pd.DataFrame(
+        {
+            "nip": ctx.nip,
+            "from_position": pos_ids[cur],
+            "to_position": pos_ids[to],
+            "from_unit": unit_of[cur],
+            "to_unit": unit_of[to],
+            "moved": kind == MOVE,
+            "score": score,
+            "jpm": jpm,
+            "preference_rank": rank,
+        }
+    )
+    movers = np.flatnonzero(placed & ((kind == MOVE) | (kind == NEW)))
+    gaps = _gaps(ctx.dataset, ctx.nip[movers], ctx.position_id[to[movers]])
+    return plan, gaps
+
+
+def _gaps(dataset: Dataset, nips: np.ndarray, positions: np.ndarray) -> pd.DataFrame:
+    """The post-transfer training list: every unmet requirement of a new post."""
+    moved = pd.DataFrame({"nip": nips, "position_id": positions})
+    need = moved.merge(dataset.requirements, on="position_id")
+    have = dataset.competencies.rename(columns={"level": "attained"})
+    need = need.merge(have, on=["nip", "competency"], how="left")
+    need["attained"] = need["attained"].fillna(0).astype(np.int64)
+    need = need[need["attained"] < need["level"]].rename(columns={"level": "required"})
+    need = need.sort_values(["nip", "competency"], kind="stable")
+    return need.loc[:, list(GAP_COLUMNS)].reset_index(drop=True)
+
+
+def _summary(
+    dataset: Dataset,
+    policy: Policy,
+    compiled: Compiled,
+    result: solvers.Result,
+    plan: pd.DataFrame | None,
+    runtime: float,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    has_plan = plan is not None
+    summary: dict[str, Any] = {
+        "status": str(result.status),
+        "objective": result.objective if has_plan else None,
+        "bound": result.bound,
+        "solver": result.solver,
+        "runtime_s": round(runtime, 3),
+        "moves": None,
+        "new_placements": None,
+        "unplaced": None,
+        "vacancies_filled": None,
+        "input_sha256": dataset.sha256,
+        "policy": policy.to_dict(),
+        "engine_version": engine_version(),
+    }
+    if plan is not None:
+        ctx = compiled.ctx
+        placed = plan["to_position"] != ""
+        from_pos = plan["from_position"] != ""
+        before = np.bincount(ctx.cur[ctx.cur >= 0], minlength=ctx.n_positions)
+        after_idx = index_of(pd.Index(ctx.position_id), plan["to_position"][placed])
+        after = np.bincount(after_idx, minlength=ctx.n_positions)
+        summary["moves"] = int(plan["moved"].sum())
+        summary["new_placements"] = int((placed & ~from_pos).sum())
+        summary["unplaced"] = int((~placed).sum())
+        summary["vacancies_filled"] = int(np.maximum(after - before, 0).sum())
+    summary["model"] = {
+        "employees": compiled.ctx.n_employees,
+        "positions": compiled.ctx.n_positions,
+        "pairs": compiled.model.n_pairs,
+        "side_constraints": len(compiled.model.side),
+        "stays": int((compiled.kind == STAY).sum()),
+    }
+    summary["timings"] = timings
+    if result.message:
+        summary["message"] = result.message
+    return summary
