@@ -164,7 +164,7 @@ def _solve(args: argparse.Namespace, dataset_path: Path, policy_path: Path | Non
                 f"moves {s['moves']}, new placements {s['new_placements']}, "
                 f"unplaced {s['unplaced']}, vacancies filled {s['vacancies_filled']}"
             )
-        if "message" in s:
+        elif "message" in s:
             print(f"reason     {s['message']}")
         print(f"runtime    {s['runtime_s']} s")
     for path in written:

@@ -70,6 +70,10 @@ def solve(
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
+    # The one worker's default linearisation keeps only part of the LP; with the full LP
+    # relaxation an assignment with a few side constraints is proved optimal at the root
+    # (measured: 0.06 s instead of no proof in 60 s on a 1,000-pair city model).
+    params.linearization_level = 2
     params.random_seed = 0 if seed is None else seed % _MAX_SEED
     params.log_search_progress = False
     limit = engine_time_limit(time_limit_s, started)
