@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placement.rules import ABOLISHED, I64, MOVE, NEW, STAY, B, Context, index_of
+from placement.rules import ABOLISHED, I64, MOVE, NEW, STAY, B, Context, index_of, jpm_at_least
 from placement.scoring import Terms, score_pairs
 from solvers.model import AssignmentModel, SideConstraint
 
@@ -53,8 +53,9 @@ class Compiled:
 def candidate_moves(ctx: Context) -> tuple[I64, I64]:
     """Every move and new placement (e, p) that passes R01–R11, sorted by (e, p).
 
-    Positions that agree on every attribute R05–R08 read are grouped; each group is tested
-    once against the employees who pass R01–R04, then expanded to its positions.
+    Positions that agree on every attribute R05, R06 and R08 read form a group, tested once
+    against the employees who pass R01–R04; within a group, the survivors are tested for R07
+    once per requirement profile, then expanded to that profile's positions.
     """
     n, m = ctx.n_employees, ctx.n_positions
     all_e = np.arange(n, dtype=np.int64)
@@ -65,31 +66,29 @@ def candidate_moves(ctx: Context) -> tuple[I64, I64]:
     targets = all_p[pos_ok]
     if not len(movers) or not len(targets):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    attrs = np.stack(
-        [
-            ctx.gmin[targets],
-            ctx.gmax[targets],
-            ctx.graded_only[targets].astype(np.int64),
-            ctx.min_edu[targets],
-            ctx.fields_id[targets],
-            ctx.profile[targets],
-            ctx.bup[targets],
-        ],
-        axis=1,
-    )
-    _, group = np.unique(attrs, axis=0, return_inverse=True)
-    group = group.ravel()
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    retire_ok = {
+        int(b): ctx.retirement_ok(movers, np.full(len(movers), b)) for b in np.unique(ctx.bup)
+    }
+    floor = ctx.jpm_floor_milli
     es: list[I64] = []
     ps: list[I64] = []
-    for members in np.split(targets[order], bounds):
+    for members in _groups(ctx, targets):
         rep = np.full(len(movers), members[0], dtype=np.int64)
-        ok = np.logical_and.reduce(list(ctx.pair_rules(movers, rep, with_forbid=False).values()))
-        chosen = movers[ok]
-        if len(chosen):
-            es.append(np.repeat(chosen, len(members)))
-            ps.append(np.tile(members, len(chosen)))
+        ok = ctx.grade_ok(movers, rep) & ctx.education_ok(movers, rep)
+        ok &= retire_ok[int(ctx.bup[members[0]])]
+        sel = movers[ok]
+        if not len(sel):
+            continue
+        prof = ctx.profile[members]
+        for k in np.unique(prof).tolist():
+            positions = members[prof == k]
+            chosen = sel
+            if k >= 0:
+                num = ctx.profile_num(k, sel)
+                chosen = sel[jpm_at_least(num, np.full_like(num, ctx.profile_den[k]), floor)]
+            if len(chosen):
+                es.append(np.repeat(chosen, len(positions)))
+                ps.append(np.tile(positions, len(chosen)))
     if not es:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     e = np.concatenate(es)
@@ -98,6 +97,26 @@ def candidate_moves(ctx: Context) -> tuple[I64, I64]:
     e, p = e[keep], p[keep]
     order = np.argsort(ctx.key(e, p), kind="stable")
     return e[order], p[order]
+
+
+def _groups(ctx: Context, targets: I64) -> list[I64]:
+    """Positions of ``targets`` grouped by the attributes R05, R06 and R08 read."""
+    attrs = np.stack(
+        [
+            ctx.gmin[targets],
+            ctx.gmax[targets],
+            ctx.graded_only[targets].astype(np.int64),
+            ctx.min_edu[targets],
+            ctx.fields_id[targets],
+            ctx.bup[targets],
+        ],
+        axis=1,
+    )
+    _, group = np.unique(attrs, axis=0, return_inverse=True)
+    group = group.ravel()
+    order = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    return np.split(targets[order], bounds)
 
 
 def compile_model(ctx: Context) -> Compiled:

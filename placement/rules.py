@@ -32,6 +32,9 @@ I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 Obj = npt.NDArray[np.object_]
 
+#: Pairs per chunk when gathering competency levels (bounds temporary memory).
+_CHUNK: Final[int] = 1 << 20
+
 #: Rule ids that apply to a move or new placement, in contract order.
 R_RULES: Final[tuple[str, ...]] = (
     "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09", "R10", "R11",
@@ -86,7 +89,6 @@ class Context:
     status: I64
     grade: I64
     edu: I64
-    field: Obj
     has_birth: B
     birth_y: I64
     birth_m: I64
@@ -108,13 +110,17 @@ class Context:
     is_jpt: B
     min_edu: I64
     fields_id: I64
-    fields: tuple[frozenset[str], ...]
+    field_vocab: Obj
+    field_code: I64
+    field_keys: I64
     bup: I64
     profile: I64
     # requirement profiles: competency matrix columns, per-profile (codes, levels, weights)
     comp_codes: tuple[str, ...]
     comp_levels: npt.NDArray[np.int16]
-    profiles: tuple[tuple[I64, I64, I64], ...]
+    prof_cols: I64
+    prof_levels: I64
+    prof_weights: I64
     profile_den: I64
     # pairs
     forbid_keys: I64
@@ -192,52 +198,65 @@ class Context:
 
     def pair_rules(self, e: I64, p: I64, *, with_forbid: bool = True) -> dict[str, B]:
         """R05–R08 and R11: the rules that depend on both (R11 left out when asked)."""
-        pol = self.policy
-        grade = self.grade[e]
-        lo, hi = self.gmin[p], self.gmax[p]
-        r05 = np.where(
-            grade >= 0,
-            ((lo < 0) | (grade >= lo)) & ((hi < 0) | (grade <= hi)),
-            ~self.graded_only[p],
-        )
-        r06 = ((self.min_edu[p] < 0) | (self.edu[e] >= self.min_edu[p])) & self._field_ok(e, p)
         num, den = self.jpm_parts(e, p)
-        r08 = ~self.has_birth[e] | (
-            self.months_to_retirement(e, self.bup[p]) >= pol.retirement_buffer_months
-        )
         out = {
-            "R05": r05,
-            "R06": r06,
-            "R07": jpm_at_least(num, den, int(pol.jpm_floor * 1000)),
-            "R08": r08,
+            "R05": self.grade_ok(e, p),
+            "R06": self.education_ok(e, p),
+            "R07": jpm_at_least(num, den, self.jpm_floor_milli),
+            "R08": self.retirement_ok(e, self.bup[p]),
         }
         if with_forbid:
             out["R11"] = ~np.isin(self.key(e, p), self.forbid_keys)
         return out
 
-    def _field_ok(self, e: I64, p: I64) -> B:
-        out = np.ones(len(e), dtype=bool)
+    @property
+    def jpm_floor_milli(self) -> int:
+        """jpm_floor in thousandths (exact: at most three decimals)."""
+        return int(self.policy.jpm_floor * 1000)
+
+    def grade_ok(self, e: I64, p: I64) -> B:
+        """R05: grade within the range (eselon band per missing bound); no grade, no managerial."""
+        grade = self.grade[e]
+        lo, hi = self.gmin[p], self.gmax[p]
+        within = ((lo < 0) | (grade >= lo)) & ((hi < 0) | (grade <= hi))
+        return np.where(grade >= 0, within, ~self.graded_only[p])
+
+    def education_ok(self, e: I64, p: I64) -> B:
+        """R06: education level and field (a missing value fails a stated requirement)."""
+        level_ok = (self.min_edu[p] < 0) | (self.edu[e] >= self.min_edu[p])
         fid = self.fields_id[p]
-        for f in np.unique(fid[fid >= 0]):
-            sel = fid == f
-            out[sel] = np.isin(self.field[e[sel]], list(self.fields[f]))
-        return out
+        keys = fid * (len(self.field_vocab) + 1) + self.field_code[e]
+        return level_ok & ((fid < 0) | np.isin(keys, self.field_keys))
+
+    def retirement_ok(self, e: I64, bup: I64) -> B:
+        """R08: enough months left before retirement at ``bup`` (skipped without birth date)."""
+        months = self.months_to_retirement(e, bup)
+        return ~self.has_birth[e] | (months >= self.policy.retirement_buffer_months)
 
     def jpm_parts(self, e: I64, p: I64) -> tuple[I64, I64]:
-        """JPM of pairs as integers (N, D) with JPM = 100·N/D; (1, 1) without requirements."""
+        """JPM of pairs as integers (N, D) with JPM = 100·N/D; (1, 1) without requirements.
+
+        Requirement profiles are padded to one width (padding weight 0), so N is one gather
+        and one weighted sum over all pairs, in chunks to bound memory.
+        """
         num = np.ones(len(e), dtype=np.int64)
         den = np.ones(len(e), dtype=np.int64)
         prof = self.profile[p]
-        for k in np.unique(prof[prof >= 0]):
-            sel = np.flatnonzero(prof == k)
-            num[sel] = self._profile_num(int(k), e[sel])
-            den[sel] = self.profile_den[k]
+        has = np.flatnonzero(prof >= 0)
+        for lo in range(0, len(has), _CHUNK):
+            idx = has[lo : lo + _CHUNK]
+            num[idx] = self._num(prof[idx], e[idx])
+            den[idx] = self.profile_den[prof[idx]]
         return num, den
 
-    def _profile_num(self, k: int, e: I64) -> I64:
-        cols, levels, weights = self.profiles[k]
-        attained = self.comp_levels[np.ix_(e, cols)].astype(np.int64)
-        return (np.minimum(attained, levels[None, :]) * weights[None, :]).sum(axis=1)
+    def profile_num(self, k: int, e: I64) -> I64:
+        """N of the JPM of employees ``e`` against requirement profile ``k``."""
+        return self._num(np.full(len(e), k, dtype=np.int64), e)
+
+    def _num(self, prof: I64, e: I64) -> I64:
+        cols = self.prof_cols[prof]
+        attained = self.comp_levels[e[:, None], cols].astype(np.int64)
+        return (np.minimum(attained, self.prof_levels[prof]) * self.prof_weights[prof]).sum(axis=1)
 
     def stay_allowed(self) -> B:
         """Per employee: a stay is possible (placed, post not abolished, stay not forbidden)."""
@@ -289,15 +308,10 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
     gmin = np.where(gmin >= 0, gmin, band_lo)
     gmax = np.where(gmax >= 0, gmax, band_hi)
 
-    field_sets: dict[frozenset[str], int] = {}
-    fields_id = np.full(m, -1, dtype=np.int64)
-    for i, text in enumerate(pos["education_fields"].to_numpy(dtype=object)):
-        parts = frozenset(f.strip().casefold() for f in str(text).split(";") if f.strip())
-        if parts:
-            fields_id[i] = field_sets.setdefault(parts, len(field_sets))
+    fields_id, field_vocab, field_code, field_keys = _field_encoding(emp, pos)
     bup = np.array([RETIREMENT_AGE.get(c, DEFAULT_RETIREMENT_AGE) for c in job_class], np.int64)
 
-    comp_codes, comp_levels, profiles, profile_den, profile = _requirement_profiles(
+    comp_codes, comp_levels, padded, profile_den, profile = _requirement_profiles(
         dataset, pos_index
     )
 
@@ -312,7 +326,6 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
         status=ints(emp["status"].map(STATUS_CODE)),
         grade=ints(emp["grade"].map(grade_of)),
         edu=ints(emp["education"].map(edu_of)),
-        field=emp["education_field"].str.casefold().to_numpy(dtype=object),
         has_birth=has_birth,
         birth_y=by,
         birth_m=bm,
@@ -333,12 +346,16 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
         is_jpt=np.isin(job_class, list(JPT_CLASSES)),
         min_edu=ints(pos["min_education"].map(edu_of)),
         fields_id=fields_id,
-        fields=tuple(sorted(field_sets, key=field_sets.__getitem__)),
+        field_vocab=field_vocab,
+        field_code=field_code,
+        field_keys=field_keys,
         bup=bup,
         profile=profile,
         comp_codes=comp_codes,
         comp_levels=comp_levels,
-        profiles=profiles,
+        prof_cols=padded[0],
+        prof_levels=padded[1],
+        prof_weights=padded[2],
         profile_den=profile_den,
         forbid_keys=forbid_keys,
         pref_keys=pref_keys,
@@ -356,13 +373,40 @@ def _pair_keys(
     return np.unique(e * m + p)
 
 
+def _field_encoding(emp: pd.DataFrame, pos: pd.DataFrame) -> tuple[I64, Obj, I64, I64]:
+    """Fields of study as integer codes, for a vectorised R06.
+
+    Returns each position's field-set id (-1 = any field), the vocabulary of fields (casefolded),
+    each employee's field code (len(vocab) when the field is not in it or not given), and the
+    sorted keys ``set_id · (len(vocab) + 1) + code`` of every allowed (set, field).
+    """
+    sets: dict[frozenset[str], int] = {}
+    fields_id = np.full(len(pos), -1, dtype=np.int64)
+    for i, text in enumerate(pos["education_fields"].to_numpy(dtype=object)):
+        parts = frozenset(f.strip().casefold() for f in str(text).split(";") if f.strip())
+        if parts:
+            fields_id[i] = sets.setdefault(parts, len(sets))
+    vocab = np.array(sorted(set().union(*sets)), dtype=object) if sets else np.zeros(0, object)
+    width = len(vocab) + 1
+    code = index_of(pd.Index(vocab), emp["education_field"].str.casefold())
+    code = np.where(code >= 0, code, len(vocab))
+    keys = [
+        k * width + int(c)
+        for parts, k in sets.items()
+        for c in np.searchsorted(vocab, sorted(parts))
+    ]
+    return fields_id, vocab, code, np.unique(np.array(keys, dtype=np.int64))
+
+
 def _requirement_profiles(
     dataset: Dataset, pos_index: pd.Index
-) -> tuple[tuple[str, ...], npt.NDArray[np.int16], tuple[tuple[I64, I64, I64], ...], I64, I64]:
+) -> tuple[tuple[str, ...], npt.NDArray[np.int16], tuple[I64, I64, I64], I64, I64]:
     """Group positions by identical requirement lists; encode attained levels densely.
 
     The dense matrix has one column per competency that some position requires (tens), not
-    per position, so it stays small at any scale.
+    per position, so it stays small at any scale. Profiles come back as three arrays
+    (competency column, level, weight) of shape (profiles, widest profile), padded with
+    weight 0.
     """
     req = dataset.requirements
     m = len(pos_index)
@@ -398,7 +442,13 @@ def _requirement_profiles(
                 profiles.append((cols[chunk], lv[chunk], wt[chunk]))
                 dens.append(int((lv[chunk] * wt[chunk]).sum()))
             profile[pi[chunk[0]]] = k
-    return codes, levels, tuple(profiles), np.array(dens, dtype=np.int64), profile
+    width = max((len(c) for c, _, _ in profiles), default=0)
+    padded = tuple(np.zeros((len(profiles), width), dtype=np.int64) for _ in range(3))
+    for k, parts in enumerate(profiles):
+        for arr, part in zip(padded, parts, strict=True):
+            arr[k, : len(part)] = part
+    cols_, lv_, wt_ = padded
+    return codes, levels, (cols_, lv_, wt_), np.array(dens, dtype=np.int64), profile
 
 
 def _effective_preferences(
