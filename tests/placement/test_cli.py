@@ -111,3 +111,16 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
         main([command, "--help"])
     assert exit_info.value.code == 0
     assert "usage: placement" in capsys.readouterr().out
+
+
+def test_demo_solves_the_embedded_city_and_prints_the_key_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--quiet"]) == EXIT_OK
+    printed = capsys.readouterr().out
+    for figure in ("moves", "vacancies filled", "mean JPM", "JPM MS", "people needing training"):
+        assert figure in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "OPTIMAL" and summary["objective"] == summary["bound"]
+    assert (out / "plan.csv").read_text().count("\n") == 5001
