@@ -223,7 +223,7 @@ def make_policy(**overrides: Any) -> Policy:
     return Policy(**kwargs)
 
 
-# -- the worked example of /work/shared/example ------------------------------------------------
+# -- the worked example of shared/example ------------------------------------------------------
 
 ANDI = "199803122024061001"
 BUDI = "198705202010011002"

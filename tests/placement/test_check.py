@@ -22,6 +22,7 @@ from placement.check import (
 from placement.dataset import Dataset
 from placement.errors import PlanFormatError
 from placement.policy import Policy
+from tests.paths import EXAMPLE
 from tests.placement.builders import (
     ANDI,
     CITRA,
@@ -39,8 +40,6 @@ from tests.placement.builders import (
     make_nip,
     make_policy,
 )
-
-EXAMPLE = Path("/work/shared/example")
 
 #: The mover of the single-move fixtures: born 1990-01-01 (from the NIP).
 E1 = make_nip(1)

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from placement.cli import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS, main
-
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "example"
-DATA = Path(__file__).resolve().parents[1] / "data"
+from tests.paths import DATA, EXAMPLE
 
 
 def test_solve_writes_the_three_outputs_of_the_example(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from placement.engine import solve
 from placement.loading import load_dataset
 from placement.outputs import gaps_csv_text, plan_csv_text, write_outputs
 from placement.policy import load_policy
+from tests.paths import EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "example"
 FORMS = {
     "csv folder": EXAMPLE,
     "xlsx": EXAMPLE / "example.xlsx",

@@ -17,9 +17,7 @@ from hypothesis import strategies as st
 from placement.dataset import COLUMNS, TABLES, Dataset
 from placement.errors import DatasetError
 from placement.loading import dataset_from_json, dataset_from_tables, load_dataset
-
-EXAMPLE = Path("/work/shared/example")
-DATA = Path(__file__).resolve().parents[1] / "data"
+from tests.paths import DATA, EXAMPLE
 
 ANI = "199001012015011001"
 BUDI = "199202022015012002"

@@ -13,8 +13,8 @@ from placement.dataset import Dataset
 from placement.errors import DatasetError
 from placement.loading import dataset_from_tables, load_dataset
 from placement.policy import DEFAULT_WEIGHTS, Policy, load_policy
+from tests.paths import DATA, EXAMPLE
 
-EXAMPLE = Path("/work/shared/example")
 TODAY = dt.date(2026, 1, 15)
 
 ANI = "199001012015011001"
@@ -328,3 +328,14 @@ def test_a_missing_policy_file_is_a_problem_not_an_exception(
     dataset: Dataset, tmp_path: Path
 ) -> None:
     assert where(refused(tmp_path / "missing.json", dataset)) == {("policy", None, None)}
+
+
+def test_a_policy_file_pinning_to_an_unknown_position_is_refused_at_its_index() -> None:
+    dataset = load_dataset(EXAMPLE)
+    with pytest.raises(DatasetError) as info:
+        load_policy(DATA / "policy_pin_unknown_position.json", dataset)
+    assert {(p.table, p.row, p.column) for p in info.value.problems} == {
+        ("policy", 1, "pins"),
+        ("policy", 1, "forbid"),
+    }
+    assert any("DINKES-99" in p.message for p in info.value.problems)
