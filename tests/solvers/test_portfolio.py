@@ -9,6 +9,7 @@ from hypothesis import given, settings
 
 import solvers
 from solvers import AssignmentModel, Status, flow
+from solvers.branch import packing_branch_and_bound
 from solvers.portfolio import drop_to_feasible, flow_heuristic
 from tests.solvers.models import at_most, make, small_models
 
@@ -32,9 +33,41 @@ def test_auto_reports_infeasibility_found_by_the_relaxation(
     assert result.status is Status.INFEASIBLE and result.solver == "flow"
 
 
-def test_auto_hands_the_side_constrained_model_to_highs(side_limited: AssignmentModel) -> None:
-    result = solvers.solve(side_limited)
+def test_auto_hands_a_model_with_a_cardinality_constraint_to_highs() -> None:
+    """At most two of the three pairs: not a packing, so the MIP back-end decides."""
+    model = make(3, 3, [(0, 0, 10), (1, 1, 10), (2, 2, 4)], side=(at_most([0, 1, 2], 2),))
+    result = solvers.solve(model)
     assert result.solver == "highs" and "flow relaxation bound 24" in result.message
+    assert result.status is Status.OPTIMAL and result.objective == 20
+
+
+def test_auto_proves_a_packing_model_by_branch_and_bound_over_flow(
+    side_limited: AssignmentModel,
+) -> None:
+    result = solvers.solve(side_limited)
+    assert result.solver == "flow" and "branch-and-bound" in result.message
+    assert result.status is Status.OPTIMAL and result.objective == result.bound == 14
+    assert result.objective == solvers.solve(side_limited, "highs").objective
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_models())
+def test_branch_and_bound_over_flow_agrees_with_highs_on_packing_models(
+    model: AssignmentModel,
+) -> None:
+    packings = tuple(replace(s, rhs=1, coef=None) for s in model.side)
+    model = replace(model, side=packings)
+    relaxed = flow.solve(replace(model, side=()))
+    if relaxed.chosen is None or relaxed.objective is None:
+        return
+    exact = packing_branch_and_bound(
+        model, relaxed.chosen, relaxed.objective, deadline=None, node_limit=10_000
+    )
+    reference = solvers.solve(model, "highs")
+    assert exact is not None
+    assert (exact.status, exact.objective) == (reference.status, reference.objective)
+    if exact.chosen is not None:
+        assert model.is_feasible(exact.chosen)
 
 
 def test_dropping_pairs_keeps_must_rows_and_meets_the_side_constraints() -> None:
