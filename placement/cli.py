@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _solve_options(demo, with_policy=False)
     demo.add_argument("--out", type=Path, default=DEMO_OUT, help=f"output folder (./{DEMO_OUT})")
+
+    # The HTTP service's commands (serve, keys, audit) live with the service; imported here
+    # only to build the parser, so the engine itself never depends on the service.
+    from api.cli import register as register_service_commands
+
+    register_service_commands(sub)
     return parser
 
 
@@ -247,6 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
+        if args.command in ("serve", "keys", "audit"):
+            from api.cli import run as run_service_command
+
+            return run_service_command(args)
         if args.command == "solve":
             return _solve(args, args.dataset, args.policy)
         if args.command == "demo":

@@ -1,0 +1,99 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
+from fastapi import FastAPI
+
+from api import problems
+from api.metrics import Metrics, MetricsMiddleware
+from api.middleware import BodyLimitMiddleware, IdempotencyMiddleware
+from api.routes import routers
+from api.runs import INTERRUPTED, RunPool
+from api.settings import Settings
+from api.storage import Store
+from placement.engine import engine_version
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Optimal, checked placement of civil servants (ASN) into positions, over HTTP.
+
+Upload a dataset (`POST /v1/datasets`), queue a run on it with a policy (`POST /v1/runs`),
+poll the run (`GET /v1/runs/{id}`) and fetch its plan and training gaps. Small inputs can be
+solved in one request (`POST /v1/solve`). Authenticate with `Authorization: Bearer KEY`;
+keys have the role viewer, planner or admin. Errors are RFC 9457 problem details.
+"""
+
+
+def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
+    store = Store(settings.database_url)
+    try:
+        store.migrate()
+        failed = store.fail_interrupted_runs(INTERRUPTED)
+        for run_id in failed:
+            store.append_audit(
+                actor="server", action="run.failed", target=run_id, details={"error": INTERRUPTED}
+            )
+            metrics.runs.labels("failed").inc()
+        if failed:
+            log.warning("%d run(s) were interrupted by a stop and are marked failed", len(failed))
+        pool = RunPool(store, settings, metrics)
+        resumed = pool.resume()
+    except BaseException:
+        store.close()
+        raise
+    if resumed:
+        log.info("resumed %d queued run(s)", len(resumed))
+    return store, pool
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application.
+
+    Parameters
+    ----------
+    settings
+        The configuration; read from the ``PLACEMENT_*`` environment when not given.
+
+    Returns
+    -------
+    FastAPI
+        The application. Its lifespan opens and migrates the database, marks runs interrupted
+        by an earlier stop as failed, resumes queued runs and starts the worker pool; at
+        shutdown it stops the workers and closes the database.
+    """
+    settings = settings if settings is not None else Settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store, pool = await to_thread.run_sync(_start, settings, metrics)
+        app.state.store = store
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            await to_thread.run_sync(pool.shutdown)
+            store.close()
+
+    app = FastAPI(
+        title="penempatan",
+        version=engine_version().split(" ")[-1].strip("()"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    problems.install(app)
+    for router in routers():
+        app.include_router(router)
+    # Added innermost first: metrics see every answer, including 413s of the size limit.
+    app.add_middleware(IdempotencyMiddleware, store=lambda: app.state.store)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app

@@ -1,0 +1,127 @@
+"""The service's commands of the ``placement`` command line.
+
+``placement serve``, ``placement keys create|revoke|list`` and ``placement audit verify``. They
+use the database of ``PLACEMENT_DATABASE_URL`` (see :class:`api.settings.Settings`).
+:func:`register` adds them to the main parser and :func:`run` executes them; ``python -m
+api.cli`` offers the same commands on their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+COMMANDS: tuple[str, ...] = ("serve", "keys", "audit")
+ROLES: tuple[str, ...] = ("viewer", "planner", "admin")
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError("must be a TCP port from 1 to 65535")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve``, ``keys`` and ``audit`` commands to ``subparsers``."""
+    serve = subparsers.add_parser(
+        "serve",
+        help="run the HTTP service",
+        description="Run the HTTP service (configured by PLACEMENT_* environment variables, "
+        "e.g. PLACEMENT_DATABASE_URL; SQLite in ./placement-data by default).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="interface (127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (8000)")
+
+    keys = subparsers.add_parser("keys", help="create, revoke and list API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    create = keys_sub.add_parser(
+        "create", help="create a key; it is printed once, alone on the last line"
+    )
+    create.add_argument("--role", choices=ROLES, required=True, help="viewer, planner or admin")
+    create.add_argument("--name", default="", help="a note saying whose key it is")
+    revoke = keys_sub.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("id", help="the key's id (from 'placement keys list')")
+    keys_sub.add_parser("list", help="list keys (never their secrets)")
+
+    audit = subparsers.add_parser("audit", help="the audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_sub.add_parser("verify", help="verify the hash chain; exit status 1 when broken")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute a command added by :func:`register`; return the exit status."""
+    from api.settings import Settings
+
+    settings = Settings()
+    if args.command == "serve":
+        from api.serve import serve
+
+        serve(args.host, args.port, settings)
+        return 0
+    from api.storage import StorageError, Store
+
+    store = Store(settings.database_url)
+    try:
+        store.migrate()
+        if args.command == "keys":
+            return _keys(store, args)
+        return _verify(store)
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _keys(store: Any, args: argparse.Namespace) -> int:
+    if args.keys_command == "create":
+        record, secret = store.create_key(role=args.role, name=args.name)
+        store.append_audit(
+            actor="cli", action="key.create", target=record.id,
+            details={"role": record.role, "name": record.name},
+        )  # fmt: skip
+        print(f"created {record.role} key {record.id}; it is shown once, keep it safe:")
+        print(secret)
+        return 0
+    if args.keys_command == "revoke":
+        if not store.revoke_key(args.id):
+            print(f"no active key {args.id!r}", file=sys.stderr)
+            return 1
+        store.append_audit(actor="cli", action="key.revoke", target=args.id, details={})
+        print(f"revoked key {args.id}")
+        return 0
+    for key in store.list_keys():
+        revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        print(f"{key.id}\t{key.role}\t{revoked}\t{key.name}")
+    return 0
+
+
+def _verify(store: Any) -> int:
+    result = store.verify_audit()
+    if result.ok:
+        print(f"OK: {result.checked} audit record(s) verified")
+        return 0
+    print(
+        f"BROKEN: the audit chain fails at record {result.first_bad_seq} "
+        f"({result.checked} checked)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the service's commands on their own (``python -m api.cli``)."""
+    import logging
+
+    parser = argparse.ArgumentParser(prog="python -m api.cli", description=__doc__)
+    register(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

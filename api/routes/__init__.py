@@ -1,0 +1,19 @@
+"""The service's routers, one module per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import audit, datasets, health, keys, runs, solve
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the service."""
+    return [
+        health.router,
+        datasets.router,
+        runs.router,
+        solve.router,
+        keys.router,
+        audit.router,
+    ]

@@ -1,0 +1,122 @@
+"""``/v1/datasets``: upload (JSON, CSV files or xlsx), read and delete datasets."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from anyio import to_thread
+from fastapi import APIRouter, Request, Response, status
+from starlette.datastructures import UploadFile
+
+from api.auth import Planner, Viewer
+from api.datasets import (
+    XLSX,
+    Upload,
+    dataset_from_body,
+    dataset_from_uploads,
+    dataset_from_xlsx,
+    store_dataset,
+)
+from api.deps import SettingsDep, StoreDep
+from api.problems import ApiError
+from api.routes.common import problems
+from api.schemas import DatasetOut
+from api.service import dataset_out
+from placement.dataset import Dataset
+
+router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The dataset: the contract's JSON form (one array of row objects per "
+        "table), CSV files (one per table, the file name is the table name) or one .xlsx "
+        "workbook as multipart/form-data, or the .xlsx workbook as the whole body.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "object"}},
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                }
+            },
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+async def _dataset_of(request: Request, max_bytes: int) -> Dataset:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        async with request.form(max_part_size=max_bytes) as form:
+            uploads = [
+                Upload(value.filename or "", await value.read())
+                for _, value in form.multi_items()
+                if isinstance(value, UploadFile)
+            ]
+        return await to_thread.run_sync(dataset_from_uploads, uploads)
+    body = await request.body()
+    if media == XLSX:
+        return await to_thread.run_sync(dataset_from_xlsx, body)
+    if media in ("application/json", "") or media.endswith("+json"):
+        return await to_thread.run_sync(dataset_from_body, body)
+    raise ApiError(
+        415,
+        f"unsupported content type {media!r}: send application/json, multipart/form-data or {XLSX}",
+        kind="unsupported-media-type",
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DatasetOut,
+    responses=problems(409, 413, 415, 422),
+    openapi_extra=_BODY,
+    summary="Upload and validate a dataset",
+)
+async def create_dataset(
+    request: Request, response: Response, principal: Planner, store: StoreDep, settings: SettingsDep
+) -> DatasetOut:
+    """Validate the dataset fully; 201 with its id, row counts and sha256, or 422 listing
+    every problem (table, row, column, message)."""
+    dataset = await _dataset_of(request, settings.max_request_bytes)
+    record = await to_thread.run_sync(partial(store_dataset, store, dataset, actor=principal.actor))
+    response.headers["Location"] = f"/v1/datasets/{record.id}"
+    return dataset_out(record)
+
+
+@router.get(
+    "/{dataset_id}", response_model=DatasetOut, responses=problems(404), summary="A dataset"
+)
+def get_dataset(dataset_id: str, _: Viewer, store: StoreDep) -> DatasetOut:
+    """The dataset's id, row counts and sha256."""
+    record = store.get_dataset(dataset_id)
+    if record is None:
+        raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
+    return dataset_out(record)
+
+
+@router.delete(
+    "/{dataset_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problems(404, 409),
+    summary="Delete a dataset",
+)
+def delete_dataset(dataset_id: str, principal: Planner, store: StoreDep) -> Response:
+    """Delete the dataset; 409 while queued or running runs use it."""
+    if not store.delete_dataset(dataset_id):
+        raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
+    store.append_audit(
+        actor=principal.actor, action="dataset.delete", target=dataset_id, details={}
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

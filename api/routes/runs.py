@@ -1,0 +1,128 @@
+"""``/v1/runs``: queue, watch and cancel runs; fetch their plan and training gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from anyio import to_thread
+from fastapi import APIRouter, Header, Query, Response, status
+
+from api.auth import Planner, Viewer
+from api.datasets import XLSX
+from api.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
+from api.routes.common import accepts, problems
+from api.schemas import GapsOut, PlanOut, RunCreate, RunList, RunOut
+from api.service import (
+    cancel_run,
+    create_run,
+    csv_to_xlsx,
+    gap_rows,
+    get_run,
+    plan_rows,
+    run_out,
+    run_output,
+)
+
+router = APIRouter(prefix="/v1/runs", tags=["runs"])
+
+_TABLE_FORMATS = {
+    "content": {
+        "application/json": {},
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX: {"schema": {"type": "string", "format": "binary"}},
+    }
+}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunOut,
+    responses=problems(404, 413, 422, 429),
+    summary="Queue a run",
+)
+async def post_run(
+    body: RunCreate,
+    response: Response,
+    principal: Planner,
+    store: StoreDep,
+    pool: PoolDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
+) -> RunOut:
+    """Validate the policy against the dataset and queue the run; 202 with its id and a
+    Location to poll."""
+    record = await to_thread.run_sync(
+        lambda: create_run(store, pool, settings, metrics, body, principal.actor)
+    )
+    response.headers["Location"] = f"/v1/runs/{record.id}"
+    return run_out(record)
+
+
+@router.get("", response_model=RunList, responses=problems(422), summary="Recent runs")
+def list_runs(
+    _: Viewer,
+    store: StoreDep,
+    status_: Annotated[
+        Literal["queued", "running", "succeeded", "failed", "cancelled"] | None,
+        Query(alias="status"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> RunList:
+    """Runs, newest first, optionally of one status."""
+    return RunList(runs=[run_out(r) for r in store.list_runs(status=status_, limit=limit)])
+
+
+@router.get("/{run_id}", response_model=RunOut, responses=problems(404), summary="A run")
+async def read_run(run_id: str, _: Viewer, store: StoreDep) -> RunOut:
+    """Status, progress (best objective and bound so far, elapsed seconds) and, when done,
+    the summary."""
+    return run_out(await to_thread.run_sync(get_run, store, run_id))
+
+
+@router.delete("/{run_id}", response_model=RunOut, responses=problems(404, 409), summary="Cancel")
+def delete_run(
+    run_id: str, principal: Planner, store: StoreDep, pool: PoolDep, metrics: MetricsDep
+) -> RunOut:
+    """Cancel a queued or running run; 409 when it has already finished."""
+    return run_out(cancel_run(store, pool, metrics, run_id, principal.actor))
+
+
+@router.get(
+    "/{run_id}/plan",
+    response_model=PlanOut,
+    responses={**problems(404, 409), 200: _TABLE_FORMATS},
+    summary="The plan",
+)
+def read_plan(
+    run_id: str, _: Viewer, store: StoreDep, accept: Annotated[str | None, Header()] = None
+) -> Response | PlanOut:
+    """The plan: JSON by default, CSV with ``Accept: text/csv``, xlsx with the xlsx type."""
+    data = run_output(store, run_id, "plan")
+    if accepts(accept, "text/csv"):
+        return Response(data, media_type="text/csv; charset=utf-8", headers=_named("plan.csv"))
+    if accepts(accept, XLSX):
+        return Response(csv_to_xlsx(data, "plan"), media_type=XLSX, headers=_named("plan.xlsx"))
+    return PlanOut(run_id=run_id, rows=plan_rows(data))
+
+
+@router.get(
+    "/{run_id}/gaps",
+    response_model=GapsOut,
+    responses={**problems(404, 409), 200: _TABLE_FORMATS},
+    summary="Training gaps",
+)
+def read_gaps(
+    run_id: str, _: Viewer, store: StoreDep, accept: Annotated[str | None, Header()] = None
+) -> Response | GapsOut:
+    """Every unmet competency requirement of a new post, in the same three formats."""
+    data = run_output(store, run_id, "gaps")
+    if accepts(accept, "text/csv"):
+        return Response(data, media_type="text/csv; charset=utf-8", headers=_named("gaps.csv"))
+    if accepts(accept, XLSX):
+        return Response(csv_to_xlsx(data, "gaps"), media_type=XLSX, headers=_named("gaps.xlsx"))
+    return GapsOut(run_id=run_id, rows=gap_rows(data))
+
+
+def _named(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}

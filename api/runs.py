@@ -1,0 +1,252 @@
+"""Runs: queued in the database, solved by a bounded pool of worker threads.
+
+Each worker calls :func:`placement.solve` with the policy's time limit (the settings' default
+when the policy sets none, so a solve always ends): the MIP back-ends then run in a child process
+that the engine ends at the deadline. Progress goes to the store as it arrives. Cancelling a run
+marks it ``cancelled`` in the store; a worker stops the solve at its next progress report and
+discards whatever it finds, since :meth:`Store.finish_run` only finishes a ``running`` run.
+Every step writes an audit record.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import logging
+import threading
+import time
+from typing import Any
+
+from api.datasets import dataset_from_payload
+from api.metrics import Metrics
+from api.settings import Settings
+from api.storage import Store
+from placement.dataset import Dataset
+from placement.engine import ProgressCallback, Solution, solve
+from placement.errors import PlacementError
+from placement.outputs import gaps_csv_text, plan_csv_text
+from placement.policy import Policy, load_policy
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two progress writes of one run (the last report is always written).
+PROGRESS_EVERY_S = 0.5
+INTERRUPTED = "server stopped while the run was in progress"
+_PLANNED = ("OPTIMAL", "FEASIBLE")
+
+
+class _StopError(Exception):
+    """Raised inside the engine's progress callback to end a cancelled or interrupted solve."""
+
+
+def effective_policy(policy: Policy, settings: Settings) -> Policy:
+    """``policy`` with the time limit the service enforces (the default when it sets none)."""
+    limit = (
+        policy.time_limit_s if policy.time_limit_s is not None else settings.default_time_limit_s
+    )
+    return dataclasses.replace(policy, time_limit_s=min(limit, settings.max_time_limit_s))
+
+
+def solution_outputs(solution: Solution) -> tuple[bytes | None, bytes | None]:
+    """plan.csv and gaps.csv of ``solution`` as bytes, or ``None`` without a plan."""
+    if solution.plan is None or solution.gaps is None:
+        return None, None
+    return (
+        plan_csv_text(solution.plan).encode("utf-8"),
+        gaps_csv_text(solution.gaps).encode("utf-8"),
+    )
+
+
+def result_details(solution: Solution) -> dict[str, Any]:
+    """What the audit trail records of a finished solve."""
+    s = solution.summary
+    return {
+        "status": s.get("status"),
+        "objective": s.get("objective"),
+        "bound": s.get("bound"),
+        "solver": s.get("solver"),
+        "input_sha256": s.get("input_sha256"),
+        "engine_version": s.get("engine_version"),
+        "runtime_s": s.get("runtime_s"),
+    }
+
+
+class RunPool:
+    """A bounded pool of worker threads solving queued runs.
+
+    Parameters
+    ----------
+    store
+        Where runs, their progress and their results live.
+    settings
+        The worker count and time limits.
+    metrics
+        Where run counts and solve times are reported.
+    """
+
+    def __init__(self, store: Store, settings: Settings, metrics: Metrics) -> None:
+        self._store = store
+        self._settings = settings
+        self._metrics = metrics
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=settings.workers, thread_name_prefix="placement-run"
+        )
+        self._lock = threading.Lock()
+        self._pending: dict[str, concurrent.futures.Future[None]] = {}
+        self._cancelled: set[str] = set()
+        self._stopping = threading.Event()
+
+    @property
+    def backlog(self) -> int:
+        """Runs submitted to this pool and not finished yet."""
+        with self._lock:
+            return len(self._pending)
+
+    def submit(self, run_id: str) -> None:
+        """Queue ``run_id`` (already ``queued`` in the store) for a worker."""
+        with self._lock:
+            if self._stopping.is_set() or run_id in self._pending:
+                return
+            future = self._executor.submit(self._execute, run_id)
+            self._pending[run_id] = future
+            self._metrics.runs_active.set(len(self._pending))
+        future.add_done_callback(lambda _f: self._forget(run_id))
+
+    def resume(self) -> list[str]:
+        """Queue every run the store holds as ``queued`` (oldest first); return their ids."""
+        queued = sorted(
+            self._store.list_runs(status="queued", limit=10_000), key=lambda r: r.created_at
+        )
+        for run in queued:
+            self.submit(run.id)
+        return [run.id for run in queued]
+
+    def cancel(self, run_id: str) -> None:
+        """Stop working on ``run_id`` (the store already marks it ``cancelled``)."""
+        with self._lock:
+            self._cancelled.add(run_id)
+            future = self._pending.get(run_id)
+        if future is not None:
+            future.cancel()
+
+    def shutdown(self) -> None:
+        """Stop taking runs, stop the running solves, and wait for the workers.
+
+        Runs still waiting stay ``queued`` in the store and are resumed at the next start;
+        runs stopped mid-solve are marked ``failed``.
+        """
+        self._stopping.set()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _forget(self, run_id: str) -> None:
+        with self._lock:
+            self._pending.pop(run_id, None)
+            self._cancelled.discard(run_id)
+            self._metrics.runs_active.set(len(self._pending))
+
+    def _should_stop(self, run_id: str) -> bool:
+        with self._lock:
+            return self._stopping.is_set() or run_id in self._cancelled
+
+    def _execute(self, run_id: str) -> None:
+        store = self._store
+        if self._should_stop(run_id) or not store.start_run(run_id):
+            return
+        self._metrics.runs.labels("running").inc()
+        run = store.get_run(run_id)
+        if run is None:
+            return
+        actor = "worker"
+        store.append_audit(actor=actor, action="run.start", target=run_id, details={})
+        started = time.perf_counter()
+        try:
+            dataset = self._dataset(run.dataset_id)
+            policy = effective_policy(load_policy(run.policy, dataset), self._settings)
+            solution = solve(dataset, policy, on_progress=self._progress(run_id, started))
+        except _StopError:
+            self._interrupted(run_id, time.perf_counter() - started)
+            return
+        except PlacementError as exc:
+            self._fail(run_id, str(exc) or type(exc).__name__)
+            return
+        except Exception:
+            log.exception("run %s failed with an unexpected error", run_id)
+            self._fail(run_id, "an internal error occurred while solving")
+            return
+        elapsed = time.perf_counter() - started
+        self._metrics.solve_seconds.labels("run").observe(elapsed)
+        plan_csv, gaps_csv = solution_outputs(solution)
+        has_plan = solution.status in _PLANNED and plan_csv is not None
+        status = "succeeded" if has_plan else "failed"
+        error = None if has_plan else _no_plan_reason(solution)
+        store.update_progress(
+            run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed
+        )
+        finished = store.finish_run(
+            run_id,
+            status=status,
+            summary=solution.summary,
+            plan_csv=plan_csv,
+            gaps_csv=gaps_csv,
+            error=error,
+        )
+        details = result_details(solution) | {"policy": solution.summary.get("policy")}
+        if finished:
+            self._metrics.runs.labels(status).inc()
+            store.append_audit(actor=actor, action=f"run.{status}", target=run_id, details=details)
+        else:
+            store.append_audit(
+                actor=actor, action="run.discarded", target=run_id,
+                details=details | {"reason": "the run was cancelled while it was solved"},
+            )  # fmt: skip
+
+    def _dataset(self, dataset_id: str) -> Dataset:
+        payload = self._store.dataset_payload(dataset_id)
+        if payload is None:
+            raise PlacementError(f"the dataset {dataset_id} no longer exists")
+        return dataset_from_payload(payload)
+
+    def _progress(self, run_id: str, started: float) -> ProgressCallback:
+        last = [0.0]
+
+        def on_progress(objective: int | None, bound: int | None, _elapsed: float) -> None:
+            if self._should_stop(run_id):
+                raise _StopError
+            now = time.perf_counter()
+            if now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                self._store.update_progress(
+                    run_id, objective=objective, bound=bound, elapsed_s=now - started
+                )
+
+        return on_progress
+
+    def _interrupted(self, run_id: str, elapsed: float) -> None:
+        if self._stopping.is_set():
+            self._fail(run_id, INTERRUPTED)
+            return
+        self._store.append_audit(
+            actor="worker", action="run.stopped", target=run_id,
+            details={"reason": "cancelled while solving", "elapsed_s": round(elapsed, 3)},
+        )  # fmt: skip
+
+    def _fail(self, run_id: str, error: str) -> None:
+        if self._store.finish_run(
+            run_id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error=error
+        ):
+            self._metrics.runs.labels("failed").inc()
+            self._store.append_audit(
+                actor="worker", action="run.failed", target=run_id, details={"error": error}
+            )
+
+
+def _no_plan_reason(solution: Solution) -> str:
+    message = solution.summary.get("message")
+    reason = {
+        "INFEASIBLE": "the rules admit no plan (INFEASIBLE)",
+        "TIMEOUT_NO_SOLUTION": "the time limit ran out before any plan was found",
+    }.get(solution.status, f"no plan ({solution.status})")
+    return f"{reason}: {message}" if message else reason
+
+
+__all__ = ["INTERRUPTED", "RunPool", "effective_policy", "result_details", "solution_outputs"]

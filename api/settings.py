@@ -1,0 +1,51 @@
+"""The service's configuration: one typed settings class, read from ``PLACEMENT_*`` variables."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one service instance.
+
+    Every field can be set by an environment variable with the ``PLACEMENT_`` prefix, for
+    example ``PLACEMENT_DATABASE_URL`` or ``PLACEMENT_WORKERS``.
+
+    Attributes
+    ----------
+    database_url
+        SQLAlchemy URL of the database; SQLite by default, PostgreSQL by
+        ``postgresql+psycopg://…``.
+    workers
+        Number of runs solved at the same time.
+    max_queued_runs
+        Runs waiting for a worker beyond which ``POST /v1/runs`` answers 429.
+    max_request_bytes
+        Largest accepted request body; larger ones get 413.
+    max_sync_employees
+        Largest dataset ``POST /v1/solve`` accepts; larger ones get 413.
+    default_time_limit_s
+        Time limit of a solve whose policy sets none.
+    max_time_limit_s
+        Largest time limit a policy may ask for.
+    sync_time_limit_s
+        Time limit of a synchronous ``POST /v1/solve``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PLACEMENT_", extra="ignore")
+
+    database_url: str = "sqlite:///./placement-data/placement.db"
+    workers: int = Field(default=2, ge=1, le=64)
+    max_queued_runs: int = Field(default=100, ge=1)
+    max_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    max_sync_employees: int = Field(default=1000, ge=1)
+    default_time_limit_s: float = Field(default=60.0, gt=0)
+    max_time_limit_s: float = Field(default=600.0, gt=0)
+    sync_time_limit_s: float = Field(default=20.0, gt=0)
+
+    @model_validator(mode="after")
+    def _limits_are_ordered(self) -> Settings:
+        if self.default_time_limit_s > self.max_time_limit_s:
+            raise ValueError("default_time_limit_s must not exceed max_time_limit_s")
+        return self

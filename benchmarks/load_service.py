@@ -1,0 +1,249 @@
+"""Load the HTTP service on loopback: latency of ``POST /v1/solve`` and throughput of
+``GET /v1/runs/{id}`` under concurrent clients.
+
+``python -m benchmarks.load_service [--employees 200] [--solves 40] [--clients 20]
+[--seconds 10] [--json results.json]``
+
+Starts ``python -m api.cli serve`` (which is ``placement serve``) as a subprocess on a free
+127.0.0.1 port with a fresh SQLite database in a temporary folder, creates a planner key, then:
+
+1. sends ``--solves`` synchronous solves of a generated ``--employees`` dataset
+   (:func:`placement.sample.generate`, seed 2026, default policy) one after another and reports
+   their p50 and p95 latency; every answer must be 200 with a plan;
+2. queues one run of the same dataset, and has ``--clients`` threads poll ``GET
+   /v1/runs/{id}`` for ``--seconds`` seconds, reporting requests per second and latencies;
+   every answer must be 200.
+
+Bounded: loopback only, at most ``--solves`` solves and ``--seconds`` (≤ 60) of polling; the
+server and its database are removed at the end. Results are logged as a Markdown table and
+optionally written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.storage import Store
+from placement.sample import generate
+
+_log = logging.getLogger("benchmarks.load_service")
+HOST = "127.0.0.1"
+MAX_SECONDS = 60.0
+MAX_SOLVES = 1000
+MAX_CLIENTS = 64
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0–100) of ``values``, linearly interpolated."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@contextlib.contextmanager
+def service(database_url: str, workers: int) -> Iterator[str]:
+    """Run the service as a subprocess on loopback; yield its base URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLACEMENT_")}
+    env |= {"PLACEMENT_DATABASE_URL": database_url, "PLACEMENT_WORKERS": str(workers)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--host", HOST, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("the service exited at start-up")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the service did not start within 60 s")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+
+
+def dataset_json(n_employees: int) -> dict[str, Any]:
+    """A generated dataset in the contract's JSON form."""
+    tables = generate(n_employees, 2026)
+    return {name: frame.to_dict("records") for name, frame in tables.items()}
+
+
+def measure_solves(
+    url: str, headers: dict[str, str], dataset: dict[str, Any], n: int
+) -> dict[str, Any]:
+    """Latency of ``n`` sequential synchronous solves (after one warm-up)."""
+    body = {"dataset": dataset, "policy": {"reference_date": "2026-07-01"}}
+    latencies = []
+    with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+        for i in range(n + 1):
+            started = time.perf_counter()
+            answer = client.post("/v1/solve", json=body)
+            elapsed = time.perf_counter() - started
+            if answer.status_code != 200 or answer.json()["plan"] is None:
+                raise RuntimeError(f"solve {i} answered {answer.status_code}: {answer.text[:200]}")
+            if i:
+                latencies.append(elapsed)
+    return {
+        "requests": n,
+        "p50_ms": round(1000 * percentile(latencies, 50), 1),
+        "p95_ms": round(1000 * percentile(latencies, 95), 1),
+        "max_ms": round(1000 * max(latencies), 1),
+    }
+
+
+def measure_polling(
+    url: str, headers: dict[str, str], run_id: str, clients: int, seconds: float
+) -> dict[str, Any]:
+    """Throughput of ``clients`` threads polling one run for ``seconds``."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    failures = [0] * clients
+    stop = threading.Event()
+    start_line = threading.Barrier(clients + 1)
+
+    def poll(i: int) -> None:
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+            start_line.wait()
+            while not stop.is_set():
+                started = time.perf_counter()
+                answer = client.get(f"/v1/runs/{run_id}")
+                latencies[i].append(time.perf_counter() - started)
+                if answer.status_code != 200:
+                    failures[i] += 1
+
+    threads = [threading.Thread(target=poll, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    start_line.wait()
+    started = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    flat = [x for per_client in latencies for x in per_client]
+    if sum(failures):
+        raise RuntimeError(f"{sum(failures)} of {len(flat)} polls failed")
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "requests": len(flat),
+        "requests_per_s": round(len(flat) / elapsed, 1),
+        "p50_ms": round(1000 * percentile(flat, 50), 1),
+        "p95_ms": round(1000 * percentile(flat, 95), 1),
+        "mean_ms": round(1000 * statistics.fmean(flat), 1),
+    }
+
+
+def run(employees: int, solves: int, clients: int, seconds: float) -> dict[str, Any]:
+    """Start a service, measure both loads, and return the results."""
+    with tempfile.TemporaryDirectory(prefix="placement-load-") as folder:
+        database_url = f"sqlite:///{Path(folder) / 'placement.db'}"
+        with Store(database_url) as store:
+            store.migrate()
+            _, secret = store.create_key(role="planner", name="load test")
+        headers = {"Authorization": f"Bearer {secret}"}
+        dataset = dataset_json(employees)
+        with service(database_url, workers=2) as url:
+            solve = measure_solves(url, headers, dataset, solves)
+            with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+                created = client.post("/v1/datasets", json=dataset)
+                created.raise_for_status()
+                queued = client.post(
+                    "/v1/runs",
+                    json={
+                        "dataset_id": created.json()["id"],
+                        "policy": {"reference_date": "2026-07-01"},
+                    },
+                )
+                queued.raise_for_status()
+                run_id = queued.json()["id"]
+            poll = measure_polling(url, headers, run_id, clients, seconds)
+    return {
+        "employees": employees,
+        "cpus": os.cpu_count(),
+        "post_solve": solve,
+        "get_run": poll,
+    }
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as a Markdown table."""
+    s, p = results["post_solve"], results["get_run"]
+    return "\n".join(
+        [
+            "| measurement | requests | p50 ms | p95 ms | throughput |",
+            "|---|---:|---:|---:|---:|",
+            f"| POST /v1/solve, {results['employees']} employees, sequential "
+            f"| {s['requests']} | {s['p50_ms']} | {s['p95_ms']} | |",
+            f"| GET /v1/runs/{{id}}, {p['clients']} concurrent clients, {p['seconds']} s "
+            f"| {p['requests']} | {p['p50_ms']} | {p['p95_ms']} | {p['requests_per_s']} req/s |",
+        ]
+    )
+
+
+def main() -> None:
+    """Parse the options, run the measurement, log the table and write the JSON."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--employees", type=int, default=200)
+    parser.add_argument("--solves", type=int, default=40)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    args = parser.parse_args()
+    if not (1 <= args.solves <= MAX_SOLVES and 1 <= args.clients <= MAX_CLIENTS):
+        parser.error(f"--solves must be 1…{MAX_SOLVES} and --clients 1…{MAX_CLIENTS}")
+    if not 0 < args.seconds <= MAX_SECONDS:
+        parser.error(f"--seconds must be in (0, {MAX_SECONDS}]")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    results = run(args.employees, args.solves, args.clients, args.seconds)
+    _log.info("%s", markdown(results))
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Durability: a server killed mid-run leaves the run failed, never stuck, and the audit chain
+intact. The server runs as a subprocess (``python -m api.cli serve``, which is ``placement
+serve``)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+
+from api.runs import INTERRUPTED
+from tests.api.fixtures import (
+    ROOT,
+    cli,
+    cli_env,
+    free_port,
+    generated_json,
+    make_key,
+    slow_policy,
+)
+
+EMPLOYEES = 1500
+
+
+@contextlib.contextmanager
+def server(database_url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """Start the service in its own process group; yield the process and its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=cli_env(database_url, PLACEMENT_WORKERS="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "the server exited at start-up"
+            assert time.monotonic() < deadline, "the server did not start"
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield proc, url
+    finally:
+        # Whatever the test did to the server, leave none of its processes behind.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+
+
+def test_a_run_interrupted_by_a_killed_server_is_failed_at_the_next_start(
+    database_url: str,
+) -> None:
+    key = {"Authorization": f"Bearer {make_key(database_url, 'planner')}"}
+    with server(database_url) as (proc, url), httpx.Client(base_url=url, timeout=60) as client:
+        dataset_id = client.post(
+            "/v1/datasets",
+            content=generated_json(EMPLOYEES),
+            headers=key | {"Content-Type": "application/json"},
+        ).json()["id"]
+        answer = client.post(
+            "/v1/runs",
+            json={"dataset_id": dataset_id, "policy": slow_policy(EMPLOYEES, time_limit_s=60)},
+            headers=key,
+        )
+        run_url = answer.headers["Location"]
+        deadline = time.monotonic() + 30
+        while client.get(run_url, headers=key).json()["status"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+
+    with server(database_url) as (_, url), httpx.Client(base_url=url, timeout=60) as client:
+        run = client.get(run_url, headers=key).json()
+    assert run["status"] == "failed"
+    assert run["error"] == INTERRUPTED
+    assert run["finished_at"] is not None
+
+    verified = cli(database_url, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith("OK")

@@ -1,0 +1,84 @@
+"""The service's commands: ``keys create|revoke|list`` and ``audit verify``, run in-process
+through :func:`api.cli.main` (``placement`` offers the same commands; the restart test runs
+them as a subprocess)."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from api.cli import main, register
+from api.storage import Store
+
+
+@pytest.fixture
+def on_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``PLACEMENT_DATABASE_URL`` set to the test's database."""
+    monkeypatch.setenv("PLACEMENT_DATABASE_URL", database_url)
+    return database_url
+
+
+def test_keys_create_prints_the_key_alone_on_its_last_line(
+    on_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "create", "--role", "planner", "--name", "SIMPEG sync"]) == 0
+    secret = capsys.readouterr().out.splitlines()[-1]
+    assert secret.strip() == secret and " " not in secret
+    with Store(on_database) as store:
+        key = store.authenticate(secret)
+        assert key is not None
+        assert (key.role, key.name) == ("planner", "SIMPEG sync")
+        assert [r.action for r in store.list_audit()] == ["key.create"]
+
+
+def test_keys_list_and_revoke(on_database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store(on_database) as store:
+        store.migrate()
+        record, secret = store.create_key(role="viewer", name="portal")
+    assert main(["keys", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert record.id in listed and "portal" in listed and secret not in listed
+    assert main(["keys", "revoke", record.id]) == 0
+    assert main(["keys", "revoke", "nope"]) == 1
+    with Store(on_database) as store:
+        assert store.authenticate(secret) is None
+
+
+def test_audit_verify_succeeds_on_an_intact_chain(
+    on_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store(on_database) as store:
+        store.migrate()
+        for i in range(3):
+            store.append_audit(actor="test", action="note", target=str(i), details={"i": i})
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("OK: 3 ")
+
+
+def test_the_commands_register_on_a_parent_parser() -> None:
+    parser = argparse.ArgumentParser(prog="placement")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["serve", "--port", "9000"])
+    assert (args.command, args.host, args.port) == ("serve", "127.0.0.1", 9000)
+    args = parser.parse_args(["keys", "create", "--role", "admin"])
+    assert (args.keys_command, args.role, args.name) == ("create", "admin", "")
+    assert parser.parse_args(["audit", "verify"]).audit_command == "verify"
+
+
+def test_audit_verify_fails_on_a_tampered_chain(
+    on_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store(on_database) as store:
+        store.migrate()
+        for i in range(3):
+            store.append_audit(actor="test", action="note", target=str(i), details={"i": i})
+    engine = create_engine(on_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2"))
+    finally:
+        engine.dispose()
+    assert main(["audit", "verify"]) == 1
+    assert "record 2" in capsys.readouterr().err
