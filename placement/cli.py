@@ -102,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     _solve_options(demo, with_policy=False)
     demo.add_argument("--out", type=Path, default=DEMO_OUT, help=f"output folder (./{DEMO_OUT})")
 
+    replay = sub.add_parser(
+        "replay",
+        help="solve a recorded run again and prove the plan is byte-identical",
+        description="Solve the input recorded in RUN_DIR (input.json.gz) under its recorded "
+        "policy and compare the new plan.csv with the recorded one. Exit status 1 when they "
+        "differ.",
+    )
+    replay.add_argument("run_dir", type=Path, help="a folder written by placement solve --out")
+    replay.add_argument("--json", action="store_true", help="print JSON")
+
     # The HTTP service's commands (serve, keys, audit) live with the service; imported here
     # only to build the parser, so the engine itself never depends on the service.
     from api.cli import register as register_service_commands
@@ -234,6 +244,24 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_VIOLATIONS
 
 
+def _replay(args: argparse.Namespace) -> int:
+    import json
+
+    from placement.record import replay
+
+    outcome = replay(args.run_dir)
+    if args.json:
+        print(json.dumps(outcome.to_dict(), indent=2))
+    else:
+        verdict = "identical" if outcome.identical else "DIFFERENT"
+        print(f"replayed plan is {verdict} (sha256 {outcome.replayed_plan_sha256})")
+        recorded, replayed = outcome.recorded_objective, outcome.replayed_objective
+        print(f"objective recorded {recorded}, replayed {replayed}")
+        for line in outcome.differences:
+            print(f"  {line}")
+    return EXIT_OK if outcome.identical else EXIT_VIOLATIONS
+
+
 def _sample(args: argparse.Namespace) -> int:
     from placement.sample import generate, write_csv
 
@@ -264,6 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _solve(args, path, path / "policy.json")
         if args.command == "check":
             return _check(args)
+        if args.command == "replay":
+            return _replay(args)
         return _sample(args)
     except DatasetError as err:
         _print_problems(err)
