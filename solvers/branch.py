@@ -19,7 +19,6 @@ from __future__ import annotations
 import heapq
 import logging
 import time
-from dataclasses import replace
 
 import numpy as np
 
@@ -47,29 +46,6 @@ def _broken(model: AssignmentModel, chosen: BoolArray) -> int | None:
         if int(chosen[s.pairs].sum()) > s.rhs:
             return i
     return None
-
-
-def _solve_without(model: AssignmentModel, removed: BoolArray) -> tuple[int, BoolArray] | None:
-    """Flow optimum of the model without side constraints and without ``removed`` pairs."""
-    if removed[model.fixed].any():
-        return None
-    keep = np.flatnonzero(~removed)
-    renumber = np.full(model.n_pairs, -1, dtype=np.int64)
-    renumber[keep] = np.arange(len(keep))
-    restricted = replace(
-        model,
-        pair_row=model.pair_row[keep],
-        pair_col=model.pair_col[keep],
-        weight=model.weight[keep],
-        fixed=renumber[model.fixed],
-        side=(),
-    )
-    result = flow.solve(restricted)
-    if result.chosen is None or result.objective is None:
-        return None
-    chosen = np.zeros(model.n_pairs, dtype=np.bool_)
-    chosen[keep[result.chosen]] = True
-    return result.objective, chosen
 
 
 def packing_branch_and_bound(
@@ -113,7 +89,7 @@ def packing_branch_and_bound(
         for r in np.unique(rows).tolist():
             child_removed = removed.copy()
             child_removed[s[rows != r]] = True
-            solved = _solve_without(model, child_removed)
+            solved = flow.solve_without(model, child_removed)
             if solved is None:
                 continue
             objective, child = solved

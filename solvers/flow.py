@@ -9,6 +9,7 @@ Rows of fixed pairs are removed and their columns' capacities decremented before
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -130,3 +131,30 @@ def solve(
     objective = model.objective_of(chosen)
     reporter.solution(chosen, objective)
     return reporter.result(chosen, objective, build_s=build_s, proven=True)
+
+
+def solve_without(model: AssignmentModel, removed: BoolArray) -> tuple[int, BoolArray] | None:
+    """Flow optimum of ``model`` without its side constraints and without ``removed`` pairs.
+
+    Returns the objective and the selection over the full model's pairs, or ``None`` when
+    that restriction is infeasible (also when a fixed pair is removed).
+    """
+    if removed[model.fixed].any():
+        return None
+    keep = np.flatnonzero(~removed)
+    renumber = np.full(model.n_pairs, -1, dtype=np.int64)
+    renumber[keep] = np.arange(len(keep))
+    restricted = replace(
+        model,
+        pair_row=model.pair_row[keep],
+        pair_col=model.pair_col[keep],
+        weight=model.weight[keep],
+        fixed=renumber[model.fixed],
+        side=(),
+    )
+    result = solve(restricted)
+    if result.chosen is None or result.objective is None:
+        return None
+    chosen = np.zeros(model.n_pairs, dtype=np.bool_)
+    chosen[keep[result.chosen]] = True
+    return result.objective, chosen

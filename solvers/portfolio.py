@@ -225,22 +225,10 @@ def flow_heuristic(model: AssignmentModel, relaxed: BoolArray) -> BoolArray | No
         for s in model.side:
             if int((s.coefficients() * chosen[s.pairs]).sum()) > s.rhs:
                 allowed[s.pairs[~dropped[s.pairs]]] = False
-        keep = np.flatnonzero(allowed)
-        renumber = np.full(model.n_pairs, -1, dtype=np.int64)
-        renumber[keep] = np.arange(len(keep))
-        restricted = replace(
-            model,
-            pair_row=model.pair_row[keep],
-            pair_col=model.pair_col[keep],
-            weight=model.weight[keep],
-            fixed=renumber[model.fixed],
-            side=(),
-        )
-        sub = flow.solve(restricted)
-        if sub.chosen is None:
+        solved = flow.solve_without(model, ~allowed)
+        if solved is None:
             break
-        chosen = np.zeros(model.n_pairs, dtype=np.bool_)
-        chosen[keep[sub.chosen]] = True
+        chosen = solved[1]
         if model.is_feasible(chosen):
             return chosen
     return best
