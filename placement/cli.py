@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
     _solve_options(solve)
     solve.add_argument("--out", type=Path, default=Path("out"), help="output folder (./out)")
+    solve.add_argument(
+        "--previous",
+        type=Path,
+        help="a previous plan.csv to stay close to: with the policy's disruption_weight each "
+        "changed assignment is penalised; summary.json reports how many changes were needed",
+    )
 
     chk = sub.add_parser(
         "check",
@@ -166,7 +172,13 @@ def _solve(args: argparse.Namespace, dataset_path: Path, policy_path: Path | Non
             policy = dataclasses.replace(policy, time_limit_s=args.time_limit)
         if args.seed is not None:
             policy = dataclasses.replace(policy, seed=args.seed)
-        solution = solve(dataset, policy, on_stage=stage)
+        previous = None
+        if getattr(args, "previous", None) is not None:
+            from placement.check import read_plan_csv
+
+            frame = read_plan_csv(args.previous)
+            previous = dict(zip(frame["nip"], frame["to_position"], strict=True))
+        solution = solve(dataset, policy, previous=previous, on_stage=stage)
         stage("writing outputs")
         written = write_outputs(solution, args.out)
     s = solution.summary
@@ -182,6 +194,8 @@ def _solve(args: argparse.Namespace, dataset_path: Path, policy_path: Path | Non
             )
         elif "message" in s:
             print(f"reason     {s['message']}")
+        if "disruption" in s:
+            print(f"changes    {s['disruption']['changes']} from the previous plan")
         print(f"runtime    {s['runtime_s']} s")
     for path in written:
         print(f"wrote {path}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,9 @@ class Compiled:
     terms: Terms
     must_move: B
     conflicts: tuple[str, ...]
+    #: per employee, the previous plan's position (-1 unplaced there, -2 not in it or its
+    #: position no longer exists); None without a previous plan.
+    previous: I64 | None = None
 
 
 def candidate_moves(ctx: Context) -> tuple[I64, I64]:
@@ -119,8 +123,14 @@ def _groups(ctx: Context, targets: I64) -> list[I64]:
     return np.split(targets[order], bounds)
 
 
-def compile_model(ctx: Context) -> Compiled:
-    """Build the assignment model of ``ctx`` (see the module docstring)."""
+def compile_model(ctx: Context, previous: Mapping[str, str] | None = None) -> Compiled:
+    """Build the assignment model of ``ctx`` (see the module docstring).
+
+    With a ``previous`` plan (nip → position_id, "" for unplaced) and a positive
+    ``disruption_weight``, every employee whose placement differs from the previous plan costs
+    ⌊10⁴·weight⌋ points in the model's weights (never in the scores): a bonus on the pair that
+    keeps the previous placement, or a penalty on every pair of someone previously unplaced.
+    """
     n, m = ctx.n_employees, ctx.n_positions
     pol = ctx.policy
     me, mp = candidate_moves(ctx)
@@ -170,19 +180,33 @@ def compile_model(ctx: Context) -> Compiled:
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
 
     side = _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p)
+    prev = None if previous is None else _previous_positions(ctx, previous)
+    weight = terms.score
+    if prev is not None and pol.disruption_weight > 0:
+        penalty = int(pol.disruption_weight * 10_000)
+        weight = weight + np.where(prev[e] == p, penalty, 0) - np.where(prev[e] == -1, penalty, 0)
     model = AssignmentModel(
         n_rows=n,
         n_cols=m,
         pair_row=e,
         pair_col=p,
-        weight=terms.score,
+        weight=weight,
         row_must=row_must,
         col_cap=col_cap,
         fixed=fixed,
         side=tuple(side),
     )
     log.debug("compiled %d pairs, %d side constraints", model.n_pairs, len(side))
-    return Compiled(ctx, model, e, p, kind, terms, must_move, tuple(conflicts))
+    return Compiled(ctx, model, e, p, kind, terms, must_move, tuple(conflicts), prev)
+
+
+def _previous_positions(ctx: Context, previous: Mapping[str, str]) -> I64:
+    """Previous position index per employee: -1 unplaced, -2 unknown or not in the plan."""
+    text = [previous.get(str(nip)) for nip in ctx.nip]
+    found = index_of(pd.Index(ctx.position_id), [t or "" for t in text])
+    given = np.array([t is not None for t in text], dtype=bool)
+    unplaced = np.array([t == "" for t in text], dtype=bool)
+    return np.where(found >= 0, found, np.where(given & unplaced, -1, -2)).astype(np.int64)
 
 
 def _max_moves(ctx: Context, e: I64, kind: I64) -> list[SideConstraint]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -65,12 +65,16 @@ def solve(
     dataset: Dataset,
     policy: Policy,
     *,
+    previous: Mapping[str, str] | None = None,
     on_stage: StageCallback | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> Solution:
     """Solve a placement problem and return a plan that passed the independent checker.
 
     The solver, time limit and seed are the policy's (``solver`` None means ``auto``).
+    ``previous`` (nip → position_id, "" for unplaced) is a plan to stay close to: with a
+    positive ``policy.disruption_weight`` each changed assignment is penalised, and the
+    summary reports how many changes the new optimum needs.
     Infeasibility and time-outs are statuses, not exceptions; a plan that fails the checker
     (a bug, never a user error) raises :class:`~placement.errors.PlacementError`.
     """
@@ -78,7 +82,7 @@ def solve(
     t0 = time.perf_counter()
     stage("compiling the model")
     ctx = build_context(dataset, policy)
-    compiled = compile_model(ctx)
+    compiled = compile_model(ctx, previous)
     t_compile = time.perf_counter() - t0
     backend = policy.solver or "auto"
 
@@ -102,18 +106,20 @@ def solve(
     t_solve = time.perf_counter() - t0 - t_compile
 
     plan = gaps = None
+    objective = None
     t_check = 0.0
     if result.chosen is not None:
         stage("checking the plan")
         plan, gaps = _plan_frames(compiled, result.chosen)
+        objective = int(compiled.terms.score[result.chosen].sum())
         t1 = time.perf_counter()
         report = check(dataset, policy, plan)
         t_check = time.perf_counter() - t1
-        if not report.ok or report.objective != result.objective:
+        if not report.ok or report.objective != objective:
             lines = [str(v) for v in report.violations[:10]]
             raise PlacementError(
                 "the solver's plan failed the independent check "
-                f"(objective {result.objective} vs {report.objective}): " + "; ".join(lines)
+                f"(objective {objective} vs {report.objective}): " + "; ".join(lines)
             )
     runtime = time.perf_counter() - t0
     timings = {
@@ -122,11 +128,11 @@ def solve(
         "solve_s": round(max(t_solve - result.build_s, 0.0), 3),
         "check_s": round(t_check, 3),
     }
-    summary = _summary(dataset, policy, compiled, result, plan, runtime, timings)
+    summary = _summary(dataset, policy, compiled, result, plan, objective, runtime, timings)
     return Solution(
         status=str(result.status),
-        objective=result.objective if plan is not None else None,
-        bound=result.bound,
+        objective=objective,
+        bound=summary["bound"],
         plan=plan,
         gaps=gaps,
         summary=summary,
@@ -192,14 +198,16 @@ def _summary(
     compiled: Compiled,
     result: solvers.Result,
     plan: pd.DataFrame | None,
+    objective: int | None,
     runtime: float,
     timings: dict[str, float],
 ) -> dict[str, Any]:
-    has_plan = plan is not None
+    disrupted = compiled.previous is not None and policy.disruption_weight > 0
     summary: dict[str, Any] = {
         "status": str(result.status),
-        "objective": result.objective if has_plan else None,
-        "bound": result.bound,
+        "objective": objective,
+        # With a disruption penalty the solver's bound is on the penalised objective.
+        "bound": None if disrupted else result.bound,
         "solver": result.solver,
         "runtime_s": round(runtime, 3),
         "moves": None,
@@ -221,6 +229,16 @@ def _summary(
         summary["new_placements"] = int((placed & ~from_pos).sum())
         summary["unplaced"] = int((~placed).sum())
         summary["vacancies_filled"] = int(np.maximum(after - before, 0).sum())
+    if compiled.previous is not None and plan is not None:
+        to = index_of(pd.Index(compiled.ctx.position_id), plan["to_position"])
+        prev = compiled.previous
+        known = prev != -2
+        summary["disruption"] = {
+            "weight": policy.to_dict()["disruption_weight"],
+            "changes": int((known & (to != prev)).sum()),
+            "penalised_objective": result.objective,
+            "penalised_bound": result.bound,
+        }
     summary["model"] = {
         "employees": compiled.ctx.n_employees,
         "positions": compiled.ctx.n_positions,

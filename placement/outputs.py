@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from placement.engine import Solution
-from placement.record import INPUT, RECORD, input_bytes, run_record
+from placement.record import INPUT, RECORD, input_bytes, previous_plan, run_record
 
 
 def plan_csv_text(plan: pd.DataFrame) -> str:
@@ -67,7 +67,7 @@ def write_outputs(solution: Solution, out_dir: str | os.PathLike[str]) -> list[P
         written += [plan_path, gaps_path]
         if solution.compiled is not None:
             _write_atomic_bytes(input_path, input_bytes(solution.compiled.ctx.dataset))
-            record = run_record(solution.summary, plan_text)
+            record = run_record(solution.summary, plan_text, previous_plan(solution))
             _write_atomic(record_path, summary_json_text(record))
             written += [input_path, record_path]
     else:

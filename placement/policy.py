@@ -56,6 +56,9 @@ class Policy:
     time_limit_s: float | None = None
     seed: int | None = None
     solver: str | None = None
+    #: re-optimising against a previous plan: weight of the penalty per changed assignment
+    #: (a term of 100 per change, like the score terms); 0 ignores the previous plan.
+    disruption_weight: Decimal = Decimal(0)
 
     def weight_milli(self, term: str) -> int:
         """Weight of ``term`` times 1000, exactly, as an integer."""
@@ -91,6 +94,7 @@ class Policy:
             "time_limit_s": self.time_limit_s,
             "seed": self.seed,
             "solver": self.solver,
+            "disruption_weight": num(self.disruption_weight),
         }
 
 
@@ -102,7 +106,7 @@ KEYS: tuple[str, ...] = (
     "reference_date", "min_tenure_months", "max_tenure_months", "retirement_buffer_months",
     "jpm_floor", "allow_pppk_moves", "allow_jpt", "separate_relations", "max_moves",
     "max_unit_outflow", "force_rotation", "weights", "pins", "forbid", "time_limit_s", "seed",
-    "solver",
+    "solver", "disruption_weight",
 )  # fmt: skip
 
 _MAX_WEIGHT = Decimal(1000)
@@ -168,7 +172,14 @@ def load_policy(
         time_limit_s=reader.time_limit("time_limit_s"),
         seed=reader.optional_count("seed"),
         solver=reader.solver("solver"),
+        disruption_weight=reader.number(
+            "disruption_weight", Decimal(0), low=Decimal(0), high=_MAX_WEIGHT
+        ),
     )
+    if policy.disruption_weight % _MILLI:
+        problems.append(
+            Problem(POLICY, None, "disruption_weight", "must have at most 3 decimal places")
+        )
     if problems:
         raise DatasetError(problems)
     return policy

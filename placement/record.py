@@ -20,12 +20,16 @@ import math
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from placement.dataset import COLUMNS, TABLES, Dataset
 from placement.errors import PlacementError
+
+if TYPE_CHECKING:
+    from placement.engine import Solution
 
 RECORD = "run.json"
 INPUT = "input.json.gz"
@@ -93,8 +97,27 @@ def solver_versions() -> dict[str, str]:
     return versions
 
 
-def run_record(summary: dict[str, Any], plan_csv: str | None) -> dict[str, Any]:
-    """The run record of a solve, from its summary and its plan.csv text."""
+def previous_plan(solution: Solution) -> dict[str, str] | None:
+    """The previous plan a solve stayed close to (nip → position_id, "" unplaced), if any.
+
+    Entries that could not matter (employees not in it, positions that no longer exist) are
+    left out: every plan changes them alike.
+    """
+    compiled = solution.compiled
+    if compiled is None or compiled.previous is None:
+        return None
+    ctx = compiled.ctx
+    prev = compiled.previous
+    return {
+        str(ctx.nip[e]): "" if prev[e] == -1 else str(ctx.position_id[prev[e]])
+        for e in np.flatnonzero(prev != -2).tolist()
+    }
+
+
+def run_record(
+    summary: dict[str, Any], plan_csv: str | None, previous: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The run record of a solve, from its summary, its plan.csv text and its previous plan."""
     policy = summary["policy"]
     return {
         "format": FORMAT,
@@ -110,6 +133,7 @@ def run_record(summary: dict[str, Any], plan_csv: str | None) -> dict[str, Any]:
         "plan_sha256": None
         if plan_csv is None
         else hashlib.sha256(plan_csv.encode("utf-8")).hexdigest(),
+        "previous": previous,
     }
 
 
@@ -159,9 +183,10 @@ def replay(run_dir: str | Path) -> Replay:
             f"the recorded input hashes to {dataset.sha256}, not {record['input_sha256']}"
         )
     policy = load_policy(record["policy"], dataset)
-    solution = solve(dataset, policy)
+    previous = record.get("previous")
+    solution = solve(dataset, policy, previous=previous)
     plan_text = None if solution.plan is None else plan_csv_text(solution.plan)
-    replayed = run_record(solution.summary, plan_text)
+    replayed = run_record(solution.summary, plan_text, previous_plan(solution))
     differences = []
     for key in ("engine_version", "solver_versions", "status", "objective", "plan_sha256"):
         if replayed[key] != record.get(key):

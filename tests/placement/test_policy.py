@@ -81,6 +81,7 @@ def test_no_policy_gives_every_default_with_the_injected_date(dataset: Dataset) 
         "time_limit_s": None,
         "seed": None,
         "solver": None,
+        "disruption_weight": 0,
     }
 
 

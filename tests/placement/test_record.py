@@ -71,3 +71,16 @@ def test_an_infeasible_run_writes_no_record(tmp_path: Path) -> None:
     solution = solve(dataset, load_policy(policy, dataset))
     names = sorted(p.name for p in write_outputs(solution, tmp_path))
     assert names == ["summary.json"]
+
+
+def test_a_run_that_stayed_close_to_a_previous_plan_replays_with_it(tmp_path: Path) -> None:
+    policy = json.loads((EXAMPLE / "rotation" / "policy.json").read_text())
+    policy_file = tmp_path / "policy.json"
+    policy_file.write_text(json.dumps(policy | {"disruption_weight": 3}))
+    out = tmp_path / "run"
+    code = main(["solve", str(EXAMPLE), "--policy", str(policy_file), "--out", str(out),
+                 "--previous", str(EXAMPLE / "plan.csv"), "--quiet"])  # fmt: skip
+    assert code == EXIT_OK
+    record = json.loads((out / "run.json").read_text())
+    assert record["previous"] is not None and len(record["previous"]) == 14
+    assert replay(out).identical
