@@ -118,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("run_dir", type=Path, help="a folder written by placement solve --out")
     replay.add_argument("--json", action="store_true", help="print JSON")
 
+    from placement.cli_explain import register as register_explain
+
+    register_explain(sub)
+
     # The HTTP service's commands (serve, keys, audit) live with the service; imported here
     # only to build the parser, so the engine itself never depends on the service.
     from api.cli import register as register_service_commands
@@ -308,6 +312,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "replay":
             return _replay(args)
+        if args.command == "explain":
+            from placement import cli_explain
+
+            return cli_explain.run(args)
         return _sample(args)
     except DatasetError as err:
         _print_problems(err)
