@@ -118,9 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("run_dir", type=Path, help="a folder written by placement solve --out")
     replay.add_argument("--json", action="store_true", help="print JSON")
 
+    from placement.cli_diagnose import register as register_diagnose
     from placement.cli_explain import register as register_explain
 
     register_explain(sub)
+    register_diagnose(sub)
 
     # The HTTP service's commands (serve, keys, audit) live with the service; imported here
     # only to build the parser, so the engine itself never depends on the service.
@@ -196,6 +198,8 @@ def _solve(args: argparse.Namespace, dataset_path: Path, policy_path: Path | Non
                 f"moves {s['moves']}, new placements {s['new_placements']}, "
                 f"unplaced {s['unplaced']}, vacancies filled {s['vacancies_filled']}"
             )
+        elif "diagnosis" in s:
+            print(f"diagnosis  {s['diagnosis']['text']}")
         elif "message" in s:
             print(f"reason     {s['message']}")
         if "disruption" in s:
@@ -312,6 +316,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "replay":
             return _replay(args)
+        if args.command == "diagnose":
+            from placement.cli_diagnose import run as run_diagnose
+
+            return run_diagnose(args)
         if args.command == "explain":
             from placement import cli_explain
 

@@ -179,7 +179,7 @@ def compile_model(ctx: Context, previous: Mapping[str, str] | None = None) -> Co
     fixed = np.flatnonzero(pinned[e]).astype(np.int64)
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
 
-    side = _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p)
+    side = side_constraints(ctx, e, p, kind)
     prev = None if previous is None else _previous_positions(ctx, previous)
     weight = terms.score
     if prev is not None and pol.disruption_weight > 0:
@@ -207,6 +207,11 @@ def _previous_positions(ctx: Context, previous: Mapping[str, str]) -> I64:
     given = np.array([t is not None for t in text], dtype=bool)
     unplaced = np.array([t == "" for t in text], dtype=bool)
     return np.where(found >= 0, found, np.where(given & unplaced, -1, -2)).astype(np.int64)
+
+
+def side_constraints(ctx: Context, e: I64, p: I64, kind: I64) -> list[SideConstraint]:
+    """G04, G05 and G03 over the pairs (e, p) of the given kinds, in that order."""
+    return _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p)
 
 
 def _max_moves(ctx: Context, e: I64, kind: I64) -> list[SideConstraint]:

@@ -16,6 +16,7 @@ import solvers
 from placement.check import check
 from placement.compile import Compiled, compile_model
 from placement.dataset import Dataset
+from placement.diagnose import diagnose
 from placement.errors import PlacementError, SolverError
 from placement.policy import Policy
 from placement.rules import MOVE, NEW, STAY, build_context, index_of
@@ -28,6 +29,9 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "preference_rank",
 )  # fmt: skip
 GAP_COLUMNS: tuple[str, ...] = ("nip", "position_id", "competency", "required", "attained")
+
+#: Time the automatic diagnosis of an infeasible run may take when the policy sets no limit.
+DIAGNOSIS_TIME_LIMIT_S = 30.0
 
 StageCallback = Callable[[str], None]
 ProgressCallback = Callable[[int | None, int | None, float], None]
@@ -104,6 +108,11 @@ def solve(
         except solvers.SolverError as exc:
             raise SolverError(str(exc)) from exc
     t_solve = time.perf_counter() - t0 - t_compile
+    diagnosis = None
+    if result.status is solvers.Status.INFEASIBLE:
+        stage("diagnosing the conflict")
+        limit = policy.time_limit_s or DIAGNOSIS_TIME_LIMIT_S
+        diagnosis = diagnose(dataset, policy, time_limit_s=limit, compiled=compiled)
 
     plan = gaps = None
     objective = None
@@ -129,6 +138,8 @@ def solve(
         "check_s": round(t_check, 3),
     }
     summary = _summary(dataset, policy, compiled, result, plan, objective, runtime, timings)
+    if diagnosis is not None:
+        summary["diagnosis"] = diagnosis.to_dict()
     return Solution(
         status=str(result.status),
         objective=objective,
