@@ -120,9 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from placement.cli_diagnose import register as register_diagnose
     from placement.cli_explain import register as register_explain
+    from placement.cli_scenario import register as register_scenario
 
     register_explain(sub)
     register_diagnose(sub)
+    register_scenario(sub)
 
     # The HTTP service's commands (serve, keys, audit) live with the service; imported here
     # only to build the parser, so the engine itself never depends on the service.
@@ -316,6 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "replay":
             return _replay(args)
+        if args.command in ("scenario", "compare"):
+            from placement.cli_scenario import run as run_scenario
+
+            return run_scenario(args)
         if args.command == "diagnose":
             from placement.cli_diagnose import run as run_diagnose
 
