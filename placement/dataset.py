@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 TABLES: tuple[str, ...] = (
@@ -89,3 +90,25 @@ class Dataset:
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
         return {t: len(getattr(self, t)) for t in TABLES}
+
+    def contract_rows(self) -> dict[str, list[dict[str, str]]]:
+        """The tables as contract text rows: dates ``YYYY-MM-DD``, booleans ``true``/``false``,
+        numbers as digits, "" for empty cells. Loading them gives back this dataset."""
+        out: dict[str, list[dict[str, str]]] = {}
+        for table in TABLES:
+            frame: pd.DataFrame = getattr(self, table)
+            columns: dict[str, list[str]] = {}
+            for column in COLUMNS[table]:
+                series = frame[column]
+                if pd.api.types.is_datetime64_any_dtype(series.dtype):
+                    days = np.datetime_as_string(
+                        series.to_numpy().astype("datetime64[D]"), unit="D"
+                    )
+                    columns[column] = ["" if d == "NaT" else str(d) for d in days.tolist()]
+                elif pd.api.types.is_bool_dtype(series.dtype):
+                    columns[column] = ["true" if v else "false" for v in series.tolist()]
+                else:
+                    columns[column] = [str(v) for v in series.tolist()]
+            rows = zip(*columns.values(), strict=True)
+            out[table] = [dict(zip(columns, cells, strict=True)) for cells in rows]
+        return out

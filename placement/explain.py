@@ -553,7 +553,7 @@ def _changes(
             continue
         tables = dataset_rows(dataset)
         rows = [r for r in tables["competencies"] if not (r["nip"] == nip and r["competency"] == c)]
-        tables["competencies"] = [*rows, {"nip": nip, "competency": c, "level": level + 1}]
+        tables["competencies"] = [*rows, {"nip": nip, "competency": c, "level": str(level + 1)}]
         detail = {"competency": c, "from": level, "to": level + 1}
         out.append((f"competency {c} {level} → {level + 1}", detail, _rebuild(tables), policy))
 

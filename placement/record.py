@@ -16,16 +16,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from placement.dataset import COLUMNS, TABLES, Dataset
+from placement.dataset import Dataset
 from placement.errors import PlacementError
 
 if TYPE_CHECKING:
@@ -36,40 +34,12 @@ INPUT = "input.json.gz"
 FORMAT = 1
 
 
-def dataset_rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
-    """The dataset in the contract's JSON form: one array of row objects per table.
-
-    Empty cells are left out, dates are ``YYYY-MM-DD``, numbers and booleans are JSON values.
-    Loading the result gives back the same normalised data and the same sha256.
-    """
-    out: dict[str, list[dict[str, Any]]] = {}
-    for table in TABLES:
-        frame: pd.DataFrame = getattr(dataset, table)
-        rows: list[dict[str, Any]] = []
-        for record in frame.loc[:, list(COLUMNS[table])].to_dict(orient="records"):
-            row: dict[str, Any] = {}
-            for column, value in record.items():
-                cell = _cell(value)
-                if cell is not None:
-                    row[str(column)] = cell
-            rows.append(row)
-        out[table] = rows
-    return out
-
-
-def _cell(value: object) -> str | int | bool | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item"):  # numpy scalars
-        return _cell(value.item())
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    return text if text else None
+def dataset_rows(dataset: Dataset) -> dict[str, list[dict[str, str]]]:
+    """The dataset in the contract's JSON form (text cells, empty cells left out)."""
+    return {
+        table: [{k: v for k, v in row.items() if v} for row in rows]
+        for table, rows in dataset.contract_rows().items()
+    }
 
 
 def input_bytes(dataset: Dataset) -> bytes:

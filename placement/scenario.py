@@ -26,10 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from placement.dataset import COLUMNS, TABLES, Dataset
+from placement.dataset import Dataset
 from placement.engine import Solution, solve
 from placement.errors import DatasetError, Problem
 from placement.loading import dataset_from_tables
@@ -71,31 +68,11 @@ class _Row:
         return self.origin.get("")
 
 
-def contract_rows(dataset: Dataset) -> dict[str, list[dict[str, str]]]:
-    """The dataset's tables as contract text rows (dates ``YYYY-MM-DD``, ``true``/``false``)."""
-    out: dict[str, list[dict[str, str]]] = {}
-    for table in TABLES:
-        frame: pd.DataFrame = getattr(dataset, table)
-        columns: dict[str, list[str]] = {}
-        for column in COLUMNS[table]:
-            series = frame[column]
-            if pd.api.types.is_datetime64_any_dtype(series.dtype):
-                days = np.datetime_as_string(series.to_numpy().astype("datetime64[D]"), unit="D")
-                columns[column] = ["" if d == "NaT" else str(d) for d in days.tolist()]
-            elif pd.api.types.is_bool_dtype(series.dtype):
-                columns[column] = ["true" if v else "false" for v in series.tolist()]
-            else:
-                columns[column] = [str(v) for v in series.tolist()]
-        rows = zip(*columns.values(), strict=True)
-        out[table] = [dict(zip(columns, cells, strict=True)) for cells in rows]
-    return out
-
-
 class _Scenario:
     """The mutable working copy the changes are applied to."""
 
     def __init__(self, dataset: Dataset, policy: Mapping[str, Any]) -> None:
-        self.tables = {t: [_Row(r) for r in rows] for t, rows in contract_rows(dataset).items()}
+        self.tables = {t: [_Row(r) for r in rows] for t, rows in dataset.contract_rows().items()}
         self.policy: dict[str, Any] = copy.deepcopy(dict(policy))
         self.keys: dict[str, _Origin] = {}
         self.pairs: dict[str, list[tuple[dict[str, Any], _Origin | None]]] = {
