@@ -13,6 +13,8 @@ advisory lock, so several processes may start at once.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -225,6 +227,9 @@ def _normalise_url(database_url: str) -> URL:
     return url
 
 
+_WAL_ATTEMPTS = 40
+
+
 def _sqlite_file(url: URL) -> Path | None:
     database = url.database
     if not database or database == ":memory:" or url.query.get("uri") in ("true", "1"):
@@ -232,12 +237,25 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(database)
 
 
+def _set_wal(cursor: Any) -> None:
+    """Switch to WAL; retried because SQLite answers "database is locked" at once, without its
+    busy timeout, when two connections switch a new database at the same moment."""
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy emits BEGIN itself (see _on_sqlite_begin); the driver must not.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _set_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
