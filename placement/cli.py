@@ -21,14 +21,14 @@ from rich.console import Console
 from rich.table import Table
 
 from placement.errors import DatasetError, PlacementError, PlanFormatError
+from placement.exits import (
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    STATUS_EXIT,
+    print_refusal,
+)
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_TIMEOUT = 0, 1, 2, 3, 4
-STATUS_EXIT = {
-    "OPTIMAL": EXIT_OK,
-    "FEASIBLE": EXIT_OK,
-    "INFEASIBLE": EXIT_INFEASIBLE,
-    "TIMEOUT_NO_SOLUTION": EXIT_TIMEOUT,
-}
 DEMO_OUT = Path("demo-output")
 
 
@@ -154,12 +154,6 @@ def _progress(console: Console, quiet: bool) -> Iterator[Callable[[str], None]]:
         return
     with console.status("starting") as status:
         yield lambda stage: status.update(stage)
-
-
-def _print_problems(err: DatasetError) -> None:
-    for problem in err.problems:
-        print(problem, file=sys.stderr)
-    print(f"refused: {len(err.problems)} problem(s); nothing was written", file=sys.stderr)
 
 
 def _solve(args: argparse.Namespace, dataset_path: Path, policy_path: Path | None) -> int:
@@ -332,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_explain.run(args)
         return _sample(args)
     except DatasetError as err:
-        _print_problems(err)
+        print_refusal(err)
         return EXIT_INPUT
     except PlanFormatError as err:
         print(f"refused: {err}", file=sys.stderr)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_FEASIBLE, EXIT_CONFLICT = 0, 3
+from placement.exits import EXIT_INFEASIBLE, EXIT_OK
 
 
 def _seconds(text: str) -> float:
@@ -60,4 +60,4 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(f"  {item['rule']}  {fields}\n")
         if not diagnosis.minimal:
             sys.stdout.write("(time limit reached: the set may not be minimal)\n")
-    return EXIT_FEASIBLE if diagnosis is None else EXIT_CONFLICT
+    return EXIT_OK if diagnosis is None else EXIT_INFEASIBLE

@@ -17,9 +17,8 @@ from typing import Any
 from placement.dataset import Dataset
 from placement.engine import Solution, solve
 from placement.errors import DatasetError, PlacementError
+from placement.exits import EXIT_ERROR, EXIT_INPUT, EXIT_OK, print_refusal
 from placement.policy import Policy
-
-EXIT_OK, EXIT_ERROR, EXIT_INPUT = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
@@ -84,8 +83,7 @@ def run(args: argparse.Namespace) -> int:
                 dataset, policy, solution, args.position, top=10 if args.top is None else args.top
             )
     except DatasetError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
+        print_refusal(err)
         return EXIT_INPUT
     except PlacementError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from placement.errors import DatasetError, PlacementError
-
-EXIT_OK, EXIT_ERROR, EXIT_INPUT = 0, 1, 2
-_STATUS_EXIT = {"OPTIMAL": 0, "FEASIBLE": 0, "INFEASIBLE": 3, "TIMEOUT_NO_SOLUTION": 4}
+from placement.exits import EXIT_ERROR, EXIT_INPUT, EXIT_OK, STATUS_EXIT, print_refusal
 
 
 def register(subparsers: Any) -> None:
@@ -45,9 +43,7 @@ def run(args: argparse.Namespace) -> int:
             return _scenario(args)
         return _compare(args)
     except DatasetError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print(f"refused: {len(err.problems)} problem(s)", file=sys.stderr)
+        print_refusal(err)
         return EXIT_INPUT
     except (PlacementError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -93,7 +89,7 @@ def _scenario(args: argparse.Namespace) -> int:
             )
         for path in written:
             print(f"wrote {path}")
-    return _STATUS_EXIT.get(solution.status, EXIT_ERROR)
+    return STATUS_EXIT.get(solution.status, EXIT_ERROR)
 
 
 def _compare(args: argparse.Namespace) -> int:

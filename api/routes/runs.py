@@ -99,11 +99,7 @@ def read_plan(
 ) -> Response | PlanOut:
     """The plan: JSON by default, CSV with ``Accept: text/csv``, xlsx with the xlsx type."""
     data = run_output(store, run_id, "plan")
-    if accepts(accept, "text/csv"):
-        return Response(data, media_type="text/csv; charset=utf-8", headers=_named("plan.csv"))
-    if accepts(accept, XLSX):
-        return Response(csv_to_xlsx(data, "plan"), media_type=XLSX, headers=_named("plan.xlsx"))
-    return PlanOut(run_id=run_id, rows=plan_rows(data))
+    return _as_file(data, "plan", accept) or PlanOut(run_id=run_id, rows=plan_rows(data))
 
 
 @router.get(
@@ -117,11 +113,16 @@ def read_gaps(
 ) -> Response | GapsOut:
     """Every unmet competency requirement of a new post, in the same three formats."""
     data = run_output(store, run_id, "gaps")
+    return _as_file(data, "gaps", accept) or GapsOut(run_id=run_id, rows=gap_rows(data))
+
+
+def _as_file(data: bytes, name: str, accept: str | None) -> Response | None:
+    """The table as a CSV or xlsx download when the client asks for one, else None (JSON)."""
     if accepts(accept, "text/csv"):
-        return Response(data, media_type="text/csv; charset=utf-8", headers=_named("gaps.csv"))
+        return Response(data, media_type="text/csv; charset=utf-8", headers=_named(f"{name}.csv"))
     if accepts(accept, XLSX):
-        return Response(csv_to_xlsx(data, "gaps"), media_type=XLSX, headers=_named("gaps.xlsx"))
-    return GapsOut(run_id=run_id, rows=gap_rows(data))
+        return Response(csv_to_xlsx(data, name), media_type=XLSX, headers=_named(f"{name}.xlsx"))
+    return None
 
 
 def _named(filename: str) -> dict[str, str]:

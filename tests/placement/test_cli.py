@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from placement.cli import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS, main
+from placement.cli import main
+from placement.exits import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from tests.paths import DATA, EXAMPLE
 
 

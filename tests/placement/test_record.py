@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from placement.cli import EXIT_OK, EXIT_VIOLATIONS, main
+from placement.cli import main
 from placement.engine import solve
 from placement.errors import PlacementError
+from placement.exits import EXIT_OK, EXIT_VIOLATIONS
 from placement.loading import dataset_from_json, load_dataset
 from placement.outputs import write_outputs
 from placement.policy import load_policy
