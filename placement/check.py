@@ -55,7 +55,12 @@ PLAN_COLUMNS: tuple[str, ...] = (
 #: Rule id of format and consistency problems of the plan itself.
 PLAN = "PLAN"
 
-_RULE_ORDER: dict[str, int] = {PLAN: 0} | {rule: i + 1 for i, rule in enumerate(RULES)}
+#: Rule id of the extension rule ``no_justified_envy`` (checked only when the policy enables it).
+X01 = "X01"
+
+_RULE_ORDER: dict[str, int] = (
+    {PLAN: 0} | {rule: i + 1 for i, rule in enumerate(RULES)} | {X01: len(RULES) + 1}
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,9 @@ class Violation:
     Attributes
     ----------
     rule
-        A contract rule id (``R01`` … ``R11``, ``G01`` … ``G07``) or ``PLAN`` for a format or
-        consistency problem of the plan.
+        A contract rule id (``R01`` … ``R11``, ``G01`` … ``G07``), the extension rule ``X01``
+        when the policy enables ``no_justified_envy``, or ``PLAN`` for a format or consistency
+        problem of the plan.
     nip
         The employee concerned, ``None`` for a rule on a unit or on the whole plan.
     position_id
@@ -700,6 +706,8 @@ class _Checker:
             self._g05(final, self.policy.max_unit_outflow, found)
         if self.policy.force_rotation:
             self._g06(final, found)
+        if self.policy.no_justified_envy:
+            self._x01(final, found)
         for nip, to in final.items():
             current = self.positions.get(self.employees[nip].position_id)
             if not to and current is not None and current.state != "abolished":
@@ -785,6 +793,91 @@ class _Checker:
                         f"but {outcome}",
                     )
                 )
+
+    # -- extension rules ---------------------------------------------------------------------
+
+    def _x01(self, final: dict[str, str], found: list[Violation]) -> None:
+        """X01: nobody may prefer an allowed position to their outcome while it has a free seat
+        or a holder who scores less there, unless that holder is pinned to it or cannot be
+        anywhere else (may not move and must keep the post)."""
+        search = _MoveSearch(self)
+        units: dict[str, list[str]] = {}
+        for pid, p in self.positions.items():
+            units.setdefault(p.unit, []).append(pid)
+        holders: dict[str, list[str]] = {}
+        for nip, to in final.items():
+            if to:
+                holders.setdefault(to, []).append(nip)
+        for nip in sorted(final):
+            if nip in self.pins or nip not in self.preferences:
+                continue
+            e = self.employees[nip]
+            to = final[nip]
+            got = self._effective_rank(nip, self.positions[to]) if to else None
+            for pid in sorted(self._preferred(nip, units)):
+                p = self.positions[pid]
+                rank = self._effective_rank(nip, p)
+                if rank is None or (got is not None and got <= rank):
+                    continue
+                if not self._may_take(e, p, search):
+                    continue
+                mine = self._score(e, p).score
+                held = holders.get(pid, [])
+                if len(held) < p.capacity:
+                    against = f"it has {p.capacity - len(held)} free seat(s)"
+                else:
+                    below = sorted(
+                        (self._score(self.employees[h], p).score, h)
+                        for h in held
+                        if not self._fixed_at(self.employees[h], pid, search)
+                    )
+                    if not below or below[0][0] >= mine:
+                        continue
+                    against = f"{below[0][1]} holds it with score {below[0][0]}"
+                outcome = f"{to} (rank {got})" if to and got else (to or "no position")
+                found.append(
+                    Violation(
+                        X01,
+                        nip,
+                        pid,
+                        f"X01 prefers {pid} (rank {rank}, score {mine}) to {outcome} and may "
+                        f"take it, but {against}",
+                    )
+                )
+
+    def _preferred(self, nip: str, units: dict[str, list[str]]) -> set[str]:
+        """Every position a preference of ``nip`` names, directly or through its unit."""
+        out: set[str] = set()
+        for target, _rank in self.preferences.get(nip, ()):
+            if target in self.positions:
+                out.add(target)
+            else:
+                out.update(units.get(target, ()))
+        return out
+
+    def _may_take(self, e: _Employee, p: _Position, search: _MoveSearch) -> bool:
+        """The R rules (and G06's duty to move) allow ``e`` to end in ``p``."""
+        if p.position_id != e.position_id:
+            return next(self._employee_failures(e), None) is None and (
+                next(self._position_failures(e, p), None) is None
+            )
+        if p.state == "abolished" or (e.nip, p.position_id) in self.forbid:
+            return False
+        must_move = (
+            self.policy.force_rotation
+            and self._overdue(e) is not None
+            and next(self._employee_failures(e), None) is None
+            and search.first_allowed(e) is not None
+        )
+        return not must_move
+
+    def _fixed_at(self, h: _Employee, pid: str, search: _MoveSearch) -> bool:
+        """``h`` is pinned to ``pid``, or holds it, must keep a post and may move nowhere."""
+        if self.pins.get(h.nip) == pid:
+            return True
+        if h.position_id != pid or self.positions[pid].state == "abolished":
+            return False
+        return next(self._employee_failures(h), None) is not None or search.first_allowed(h) is None
 
 
 class _MoveSearch:

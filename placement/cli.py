@@ -120,9 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from placement.cli_diagnose import register as register_diagnose
     from placement.cli_explain import register as register_explain
+    from placement.cli_fairness import register as register_fairness
+    from placement.cli_report import register as register_report
     from placement.cli_scenario import register as register_scenario
 
     register_explain(sub)
+    register_fairness(sub)
+    register_report(sub)
     register_diagnose(sub)
     register_scenario(sub)
 
@@ -324,6 +328,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from placement import cli_explain
 
             return cli_explain.run(args)
+        if args.command == "fairness":
+            from placement import cli_fairness
+
+            return cli_fairness.run(args)
+        if args.command == "report":
+            from placement import cli_report
+
+            return cli_report.run(args)
         return _sample(args)
     except DatasetError as err:
         print_refusal(err)

@@ -9,7 +9,9 @@ pins), weighted by their exact integer score. The G rules become the model's gen
 * G04 — at most ``max_moves`` move pairs (side constraint);
 * G05 — per unit, at most ⌊f·headcount⌋ of its counted members take a pair outside it;
 * G06 — an overdue employee who can move loses the stay pair and must be placed;
-* G07 — holders of non-abolished positions must be placed.
+* G07 — holders of non-abolished positions must be placed;
+* X01 (extension, policy ``no_justified_envy``) — no justified envy over allowed pairs
+  (:mod:`placement.envy`).
 
 Side constraints that can never bind are left out, so a model without binding G03–G05 rules
 stays a pure assignment that min-cost flow solves exactly.
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from placement.envy import envy_constraints
 from placement.rules import ABOLISHED, I64, MOVE, NEW, STAY, B, Context, index_of, jpm_at_least
 from placement.scoring import Terms, score_pairs
 from solvers.model import AssignmentModel, SideConstraint
@@ -180,6 +183,8 @@ def compile_model(ctx: Context, previous: Mapping[str, str] | None = None) -> Co
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
 
     side = side_constraints(ctx, e, p, kind)
+    if pol.no_justified_envy:
+        side += envy_constraints(ctx, e, p, terms.rank, terms.score, pinned, col_cap)
     prev = None if previous is None else _previous_positions(ctx, previous)
     weight = terms.score
     if prev is not None and pol.disruption_weight > 0:

@@ -228,6 +228,8 @@ def diagnose(
     ``minimal=False``. ``compiled`` is the model :func:`~placement.compile.compile_model`
     already built for this dataset and policy, when the caller has it.
     """
+    if policy.no_justified_envy:
+        return _diagnose_envy(dataset, policy, time_limit_s)
     deadline = time.perf_counter() + time_limit_s
     if compiled is None:
         compiled = compile_model(build_context(dataset, policy))
@@ -251,6 +253,31 @@ def diagnose(
                 return _diagnosis(universe, [duty, g], minimal=True)
     active, minimal = _deletion_filter(universe, groups, deadline)
     return _diagnosis(universe, active, minimal=minimal)
+
+
+def _diagnose_envy(dataset: Dataset, policy: Policy, time_limit_s: float) -> Diagnosis | None:
+    """Diagnosis under the extension rule X01, which is not one of the filter's instances.
+
+    When the other rules conflict on their own, that conflict is the diagnosis; otherwise, if
+    X01 makes the problem infeasible, the diagnosis names X01.
+    """
+    started = time.perf_counter()
+    found = diagnose(dataset, replace(policy, no_justified_envy=False), time_limit_s=time_limit_s)
+    if found is not None:
+        return found
+    compiled = compile_model(build_context(dataset, policy))
+    deadline = started + time_limit_s
+    if (
+        not compiled.conflicts
+        and _feasible(_without_weights(compiled.model), deadline) is not False
+    ):
+        return None
+    text = (
+        "X01 (no_justified_envy) cannot hold together with the other rules, which have a plan "
+        "without it; `placement fairness` on a run without it lists the envy pairs and the "
+        "rules in their way."
+    )
+    return Diagnosis(conflict=({"rule": "X01"},), text=text, minimal=False)
 
 
 def _feasible(model: solvers.AssignmentModel | None, deadline: float | None) -> bool | None:

@@ -59,6 +59,9 @@ class Policy:
     #: re-optimising against a previous plan: weight of the penalty per changed assignment
     #: (a term of 100 per change, like the score terms); 0 ignores the previous plan.
     disruption_weight: Decimal = Decimal(0)
+    #: extension rule X01: no justified envy may remain for a placement the rules allow
+    #: (see :mod:`placement.envy`); false keeps the contract's behaviour.
+    no_justified_envy: bool = False
 
     def weight_milli(self, term: str) -> int:
         """Weight of ``term`` times 1000, exactly, as an integer."""
@@ -95,6 +98,7 @@ class Policy:
             "seed": self.seed,
             "solver": self.solver,
             "disruption_weight": num(self.disruption_weight),
+            "no_justified_envy": self.no_justified_envy,
         }
 
 
@@ -106,7 +110,7 @@ KEYS: tuple[str, ...] = (
     "reference_date", "min_tenure_months", "max_tenure_months", "retirement_buffer_months",
     "jpm_floor", "allow_pppk_moves", "allow_jpt", "separate_relations", "max_moves",
     "max_unit_outflow", "force_rotation", "weights", "pins", "forbid", "time_limit_s", "seed",
-    "solver", "disruption_weight",
+    "solver", "disruption_weight", "no_justified_envy",
 )  # fmt: skip
 
 _MAX_WEIGHT = Decimal(1000)
@@ -175,6 +179,7 @@ def load_policy(
         disruption_weight=reader.number(
             "disruption_weight", Decimal(0), low=Decimal(0), high=_MAX_WEIGHT
         ),
+        no_justified_envy=reader.flag("no_justified_envy"),
     )
     if policy.disruption_weight % _MILLI:
         problems.append(

@@ -82,6 +82,7 @@ def test_no_policy_gives_every_default_with_the_injected_date(dataset: Dataset) 
         "seed": None,
         "solver": None,
         "disruption_weight": 0,
+        "no_justified_envy": False,
     }
 
 
