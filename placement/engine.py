@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
@@ -150,6 +150,35 @@ def solve(
         timings=timings,
         compiled=compiled,
     )
+
+
+def solve_many(items: Sequence[tuple[Dataset, Policy]], *, workers: int = 2) -> list[Solution]:
+    """Solve independent problems (e.g. one per agency), ``workers`` at a time.
+
+    Each ``(dataset, policy)`` is solved exactly as :func:`solve` would; results come back in
+    input order and do not depend on ``workers`` or on scheduling. With more than one worker
+    the problems are solved in separate processes (started with ``forkserver``, or ``spawn``
+    where that is not available, so a script must guard its entry point with
+    ``if __name__ == "__main__":``), and the returned solutions carry no ``compiled`` model
+    (it holds the whole dataset and would be copied back for nothing).
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if workers == 1 or len(items) <= 1:
+        return [replace(solve(dataset, policy), compiled=None) for dataset, policy in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=ctx) as pool:
+        futures = [pool.submit(_solve_detached, dataset, policy) for dataset, policy in items]
+        return [future.result() for future in futures]
+
+
+def _solve_detached(dataset: Dataset, policy: Policy) -> Solution:
+    """:func:`solve` without the compiled model, for :func:`solve_many`'s worker processes."""
+    return replace(solve(dataset, policy), compiled=None)
 
 
 def _plan_frames(compiled: Compiled, chosen: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:

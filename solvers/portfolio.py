@@ -15,13 +15,15 @@ import time
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
-from solvers import flow
+from solvers import flow, pricing
 from solvers._backends import BACKENDS, backend
 from solvers._child import solve_in_child
 from solvers._common import ProgressCallback, min_bound
 from solvers.branch import count_broken, is_packing, packing_branch_and_bound
 from solvers.errors import SolverError
+from solvers.lagrange import restrict
 from solvers.model import AssignmentModel, BoolArray, Result, Status
 
 _log = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ _HEURISTIC_ROUNDS = 5
 #: back-end takes over.
 _BB_MAX_BROKEN = 4
 _BB_NODES = 24
+#: Share of a time limit the column generation of the LP bound may take.
+_PRICING_SHARE = 0.5
 
 
 def solve(
@@ -143,6 +147,11 @@ def _auto(
             return replace(exact_bb, runtime_s=time.perf_counter() - started)
     relax_bound = relaxed.bound
     start = _best_start(model, [warm_start, flow_heuristic(model, relaxed.chosen)])
+    priced = _priced(
+        model, relaxed.chosen, relax_bound, started, time_limit_s, seed, start, on_progress
+    )
+    if priced is not None:
+        return priced
     _log.debug("auto: relaxation bound %s, warm start objective %s", relax_bound, start[1])
     if on_progress is not None:
         on_progress(start[1], relax_bound, time.perf_counter() - started)
@@ -158,6 +167,88 @@ def _auto(
     else:
         exact = _run(_EXACT_AFTER_FLOW, model, remaining, seed, hint, progress)
     return _combine(model, exact, start, relax_bound, time.perf_counter() - started)
+
+
+def _priced(
+    model: AssignmentModel,
+    relaxed: BoolArray,
+    relax_bound: int | None,
+    started: float,
+    time_limit_s: float | None,
+    seed: int | None,
+    start: tuple[BoolArray | None, int | None],
+    on_progress: ProgressCallback | None,
+) -> Result | None:
+    """Column-generated LP bound, an incumbent from the core, then the exact back-end on the
+    pairs that survive reduced-cost fixing; ``None`` when the LP route is not available.
+
+    The exact back-end's bound on the fixed model is a bound on the whole model: every
+    solution at least as good as the incumbent uses only pairs that were kept.
+    """
+    share = None if time_limit_s is None else started + _PRICING_SHARE * time_limit_s
+    priced = pricing.lp_bound(model, relaxed, start[0], deadline=share)
+    if priced is None:
+        return None
+    bound = priced.bound if relax_bound is None else min(priced.bound, relax_bound)
+    _log.debug("auto: LP bound %d, %d core pairs", bound, int(priced.core.sum()))
+
+    def remaining() -> float | None:
+        return None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+
+    def progress(objective: int | None, inner: int | None, _elapsed: float) -> None:
+        if on_progress is not None:
+            on_progress(objective, min_bound(inner, bound), time.perf_counter() - started)
+
+    candidates = [start[0]]
+    core_model, core_pairs = restrict(model, priced.core)
+    left = remaining()
+    if left is None or left > 0:
+        hint = (
+            None
+            if start[0] is None or bool((start[0] & ~priced.core).any())
+            else start[0][core_pairs]
+        )
+        # Under a limit, the search over the LP's pairs leaves half the time to the last step.
+        share_left = None if left is None else left * 0.5
+        core = _run(_EXACT_AFTER_FLOW, core_model, share_left, seed, hint, progress)
+        candidates.append(_lift(core.chosen, core_pairs, model.n_pairs))
+    best = _best_start(model, candidates)
+    incumbent, objective = best
+    if incumbent is None or objective is None:
+        return None
+    if objective >= bound:
+        if on_progress is not None:
+            on_progress(objective, objective, time.perf_counter() - started)
+        return Result(
+            Status.OPTIMAL, objective, objective, incumbent, _EXACT_AFTER_FLOW,
+            time.perf_counter() - started,
+            message=f"auto: flow relaxation bound {relax_bound}, LP bound {bound} met by the "
+            "solution over the LP's pairs",
+        )  # fmt: skip
+    keep = pricing.fix(model, priced, objective, incumbent)
+    fixed_model, kept = restrict(model, keep)
+    _log.debug("auto: %d of %d pairs kept by reduced-cost fixing", len(kept), model.n_pairs)
+    left = remaining()
+    if left is not None and left <= 0:
+        exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, _EXACT_AFTER_FLOW, 0.0)
+    else:
+        inner = _run(_EXACT_AFTER_FLOW, fixed_model, left, seed, incumbent[kept], progress)
+        exact = replace(inner, chosen=_lift(inner.chosen, kept, model.n_pairs))
+    combined = _combine(model, exact, best, bound, time.perf_counter() - started)
+    return replace(
+        combined,
+        message=f"auto: flow relaxation bound {relax_bound}, LP bound {bound}, then "
+        f"{exact.solver} on the {len(kept)} pairs kept by reduced-cost fixing: {exact.message}",
+    )
+
+
+def _lift(chosen: BoolArray | None, kept: npt.NDArray[np.int64], n_pairs: int) -> BoolArray | None:
+    """A selection over a restricted model's pairs as one over the whole model's pairs."""
+    if chosen is None:
+        return None
+    out = np.zeros(n_pairs, dtype=np.bool_)
+    out[kept[chosen]] = True
+    return out
 
 
 def _best_start(
