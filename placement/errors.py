@@ -40,21 +40,42 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+#: Longest problem message kept: messages quote the offending cell, which may be megabytes.
+MAX_MESSAGE = 300
+
+
+def _shortened(problem: Problem) -> Problem:
+    if len(problem.message) <= MAX_MESSAGE:
+        return problem
+    cut = len(problem.message) - MAX_MESSAGE
+    message = f"{problem.message[:MAX_MESSAGE]}… ({cut} more characters)"
+    return Problem(problem.table, problem.row, problem.column, message)
+
+
 class PlacementError(Exception):
     """Base class of every error raised by the engine."""
 
 
 class DatasetError(PlacementError):
-    """A dataset or policy was refused; ``problems`` lists every problem found."""
+    """A dataset or policy was refused; ``problems`` lists every problem found.
+
+    Messages longer than :data:`MAX_MESSAGE` characters are cut there.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems: list[Problem] = sorted(
-            problems, key=lambda p: (p.table, p.row or 0, p.column or "", p.message)
+            (_shortened(p) for p in problems),
+            key=lambda p: (p.table, p.row or 0, p.column or "", p.message),
         )
         n = len(self.problems)
         head = "; ".join(str(p) for p in self.problems[:3])
         more = f" (and {n - 3} more)" if n > 3 else ""
         super().__init__(f"{n} problem{'s' if n != 1 else ''} in the input: {head}{more}")
+
+
+class DatasetTooLargeError(DatasetError):
+    """A dataset was refused for its size (rows or columns beyond a limit) before it was read
+    whole; ``problems`` names the table and the limit."""
 
 
 class PlanFormatError(PlacementError):

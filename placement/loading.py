@@ -26,12 +26,14 @@ with row ``None``.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
 import math
 import os
 import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,9 +57,9 @@ from placement.enums import (
     STATES,
     STATUSES,
 )
-from placement.errors import DatasetError, Problem
+from placement.errors import DatasetError, DatasetTooLargeError, Problem
 
-__all__ = ["dataset_from_json", "dataset_from_tables", "load_dataset"]
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "dataset_from_json", "dataset_from_tables", "load_dataset"]
 
 #: Table name used for problems that concern a whole file rather than one table.
 DATASET = "dataset"
@@ -66,6 +68,16 @@ DATASET = "dataset"
 _IDENTIFIER_COLUMNS: frozenset[str] = frozenset(
     {"nip", "nip_a", "nip_b", "position_id", "unit", "target"}
 )
+
+#: Most rows a table may have by default, blank rows included (a spreadsheet's own limit).
+MAX_ROWS = 1_048_575
+#: Most columns a table's header may have: far more than the contract's, far fewer than a
+#: crafted file can declare.
+MAX_COLUMNS = 1000
+#: Most bytes the parts of an xlsx archive may unpack to, as the archive declares them (the
+#: unpacker never yields more than declared): a workbook of a few kilobytes can otherwise
+#: unpack to gigabytes.
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024
 
 #: A spreadsheet number keeps only this many significant digits.
 _EXACT_DIGITS = 15
@@ -77,6 +89,7 @@ _BOOLEANS: dict[str, bool] = {
 
 _DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _NIP_RE = re.compile(r"[0-9]{18}")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _FIRST_DAY, _LAST_DAY = pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-11")
 #: An integer cell: optional sign, at most 9 digits, optionally ``.0`` (as spreadsheets write).
 _INT_RE = re.compile(r"([+-]?[0-9]{1,9})(?:\.0*)?")
@@ -85,13 +98,17 @@ _INT_RE = re.compile(r"([+-]?[0-9]{1,9})(?:\.0*)?")
 # --------------------------------------------------------------------------- public API
 
 
-def load_dataset(source: str | os.PathLike[str]) -> Dataset:
+def load_dataset(source: str | os.PathLike[str], *, max_rows: int = MAX_ROWS) -> Dataset:
     """Load and validate a dataset from a CSV folder, an ``.xlsx`` workbook or a ``.json`` file.
 
     Parameters
     ----------
     source
         A folder of ``<table>.csv`` files, or a path ending in ``.xlsx`` or ``.json``.
+    max_rows
+        Most rows (blank ones included) a table may have; a larger table is refused with
+        :class:`~placement.errors.DatasetTooLargeError` as soon as it is seen, before it is read
+        whole. Headers wider than :data:`MAX_COLUMNS` are refused the same way.
 
     Returns
     -------
@@ -107,14 +124,14 @@ def load_dataset(source: str | os.PathLike[str]) -> Dataset:
     if not path.exists():
         raise DatasetError([Problem(DATASET, None, None, f"{path}: no such file or folder")])
     if path.is_dir():
-        return _validate(*_read_csv_folder(path))
+        return _validate(*_read_csv_folder(path, max_rows))
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".json"):
         raise DatasetError(
             [Problem(DATASET, None, None, f"{path}: expected a folder, an .xlsx or a .json file")]
         )
     if suffix == ".xlsx":
-        return _validate(*_read_xlsx(path))
+        return _validate(*_read_xlsx(path, max_rows))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -123,10 +140,10 @@ def load_dataset(source: str | os.PathLike[str]) -> Dataset:
         raise DatasetError(
             [Problem(DATASET, None, None, f"{path.name} is not UTF-8 text (byte {exc.start})")]
         ) from None
-    return dataset_from_json(_parse_json(text, path.name))
+    return dataset_from_json(_parse_json(text, path.name), max_rows=max_rows)
 
 
-def dataset_from_json(obj: Any) -> Dataset:
+def dataset_from_json(obj: Any, *, max_rows: int = MAX_ROWS) -> Dataset:
     """Validate a dataset given as a parsed JSON value.
 
     Parameters
@@ -135,6 +152,8 @@ def dataset_from_json(obj: Any) -> Dataset:
         One object with one array of row objects per table. Numbers should have been parsed
         to their text (``json.loads(..., parse_int=str, parse_float=str)``) so that long
         identifiers keep every digit; Python numbers are accepted too.
+    max_rows
+        Most rows a table may have (see :func:`load_dataset`).
 
     Raises
     ------
@@ -147,6 +166,7 @@ def dataset_from_json(obj: Any) -> Dataset:
     tables: dict[str, Sequence[Mapping[str, Any]]] = {}
     for name, rows in _known_tables(obj, problems).items():
         if isinstance(rows, list):
+            _check_rows(name, len(rows), max_rows)
             tables[name] = rows
         else:
             problems.append(Problem(name, None, None, "the table is not an array of rows"))
@@ -237,7 +257,23 @@ def _known_tables(tables: Mapping[Any, Any], problems: list[Problem]) -> dict[st
     return found
 
 
-def _read_csv_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def _too_large(name: str, message: str) -> DatasetTooLargeError:
+    return DatasetTooLargeError([Problem(name, None, None, message)])
+
+
+def _check_rows(name: str, n_rows: int, max_rows: int) -> None:
+    if n_rows > max_rows:
+        raise _too_large(name, f"the table has more than {max_rows} rows")
+
+
+def _check_columns(name: str, n_columns: int) -> None:
+    if n_columns > MAX_COLUMNS:
+        raise _too_large(name, f"the header has more than {MAX_COLUMNS} columns")
+
+
+def _read_csv_folder(
+    folder: Path, max_rows: int = MAX_ROWS
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     problems: list[Problem] = []
     try:
         files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
@@ -245,13 +281,15 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Proble
         raise DatasetError([Problem(DATASET, None, None, f"{folder}: {exc.strerror}")]) from None
     raw: dict[str, pd.DataFrame] = {}
     for name, path in _known_tables({p.stem: p for p in files}, problems).items():
-        frame = _read_csv(path, name, problems)
+        frame = _read_csv(path, name, problems, max_rows)
         if frame is not None:
             raw[name] = frame
     return raw, problems
 
 
-def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | None:
+def _read_csv(
+    path: Path, name: str, problems: list[Problem], max_rows: int = MAX_ROWS
+) -> pd.DataFrame | None:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -262,6 +300,16 @@ def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | 
         return None
     if not text.strip():
         return _frame_from_rows(name, [], [], problems)
+    # Bounds first, counted without parsing: a line is at most a row (quoted cells may span
+    # lines), and the header's cells are counted by the csv module on the first line alone.
+    end = len(text.rstrip("\r\n"))
+    _check_rows(name, max(text.count("\n", 0, end), text.count("\r", 0, end)), max_rows)
+    first = _LINE_END.split(text, maxsplit=1)[0]
+    try:
+        width = len(next(csv.reader([first]), []))
+    except csv.Error:  # the parser below reports what is wrong with the line
+        width = first.count(",") + 1
+    _check_columns(name, width)
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -281,10 +329,13 @@ def _read_csv(path: Path, name: str, problems: list[Problem]) -> pd.DataFrame | 
     return _frame_from_columns(name, header, columns, len(body), problems)
 
 
-def _read_xlsx(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def _read_xlsx(
+    path: Path, max_rows: int = MAX_ROWS
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     import openpyxl
 
     problems: list[Problem] = []
+    _check_unpacked(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error on a malformed archive
@@ -296,20 +347,52 @@ def _read_xlsx(path: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
         sheets = _known_tables({ws.title: ws for ws in book.worksheets}, problems)
         for name, sheet in sheets.items():
             try:
-                # A spreadsheet number is a double whatever openpyxl makes of it, so whole
-                # numbers go through the same 15-digit check as any other number cell.
-                rows = [
-                    tuple(float(v) if type(v) is int else v for v in row)
-                    for row in sheet.iter_rows(values_only=True)
-                ]
+                header, rows = _sheet_rows(name, sheet, max_rows)
+            except DatasetTooLargeError:
+                raise
             except Exception as exc:  # a corrupt sheet inside a valid archive
                 problems.append(Problem(name, None, None, f"the sheet could not be read: {exc}"))
                 continue
-            header = [_cell_text(v, "")[0] for v in rows[0]] if rows else []
-            raw[name] = _frame_from_rows(name, header, rows[1:], problems)
+            raw[name] = _frame_from_rows(name, header, rows, problems)
     finally:
         book.close()
     return raw, problems
+
+
+def _check_unpacked(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return  # openpyxl reports the unreadable archive
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise _too_large(
+            DATASET, f"{path.name} unpacks to more than {MAX_XLSX_UNPACKED} bytes ({unpacked})"
+        )
+
+
+def _sheet_rows(name: str, sheet: Any, max_rows: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The header and the data rows of a read-only worksheet, within the bounds.
+
+    A sheet may declare (or hold one cell at) row 1048576 and column XFD while its file is a few
+    kilobytes: the header is read alone, trailing empty header cells are dropped, and data rows
+    are read only as wide as the header and only up to ``max_rows``.
+    """
+    first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    header = [_cell_text(v, "")[0] for v in first]
+    while header and not header[-1].strip():
+        header.pop()
+    _check_columns(name, len(header))
+    rows: list[tuple[Any, ...]] = []
+    if not header:
+        return header, rows
+    for row in sheet.iter_rows(min_row=2, max_col=len(header), values_only=True):
+        if len(rows) == max_rows:
+            _check_rows(name, max_rows + 1, max_rows)
+        # A spreadsheet number is a double whatever openpyxl makes of it, so whole numbers
+        # go through the same 15-digit check as any other number cell.
+        rows.append(tuple(float(v) if type(v) is int else v for v in row))
+    return header, rows
 
 
 def _from_tables(
