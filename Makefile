@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit bench clean fuzz load audit-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,27 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Schema fuzzing of the service (every operation, every caller), many examples per operation.
+fuzz: $(STAMP)
+	$(BIN)/python -m benchmarks.fuzz_service --examples 100
+
+# Loopback load: concurrent clients uploading datasets, queueing runs and polling them.
+load: $(STAMP)
+	$(BIN)/python -m benchmarks.load_service --clients 50 --seconds 60
+
+# Known vulnerabilities of the pinned dependencies (asks PyPI's advisory data, so it needs the
+# network); every line of constraints.txt is pinned, so nothing is resolved or installed. It
+# fails on any known vulnerability and, with AUDIT_STRICT=--strict (the default), also when a
+# package could not be audited; CI passes AUDIT_STRICT= where the package index it reaches is a
+# mirror without PyPI's per-release advisory data, so an unreachable advisory is a warning there.
+AUDIT_STRICT ?= --strict
+audit-deps: $(STAMP)
+	$(BIN)/pip-audit $(AUDIT_STRICT) --no-deps --disable-pip --progress-spinner off -r constraints.txt
+
+# The full benchmark suite (long: not part of CI); regenerates benchmarks/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks all --time-limit 60
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -12,10 +13,12 @@ from fastapi import FastAPI
 from api import problems
 from api.metrics import Metrics, MetricsMiddleware
 from api.middleware import BodyLimitMiddleware, IdempotencyMiddleware
+from api.openapi import openapi_document
 from api.routes import routers
 from api.runs import INTERRUPTED, RunPool
 from api.settings import Settings
 from api.storage import Store
+from api.trust import Trust
 from placement.engine import engine_version
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ keys have the role viewer, planner or admin. Errors are RFC 9457 problem details
 
 
 def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
     try:
         store.migrate()
         failed = store.fail_interrupted_runs(INTERRUPTED)
@@ -89,9 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.trust = Trust(settings)
     problems.install(app)
     for router in routers():
         app.include_router(router)
+    app.openapi = partial(openapi_document, app)  # type: ignore[method-assign]
     # Added innermost first: metrics see every answer, including 413s of the size limit.
     app.add_middleware(IdempotencyMiddleware, store=lambda: app.state.store)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)

@@ -23,7 +23,7 @@ from api.storage import DatasetRecord, Store
 from placement.canonical import canonical_bytes
 from placement.dataset import TABLES, Dataset
 from placement.errors import DatasetError, Problem
-from placement.loading import dataset_from_json, dataset_from_tables, load_dataset
+from placement.loading import MAX_ROWS, dataset_from_json, dataset_from_tables, load_dataset
 
 log = logging.getLogger(__name__)
 
@@ -50,30 +50,55 @@ def parse_json_bytes(body: bytes) -> Any:
         When the body is not UTF-8 JSON.
     """
     try:
-        return json.loads(body.decode("utf-8-sig"), parse_float=Decimal)
+        return json.loads(
+            body.decode("utf-8-sig"), parse_float=Decimal, parse_constant=_not_json_constant
+        )
     except UnicodeDecodeError as exc:
         message = f"the body is not UTF-8 text (byte {exc.start})"
     except json.JSONDecodeError as exc:
         message = f"the body is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    except _NotJsonError as exc:
+        message = f"the body is not valid JSON ({exc} is not a JSON value)"
     except RecursionError:
         message = "the body is nested too deeply"
     raise DatasetError([Problem(DATASET, None, None, message)])
 
 
-def dataset_from_body(body: bytes) -> Dataset:
+class _NotJsonError(Exception):
+    pass
+
+
+def _not_json_constant(name: str) -> Any:
+    # Python's parser accepts NaN, Infinity and -Infinity; JSON (RFC 8259) has no such values.
+    raise _NotJsonError(name)
+
+
+def dataset_from_body(body: bytes, max_rows: int = MAX_ROWS) -> Dataset:
     """Validate a dataset sent as the contract's JSON form."""
-    return dataset_from_json(parse_json_bytes(body))
+    return dataset_from_json(parse_json_bytes(body), max_rows=max_rows)
 
 
-def dataset_from_xlsx(content: bytes) -> Dataset:
+def dataset_from_xlsx(content: bytes, max_rows: int = MAX_ROWS) -> Dataset:
     """Validate a dataset sent as one xlsx workbook."""
     with tempfile.TemporaryDirectory(prefix="placement-upload-") as folder:
         path = Path(folder) / "dataset.xlsx"
         path.write_bytes(content)
-        return load_dataset(path)
+        return load_dataset(path, max_rows=max_rows)
 
 
-def dataset_from_uploads(files: Sequence[Upload]) -> Dataset:
+def check_pairs(dataset: Dataset, max_pairs: int) -> None:
+    """Refuse (413) a dataset with more employee × position pairs than ``max_pairs``."""
+    pairs = dataset.n_employees * len(dataset.positions)
+    if pairs > max_pairs:
+        raise ApiError(
+            413,
+            f"the dataset has {pairs} employee × position pairs; this service takes at most "
+            f"{max_pairs}",
+            kind="too-large",
+        )
+
+
+def dataset_from_uploads(files: Sequence[Upload], max_rows: int = MAX_ROWS) -> Dataset:
     """Validate a dataset sent as files: CSV files named after their table, or one ``.xlsx``.
 
     Raises
@@ -86,7 +111,7 @@ def dataset_from_uploads(files: Sequence[Upload]) -> Dataset:
     names = [PurePath(f.filename.replace("\\", "/")).name for f in files]
     suffixes = [PurePath(n).suffix.lower() for n in names]
     if len(files) == 1 and suffixes[0] == ".xlsx":
-        return dataset_from_xlsx(files[0].content)
+        return dataset_from_xlsx(files[0].content, max_rows)
     problems = [
         Problem(DATASET, None, None, f"{name!r}: expected <table>.csv files or one .xlsx file")
         for name, suffix in zip(names, suffixes, strict=True)
@@ -104,7 +129,7 @@ def dataset_from_uploads(files: Sequence[Upload]) -> Dataset:
         for stem, upload in zip(stems, files, strict=True):
             if stem in TABLES:
                 (Path(folder) / f"{stem}.csv").write_bytes(upload.content)
-        return load_dataset(folder)
+        return load_dataset(folder, max_rows=max_rows)
 
 
 def frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:

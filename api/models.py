@@ -160,3 +160,16 @@ class IdempotentEntry(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     headers: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Scenario(Base):
+    """A what-if run: the run it queued, what it started from and the changes applied."""
+
+    __tablename__ = "scenarios"
+
+    run_id: Mapped[str] = mapped_column(String(32), ForeignKey("runs.id"), primary_key=True)
+    base_run_id: Mapped[str | None] = mapped_column(String(32), ForeignKey("runs.id"))
+    base_dataset_id: Mapped[str] = mapped_column(String(32), ForeignKey("datasets.id"))
+    changes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(200))

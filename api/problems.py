@@ -17,11 +17,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from api import storage
-from placement.errors import DatasetError, PlacementError, Problem
+from placement.errors import DatasetError, DatasetTooLargeError, PlacementError, Problem
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+#: Most input problems one answer lists: a large refused upload can have millions.
+MAX_LISTED_PROBLEMS = 1000
 _TYPE_BASE = "https://penempatan.example/problems/"
 
 _TITLES: dict[int, str] = {
@@ -128,8 +130,15 @@ def install(app: FastAPI) -> None:
     async def placement_error(request: Request, exc: Exception) -> Response:
         problems = exc.problems if isinstance(exc, DatasetError) else []
         detail = str(exc) if isinstance(exc, DatasetError) else "the input was refused"
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            problems = problems[:MAX_LISTED_PROBLEMS]
+            detail += f" (the first {MAX_LISTED_PROBLEMS} are listed)"
         if not isinstance(exc, DatasetError):
             problems = [Problem("request", None, None, str(exc))]
+        if isinstance(exc, DatasetTooLargeError):
+            return problem_response(
+                413, detail, kind="too-large", instance=request.url.path, problems=problems
+            )
         return problem_response(
             422, detail, kind="invalid-input", instance=request.url.path, problems=problems
         )

@@ -11,16 +11,18 @@ Every step writes an audit record.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from api.datasets import dataset_from_payload
 from api.metrics import Metrics
 from api.settings import Settings
-from api.storage import Store
+from api.storage import Store, Unavailable
 from placement.dataset import Dataset
 from placement.engine import ProgressCallback, Solution, solve
 from placement.errors import PlacementError
@@ -28,10 +30,14 @@ from placement.outputs import gaps_csv_text, plan_csv_text
 from placement.policy import Policy, load_policy
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: Seconds between two progress writes of one run (the last report is always written).
 PROGRESS_EVERY_S = 0.5
 INTERRUPTED = "server stopped while the run was in progress"
+NOT_STORED = "the plan was found but could not be stored (the database is unavailable or full)"
+#: Seconds a worker waits before each new attempt of a write the database refused.
+RETRY_DELAYS_S = (0.1, 0.3, 1.0, 3.0)
 _PLANNED = ("OPTIMAL", "FEASIBLE")
 
 
@@ -148,16 +154,38 @@ class RunPool:
         with self._lock:
             return self._stopping.is_set() or run_id in self._cancelled
 
+    def _retrying(self, write: Callable[[], _T]) -> _T:
+        """``write()``, tried again after :data:`RETRY_DELAYS_S` while the database is
+        unavailable (locked, restarting, full); the last failure is raised."""
+        for delay in RETRY_DELAYS_S:
+            try:
+                return write()
+            except Unavailable:
+                if self._stopping.is_set():
+                    raise
+                time.sleep(delay)
+        return write()
+
     def _execute(self, run_id: str) -> None:
+        try:
+            self._run(run_id)
+        except Unavailable as exc:
+            # The run stays as the store last recorded it: queued is resumed and running is
+            # failed with INTERRUPTED at the next start, so it is never lost nor stuck for good.
+            log.error("run %s: the database stayed unavailable (%s)", run_id, exc)
+
+    def _run(self, run_id: str) -> None:
         store = self._store
-        if self._should_stop(run_id) or not store.start_run(run_id):
+        if self._should_stop(run_id) or not self._retrying(lambda: store.start_run(run_id)):
             return
         self._metrics.runs.labels("running").inc()
-        run = store.get_run(run_id)
+        run = self._retrying(lambda: store.get_run(run_id))
         if run is None:
             return
         actor = "worker"
-        store.append_audit(actor=actor, action="run.start", target=run_id, details={})
+        self._retrying(
+            lambda: store.append_audit(actor=actor, action="run.start", target=run_id, details={})
+        )
         started = time.perf_counter()
         try:
             dataset = self._dataset(run.dataset_id)
@@ -179,21 +207,35 @@ class RunPool:
         has_plan = solution.status in _PLANNED and plan_csv is not None
         status = "succeeded" if has_plan else "failed"
         error = None if has_plan else _no_plan_reason(solution)
-        store.update_progress(
-            run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed
+        self._retrying(
+            lambda: store.update_progress(
+                run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed
+            )
         )
-        finished = store.finish_run(
-            run_id,
-            status=status,
-            summary=solution.summary,
-            plan_csv=plan_csv,
-            gaps_csv=gaps_csv,
-            error=error,
-        )
+        try:
+            finished = self._retrying(
+                lambda: store.finish_run(
+                    run_id,
+                    status=status,
+                    summary=solution.summary,
+                    plan_csv=plan_csv,
+                    gaps_csv=gaps_csv,
+                    error=error,
+                )
+            )
+        except Unavailable as exc:
+            # A full disk refuses the outputs but may still take the small status change.
+            log.error("run %s: the outputs could not be stored (%s)", run_id, exc)
+            self._fail(run_id, NOT_STORED)
+            return
         details = result_details(solution) | {"policy": solution.summary.get("policy")}
         if finished:
             self._metrics.runs.labels(status).inc()
-            store.append_audit(actor=actor, action=f"run.{status}", target=run_id, details=details)
+            self._retrying(
+                lambda: store.append_audit(
+                    actor=actor, action=f"run.{status}", target=run_id, details=details
+                )
+            )
         else:
             store.append_audit(
                 actor=actor, action="run.discarded", target=run_id,
@@ -215,9 +257,11 @@ class RunPool:
             now = time.perf_counter()
             if now - last[0] >= PROGRESS_EVERY_S:
                 last[0] = now
-                self._store.update_progress(
-                    run_id, objective=objective, bound=bound, elapsed_s=now - started
-                )
+                # Progress is a courtesy: a database that cannot take it must not stop the solve.
+                with contextlib.suppress(Unavailable):
+                    self._store.update_progress(
+                        run_id, objective=objective, bound=bound, elapsed_s=now - started
+                    )
 
         return on_progress
 
@@ -231,12 +275,17 @@ class RunPool:
         )  # fmt: skip
 
     def _fail(self, run_id: str, error: str) -> None:
-        if self._store.finish_run(
-            run_id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error=error
+        store = self._store
+        if self._retrying(
+            lambda: store.finish_run(
+                run_id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error=error
+            )
         ):
             self._metrics.runs.labels("failed").inc()
-            self._store.append_audit(
-                actor="worker", action="run.failed", target=run_id, details={"error": error}
+            self._retrying(
+                lambda: store.append_audit(
+                    actor="worker", action="run.failed", target=run_id, details={"error": error}
+                )
             )
 
 
@@ -249,4 +298,11 @@ def _no_plan_reason(solution: Solution) -> str:
     return f"{reason}: {message}" if message else reason
 
 
-__all__ = ["INTERRUPTED", "RunPool", "effective_policy", "result_details", "solution_outputs"]
+__all__ = [
+    "INTERRUPTED",
+    "NOT_STORED",
+    "RunPool",
+    "effective_policy",
+    "result_details",
+    "solution_outputs",
+]

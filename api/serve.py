@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 
 from api.app import create_app
+from api.logfilter import log_config
 from api.settings import Settings
 
 
@@ -23,5 +22,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
         The configuration; read from the ``PLACEMENT_*`` environment when not given.
     """
     app = create_app(settings if settings is not None else Settings())
-    logging.getLogger("api").setLevel(logging.INFO)
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", access_log=False, log_config=log_config()
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 import time
 from typing import Any
 
-from api.datasets import load_stored
+from api.datasets import check_pairs, load_stored
 from api.metrics import Metrics
 from api.problems import ApiError
 from api.runs import RunPool, effective_policy, result_details, solution_outputs
@@ -31,6 +32,10 @@ from placement.engine import solve
 from placement.errors import DatasetError, Problem
 from placement.loading import dataset_from_json
 from placement.policy import POLICY, Policy, load_policy
+
+#: First characters that make a spreadsheet read a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 #: Statuses a run can still be cancelled in.
 ACTIVE = ("queued", "running")
@@ -114,12 +119,21 @@ def create_run(
 ) -> RunRecord:
     """Validate the policy against the stored dataset, queue the run and audit it."""
     dataset = load_stored(store, body.dataset_id)
+    check_pairs(dataset, settings.max_pairs)
     policy = validated_policy(body.policy, dataset, settings)
     if pool.backlog >= settings.max_queued_runs:
         raise ApiError(
             429, "too many runs are waiting; try again later", kind="busy",
             headers={"Retry-After": "30"},
         )  # fmt: skip
+    if store.count_active_runs(created_by=actor) >= settings.max_active_runs_per_key:
+        raise ApiError(
+            429,
+            f"this key has {settings.max_active_runs_per_key} queued or running runs, the most "
+            "it may have at once; wait for one to finish",
+            kind="busy",
+            headers={"Retry-After": "30"},
+        )
     record = store.create_run(dataset_id=body.dataset_id, policy=policy.to_dict(), created_by=actor)
     store.append_audit(
         actor=actor,
@@ -204,9 +218,34 @@ def _csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
 
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a ``'`` in front when a spreadsheet would read it as a formula.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula to
+    Excel and LibreOffice (CSV injection, OWASP); a plain number such as ``-20`` is left alone.
+    """
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def spreadsheet_safe_csv(data: bytes) -> bytes:
+    """A CSV table with every formula-looking cell escaped by :func:`spreadsheet_safe`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(io.StringIO(data.decode("utf-8"), newline="")):
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
 def csv_to_xlsx(data: bytes, sheet: str) -> bytes:
-    """A CSV table as an xlsx workbook of one sheet; numbers stay numbers, NIPs text."""
+    """A CSV table as an xlsx workbook of one sheet; numbers stay numbers, NIPs text.
+
+    Text cells are written as text even when they start with ``=``: openpyxl would otherwise
+    store them as formulas, which a spreadsheet evaluates on opening.
+    """
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     book = openpyxl.Workbook(write_only=True)
@@ -222,7 +261,9 @@ def csv_to_xlsx(data: bytes, sheet: str) -> bytes:
             elif name == "moved":
                 cells.append(cell == "true")
             else:
-                cells.append(cell)
+                text = WriteOnlyCell(ws, value=cell)
+                text.data_type = "s"
+                cells.append(text)
         ws.append(cells)
     out = io.BytesIO()
     book.save(out)
@@ -233,7 +274,8 @@ def solve_sync(
     store: Store, settings: Settings, metrics: Metrics, body: SolveRequest, actor: str
 ) -> SolveOut:
     """Validate and solve a small inline dataset in the request; 413 when it is too large."""
-    dataset = dataset_from_json(body.dataset)
+    dataset = dataset_from_json(body.dataset, max_rows=settings.max_rows)
+    check_pairs(dataset, settings.max_pairs)
     if dataset.n_employees > settings.max_sync_employees:
         raise ApiError(
             413,

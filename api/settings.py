@@ -25,6 +25,17 @@ class Settings(BaseSettings):
         Largest accepted request body; larger ones get 413.
     max_sync_employees
         Largest dataset ``POST /v1/solve`` accepts; larger ones get 413.
+    max_rows
+        Most rows (blank ones included) one table of an uploaded dataset may have; a larger
+        table is refused with 413 as soon as it is seen, before it is read whole.
+    max_pairs
+        Most employee × position pairs (the candidates the compiler examines) a dataset may
+        have to be stored, run or solved; more get 413.
+    max_active_runs_per_key
+        Queued and running runs one API key may have at once; ``POST /v1/runs`` beyond it
+        answers 429.
+    database_busy_timeout_s
+        How long a request waits for a locked SQLite database before it answers 503.
     default_time_limit_s
         Time limit of a solve whose policy sets none.
     max_time_limit_s
@@ -40,6 +51,10 @@ class Settings(BaseSettings):
     max_queued_runs: int = Field(default=100, ge=1)
     max_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     max_sync_employees: int = Field(default=1000, ge=1)
+    max_rows: int = Field(default=250_000, ge=1)
+    max_pairs: int = Field(default=400_000_000, ge=1)
+    max_active_runs_per_key: int = Field(default=10, ge=1)
+    database_busy_timeout_s: float = Field(default=30.0, gt=0)
     default_time_limit_s: float = Field(default=60.0, gt=0)
     max_time_limit_s: float = Field(default=600.0, gt=0)
     sync_time_limit_s: float = Field(default=20.0, gt=0)

@@ -48,7 +48,7 @@ from api.audit import (
     verify_chain,
 )
 from api.migrations import alembic_config
-from api.models import RUN_STATUSES, ApiKey, AuditEntry, Dataset, IdempotentEntry, Run
+from api.models import RUN_STATUSES, ApiKey, AuditEntry, Dataset, IdempotentEntry, Run, Scenario
 
 __all__ = [
     "RUN_STATUSES",
@@ -60,6 +60,7 @@ __all__ = [
     "KeyRecord",
     "NotFound",
     "RunRecord",
+    "ScenarioRecord",
     "StorageError",
     "Store",
     "Unavailable",
@@ -119,6 +120,18 @@ class RunRecord:
     elapsed_s: float | None
     summary: dict[str, Any] | None
     error: str | None
+
+
+@dataclass(frozen=True)
+class ScenarioRecord:
+    """A what-if run: its run id, the run or dataset it started from and its changes."""
+
+    run_id: str
+    base_run_id: str | None
+    base_dataset_id: str
+    changes: list[Any]
+    created_at: datetime
+    created_by: str
 
 
 @dataclass(frozen=True)
@@ -183,6 +196,17 @@ def _run_record(row: Run) -> RunRecord:
         elapsed_s=row.elapsed_s,
         summary=row.summary,
         error=row.error,
+    )
+
+
+def _scenario_record(row: Scenario) -> ScenarioRecord:
+    return ScenarioRecord(
+        run_id=row.run_id,
+        base_run_id=row.base_run_id,
+        base_dataset_id=row.base_dataset_id,
+        changes=list(row.changes),
+        created_at=row.created_at,
+        created_by=row.created_by,
     )
 
 
@@ -278,9 +302,12 @@ class Store:
         SQLAlchemy URL: ``sqlite:///path/to/placement.db`` (the folder is created) or
         ``postgresql+psycopg://user:password@host:port/database`` (``postgresql://`` is read
         as psycopg). No connection is made until first use.
+    busy_timeout_s
+        How long a SQLite statement waits for another writer's lock before the store answers
+        :class:`Unavailable`.
     """
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, busy_timeout_s: float = 30.0) -> None:
         url = _normalise_url(database_url)
         self._dialect = url.get_backend_name()
         connect_args: dict[str, Any] = {}
@@ -288,7 +315,7 @@ class Store:
             path = _sqlite_file(url)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            connect_args["timeout"] = 30.0
+            connect_args["timeout"] = busy_timeout_s
         elif "connect_timeout" not in url.query:
             connect_args["connect_timeout"] = 10
         self._engine: Engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
@@ -464,6 +491,16 @@ class Store:
             session.add(row)
         return _run_record(row)
 
+    def count_active_runs(self, *, created_by: str) -> int:
+        """Number of queued or running runs created by ``created_by``."""
+        query = (
+            select(func.count())
+            .select_from(Run)
+            .where(Run.created_by == created_by, Run.status.in_(ACTIVE_STATUSES))
+        )
+        with self._session(write=False) as session:
+            return int(session.execute(query).scalar_one())
+
     def get_run(self, run_id: str) -> RunRecord | None:
         """Return a run, or None if unknown."""
         with self._session(write=False) as session:
@@ -542,13 +579,14 @@ class Store:
         return self._transition(run_id, ACTIVE_STATUSES, status="cancelled", finished_at=_now())
 
     def fail_interrupted_runs(self, reason: str) -> list[str]:
-        """Mark every queued or running run failed with ``reason``; return their ids, sorted.
+        """Mark every running run failed with ``reason``; return their ids, sorted.
 
-        Meant for start-up, when no worker of this database can still be running.
+        Meant for start-up, when no worker of this database can still be running. Queued runs
+        are left queued: nothing of them was done, and the pool resumes them.
         """
         query = (
             update(Run)
-            .where(Run.status.in_(ACTIVE_STATUSES))
+            .where(Run.status == "running")
             .values(status="failed", finished_at=_now(), error=reason)
             .returning(Run.id)
             .execution_options(synchronize_session=False)
@@ -565,6 +603,82 @@ class Store:
         if row is None:
             return None, None
         return _decompress(row.plan_csv), _decompress(row.gaps_csv)
+
+    # -- scenarios ----------------------------------------------------------------------------
+
+    def create_scenario(
+        self,
+        *,
+        payload: bytes,
+        sha256: str,
+        counts: dict[str, int],
+        policy: dict[str, Any],
+        base_run_id: str | None,
+        base_dataset_id: str,
+        changes: list[Any],
+        created_by: str,
+    ) -> tuple[DatasetRecord, RunRecord, ScenarioRecord]:
+        """Store a scenario's changed dataset and queue its run, in one transaction.
+
+        Returns the new dataset, the queued run and the scenario, whose id is the run's.
+        """
+        now = _now()
+        dataset = Dataset(
+            id=keys.new_id(),
+            sha256=sha256,
+            counts={str(k): int(v) for k, v in counts.items()},
+            payload=_compress(payload),
+            payload_size=len(payload),
+            created_at=now,
+            created_by=created_by,
+            deleted_at=None,
+        )
+        run = Run(
+            id=keys.new_id(),
+            dataset_id=dataset.id,
+            status="queued",
+            policy=policy,
+            created_at=now,
+            started_at=None,
+            finished_at=None,
+            created_by=created_by,
+            best_objective=None,
+            best_bound=None,
+            elapsed_s=None,
+            summary=None,
+            error=None,
+        )
+        scenario = Scenario(
+            run_id=run.id,
+            base_run_id=base_run_id,
+            base_dataset_id=base_dataset_id,
+            changes=changes,
+            created_at=now,
+            created_by=created_by,
+        )
+        with self._session(write=True) as session:
+            session.add(dataset)
+            session.flush()
+            session.add(run)
+            session.flush()
+            session.add(scenario)
+        return _dataset_record(dataset), _run_record(run), _scenario_record(scenario)
+
+    def get_scenario(self, run_id: str) -> ScenarioRecord | None:
+        """Return the scenario of run ``run_id``, or None if that run is not a scenario."""
+        with self._session(write=False) as session:
+            row = session.get(Scenario, run_id)
+            return None if row is None else _scenario_record(row)
+
+    def list_scenarios(self, *, limit: int = 100) -> list[ScenarioRecord]:
+        """Return scenarios, newest first (``limit`` capped at 1000)."""
+        query = (
+            select(Scenario)
+            .order_by(Scenario.created_at.desc(), Scenario.run_id)
+            .limit(_limit(limit))
+        )
+        with self._session(write=False) as session:
+            return [_scenario_record(row) for row in session.execute(query).scalars()]
 
     # -- API keys -----------------------------------------------------------------------------
 

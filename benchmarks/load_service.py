@@ -1,8 +1,8 @@
-"""Load the HTTP service on loopback: latency of ``POST /v1/solve`` and throughput of
-``GET /v1/runs/{id}`` under concurrent clients.
+"""Load the HTTP service on loopback: latency of ``POST /v1/solve``, throughput of
+``GET /v1/runs/{id}`` under concurrent clients, and the whole workflow under concurrent clients.
 
 ``python -m benchmarks.load_service [--employees 200] [--solves 40] [--clients 20]
-[--seconds 10] [--json results.json]``
+[--seconds 10] [--runs-per-client 2] [--json results.json]``
 
 Starts ``python -m api.cli serve`` (which is ``placement serve``) as a subprocess on a free
 127.0.0.1 port with a fresh SQLite database in a temporary folder, creates a planner key, then:
@@ -12,7 +12,13 @@ Starts ``python -m api.cli serve`` (which is ``placement serve``) as a subproces
    their p50 and p95 latency; every answer must be 200 with a plan;
 2. queues one run of the same dataset, and has ``--clients`` threads poll ``GET
    /v1/runs/{id}`` for ``--seconds`` seconds, reporting requests per second and latencies;
-   every answer must be 200.
+   every answer must be 200;
+3. has ``--clients`` threads, each with a planner key of its own, upload a dataset, queue a run
+   on it and poll the run until it is final, ``--runs-per-client`` times or until ``--seconds``
+   run out; every plan is checked with :func:`placement.check` against the uploaded data and the
+   run's policy. Reported: requests per second, p95 latency, runs submitted, runs that reached
+   a final state, plans checked, and runs lost (submitted but never final, or missing from
+   ``GET /v1/runs``).
 
 Bounded: loopback only, at most ``--solves`` solves and ``--seconds`` (≤ 60) of polling; the
 server and its database are removed at the end. Results are logged as a Markdown table and
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -39,8 +46,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pandas as pd
 
 from api.storage import Store
+from placement.check import check
+from placement.loading import dataset_from_json
+from placement.policy import load_policy
 from placement.sample import generate
 
 _log = logging.getLogger("benchmarks.load_service")
@@ -48,6 +59,7 @@ HOST = "127.0.0.1"
 MAX_SECONDS = 60.0
 MAX_SOLVES = 1000
 MAX_CLIENTS = 64
+MAX_RUNS_PER_CLIENT = 20
 
 
 def _free_port() -> int:
@@ -175,13 +187,145 @@ def measure_polling(
     }
 
 
-def run(employees: int, solves: int, clients: int, seconds: float) -> dict[str, Any]:
+FINAL = ("succeeded", "failed", "cancelled")
+
+
+@dataclasses.dataclass
+class _Client:
+    """What one workflow client did."""
+
+    latencies: list[float] = dataclasses.field(default_factory=list)
+    submitted: list[str] = dataclasses.field(default_factory=list)
+    final: dict[str, str] = dataclasses.field(default_factory=dict)
+    checked: int = 0
+    errors: list[str] = dataclasses.field(default_factory=list)
+
+
+def plan_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The JSON rows of a plan as plan.csv's text cells (what :func:`placement.check` reads)."""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    return pd.DataFrame([{k: text(v) for k, v in row.items()} for row in rows], dtype=str)
+
+
+def _workflow(
+    url: str,
+    headers: dict[str, str],
+    dataset: dict[str, Any],
+    runs: int,
+    deadline: float,
+    start_line: threading.Barrier,
+    out: _Client,
+) -> None:
+    local = dataset_from_json(json.loads(json.dumps(dataset)))
+
+    def timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        started = time.perf_counter()
+        answer = client.request(method, path, **kwargs)
+        out.latencies.append(time.perf_counter() - started)
+        if answer.status_code >= 500:
+            out.errors.append(f"{method} {path}: {answer.status_code}")
+        return answer
+
+    with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+        start_line.wait()
+        for _ in range(runs):
+            if time.monotonic() > deadline:
+                break
+            created = timed(client, "POST", "/v1/datasets", json=dataset)
+            if created.status_code != 201:
+                out.errors.append(f"upload answered {created.status_code}")
+                continue
+            policy = {"reference_date": "2026-07-01"}
+            queued = timed(
+                client,
+                "POST",
+                "/v1/runs",
+                json={"dataset_id": created.json()["id"], "policy": policy},
+            )
+            if queued.status_code != 202:
+                out.errors.append(f"run answered {queued.status_code}: {queued.text[:200]}")
+                continue
+            run_id = queued.json()["id"]
+            out.submitted.append(run_id)
+            # Polling goes on past the deadline: a submitted run must end whatever the budget.
+            while True:
+                state = timed(client, "GET", f"/v1/runs/{run_id}").json()
+                if state["status"] in FINAL:
+                    out.final[run_id] = state["status"]
+                    break
+                time.sleep(0.2)
+            if state["status"] == "succeeded":
+                rows = timed(client, "GET", f"/v1/runs/{run_id}/plan").json()["rows"]
+                report = check(local, load_policy(state["policy"], local), plan_frame(rows))
+                if report.ok:
+                    out.checked += 1
+                else:
+                    out.errors.append(f"run {run_id}: the plan fails the checker")
+
+
+def measure_workflow(
+    url: str, keys: list[dict[str, str]], dataset: dict[str, Any], runs: int, seconds: float
+) -> dict[str, Any]:
+    """``len(keys)`` clients, one key each, uploading, queueing and polling ``runs`` runs each
+    (or until ``seconds`` run out); see the module's step 3."""
+    outs = [_Client() for _ in keys]
+    start_line = threading.Barrier(len(keys) + 1)
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=_workflow, args=(url, key, dataset, runs, deadline, start_line, out)
+        )
+        for key, out in zip(keys, outs, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    start_line.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    submitted = [run_id for out in outs for run_id in out.submitted]
+    final = {k: v for out in outs for k, v in out.final.items()}
+    with httpx.Client(base_url=url, headers=keys[0], timeout=120) as client:
+        listed = {r["id"]: r["status"] for r in client.get("/v1/runs?limit=1000").json()["runs"]}
+    lost = [r for r in submitted if r not in final or listed.get(r) not in FINAL]
+    latencies = [x for out in outs for x in out.latencies]
+    return {
+        "clients": len(keys),
+        "seconds": round(elapsed, 2),
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p95_ms": round(1000 * percentile(latencies, 95), 1) if latencies else None,
+        "runs_submitted": len(submitted),
+        "runs_final": len(final),
+        "runs_succeeded": sum(1 for s in final.values() if s == "succeeded"),
+        "plans_checked": sum(out.checked for out in outs),
+        "runs_lost": len(lost),
+        "duplicates": len(submitted) - len(set(submitted)),
+        "errors": [e for out in outs for e in out.errors],
+    }
+
+
+def run(
+    employees: int, solves: int, clients: int, seconds: float, runs_per_client: int = 2
+) -> dict[str, Any]:
     """Start a service, measure both loads, and return the results."""
     with tempfile.TemporaryDirectory(prefix="placement-load-") as folder:
         database_url = f"sqlite:///{Path(folder) / 'placement.db'}"
         with Store(database_url) as store:
             store.migrate()
             _, secret = store.create_key(role="planner", name="load test")
+            keys = [
+                {"Authorization": f"Bearer {store.create_key(role='planner', name=f'c{i}')[1]}"}
+                for i in range(clients)
+            ]
         headers = {"Authorization": f"Bearer {secret}"}
         dataset = dataset_json(employees)
         with service(database_url, workers=2) as url:
@@ -199,17 +343,19 @@ def run(employees: int, solves: int, clients: int, seconds: float) -> dict[str, 
                 queued.raise_for_status()
                 run_id = queued.json()["id"]
             poll = measure_polling(url, headers, run_id, clients, seconds)
+            workflow = measure_workflow(url, keys, dataset_json(30), runs_per_client, seconds)
     return {
         "employees": employees,
         "cpus": os.cpu_count(),
         "post_solve": solve,
         "get_run": poll,
+        "workflow": workflow,
     }
 
 
 def markdown(results: dict[str, Any]) -> str:
     """The results as a Markdown table."""
-    s, p = results["post_solve"], results["get_run"]
+    s, p, w = results["post_solve"], results["get_run"], results["workflow"]
     return "\n".join(
         [
             "| measurement | requests | p50 ms | p95 ms | throughput |",
@@ -218,6 +364,13 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {s['requests']} | {s['p50_ms']} | {s['p95_ms']} | |",
             f"| GET /v1/runs/{{id}}, {p['clients']} concurrent clients, {p['seconds']} s "
             f"| {p['requests']} | {p['p50_ms']} | {p['p95_ms']} | {p['requests_per_s']} req/s |",
+            f"| upload, queue, poll, check; {w['clients']} concurrent clients, {w['seconds']} s "
+            f"| {w['requests']} | | {w['p95_ms']} | {w['requests_per_s']} req/s |",
+            "",
+            f"runs submitted {w['runs_submitted']}, reached a final state {w['runs_final']}, "
+            f"succeeded {w['runs_succeeded']}, plans passing placement.check "
+            f"{w['plans_checked']}, lost {w['runs_lost']}, duplicated {w['duplicates']}, "
+            f"errors {len(w['errors'])}",
         ]
     )
 
@@ -231,18 +384,24 @@ def main() -> None:
     parser.add_argument("--solves", type=int, default=40)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--runs-per-client", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     args = parser.parse_args()
     if not (1 <= args.solves <= MAX_SOLVES and 1 <= args.clients <= MAX_CLIENTS):
         parser.error(f"--solves must be 1…{MAX_SOLVES} and --clients 1…{MAX_CLIENTS}")
+    if not 1 <= args.runs_per_client <= MAX_RUNS_PER_CLIENT:
+        parser.error(f"--runs-per-client must be 1…{MAX_RUNS_PER_CLIENT}")
     if not 0 < args.seconds <= MAX_SECONDS:
         parser.error(f"--seconds must be in (0, {MAX_SECONDS}]")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    results = run(args.employees, args.solves, args.clients, args.seconds)
+    results = run(args.employees, args.solves, args.clients, args.seconds, args.runs_per_client)
     _log.info("%s", markdown(results))
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
+    workflow = results["workflow"]
+    if workflow["runs_lost"] or workflow["duplicates"] or workflow["errors"]:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

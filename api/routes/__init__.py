@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, datasets, health, keys, runs, solve
+from api.routes import audit, datasets, health, keys, runs, solve, trust
 
 
 def routers() -> list[APIRouter]:
@@ -13,6 +13,7 @@ def routers() -> list[APIRouter]:
         health.router,
         datasets.router,
         runs.router,
+        trust.router,
         solve.router,
         keys.router,
         audit.router,

@@ -19,7 +19,8 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def list_audit(
     _: Admin,
     store: StoreDep,
-    after_seq: Annotated[int, Query(ge=0)] = 0,
+    # Bounded by the largest 64-bit integer, the widest sequence number a database holds.
+    after_seq: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:
     """Records after ``after_seq``, oldest first; page on with ``next_after``."""

@@ -12,6 +12,7 @@ from api.auth import Planner, Viewer
 from api.datasets import (
     XLSX,
     Upload,
+    check_pairs,
     dataset_from_body,
     dataset_from_uploads,
     dataset_from_xlsx,
@@ -53,7 +54,7 @@ _BODY = {
 }
 
 
-async def _dataset_of(request: Request, max_bytes: int) -> Dataset:
+async def _dataset_of(request: Request, max_bytes: int, max_rows: int) -> Dataset:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
         async with request.form(max_part_size=max_bytes) as form:
@@ -62,12 +63,12 @@ async def _dataset_of(request: Request, max_bytes: int) -> Dataset:
                 for _, value in form.multi_items()
                 if isinstance(value, UploadFile)
             ]
-        return await to_thread.run_sync(dataset_from_uploads, uploads)
+        return await to_thread.run_sync(dataset_from_uploads, uploads, max_rows)
     body = await request.body()
     if media == XLSX:
-        return await to_thread.run_sync(dataset_from_xlsx, body)
+        return await to_thread.run_sync(dataset_from_xlsx, body, max_rows)
     if media in ("application/json", "") or media.endswith("+json"):
-        return await to_thread.run_sync(dataset_from_body, body)
+        return await to_thread.run_sync(dataset_from_body, body, max_rows)
     raise ApiError(
         415,
         f"unsupported content type {media!r}: send application/json, multipart/form-data or {XLSX}",
@@ -88,7 +89,8 @@ async def create_dataset(
 ) -> DatasetOut:
     """Validate the dataset fully; 201 with its id, row counts and sha256, or 422 listing
     every problem (table, row, column, message)."""
-    dataset = await _dataset_of(request, settings.max_request_bytes)
+    dataset = await _dataset_of(request, settings.max_request_bytes, settings.max_rows)
+    check_pairs(dataset, settings.max_pairs)
     record = await to_thread.run_sync(partial(store_dataset, store, dataset, actor=principal.actor))
     response.headers["Location"] = f"/v1/datasets/{record.id}"
     return dataset_out(record)

@@ -21,6 +21,7 @@ from api.service import (
     plan_rows,
     run_out,
     run_output,
+    spreadsheet_safe_csv,
 )
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
@@ -97,7 +98,11 @@ def delete_run(
 def read_plan(
     run_id: str, _: Viewer, store: StoreDep, accept: Annotated[str | None, Header()] = None
 ) -> Response | PlanOut:
-    """The plan: JSON by default, CSV with ``Accept: text/csv``, xlsx with the xlsx type."""
+    """The plan: JSON by default, CSV with ``Accept: text/csv``, xlsx with the xlsx type.
+
+    Downloads are meant for spreadsheets: a CSV cell that starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return (and is not a plain number) gets a ``'`` in front, and
+    xlsx text cells are text, never formulas. The JSON rows are the data as computed."""
     data = run_output(store, run_id, "plan")
     return _as_file(data, "plan", accept) or PlanOut(run_id=run_id, rows=plan_rows(data))
 
@@ -119,7 +124,8 @@ def read_gaps(
 def _as_file(data: bytes, name: str, accept: str | None) -> Response | None:
     """The table as a CSV or xlsx download when the client asks for one, else None (JSON)."""
     if accepts(accept, "text/csv"):
-        return Response(data, media_type="text/csv; charset=utf-8", headers=_named(f"{name}.csv"))
+        safe = spreadsheet_safe_csv(data)
+        return Response(safe, media_type="text/csv; charset=utf-8", headers=_named(f"{name}.csv"))
     if accepts(accept, XLSX):
         return Response(csv_to_xlsx(data, name), media_type=XLSX, headers=_named(f"{name}.xlsx"))
     return None

@@ -26,7 +26,15 @@ from api.storage import Conflict, NotFound, StorageError, Store, Unavailable
 from tests.api.conftest import fresh_postgres_database, sqlite_url
 from tests.api.fixtures import free_port
 
-TABLES = {"alembic_version", "api_keys", "audit_log", "datasets", "idempotency", "runs"}
+TABLES = {
+    "alembic_version",
+    "api_keys",
+    "audit_log",
+    "datasets",
+    "idempotency",
+    "runs",
+    "scenarios",
+}
 
 
 @contextmanager
@@ -70,7 +78,7 @@ def test_migrate_creates_every_table_and_is_idempotent(database_url: str) -> Non
     with sql(database_url) as connection:
         assert set(inspect(connection).get_table_names()) == TABLES
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-            ("0001",)
+            ("0002",)
         ]
 
 
@@ -316,7 +324,7 @@ def test_an_unknown_run_has_no_record_and_no_outputs(store: Store) -> None:
     assert store.run_outputs("nope") == (None, None)
 
 
-def test_interrupted_runs_are_failed_at_start_up_and_finished_ones_are_left_alone(
+def test_interrupted_runs_are_failed_at_start_up_and_queued_and_finished_ones_are_left_alone(
     store: Store,
 ) -> None:
     queued = new_run(store)
@@ -326,12 +334,13 @@ def test_interrupted_runs_are_failed_at_start_up_and_finished_ones_are_left_alon
         succeeded, status="succeeded", summary={}, plan_csv=b"", gaps_csv=b"", error=None
     )
     failed_ids = store.fail_interrupted_runs("server restarted")
-    assert failed_ids == sorted([queued, running])
-    for run_id in (queued, running):
-        run = store.get_run(run_id)
-        assert run is not None
-        assert (run.status, run.error) == ("failed", "server restarted")
-        assert run.finished_at is not None
+    assert failed_ids == [running]
+    run = store.get_run(running)
+    assert run is not None
+    assert (run.status, run.error) == ("failed", "server restarted")
+    assert run.finished_at is not None
+    waiting = store.get_run(queued)
+    assert waiting is not None and (waiting.status, waiting.error) == ("queued", None)
     done = store.get_run(succeeded)
     assert done is not None and done.status == "succeeded"
     assert store.fail_interrupted_runs("again") == []

@@ -1,0 +1,354 @@
+"""What the trust endpoints do: explain, diagnose, compare and change finished runs.
+
+A finished run is rebuilt from what it stored: its dataset, its resolved policy, summary.json
+and plan.csv (see :mod:`placement.stored`); nothing is solved again to rebuild it. Rebuilt runs
+and the results computed on them (explanations re-solve the problem many times) are kept in a
+bounded memory per application: both are deterministic for a finished run, so a result is
+computed once and shared by every request that asks for it.
+
+A computation runs in a thread of its own, at most ``settings.workers`` at a time. A request
+waits for its result at most ``settings.sync_time_limit_s`` seconds; after that it gets 503 with
+``Retry-After`` while the computation goes on, and the same request later gets the result.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from anyio import to_thread
+
+from api.datasets import load_stored, payload_of
+from api.metrics import Metrics
+from api.problems import ApiError
+from api.runs import RunPool
+from api.schemas import ScenarioCreate, ScenarioOut
+from api.service import get_run, run_out, validated_policy
+from api.settings import Settings
+from api.storage import RunRecord, ScenarioRecord, Store
+from placement.compare import Comparison, compare
+from placement.dataset import Dataset
+from placement.diagnose import diagnose
+from placement.engine import Solution
+from placement.errors import PlacementError
+from placement.policy import Policy, load_policy
+from placement.scenario import apply_changes
+from placement.stored import stored_solution
+
+T = TypeVar("T")
+
+#: Rebuilt runs kept in memory (each holds its dataset).
+RUNS_KEPT = 8
+#: Computed results kept in memory.
+RESULTS_KEPT = 256
+_UNFINISHED = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """A finished run rebuilt from the store: its input, policy and solution."""
+
+    record: RunRecord
+    dataset: Dataset
+    policy: Policy
+    solution: Solution
+
+
+class Memo:
+    """Results by key, computed once each in a thread of their own; the newest ``size`` kept.
+
+    Parameters
+    ----------
+    size
+        How many finished results are kept (least recently used ones are dropped first).
+    slots
+        Computations that may run at once, shared with other memos.
+    """
+
+    def __init__(self, size: int, slots: threading.Semaphore) -> None:
+        self._size = size
+        self._slots = slots
+        self._lock = threading.Lock()
+        self._futures: OrderedDict[Hashable, concurrent.futures.Future[Any]] = OrderedDict()
+
+    def start(self, key: Hashable, compute: Callable[[], T]) -> concurrent.futures.Future[T]:
+        """The computation of ``key``: the one already known, or ``compute`` in a new thread.
+
+        Raises
+        ------
+        ApiError
+            429 when every slot is taken.
+        """
+        with self._lock:
+            known = self._futures.get(key)
+            if known is not None:
+                self._futures.move_to_end(key)
+                return known
+            if not self._slots.acquire(blocking=False):
+                raise ApiError(
+                    429, "the service is busy with other explanations; try again later",
+                    kind="busy", headers={"Retry-After": "10"},
+                )  # fmt: skip
+            future: concurrent.futures.Future[T] = concurrent.futures.Future()
+            self._futures[key] = future
+            self._evict()
+        thread = threading.Thread(
+            target=self._run, args=(key, future, compute), name="placement-trust", daemon=True
+        )
+        thread.start()
+        return future
+
+    async def get(self, key: Hashable, compute: Callable[[], T], timeout_s: float) -> T:
+        """The result of ``key``, waiting at most ``timeout_s`` seconds for it.
+
+        Raises
+        ------
+        ApiError
+            503 with ``Retry-After`` when the computation takes longer; it goes on.
+        Exception
+            Whatever ``compute`` raised.
+        """
+        future = self.start(key, compute)
+        try:
+            return await to_thread.run_sync(lambda: future.result(timeout=timeout_s))
+        except concurrent.futures.TimeoutError:
+            raise ApiError(
+                503, f"the result takes longer than {timeout_s:g} seconds; it is still being "
+                "computed, ask again later", kind="in-progress", headers={"Retry-After": "10"},
+            ) from None  # fmt: skip
+
+    def _run(
+        self, key: Hashable, future: concurrent.futures.Future[T], compute: Callable[[], T]
+    ) -> None:
+        try:
+            result = compute()
+        except BaseException as exc:  # handed to the waiting request, which re-raises it
+            with self._lock:
+                # A failure is not kept: the next request tries again.
+                if self._futures.get(key) is future:
+                    del self._futures[key]
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+        finally:
+            self._slots.release()
+
+    def _evict(self) -> None:
+        done = [k for k, f in self._futures.items() if f.done()]
+        for key in done[: max(0, len(self._futures) - self._size)]:
+            del self._futures[key]
+
+
+class Trust:
+    """The memories of one application: rebuilt runs and computed results."""
+
+    def __init__(self, settings: Settings) -> None:
+        slots = threading.Semaphore(settings.workers)
+        self.timeout_s = settings.sync_time_limit_s
+        self.runs = Memo(RUNS_KEPT, slots)
+        self.results = Memo(RESULTS_KEPT, slots)
+
+    async def finished(self, store: Store, run_id: str) -> FinishedRun:
+        """The succeeded run ``run_id``, rebuilt; 404 unknown, 409 unfinished or without plan."""
+        record = await to_thread.run_sync(_finished_record, store, run_id)
+        return await self.runs.get(("run", run_id), lambda: _rebuild(store, record), self.timeout_s)
+
+    async def compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result of ``compute`` under ``key`` (see :class:`Memo`)."""
+        return await self.results.get(key, compute, self.timeout_s)
+
+
+def _unfinished(record: RunRecord) -> ApiError:
+    return ApiError(
+        409, f"the run has not finished (status {record.status})", kind="run-not-finished"
+    )
+
+
+def _finished_record(store: Store, run_id: str) -> RunRecord:
+    record = get_run(store, run_id)
+    if record.status in _UNFINISHED:
+        raise _unfinished(record)
+    if record.status != "succeeded":
+        raise ApiError(409, f"the run has no plan (status {record.status})", kind="no-plan")
+    if store.get_dataset(record.dataset_id) is None:
+        raise ApiError(409, "the run's dataset has been deleted", kind="dataset-deleted")
+    return record
+
+
+def _rebuild(store: Store, record: RunRecord) -> FinishedRun:
+    dataset = load_stored(store, record.dataset_id)
+    plan_csv, gaps_csv = store.run_outputs(record.id)
+    try:
+        policy = load_policy(record.policy, dataset)
+        solution = stored_solution(
+            dataset,
+            policy,
+            record.summary or {},
+            None if plan_csv is None else plan_csv.decode("utf-8"),
+            None if gaps_csv is None else gaps_csv.decode("utf-8"),
+        )
+    except PlacementError as exc:
+        raise ApiError(409, f"the run cannot be rebuilt: {exc}", kind="not-rebuildable") from exc
+    return FinishedRun(record=record, dataset=dataset, policy=policy, solution=solution)
+
+
+def require_employee(run: FinishedRun, nip: str) -> None:
+    """404 when the run's dataset has no employee ``nip``."""
+    if not run.dataset.employees["nip"].eq(nip).any():
+        raise ApiError(404, f"the run has no employee {nip!r}", kind="not-found")
+
+
+def require_position(run: FinishedRun, position_id: str) -> None:
+    """404 when the run's dataset has no position ``position_id``."""
+    if not run.dataset.positions["position_id"].eq(position_id).any():
+        raise ApiError(404, f"the run has no position {position_id!r}", kind="not-found")
+
+
+def infeasible_run(store: Store, run_id: str) -> RunRecord:
+    """The run ``run_id`` when it ended INFEASIBLE; 404 unknown, 409 otherwise."""
+    record = get_run(store, run_id)
+    if record.status in _UNFINISHED:
+        raise _unfinished(record)
+    if record.status == "succeeded":
+        raise ApiError(
+            409, "the run has a plan; only an INFEASIBLE run has a diagnosis", kind="has-plan"
+        )
+    status = (record.summary or {}).get("status")
+    if status != "INFEASIBLE":
+        ended = status or record.status
+        raise ApiError(409, f"the run did not end INFEASIBLE ({ended})", kind="not-infeasible")
+    return record
+
+
+def compute_diagnosis(store: Store, record: RunRecord, time_limit_s: float) -> dict[str, Any]:
+    """Diagnose an INFEASIBLE run whose summary has no diagnosis."""
+    if store.get_dataset(record.dataset_id) is None:
+        raise ApiError(409, "the run's dataset has been deleted", kind="dataset-deleted")
+    dataset = load_stored(store, record.dataset_id)
+    found = diagnose(dataset, load_policy(record.policy, dataset), time_limit_s=time_limit_s)
+    if found is None:
+        raise ApiError(409, "diagnosed again, the problem is feasible", kind="not-infeasible")
+    return found.to_dict()
+
+
+async def comparison(trust: Trust, store: Store, run_ids: list[str]) -> Comparison:
+    """Compare finished runs, named by their ids; the differences are against the first.
+
+    A succeeded run is rebuilt; a failed run that ended without a plan (INFEASIBLE, time-out)
+    takes part with its status alone.
+    """
+    runs: list[tuple[str, Solution]] = []
+    for run_id in run_ids:
+        record = await to_thread.run_sync(get_run, store, run_id)
+        summary = record.summary
+        if record.status == "failed" and summary is not None:
+            runs.append((run_id, _without_plan(summary)))
+            continue
+        if record.status != "succeeded":
+            if record.status in _UNFINISHED:
+                raise _unfinished(record)
+            raise ApiError(409, f"run {run_id} has no result (status {record.status})",
+                           kind="no-plan")  # fmt: skip
+        runs.append((run_id, (await trust.finished(store, run_id)).solution))
+    return await trust.compute(("compare", *run_ids), lambda: compare(runs))
+
+
+def _without_plan(summary: dict[str, Any]) -> Solution:
+    return Solution(
+        status=str(summary.get("status")),
+        objective=None,
+        bound=summary.get("bound"),
+        plan=None,
+        gaps=None,
+        summary=summary,
+    )
+
+
+def create_scenario(
+    store: Store,
+    pool: RunPool,
+    settings: Settings,
+    metrics: Metrics,
+    body: ScenarioCreate,
+    actor: str,
+) -> ScenarioOut:
+    """Apply the changes to the base, store the changed dataset, queue its run and audit both.
+
+    Nothing is stored when a change, the changed dataset or the changed policy has a problem.
+    """
+    if body.base_run_id is not None:
+        base = get_run(store, body.base_run_id)
+        base_dataset_id, raw_policy = base.dataset_id, base.policy
+    else:
+        assert body.dataset_id is not None  # the schema requires one of the two
+        base_dataset_id, raw_policy = body.dataset_id, body.policy or {}
+    dataset = load_stored(store, base_dataset_id)
+    changed, changed_policy = apply_changes(dataset, raw_policy, body.changes)
+    policy = validated_policy(changed_policy, changed, settings)
+    if pool.backlog >= settings.max_queued_runs:
+        raise ApiError(
+            429, "too many runs are waiting; try again later", kind="busy",
+            headers={"Retry-After": "30"},
+        )  # fmt: skip
+    created, run, scenario = store.create_scenario(
+        payload=payload_of(changed),
+        sha256=changed.sha256,
+        counts=changed.counts(),
+        policy=policy.to_dict(),
+        base_run_id=body.base_run_id,
+        base_dataset_id=base_dataset_id,
+        changes=list(body.changes),
+        created_by=actor,
+    )
+    store.append_audit(
+        actor=actor,
+        action="dataset.create",
+        target=created.id,
+        details={"input_sha256": changed.sha256, "counts": changed.counts()},
+    )
+    store.append_audit(
+        actor=actor,
+        action="scenario.create",
+        target=run.id,
+        details={
+            "base_run_id": body.base_run_id,
+            "base_dataset_id": base_dataset_id,
+            "dataset_id": created.id,
+            "input_sha256": changed.sha256,
+            "policy": policy.to_dict(),
+            "changes": list(body.changes),
+        },
+    )
+    metrics.runs.labels("queued").inc()
+    pool.submit(run.id)
+    return scenario_out(scenario, run)
+
+
+def scenario_out(scenario: ScenarioRecord, run: RunRecord) -> ScenarioOut:
+    """The DTO of a scenario and its run."""
+    return ScenarioOut(
+        id=scenario.run_id,
+        base_run_id=scenario.base_run_id,
+        base_dataset_id=scenario.base_dataset_id,
+        changes=list(scenario.changes),
+        created_at=scenario.created_at,
+        created_by=scenario.created_by,
+        run=run_out(run),
+    )
+
+
+def get_scenario(store: Store, run_id: str) -> ScenarioOut:
+    """The scenario whose run is ``run_id``; 404 when there is none."""
+    scenario = store.get_scenario(run_id)
+    if scenario is None:
+        raise ApiError(404, f"no scenario {run_id!r}", kind="not-found")
+    return scenario_out(scenario, get_run(store, run_id))
+
+
+def list_scenarios(store: Store, limit: int) -> list[ScenarioOut]:
+    """Scenarios, newest first, with their runs."""
+    return [scenario_out(s, get_run(store, s.run_id)) for s in store.list_scenarios(limit=limit)]
