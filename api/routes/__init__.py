@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, datasets, health, keys, runs, solve, trust
+from api.routes import audit, datasets, health, keys, runs, solve, trust, web
 
 
 def routers() -> list[APIRouter]:
@@ -17,4 +17,5 @@ def routers() -> list[APIRouter]:
         solve.router,
         keys.router,
         audit.router,
+        web.router,
     ]

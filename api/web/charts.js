@@ -1,0 +1,76 @@
+// SVG bar charts drawn in the page (no library): grouped vertical bars and horizontal bars.
+
+const NS = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function niceMax(value) {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
+}
+
+/**
+ * Grouped bars: `labels` along the x axis, `series` = [{name, className, values}].
+ * `description` is the chart's accessible name.
+ */
+export function groupedBars({ labels, series, description, width = 640, height = 260 }) {
+  const pad = { left: 44, right: 10, top: 28, bottom: 40 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const top = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
+  root.append(svg("title", {}, description));
+  for (let i = 0; i <= 4; i += 1) {
+    const y = pad.top + plotH - (plotH * i) / 4;
+    root.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: "grid" }));
+    root.append(svg("text", { x: pad.left - 6, y: y + 4, "text-anchor": "end", class: "axis" },
+      String(Math.round((top * i) / 4))));
+  }
+  const groupW = plotW / labels.length;
+  const barW = (groupW * 0.8) / series.length;
+  labels.forEach((label, i) => {
+    series.forEach((s, j) => {
+      const value = s.values[i] ?? 0;
+      const h = (plotH * value) / top;
+      const x = pad.left + i * groupW + groupW * 0.1 + j * barW;
+      const bar = svg("rect", { x, y: pad.top + plotH - h, width: Math.max(barW - 1, 1), height: h, class: s.className });
+      bar.append(svg("title", {}, `${s.name}, ${label}: ${value}`));
+      root.append(bar);
+    });
+    root.append(svg("text", { x: pad.left + (i + 0.5) * groupW, y: height - pad.bottom + 16, "text-anchor": "middle", class: "axis" }, label));
+  });
+  series.forEach((s, j) => {
+    const x = pad.left + j * 110;
+    root.append(svg("rect", { x, y: 8, width: 12, height: 12, class: s.className }));
+    root.append(svg("text", { x: x + 16, y: 18, class: "legend" }, s.name));
+  });
+  return root;
+}
+
+/** Horizontal bars: one row per item = {label, value}. */
+export function horizontalBars({ items, description, width = 640, className = "bar-after" }) {
+  const rowH = 22;
+  const pad = { left: 220, right: 50, top: 8, bottom: 8 };
+  const height = pad.top + pad.bottom + rowH * Math.max(items.length, 1);
+  const top = Math.max(1, ...items.map((i) => i.value));
+  const plotW = width - pad.left - pad.right;
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
+  root.append(svg("title", {}, description));
+  items.forEach((item, i) => {
+    const y = pad.top + i * rowH;
+    const w = (plotW * item.value) / top;
+    root.append(svg("text", { x: pad.left - 8, y: y + 15, "text-anchor": "end", class: "axis" }, item.label));
+    const bar = svg("rect", { x: pad.left, y: y + 3, width: Math.max(w, 1), height: rowH - 6, class: className });
+    bar.append(svg("title", {}, `${item.label}: ${item.value}`));
+    root.append(bar);
+    root.append(svg("text", { x: pad.left + w + 6, y: y + 15, class: "axis" }, String(item.value)));
+  });
+  return root;
+}
