@@ -3,9 +3,13 @@
 ``auto`` solves a model without side constraints by min-cost flow (exact). With side
 constraints it first solves the relaxation without them by flow: that proves infeasibility
 quickly and gives an upper bound. When every side constraint is an at-most-one packing, a
-branch-and-bound over flow (:mod:`solvers.branch`) proves the optimum in a few flow solves;
-otherwise, or when that search grows too large, the flow solution repaired by
-:func:`flow_heuristic` is the warm start for HiGHS, which solves the full model.
+branch-and-bound over flow (:mod:`solvers.branch`) proves the optimum in a few flow solves.
+Otherwise, or when that search grows too large, the LP bound is computed by column generation
+from the flow optimum (:mod:`solvers.pricing`); HiGHS then searches the LP's pairs of reduced
+cost 0, then all the LP's pairs, for a solution meeting the bound, and, when none does, solves
+the model reduced to the pairs that survive reduced-cost fixing against the best solution
+found. Only when the LP route is unavailable does HiGHS solve the full model, warm-started
+from the flow solution repaired by :func:`flow_heuristic`.
 """
 
 from __future__ import annotations
@@ -179,8 +183,8 @@ def _priced(
     start: tuple[BoolArray | None, int | None],
     on_progress: ProgressCallback | None,
 ) -> Result | None:
-    """Column-generated LP bound, an incumbent from the core, then the exact back-end on the
-    pairs that survive reduced-cost fixing; ``None`` when the LP route is not available.
+    """Column-generated LP bound, an incumbent from the LP's pairs, then the exact back-end on
+    the pairs that survive reduced-cost fixing; ``None`` when the LP route is not available.
 
     The exact back-end's bound on the fixed model is a bound on the whole model: every
     solution at least as good as the incumbent uses only pairs that were kept.
@@ -200,18 +204,22 @@ def _priced(
             on_progress(objective, min_bound(inner, bound), time.perf_counter() - started)
 
     candidates = [start[0]]
-    core_model, core_pairs = restrict(model, priced.core)
-    left = remaining()
-    if left is None or left > 0:
-        hint = (
-            None
-            if start[0] is None or bool((start[0] & ~priced.core).any())
-            else start[0][core_pairs]
-        )
-        # Under a limit, the search over the LP's pairs leaves half the time to the last step.
-        share_left = None if left is None else left * 0.5
-        core = _run(_EXACT_AFTER_FLOW, core_model, share_left, seed, hint, progress)
-        candidates.append(_lift(core.chosen, core_pairs, model.n_pairs))
+    # A solution meeting the LP bound uses only pairs of reduced cost 0; the LP's pairs among
+    # them are tried first (a small MIP), then all the LP's pairs.
+    tight = priced.core & (priced.rc >= 0)
+    for pairs in (tight, priced.core):
+        best = _best_start(model, candidates)
+        if best[1] is not None and best[1] >= bound:
+            break
+        left = remaining()
+        if left is not None and left <= 0:
+            break
+        sub_model, sub_pairs = restrict(model, pairs)
+        hint = None if best[0] is None or bool((best[0] & ~pairs).any()) else best[0][sub_pairs]
+        # Under a limit, each search over the LP's pairs leaves time for the last step.
+        share_left = None if left is None else left * 0.4
+        sub = _run(_EXACT_AFTER_FLOW, sub_model, share_left, seed, hint, progress)
+        candidates.append(_lift(sub.chosen, sub_pairs, model.n_pairs))
     best = _best_start(model, candidates)
     incumbent, objective = best
     if incumbent is None or objective is None:
@@ -222,8 +230,8 @@ def _priced(
         return Result(
             Status.OPTIMAL, objective, objective, incumbent, _EXACT_AFTER_FLOW,
             time.perf_counter() - started,
-            message=f"auto: flow relaxation bound {relax_bound}, LP bound {bound} met by the "
-            "solution over the LP's pairs",
+            message=f"auto: flow relaxation bound {relax_bound}, LP bound {bound} met by a "
+            f"solution over the LP's {int(priced.core.sum())} pairs",
         )  # fmt: skip
     keep = pricing.fix(model, priced, objective, incumbent)
     fixed_model, kept = restrict(model, keep)
@@ -233,6 +241,9 @@ def _priced(
         exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, _EXACT_AFTER_FLOW, 0.0)
     else:
         inner = _run(_EXACT_AFTER_FLOW, fixed_model, left, seed, incumbent[kept], progress)
+        if inner.status is Status.INFEASIBLE:
+            # Cannot happen (the incumbent is a solution of the fixed model); never report it.
+            inner = replace(inner, status=Status.TIMEOUT_NO_SOLUTION, bound=None, chosen=None)
         exact = replace(inner, chosen=_lift(inner.chosen, kept, model.n_pairs))
     combined = _combine(model, exact, best, bound, time.perf_counter() - started)
     return replace(

@@ -111,6 +111,8 @@ def lp_bound(
     )  # fmt: skip
     best: Priced | None = None
     for rounds in range(1, _MAX_ROUNDS + 1):
+        if deadline is not None:
+            h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             _log.debug("pricing: core LP ended %s", h.modelStatusToString(h.getModelStatus()))
@@ -121,10 +123,14 @@ def lp_bound(
         col_dual = np.zeros(model.n_cols)
         col_dual[binding] = y[n_row : n_row + n_col]
         side_dual = y[n_row + n_col :]
-        scaled_bound, rc = dual_bound(
-            scaled, index, _rounded(row_dual, scale), _rounded(col_dual, scale),
-            _rounded(side_dual, scale),
-        )  # fmt: skip
+        try:
+            scaled_bound, rc = dual_bound(
+                scaled, index, _rounded(row_dual, scale), _rounded(col_dual, scale),
+                _rounded(side_dual, scale),
+            )  # fmt: skip
+        except ValueError:
+            _log.debug("pricing: duals too large to price exactly")
+            return best
         fresh = (rc > 0) & ~core
         complete = not fresh.any()
         _log.debug(

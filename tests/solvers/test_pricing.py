@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 import solvers
 from solvers import AssignmentModel, Status, flow, pricing
-from solvers.lagrange import SideIndex, dual_bound, potentials, repair, restrict
+from solvers.lagrange import SideIndex, dual_bound, potentials, restrict
 from tests.solvers.models import at_most, brute_force, make, small_models
 
 EXAMPLES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,11 +55,7 @@ def test_the_lp_bound_holds_and_fixing_at_the_optimum_keeps_an_optimal_solution(
     relaxed = flow.solve(replace(model, side=()))
     if optimum is None or relaxed.chosen is None:
         return
-    index = SideIndex.of(model)
-    start = repair(model, index, np.zeros(len(model.side), np.int64), np.ones(model.n_pairs, bool))
-    if start is not None:
-        assert model.is_feasible(start)
-    priced = pricing.lp_bound(model, relaxed.chosen, start)
+    priced = pricing.lp_bound(model, relaxed.chosen)
     if priced is None:
         return
     assert priced.bound >= optimum
@@ -95,3 +92,25 @@ def test_restricting_keeps_only_side_constraints_that_can_still_bind() -> None:
     restricted, kept = restrict(model, np.array([True, True, False]))
     assert kept.tolist() == [0, 1]
     assert restricted.side == ()
+
+
+@EXAMPLES
+@given(small_models())
+def test_fixing_against_any_feasible_solution_keeps_the_optimum(model: AssignmentModel) -> None:
+    optimum = brute_force(model)
+    relaxed = flow.solve(replace(model, side=()))
+    if optimum is None or relaxed.chosen is None:
+        return
+    priced = pricing.lp_bound(model, relaxed.chosen)
+    if priced is None:
+        return
+    worst = min(
+        (
+            model.objective_of(chosen)
+            for bits in itertools.product((False, True), repeat=model.n_pairs)
+            if model.is_feasible(chosen := np.array(bits, dtype=np.bool_))
+        ),
+    )
+    keep = pricing.fix(model, priced, worst, np.zeros(model.n_pairs, dtype=np.bool_))
+    restricted, _ = restrict(model, keep)
+    assert brute_force(restricted) == optimum
