@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,15 @@ TABLES = ("employees", "positions", "competencies", "requirements", "preferences
 BINJAI = ROOT / "placement" / "data" / "binjai"
 PAGE_ROWS = 50
 SERIOUS = ("serious", "critical")
+
+
+def snap(page: Page, name: str) -> None:
+    """Save a full-page screenshot as ``name``.png when PLACEMENT_SCREENSHOTS names a folder
+    (for the documentation; the tests do not depend on it)."""
+    folder = os.environ.get("PLACEMENT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def csv_files(folder: Path) -> list[str]:
@@ -135,6 +145,7 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
     expect(page.locator("#chart-jpm svg rect").first).to_be_attached()
     plan_lines = (EXAMPLE / "plan.csv").read_text().splitlines()
     expect(page.locator("#plan-table tbody tr")).to_have_count(len(plan_lines) - 1)
+    snap(page, "1-plan")
 
     # Filters: only the movers, then everyone again.
     page.select_option("#filter-kind", "move")
@@ -160,6 +171,7 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
     expect(body.locator("h3")).to_contain_text(mover[0], timeout=60_000)
     expect(body).to_contain_text("Perubahan tunggal terkecil")
     expect(body.locator(".counterfactual")).not_to_be_empty()
+    snap(page, "2-explanation")
     assert serious_violations(page) == []
 
     # A position's explanation.
@@ -194,6 +206,7 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
     page.click("#compare-button")
     expect(page.locator("#compare-kpis table")).to_contain_text("objective")
     expect(page.locator("#compare-people")).to_contain_text(mover[0])
+    snap(page, "3-comparison")
     scenario_id = page.locator("#compare-runs input").nth(1).get_attribute("value")
     assert scenario_id
     show.click()
@@ -240,6 +253,7 @@ def test_a_refused_upload_lists_every_problem_in_a_sortable_table(
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
     expect(row_header).to_have_attribute("aria-sort", "descending")
+    snap(page, "4-refused-upload")
     expect(rows.first.locator("td").nth(1)).to_have_text(str(len(lines) + 1))
     expect(page.locator("#policy")).to_be_hidden()
     assert serious_violations(page) == []
@@ -258,6 +272,7 @@ def test_the_plan_of_5000_employees_renders_one_bounded_page(
     run_plan(page, {"reference_date": "2026-07-01"})
     expect(page.locator("#plan-table tbody tr")).to_have_count(PAGE_ROWS)
     expect(page.locator("#plan-table .page-status")).to_contain_text("5.000")
+    snap(page, "5-city-plan")
     render_ms = float(page.locator("#plan-table").get_attribute("data-render-ms") or "nan")
     total_ms = float(page.locator("#plan-table").get_attribute("data-total-ms") or "nan")
     record_property("first_render_ms", render_ms)
@@ -302,6 +317,7 @@ def test_an_infeasible_run_of_an_xlsx_upload_shows_its_diagnosis(
         "Diagnosis: aturan yang tidak dapat dipenuhi bersama"
     )
     expect(diagnosis).to_contain_text("DISDIK-04")
+    snap(page, "6-diagnosis")
     expect(page.locator("#plan")).to_be_hidden()
     assert blocked.urls == []
     assert blocked.errors == []
