@@ -130,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     register_diagnose(sub)
     register_scenario(sub)
 
+    from placement.cli_bench import register as register_bench
+
+    register_bench(sub)
+
     # The HTTP service's commands (serve, keys, audit) live with the service; imported here
     # only to build the parser, so the engine itself never depends on the service.
     from api.cli import register as register_service_commands
@@ -324,6 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from placement.cli_diagnose import run as run_diagnose
 
             return run_diagnose(args)
+        if args.command == "bench":
+            from placement.cli_bench import run as run_bench
+
+            return run_bench(args)
         if args.command == "explain":
             from placement import cli_explain
 
