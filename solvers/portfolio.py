@@ -32,6 +32,11 @@ from solvers.model import AssignmentModel, BoolArray, Result, Status
 
 _log = logging.getLogger(__name__)
 _EXACT_AFTER_FLOW = "highs"
+#: Exact back-end for models with weighted (knapsack) side constraints, e.g. per-agent
+#: capacities of a generalised assignment: their LP relaxation is weak, so LP-based search
+#: (HiGHS, the LP core of :mod:`solvers.pricing`) branches long, while CP-SAT's propagation
+#: and cuts prove the public GAP instances gap1–12 in well under a second each.
+_EXACT_KNAPSACK = "cpsat"
 _HEURISTIC_ROUNDS = 5
 #: The flow branch-and-bound is tried when the flow optimum breaks at most this many packings
 #: (its tree grows about exponentially in them: 2 broken took 4 nodes at 5,000 employees, 6
@@ -151,11 +156,40 @@ def _auto(
             return replace(exact_bb, runtime_s=time.perf_counter() - started)
     relax_bound = relaxed.bound
     start = _best_start(model, [warm_start, flow_heuristic(model, relaxed.chosen)])
+    if has_knapsack(model):
+        return _exact_after_flow(
+            _EXACT_KNAPSACK, model, relaxed.chosen, relax_bound, start, started, time_limit_s,
+            seed, on_progress,
+        )  # fmt: skip
     priced = _priced(
         model, relaxed.chosen, relax_bound, started, time_limit_s, seed, start, on_progress
     )
     if priced is not None:
         return priced
+    return _exact_after_flow(
+        _EXACT_AFTER_FLOW, model, relaxed.chosen, relax_bound, start, started, time_limit_s,
+        seed, on_progress,
+    )  # fmt: skip
+
+
+def has_knapsack(model: AssignmentModel) -> bool:
+    """Whether some side constraint weighs a pair by more than one (a knapsack row)."""
+    return any(s.coef is not None and bool((s.coef > 1).any()) for s in model.side)
+
+
+def _exact_after_flow(
+    name: str,
+    model: AssignmentModel,
+    relaxed: BoolArray,
+    relax_bound: int | None,
+    start: tuple[BoolArray | None, int | None],
+    started: float,
+    time_limit_s: float | None,
+    seed: int | None,
+    on_progress: ProgressCallback | None,
+) -> Result:
+    """The exact back-end ``name`` on the whole model, hinted with the best start, its bound
+    tightened by the flow relaxation's."""
     _log.debug("auto: relaxation bound %s, warm start objective %s", relax_bound, start[1])
     if on_progress is not None:
         on_progress(start[1], relax_bound, time.perf_counter() - started)
@@ -165,11 +199,11 @@ def _auto(
             on_progress(objective, min_bound(bound, relax_bound), time.perf_counter() - started)
 
     remaining = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
-    hint = start[0] if start[0] is not None else relaxed.chosen
+    hint = start[0] if start[0] is not None else relaxed
     if remaining is not None and remaining <= 0:
-        exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, _EXACT_AFTER_FLOW, 0.0)
+        exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, name, 0.0)
     else:
-        exact = _run(_EXACT_AFTER_FLOW, model, remaining, seed, hint, progress)
+        exact = _run(name, model, remaining, seed, hint, progress)
     return _combine(model, exact, start, relax_bound, time.perf_counter() - started)
 
 

@@ -90,7 +90,7 @@ def test_a_gap_becomes_must_rows_per_job_and_one_weighted_side_constraint_per_ag
 @pytest.mark.parametrize("name", QUICK_MAX)
 def test_the_engine_reaches_the_or_library_maximum(name: str) -> None:
     g = gap(name)
-    result = solvers.solve(gap_model(g, "max"), "cpsat", seed=0)
+    result = solvers.solve(gap_model(g, "max"), "auto", seed=0)
     assert result.status is solvers.Status.OPTIMAL
     assert gap_value(result.objective, "max") == known_optimum(DATA, g.name, "max")
     assert result.objective == max_optima(DATA)[g.name]
@@ -100,7 +100,7 @@ def test_the_engine_reaches_the_or_library_maximum(name: str) -> None:
 def test_the_engine_reaches_the_published_minimum(name: str) -> None:
     g = gap(name)
     model = gap_model(g, "min")
-    result = solvers.solve(model, "cpsat", seed=0)
+    result = solvers.solve(model, "auto", seed=0)
     assert result.status is solvers.Status.OPTIMAL and result.chosen is not None
     cost = gap_value(result.objective, "min")
     assert cost == min_optima(DATA)[g.name].optimum

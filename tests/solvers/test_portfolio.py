@@ -11,7 +11,7 @@ import solvers
 from solvers import AssignmentModel, Status, flow
 from solvers.branch import packing_branch_and_bound
 from solvers.portfolio import drop_to_feasible, flow_heuristic
-from tests.solvers.models import at_most, make, small_models
+from tests.solvers.models import at_most, brute_force, make, small_models
 
 
 def test_auto_uses_flow_when_there_are_no_side_constraints(two_by_two: AssignmentModel) -> None:
@@ -39,6 +39,24 @@ def test_auto_hands_a_model_with_a_cardinality_constraint_to_highs() -> None:
     result = solvers.solve(model)
     assert result.solver == "highs" and "flow relaxation bound 24" in result.message
     assert result.status is Status.OPTIMAL and result.objective == 20
+
+
+def test_auto_hands_a_model_with_a_knapsack_constraint_to_cpsat() -> None:
+    """Two jobs (rows, both must be assigned) and two agents; agent 0 has room for weight 3.
+    Job 0 weighs 2 and job 1 weighs 2 on agent 0, so only one fits there: the best is job 0 on
+    agent 0 (10) and job 1 on agent 1 (6) = 16, against 9 + 7 = 16 the other way and 10 + 9 =
+    19 for the relaxation, which puts both on agent 0 (pairs 0 and 2)."""
+    model = make(
+        2,
+        2,
+        [(0, 0, 10), (0, 1, 7), (1, 0, 9), (1, 1, 6)],
+        must=(0, 1),
+        cap=[2, 2],
+        side=(at_most([0, 2], 3, coef=[2, 2]),),
+    )
+    result = solvers.solve(model)
+    assert result.solver == "cpsat" and "flow relaxation bound 19" in result.message
+    assert result.status is Status.OPTIMAL and result.objective == 16 == brute_force(model)
 
 
 def test_auto_proves_a_packing_model_by_branch_and_bound_over_flow(
