@@ -195,11 +195,19 @@ def _child_main(
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
 
+    def send(message: tuple[str, Any]) -> None:
+        # The parent stops listening at its deadline or once it has what it needs; nothing
+        # this process could still say matters then, so it ends quietly.
+        try:
+            conn.send(message)
+        except (BrokenPipeError, ConnectionResetError):
+            os._exit(0)
+
     def incumbent(chosen: BoolArray, objective: int, bound: int | None, _elapsed: float) -> None:
-        conn.send(("incumbent", (np.flatnonzero(chosen), objective, bound)))
+        send(("incumbent", (np.flatnonzero(chosen), objective, bound)))
 
     def progress(objective: int | None, bound: int | None, _elapsed: float) -> None:
-        conn.send(("progress", (objective, bound)))
+        send(("progress", (objective, bound)))
 
     try:
         result = backend(name).solve(
@@ -210,8 +218,8 @@ def _child_main(
             on_progress=progress,
             on_incumbent=incumbent,
         )
-        conn.send(("result", result))
+        send(("result", result))
     except Exception as exc:
-        conn.send(("error", f"{name}: {type(exc).__name__}: {exc}"))
+        send(("error", f"{name}: {type(exc).__name__}: {exc}"))
     finally:
         conn.close()
