@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import csv
 import dataclasses
+import io
 import logging
 import threading
 import time
@@ -190,7 +192,10 @@ class RunPool:
         try:
             dataset = self._dataset(run.dataset_id)
             policy = effective_policy(load_policy(run.policy, dataset), self._settings)
-            solution = solve(dataset, policy, on_progress=self._progress(run_id, started))
+            previous = self._previous(run_id) if policy.disruption_weight > 0 else None
+            solution = solve(
+                dataset, policy, previous=previous, on_progress=self._progress(run_id, started)
+            )
         except _StopError:
             self._interrupted(run_id, time.perf_counter() - started)
             return
@@ -241,6 +246,19 @@ class RunPool:
                 actor=actor, action="run.discarded", target=run_id,
                 details=details | {"reason": "the run was cancelled while it was solved"},
             )  # fmt: skip
+
+    def _previous(self, run_id: str) -> dict[str, str] | None:
+        """The plan a scenario re-optimises against: its base run's (nip → position_id, ""
+        unplaced), or None for a run that is not a scenario of a run with a plan."""
+        scenario = self._retrying(lambda: self._store.get_scenario(run_id))
+        if scenario is None or scenario.base_run_id is None:
+            return None
+        base = scenario.base_run_id
+        plan_csv, _ = self._retrying(lambda: self._store.run_outputs(base))
+        if plan_csv is None:
+            return None
+        rows = csv.DictReader(io.StringIO(plan_csv.decode("utf-8"), newline=""))
+        return {row["nip"]: row["to_position"] for row in rows}
 
     def _dataset(self, dataset_id: str) -> Dataset:
         payload = self._store.dataset_payload(dataset_id)

@@ -270,6 +270,44 @@ def test_a_scenario_abolishing_a_post_moves_its_holder_as_solving_the_change_doe
     assert audited[0]["details"]["base_run_id"] == runs["main"]
 
 
+def test_a_scenario_with_a_disruption_weight_stays_close_to_its_base_runs_plan(
+    client: httpx.Client, keys: Headers, runs: dict[str, str]
+) -> None:
+    """Abolishing DISDIK-03 with a penalty per changed assignment: the scenario re-optimises
+    against the base run's plan, exactly as the library does when given that plan as the
+    previous one, and reports how many assignments changed."""
+    changes = [
+        {"op": "policy", "key": "disruption_weight", "value": 1},
+        {"op": "abolish", "position_id": "DISDIK-03"},
+    ]
+    answer = _post(
+        client, "/v1/scenarios", keys["planner"], {"base_run_id": runs["main"], "changes": changes}
+    )
+    assert answer.status_code == 202, answer.text
+    run = wait_for_run(client, answer.json()["id"], keys["viewer"])
+    assert run["status"] == "succeeded", run
+    base_plan = client.get(
+        f"/v1/runs/{runs['main']}/plan", headers=keys["viewer"] | {"Accept": "text/csv"}
+    ).text
+    previous = {r["nip"]: r["to_position"] for r in csv.DictReader(io.StringIO(base_plan))}
+    base_run = client.get(f"/v1/runs/{runs['main']}", headers=keys["viewer"]).json()
+    dataset, policy = apply_changes(
+        load_dataset(EXAMPLE / "example.json"), base_run["policy"], changes
+    )
+    direct = solve(dataset, load_policy(policy, dataset), previous=previous)
+    assert direct.plan is not None
+    plan = client.get(
+        f"/v1/runs/{run['id']}/plan", headers=keys["viewer"] | {"Accept": "text/csv"}
+    ).text
+    assert plan == plan_csv_text(direct.plan)
+    disruption = run["summary"]["disruption"]
+    assert disruption == direct.summary["disruption"]
+    # Counted independently: the assignments that differ from the base run's plan.
+    after = {r["nip"]: r["to_position"] for r in csv.DictReader(io.StringIO(plan))}
+    assert disruption["changes"] == sum(after[nip] != to for nip, to in previous.items())
+    assert disruption["changes"] >= 1  # Maya cannot stay in the abolished DISDIK-03
+
+
 def test_bad_changes_are_refused_with_every_problem_and_nothing_is_stored(
     client: httpx.Client, keys: Headers, runs: dict[str, str]
 ) -> None:
