@@ -552,6 +552,8 @@ const OPS = [
   ["pin", "opPin", ["nip", "position_id"]],
   ["forbid", "opForbid", ["nip", "position_id"]],
   ["weights", "opWeights", ["weight", "value"]],
+  ["remove_employee", "opRemove", ["nip"]],
+  ["disruption", "opDisruption", ["penalty"]],
 ];
 
 function fillDatalists() {
@@ -584,16 +586,17 @@ function renderChanges() {
         for (const w of WEIGHTS) input.append(el("option", { value: w.key, text: w.key }));
       } else {
         input = el("input", {
-          id, type: name === "capacity" || name === "value" ? "number" : "text", autocomplete: "off",
+          id, type: ["capacity", "value", "penalty"].includes(name) ? "number" : "text", autocomplete: "off",
           list: name === "position_id" ? "position-ids" : name === "nip" ? "employee-nips" : undefined,
-          min: name === "capacity" ? "1" : name === "value" ? "0" : undefined, step: name === "value" ? "0.001" : undefined,
+          min: name === "capacity" ? "1" : name === "value" || name === "penalty" ? "0" : undefined,
+          step: name === "value" || name === "penalty" ? "0.001" : undefined,
         });
       }
       input.value = change[name] ?? (name === "weight" ? WEIGHTS[0].key : "");
       if (name === "weight") change.weight = input.value;
       input.addEventListener("input", () => { change[name] = input.value; });
       input.addEventListener("change", () => { change[name] = input.value; });
-      const label = { position_id: t("position"), nip: t("nip"), capacity: t("capacity"), weight: t("weightName"), value: t("weightValue") }[name];
+      const label = { position_id: t("position"), nip: t("nip"), capacity: t("capacity"), weight: t("weightName"), value: t("weightValue"), penalty: t("penalty") }[name];
       item.append(el("div", { class: "field" }, el("label", { for: id, text: label }), input));
     }
     const remove = el("button", { type: "button", class: "remove", text: "✕", "aria-label": t("removeChange", { n }) });
@@ -613,6 +616,9 @@ function changePayload(change) {
     case "pin":
     case "forbid": return { op: change.op, nip: change.nip, position_id: change.position_id };
     case "weights": return { op: "weights", weights: { [change.weight]: Number(change.value) } };
+    case "remove_employee": return { op: "remove_employee", nip: change.nip };
+    // Re-optimise against the shown run's plan, with this penalty per changed assignment.
+    case "disruption": return { op: "policy", key: "disruption_weight", value: Number(change.penalty) };
     default: return { op: change.op, position_id: change.position_id };
   }
 }

@@ -199,6 +199,10 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
     page.click("#add-change")
     page.select_option("#change-1-op", "abolish")
     page.fill("#change-1-position_id", mover[2])
+    # ... staying as close as possible to the shown plan (a penalty per changed placement).
+    page.click("#add-change")
+    page.select_option("#change-2-op", "disruption")
+    page.fill("#change-2-penalty", "1")
     page.click("#run-scenario")
     show = page.get_by_role("button", name="Tampilkan rencana ini", exact=False)
     expect(show).to_be_visible(timeout=90_000)
@@ -209,6 +213,11 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
     snap(page, "3-comparison")
     scenario_id = page.locator("#compare-runs input").nth(1).get_attribute("value")
     assert scenario_id
+    scenario = httpx.get(
+        f"{service.url}/v1/scenarios/{scenario_id}",
+        headers={"Authorization": f"Bearer {service.planner_key}"},
+    ).json()
+    assert scenario["changes"][1] == {"op": "policy", "key": "disruption_weight", "value": 1}
     show.click()
     expect(page.locator("#plan-viewing")).to_contain_text(scenario_id)
     assert serious_violations(page) == []
