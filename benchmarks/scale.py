@@ -178,19 +178,26 @@ def side(n: int) -> None:
     print(line(f"side-{n}", sol, sol.summary.get("message", "")[:120]), flush=True)
 
 
-def national(agencies: int, workers: int) -> None:
-    """``agencies`` datasets of 2,000 employees, each solved to optimality, both cores."""
+def national(agencies: int, workers: int, with_side: bool) -> None:
+    """``agencies`` datasets of 2,000 employees, each solved to optimality, both cores; under
+    the side policy (every side rule on) or the contract's defaults."""
     items: list[tuple[Dataset, Policy]] = []
     for k in range(agencies):
-        _tables, dataset = city(AGENCY_SIZE, NATIONAL_SEED + k)
-        items.append((dataset, load_policy({"reference_date": REFERENCE_DATE}, dataset)))
+        tables, dataset = city(AGENCY_SIZE, NATIONAL_SEED + k)
+        policy = (
+            side_policy(tables, dataset)
+            if with_side
+            else load_policy({"reference_date": REFERENCE_DATE}, dataset)
+        )
+        items.append((dataset, policy))
     started = time.perf_counter()
     sols = solve_many(items, workers=workers)
     elapsed = time.perf_counter() - started
     statuses = {s.status for s in sols}
     objective = sum(s.objective or 0 for s in sols)
     print(
-        f"national-{agencies}x2k        total {elapsed:7.2f}s statuses {sorted(statuses)} "
+        f"national-{agencies}x2k-{'side' if with_side else 'default'} total {elapsed:7.2f}s "
+        f"statuses {sorted(statuses)} "
         f"obj {objective} workers {workers} rss {peak_rss_gb():.2f} GB",
         flush=True,
     )
@@ -203,6 +210,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="5000,20000", help="sizes of the side-rule runs")
     parser.add_argument("--national", type=int, default=50, help="agencies (0 to skip)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--national-policy", choices=("side", "default"), default="side",
+        help="policy of every agency: every side rule on (side) or the contract's defaults",
+    )  # fmt: skip
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     for n in [int(x) for x in args.pure.split(",") if x]:
@@ -210,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     for n in [int(x) for x in args.sizes.split(",") if x]:
         side(n)
     if args.national:
-        national(args.national, args.workers)
+        national(args.national, args.workers, args.national_policy == "side")
 
 
 if __name__ == "__main__":
