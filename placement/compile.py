@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ import pandas as pd
 from placement.envy import envy_constraints
 from placement.rules import ABOLISHED, I64, MOVE, NEW, STAY, B, Context, index_of, jpm_at_least
 from placement.scoring import Terms, score_pairs
+from placement.space import MoveSpace, build_space
 from solvers.model import AssignmentModel, SideConstraint
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,14 @@ class Compiled:
     #: per employee, the previous plan's position (-1 unplaced there, -2 not in it or its
     #: position no longer exists); None without a previous plan.
     previous: I64 | None = None
+    #: for a restricted model (the pairs are some of the allowed ones), the implicit space of
+    #: every allowed move, to price the rest against the model's duals; None when the model
+    #: holds every allowed pair.
+    space: MoveSpace | None = None
+    #: for a restricted model, each pair's membership in ``space`` (-1: not a space pair).
+    mem: I64 | None = None
+    #: for a restricted model, the number of pairs of the whole model.
+    all_pairs: int | None = None
 
 
 def candidate_moves(ctx: Context) -> tuple[I64, I64]:
@@ -64,13 +73,7 @@ def candidate_moves(ctx: Context) -> tuple[I64, I64]:
     against the employees who pass R01–R04; within a group, the survivors are tested for R07
     once per requirement profile, then expanded to that profile's positions.
     """
-    n, m = ctx.n_employees, ctx.n_positions
-    all_e = np.arange(n, dtype=np.int64)
-    all_p = np.arange(m, dtype=np.int64)
-    emp_ok = np.logical_and.reduce(list(ctx.employee_rules(all_e).values()))
-    pos_ok = np.logical_and.reduce(list(ctx.position_rules(all_p).values()))
-    movers = all_e[emp_ok]
-    targets = all_p[pos_ok]
+    movers, targets = _movers_targets(ctx)
     if not len(movers) or not len(targets):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     retire_ok = {
@@ -106,6 +109,15 @@ def candidate_moves(ctx: Context) -> tuple[I64, I64]:
     return e[order], p[order]
 
 
+def _movers_targets(ctx: Context) -> tuple[I64, I64]:
+    """Employees passing R01–R04 and positions passing R09–R10."""
+    all_e = np.arange(ctx.n_employees, dtype=np.int64)
+    all_p = np.arange(ctx.n_positions, dtype=np.int64)
+    emp_ok = np.logical_and.reduce(list(ctx.employee_rules(all_e).values()))
+    pos_ok = np.logical_and.reduce(list(ctx.position_rules(all_p).values()))
+    return all_e[emp_ok], all_p[pos_ok]
+
+
 def _groups(ctx: Context, targets: I64) -> list[I64]:
     """Positions of ``targets`` grouped by the attributes R05, R06 and R08 read."""
     attrs = np.stack(
@@ -126,8 +138,40 @@ def _groups(ctx: Context, targets: I64) -> list[I64]:
     return np.split(targets[order], bounds)
 
 
-def compile_model(ctx: Context, previous: Mapping[str, str] | None = None) -> Compiled:
+#: Moves per employee (best scores first) and positions per cell in a first restricted model,
+#: and the most moves per employee one pricing round adds.
+FIRST_MOVES = 4
+FIRST_POSITIONS = 1
+PRICED_MOVES = 64
+
+
+def is_pure(ctx: Context, previous: Mapping[str, str] | None = None) -> bool:
+    """True when the policy can give no side constraint, there is no previous plan to compare
+    with, and the model's weights are the scores."""
+    pol = ctx.policy
+    rel = ctx.dataset.relations
+    return (
+        pol.max_moves is None
+        and pol.max_unit_outflow is None
+        and not bool(rel["kind"].isin(pol.separate_relations).any())
+        and not pol.no_justified_envy
+        and previous is None
+    )
+
+
+def compile_model(
+    ctx: Context,
+    previous: Mapping[str, str] | None = None,
+    *,
+    restrict_above: int | None = None,
+) -> Compiled:
     """Build the assignment model of ``ctx`` (see the module docstring).
+
+    With ``restrict_above``, a pure assignment (:func:`is_pure`) is compiled from its move
+    space (:mod:`placement.space`): whole when it has at most that many allowed moves (the
+    same pairs as without it), otherwise *restricted* to stays, pins, preferred moves and
+    each employee's best moves, with the space attached to price the rest; solve that with
+    :func:`placement.engine.solve`.
 
     With a ``previous`` plan (nip → position_id, "" for unplaced) and a positive
     ``disruption_weight``, every employee whose placement differs from the previous plan costs
@@ -136,6 +180,8 @@ def compile_model(ctx: Context, previous: Mapping[str, str] | None = None) -> Co
     """
     n, m = ctx.n_employees, ctx.n_positions
     pol = ctx.policy
+    if restrict_above is not None and is_pure(ctx, previous):
+        return _compile_restricted(ctx, restrict_above)
     me, mp = candidate_moves(ctx)
     mkind = np.where(ctx.cur[me] >= 0, MOVE, NEW).astype(np.int64)
 
@@ -203,6 +249,95 @@ def compile_model(ctx: Context, previous: Mapping[str, str] | None = None) -> Co
     )
     log.debug("compiled %d pairs, %d side constraints", model.n_pairs, len(side))
     return Compiled(ctx, model, e, p, kind, terms, must_move, tuple(conflicts), prev)
+
+
+def _pins(ctx: Context) -> tuple[I64, I64]:
+    """Employee and position index of every pin."""
+    pins = ctx.policy.pins
+    if not pins:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pe = index_of(pd.Index(ctx.nip), [a for a, _ in pins])
+    pp = index_of(pd.Index(ctx.position_id), [b for _, b in pins])
+    return pe, pp
+
+
+def _compile_restricted(ctx: Context, restrict_above: int) -> Compiled:
+    """The model of a pure assignment from its move space: restricted when it has more than
+    ``restrict_above`` moves, else whole (every allowed pair, JPM computed once)."""
+    n = ctx.n_employees
+    pe, pp = _pins(ctx)
+    pinned = np.zeros(n, dtype=bool)
+    pinned[pe] = True
+    movers, targets = _movers_targets(ctx)
+    excluded = np.union1d(ctx.forbid_keys, ctx.pref_keys)
+    space = build_space(
+        ctx, movers, _groups(ctx, targets) if len(targets) else [], excluded, pinned
+    )
+    counts = space.move_counts()
+    all_moves = int(counts[~pinned].sum())
+    # Preferred moves keep their own (higher) score: always in the model.
+    fe, fp = np.divmod(ctx.pref_keys, ctx.n_positions)
+    ok = (fp != ctx.cur[fe]) & ~pinned[fe]
+    ok &= np.logical_and.reduce(list(ctx.rule_masks(fe, fp).values())) if len(fe) else ok
+    fe, fp = fe[ok], fp[ok]
+    has_move = counts > 0
+    must_move = (ctx.overdue() & has_move) if ctx.policy.force_rotation else np.zeros(n, dtype=bool)
+    conflicts = [
+        f"G06: {ctx.nip[e]} is overdue for rotation and can move, "
+        f"but is pinned to the current post {ctx.position_id[p]}"
+        for e, p in zip(pe.tolist(), pp.tolist(), strict=True)
+        if must_move[e] and ctx.cur[e] == p
+    ]
+    se = np.flatnonzero(ctx.stay_allowed() & ~must_move & ~pinned).astype(np.int64)
+    complete = all_moves <= restrict_above
+    if complete:
+        ie, ip, imem = space.expand(np.arange(len(space.mem_e), dtype=np.int64))
+    else:
+        ie, ip, imem = space.initial(FIRST_MOVES, FIRST_POSITIONS)
+    e = np.concatenate([ie, fe, se, pe])
+    p = np.concatenate([ip, fp, ctx.cur[se], pp])
+    mem = np.concatenate([imem, np.full(len(fe) + len(se) + len(pe), -1, dtype=np.int64)])
+    compiled = assemble(ctx, space, e, p, mem, pinned, must_move, tuple(conflicts))
+    if complete:
+        return replace(compiled, space=None, mem=None)
+    return replace(compiled, all_pairs=all_moves + len(se) + len(pe))
+
+
+def assemble(
+    ctx: Context,
+    space: MoveSpace,
+    e: I64,
+    p: I64,
+    mem: I64,
+    pinned: B,
+    must_move: B,
+    conflicts: tuple[str, ...],
+) -> Compiled:
+    """A restricted pure model over the pairs (e, p) (``mem`` their memberships in ``space``,
+    -1 for the others), sorted by (e, p)."""
+    order = np.argsort(ctx.key(e, p), kind="stable")
+    e, p, mem = e[order], p[order], mem[order]
+    cur = ctx.cur[e]
+    kind = np.where(p == cur, STAY, np.where(cur >= 0, MOVE, NEW)).astype(np.int64)
+    num = np.empty(len(e), dtype=np.int64)
+    den = np.empty(len(e), dtype=np.int64)
+    in_space = mem >= 0
+    num[in_space], den[in_space] = space.jpm(mem[in_space])
+    num[~in_space], den[~in_space] = ctx.jpm_parts(e[~in_space], p[~in_space])
+    terms = score_pairs(ctx, e, p, kind, jpm=(num, den))
+    col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
+    row_must = ((ctx.cur >= 0) & (ctx.cur_state() != ABOLISHED)) | must_move | pinned
+    model = AssignmentModel(
+        n_rows=ctx.n_employees,
+        n_cols=ctx.n_positions,
+        pair_row=e,
+        pair_col=p,
+        weight=terms.score,
+        row_must=row_must,
+        col_cap=col_cap,
+        fixed=np.flatnonzero(pinned[e]).astype(np.int64),
+    )
+    return Compiled(ctx, model, e, p, kind, terms, must_move, conflicts, None, space, mem)
 
 
 def _previous_positions(ctx: Context, previous: Mapping[str, str]) -> I64:

@@ -14,7 +14,7 @@ import pandas as pd
 
 import solvers
 from placement.check import check
-from placement.compile import Compiled, compile_model
+from placement.compile import PRICED_MOVES, Compiled, assemble, compile_model
 from placement.dataset import Dataset
 from placement.diagnose import diagnose
 from placement.errors import PlacementError, SolverError
@@ -29,6 +29,13 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "preference_rank",
 )  # fmt: skip
 GAP_COLUMNS: tuple[str, ...] = ("nip", "position_id", "competency", "required", "attained")
+
+#: A pure assignment with more allowed moves than this is solved by column generation over a
+#: restricted model (:mod:`placement.space`) instead of listing every pair.
+RESTRICT_ABOVE = 2_000_000
+#: While pricing, unchosen moves whose reduced cost is below minus this leave the restricted
+#: model in the first rounds (they are priced again like any other).
+PRUNE_BELOW: int | None = 2_000
 
 #: Time the automatic diagnosis of an infeasible run may take when the policy sets no limit.
 DIAGNOSIS_TIME_LIMIT_S = 30.0
@@ -72,6 +79,7 @@ def solve(
     previous: Mapping[str, str] | None = None,
     on_stage: StageCallback | None = None,
     on_progress: ProgressCallback | None = None,
+    restrict_above: int | None = RESTRICT_ABOVE,
 ) -> Solution:
     """Solve a placement problem and return a plan that passed the independent checker.
 
@@ -79,6 +87,9 @@ def solve(
     ``previous`` (nip → position_id, "" for unplaced) is a plan to stay close to: with a
     positive ``policy.disruption_weight`` each changed assignment is penalised, and the
     summary reports how many changes the new optimum needs.
+    A pure assignment of more than ``restrict_above`` allowed moves (``None``: never) is
+    solved by flow with column generation, proven optimal for the whole model; when the proof
+    does not close, the whole model is compiled and solved as usual.
     Infeasibility and time-outs are statuses, not exceptions; a plan that fails the checker
     (a bug, never a user error) raises :class:`~placement.errors.PlacementError`.
     """
@@ -86,11 +97,23 @@ def solve(
     t0 = time.perf_counter()
     stage("compiling the model")
     ctx = build_context(dataset, policy)
-    compiled = compile_model(ctx, previous)
-    t_compile = time.perf_counter() - t0
     backend = policy.solver or "auto"
+    if backend not in ("auto", "flow"):
+        restrict_above = None
+    compiled = compile_model(ctx, previous, restrict_above=restrict_above)
+    t_compile = time.perf_counter() - t0
+    priced = None
+    if compiled.space is not None and not compiled.conflicts:
+        stage(f"solving {compiled.model.n_pairs:,} of {compiled.all_pairs:,} pairs by pricing")
+        priced = _solve_priced(compiled)
+    if compiled.space is not None and priced is None:
+        # Not proven by pricing, or infeasible: the whole model decides (and diagnoses).
+        compiled = compile_model(ctx, previous)
+        t_compile = time.perf_counter() - t0
 
-    if compiled.conflicts:
+    if priced is not None:
+        compiled, result = priced
+    elif compiled.conflicts:
         result = solvers.Result(
             status=solvers.Status.INFEASIBLE, objective=None, bound=None, chosen=None,
             solver=backend, runtime_s=0.0, message="; ".join(compiled.conflicts),
@@ -150,6 +173,46 @@ def solve(
         timings=timings,
         compiled=compiled,
     )
+
+
+def _solve_priced(compiled: Compiled) -> tuple[Compiled, solvers.Result] | None:
+    """Column generation over a restricted pure model; None when optimality is not proven."""
+    space, mem0 = compiled.space, compiled.mem
+    assert space is not None and mem0 is not None
+    ctx = compiled.ctx
+    added_e: list[np.ndarray] = []
+    added_p: list[np.ndarray] = []
+    added_mem: list[np.ndarray] = []
+
+    def price(
+        u: np.ndarray, v: np.ndarray, model: solvers.AssignmentModel
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        held = np.sort(ctx.key(model.pair_row, model.pair_col))
+        e, p, mem = space.price(u, v, held, PRICED_MOVES)
+        added_e.append(e)
+        added_p.append(p)
+        added_mem.append(mem)
+        return e, p, space.mem_score[mem].astype(np.int64)
+
+    generated = solvers.solve_by_columns(
+        compiled.model, price, prune_below=PRUNE_BELOW, unpriced=mem0 < 0
+    )
+    chosen = generated.result.chosen
+    if not generated.proven or chosen is None:
+        log.debug("pricing did not prove optimality after %d rounds", generated.rounds)
+        return None
+    origin = generated.origin
+    e = np.concatenate([compiled.e, *added_e])[origin]
+    p = np.concatenate([compiled.p, *added_p])[origin]
+    mem = np.concatenate([mem0, *added_mem])[origin]
+    pinned = np.zeros(ctx.n_employees, dtype=bool)
+    pinned[compiled.e[compiled.model.fixed]] = True
+    final = assemble(ctx, space, e, p, mem, pinned, compiled.must_move, compiled.conflicts)
+    final = replace(final, all_pairs=compiled.all_pairs)
+    order = np.argsort(ctx.key(e, p), kind="stable")
+    if not np.array_equal(final.model.weight, generated.model.weight[order]):
+        raise PlacementError("restricted model weights changed while pricing")
+    return final, replace(generated.result, chosen=chosen[order])
 
 
 def solve_many(items: Sequence[tuple[Dataset, Policy]], *, workers: int = 2) -> list[Solution]:
@@ -283,6 +346,7 @@ def _summary(
         "employees": compiled.ctx.n_employees,
         "positions": compiled.ctx.n_positions,
         "pairs": compiled.model.n_pairs,
+        "all_pairs": compiled.all_pairs or compiled.model.n_pairs,
         "side_constraints": len(compiled.model.side),
         "stays": int((compiled.kind == STAY).sum()),
     }

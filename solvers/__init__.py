@@ -5,6 +5,7 @@ same :class:`Result`. Engines (OR-Tools, HiGHS, PuLP/CBC) are imported only when
 """
 
 from solvers._backends import BACKENDS
+from solvers.colgen import Generated, solve_by_columns
 from solvers.errors import SolverError
 from solvers.model import AssignmentModel, Result, SideConstraint, Status
 from solvers.portfolio import solve
@@ -12,9 +13,11 @@ from solvers.portfolio import solve
 __all__ = [
     "BACKENDS",
     "AssignmentModel",
+    "Generated",
     "Result",
     "SideConstraint",
     "SolverError",
     "Status",
     "solve",
+    "solve_by_columns",
 ]
