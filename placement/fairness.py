@@ -229,7 +229,11 @@ def fairness(
         When the solution has no plan.
     """
     plan = _plan(solution)
-    compiled = solution.compiled or compile_model(build_context(dataset, policy))
+    compiled = solution.compiled
+    if compiled is None or compiled.space is not None:
+        # Which pairs are allowed is read off the whole model; a very large pure assignment is
+        # solved over a restricted one (column generation), which lists only some of them.
+        compiled = compile_model(build_context(dataset, policy))
     ctx = compiled.ctx
     to = index_of(pd.Index(ctx.position_id), plan["to_position"])
     scores = plan["score"].to_numpy(dtype=np.int64)
