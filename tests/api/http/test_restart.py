@@ -5,57 +5,24 @@ serve``)."""
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 
 import httpx
 
 from api.runs import INTERRUPTED
-from tests.api.fixtures import (
-    ROOT,
-    cli,
-    cli_env,
-    free_port,
-    generated_json,
-    make_key,
-    slow_policy,
-)
+from tests.api.fixtures import cli, generated_json, make_key, slow_policy
+from tests.api.http.processes import server_process
 
 EMPLOYEES = 1500
 
 
-@contextlib.contextmanager
-def server(database_url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """Start the service in its own process group; yield the process and its URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=cli_env(database_url, PLACEMENT_WORKERS="1"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "the server exited at start-up"
-            assert time.monotonic() < deadline, "the server did not start"
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        yield proc, url
-    finally:
-        # Whatever the test did to the server, leave none of its processes behind.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(30)
+def server(
+    database_url: str,
+) -> contextlib.AbstractContextManager[tuple[subprocess.Popen[bytes], str]]:
+    """The service as a subprocess with one worker; yields the process and its URL."""
+    return server_process(database_url, PLACEMENT_WORKERS="1")
 
 
 def test_a_run_interrupted_by_a_killed_server_is_failed_at_the_next_start(
