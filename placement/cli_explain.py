@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from placement.dataset import Dataset
 from placement.engine import Solution, solve
-from placement.errors import DatasetError, PlacementError
-from placement.exits import EXIT_ERROR, EXIT_INPUT, EXIT_OK, print_refusal
+from placement.errors import PlacementError
+from placement.exits import EXIT_OK
 from placement.policy import Policy
 
 
@@ -72,22 +71,16 @@ def run(args: argparse.Namespace) -> int:
     """Run ``placement explain``; return the exit status."""
     from placement.explain import explain_person, explain_position
 
-    try:
-        dataset, policy, solution = load_run(args.run_dir)
-        if args.nip is not None:
-            result: Any = explain_person(
-                dataset, policy, solution, args.nip, top=5 if args.top is None else args.top
-            )
-        else:
-            result = explain_position(
-                dataset, policy, solution, args.position, top=10 if args.top is None else args.top
-            )
-    except DatasetError as err:
-        print_refusal(err)
-        return EXIT_INPUT
-    except PlacementError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_ERROR
+    # A refused input (exit 2) or an engine error (exit 1) is reported by placement.cli.main.
+    dataset, policy, solution = load_run(args.run_dir)
+    if args.nip is not None:
+        result: Any = explain_person(
+            dataset, policy, solution, args.nip, top=5 if args.top is None else args.top
+        )
+    else:
+        result = explain_position(
+            dataset, policy, solution, args.position, top=10 if args.top is None else args.top
+        )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from placement.errors import DatasetError, PlacementError
-from placement.exits import EXIT_ERROR, EXIT_INPUT, EXIT_OK, print_refusal
+from placement.exits import EXIT_ERROR, EXIT_OK
 
 
 def register(subparsers: Any) -> None:
@@ -47,15 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if args.max_explained < 0:
         print("error: --max-explained must be ≥ 0", file=sys.stderr)
         return EXIT_ERROR
-    try:
-        dataset, policy, solution = load_run(args.run_dir)
-        report = fairness(dataset, policy, solution, max_explained=args.max_explained)
-    except DatasetError as err:
-        print_refusal(err)
-        return EXIT_INPUT
-    except PlacementError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_ERROR
+    # A refused input (exit 2) or an engine error (exit 1) is reported by placement.cli.main.
+    dataset, policy, solution = load_run(args.run_dir)
+    report = fairness(dataset, policy, solution, max_explained=args.max_explained)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

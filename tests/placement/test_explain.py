@@ -6,7 +6,6 @@ changed problem again, independently of the code that made the claim.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 from decimal import Decimal
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 
 import placement
-from placement.cli_explain import register, run
+from placement import cli as placement_cli
 from placement.dataset import Dataset
 from placement.explain import PersonExplanation, explain_person, explain_position
 from placement.policy import Policy
@@ -245,9 +244,7 @@ def test_a_position_lists_its_stayers_and_who_got_its_free_seat(
 
 
 def _cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command"))
-    return run(parser.parse_args(argv))
+    return placement_cli.main(argv)
 
 
 @pytest.fixture(scope="module")

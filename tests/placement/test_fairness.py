@@ -8,7 +8,6 @@ claims is checked by solving the pinned problem again through the engine.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 from pathlib import Path
@@ -17,8 +16,8 @@ from typing import Any
 import pytest
 
 import placement
+from placement import cli as placement_cli
 from placement.check import check
-from placement.cli_fairness import register, run
 from placement.dataset import Dataset
 from placement.engine import Solution, solve
 from placement.errors import DatasetError
@@ -307,9 +306,7 @@ def test_the_distribution_of_the_example_accounts_for_every_employee(
 
 
 def _cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command"))
-    return run(parser.parse_args(argv))
+    return placement_cli.main(argv)
 
 
 @pytest.fixture(scope="module")
