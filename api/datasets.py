@@ -1,9 +1,9 @@
 """Datasets as the service receives and stores them.
 
 A dataset arrives in one of the contract's three forms (JSON body, CSV files, one xlsx
-workbook), is validated by :mod:`placement.loading`, and is stored in its canonical form
-(:func:`placement.canonical.canonical_bytes`): column-oriented JSON of the normalised tables.
-Reloading that payload through the loader gives back a dataset with the same sha256.
+workbook), is validated by :mod:`placement.contract.readers`, and is stored in its canonical form
+(:func:`placement.contract.canonical.canonical_bytes`): column-oriented JSON of the normalised
+tables. Reloading that payload through the loader gives back a dataset with the same sha256.
 """
 
 from __future__ import annotations
@@ -20,10 +20,15 @@ import pandas as pd
 
 from api.problems import ApiError
 from api.storage import DatasetRecord, Store
-from placement.canonical import canonical_bytes
-from placement.dataset import TABLES, Dataset
+from placement.contract.canonical import canonical_bytes
+from placement.contract.dataset import TABLES, Dataset
+from placement.contract.readers import (
+    MAX_ROWS,
+    dataset_from_json,
+    dataset_from_tables,
+    load_dataset,
+)
 from placement.errors import DatasetError, Problem
-from placement.loading import MAX_ROWS, dataset_from_json, dataset_from_tables, load_dataset
 
 log = logging.getLogger(__name__)
 

@@ -25,11 +25,11 @@ from api.datasets import dataset_from_payload
 from api.metrics import Metrics
 from api.settings import Settings
 from api.storage import Store, Unavailable
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
 from placement.engine import ProgressCallback, Solution, solve
 from placement.errors import PlacementError
-from placement.outputs import gaps_csv_text, plan_csv_text
-from placement.policy import Policy, load_policy
+from placement.runs.directory import gaps_csv_text, plan_csv_text
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")

@@ -207,7 +207,7 @@ class ProblemDetails(_Out):
 class ScenarioCreate(BaseModel):
     """A what-if run: a base (a run, or a stored dataset and a policy) and the changes to apply.
 
-    ``changes`` are the operations of :mod:`placement.scenario` (``close``, ``capacity``,
+    ``changes`` are the operations of :mod:`placement.analysis.scenario` (``close``, ``capacity``,
     ``pin``, ``weights`` …), applied in order.
     """
 

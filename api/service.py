@@ -27,11 +27,11 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.storage import AuditRecord, DatasetRecord, KeyRecord, RunRecord, Store
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import POLICY, Policy, load_policy
+from placement.contract.readers import dataset_from_json
 from placement.engine import solve
 from placement.errors import DatasetError, Problem
-from placement.loading import dataset_from_json
-from placement.policy import POLICY, Policy, load_policy
 
 #: First characters that make a spreadsheet read a cell as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

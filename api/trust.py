@@ -1,7 +1,7 @@
 """What the trust endpoints do: explain, diagnose, compare and change finished runs.
 
 A finished run is rebuilt from what it stored: its dataset, its resolved policy, summary.json
-and plan.csv (see :mod:`placement.stored`); nothing is solved again to rebuild it. Rebuilt runs
+and plan.csv (see :mod:`placement.runs.stored`); nothing is solved again to rebuild it. Rebuilt runs
 and the results computed on them (explanations re-solve the problem many times) are kept in a
 bounded memory per application: both are deterministic for a finished run, so a result is
 computed once and shared by every request that asks for it.
@@ -30,14 +30,14 @@ from api.schemas import ScenarioCreate, ScenarioOut
 from api.service import get_run, run_out, validated_policy
 from api.settings import Settings
 from api.storage import RunRecord, ScenarioRecord, Store
-from placement.compare import Comparison, compare
-from placement.dataset import Dataset
-from placement.diagnose import diagnose
+from placement.analysis.compare import Comparison, compare
+from placement.analysis.scenario import apply_changes
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
 from placement.engine import Solution
 from placement.errors import PlacementError
-from placement.policy import Policy, load_policy
-from placement.scenario import apply_changes
-from placement.stored import stored_solution
+from placement.model.diagnose import diagnose
+from placement.runs.stored import stored_solution
 
 T = TypeVar("T")
 

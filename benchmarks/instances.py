@@ -3,7 +3,7 @@
 Three kinds of instance, each identified by a stable name:
 
 * ``city-<n>k-<policy>`` — one agency of ``n`` thousand employees from
-  :func:`placement.sample.generate` (seed :data:`CITY_SEED`) under one of three policies:
+  :func:`placement.synthetic.city.generate` (seed :data:`CITY_SEED`) under one of three policies:
   ``plain`` (the contract defaults without relation separation: a pure assignment, solvable by
   min-cost flow), ``default`` (the contract defaults: spouses are separated) and ``side`` (every
   side rule on, see :func:`policy_object`).
@@ -31,10 +31,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from placement.dataset import Dataset
-from placement.loading import dataset_from_tables
-from placement.policy import Policy, load_policy
-from placement.sample import DEFAULT_REFERENCE_DATE, generate
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
+from placement.contract.readers import dataset_from_tables
+from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
 from solvers.model import AssignmentModel, SideConstraint
 
 IntArray = npt.NDArray[np.int64]

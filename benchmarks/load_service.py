@@ -8,8 +8,8 @@ Starts ``python -m api.cli serve`` (which is ``placement serve``) as a subproces
 127.0.0.1 port with a fresh SQLite database in a temporary folder, creates a planner key, then:
 
 1. sends ``--solves`` synchronous solves of a generated ``--employees`` dataset
-   (:func:`placement.sample.generate`, seed 2026, default policy) one after another and reports
-   their p50 and p95 latency; every answer must be 200 with a plan;
+   (:func:`placement.synthetic.city.generate`, seed 2026, default policy) one after another and
+   reports their p50 and p95 latency; every answer must be 200 with a plan;
 2. queues one run of the same dataset, and has ``--clients`` threads poll ``GET
    /v1/runs/{id}`` for ``--seconds`` seconds, reporting requests per second and latencies;
    every answer must be 200;
@@ -50,9 +50,9 @@ import pandas as pd
 
 from api.storage import Store
 from placement.check import check
-from placement.loading import dataset_from_json
-from placement.policy import load_policy
-from placement.sample import generate
+from placement.contract.policy import load_policy
+from placement.contract.readers import dataset_from_json
+from placement.synthetic.city import generate
 
 _log = logging.getLogger("benchmarks.load_service")
 HOST = "127.0.0.1"

@@ -328,8 +328,8 @@ def _gap(instance: Instance, method: str, solver: str, options: Options) -> Reco
 
 def _city_model(n_employees: int, policy_kind: str, seed: int) -> AssignmentModel:
     """The engine's compiled model of a city (what the baselines solve)."""
-    from placement.compile import compile_model
-    from placement.rules import build_context
+    from placement.model.compile import compile_model
+    from placement.model.rules import build_context
 
     dataset, policy = city_problem(n_employees, policy_kind, seed)
     return compile_model(build_context(dataset, policy)).model

@@ -29,11 +29,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
+from placement.contract.readers import dataset_from_tables
 from placement.engine import Solution, solve, solve_many
-from placement.loading import dataset_from_tables
-from placement.policy import Policy, load_policy
-from placement.sample import DEFAULT_REFERENCE_DATE, generate
+from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
 from solvers.model import AssignmentModel
 
 REFERENCE_DATE = DEFAULT_REFERENCE_DATE.isoformat()

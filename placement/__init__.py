@@ -12,12 +12,12 @@ The public API::
 """
 
 from placement.check import CheckReport, Violation, check
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
+from placement.contract.readers import dataset_from_tables, load_dataset
 from placement.engine import Solution, solve
 from placement.errors import DatasetError, PlacementError, PlanFormatError, Problem, SolverError
-from placement.loading import dataset_from_tables, load_dataset
-from placement.outputs import write_outputs
-from placement.policy import Policy, load_policy
+from placement.runs.directory import write_outputs
 
 __all__ = [
     "CheckReport",

@@ -23,9 +23,14 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from placement.calendar import months_between, retirement_date, retirement_date_at_age, to_date
-from placement.dataset import Dataset
-from placement.enums import (
+from placement.contract.calendar import (
+    months_between,
+    retirement_date,
+    retirement_date_at_age,
+    to_date,
+)
+from placement.contract.dataset import Dataset
+from placement.contract.enums import (
     DEFAULT_RETIREMENT_AGE,
     EDUCATION_RANK,
     ESELON_BAND,
@@ -36,8 +41,8 @@ from placement.enums import (
     RETIREMENT_AGE,
     RULES,
 )
+from placement.contract.policy import Policy
 from placement.errors import PlanFormatError
-from placement.policy import Policy
 
 #: Columns of plan.csv (CONTRACT §5), in order.
 PLAN_COLUMNS: tuple[str, ...] = (

@@ -14,13 +14,13 @@ import pandas as pd
 
 import solvers
 from placement.check import check
-from placement.compile import PRICED_MOVES, Compiled, assemble, compile_model
-from placement.dataset import Dataset
-from placement.diagnose import diagnose
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy
 from placement.errors import PlacementError, SolverError
-from placement.policy import Policy
-from placement.rules import MOVE, NEW, STAY, build_context, index_of
-from placement.scoring import jpm_text
+from placement.model.compile import PRICED_MOVES, Compiled, assemble, compile_model
+from placement.model.diagnose import diagnose
+from placement.model.rules import MOVE, NEW, STAY, build_context, index_of
+from placement.model.scoring import jpm_text
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ PLAN_COLUMNS: tuple[str, ...] = (
 GAP_COLUMNS: tuple[str, ...] = ("nip", "position_id", "competency", "required", "attained")
 
 #: A pure assignment with more allowed moves than this is solved by column generation over a
-#: restricted model (:mod:`placement.space`) instead of listing every pair.
+#: restricted model (:mod:`placement.model.space`) instead of listing every pair.
 RESTRICT_ABOVE = 2_000_000
 #: While pricing, unchosen moves whose reduced cost is below minus this leave the restricted
 #: model in the first rounds (they are priced again like any other).

@@ -4,9 +4,9 @@ Use :func:`solve` with ``solver="auto"`` or one of :data:`BACKENDS`; every back-
 same :class:`Result`. Engines (OR-Tools, HiGHS, PuLP/CBC) are imported only when used.
 """
 
-from solvers._backends import BACKENDS
-from solvers.colgen import Generated, solve_by_columns
+from solvers.backends import BACKENDS
 from solvers.errors import SolverError
+from solvers.methods.column_generation import Generated, solve_by_columns
 from solvers.model import AssignmentModel, Result, SideConstraint, Status
 from solvers.portfolio import solve
 

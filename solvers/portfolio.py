@@ -3,13 +3,13 @@
 ``auto`` solves a model without side constraints by min-cost flow (exact). With side
 constraints it first solves the relaxation without them by flow: that proves infeasibility
 quickly and gives an upper bound. When every side constraint is an at-most-one packing, a
-branch-and-bound over flow (:mod:`solvers.branch`) proves the optimum in a few flow solves.
-Otherwise, or when that search grows too large, the LP bound is computed by column generation
-from the flow optimum (:mod:`solvers.pricing`); HiGHS then searches the LP's pairs of reduced
-cost 0, then all the LP's pairs, for a solution meeting the bound, and, when none does, solves
-the model reduced to the pairs that survive reduced-cost fixing against the best solution
-found. Only when the LP route is unavailable does HiGHS solve the full model, warm-started
-from the flow solution repaired by :func:`flow_heuristic`.
+branch-and-bound over flow (:mod:`solvers.methods.branch_and_bound`) proves the optimum in a few
+flow solves. Otherwise, or when that search grows too large, the LP bound is computed by column
+generation from the flow optimum (:mod:`solvers.methods.lp_pricing`); HiGHS then searches the
+LP's pairs of reduced cost 0, then all the LP's pairs, for a solution meeting the bound, and,
+when none does, solves the model reduced to the pairs that survive reduced-cost fixing against
+the best solution found. Only when the LP route is unavailable does HiGHS solve the full
+model, warm-started from the flow solution repaired by :func:`flow_heuristic`.
 """
 
 from __future__ import annotations
@@ -21,21 +21,21 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from solvers import flow, pricing
-from solvers._backends import BACKENDS, backend
-from solvers._child import solve_in_child
-from solvers._common import ProgressCallback, min_bound
-from solvers.branch import count_broken, is_packing, packing_branch_and_bound
+from solvers.backends import BACKENDS, backend, flow
+from solvers.backends.child import solve_in_child
+from solvers.backends.common import ProgressCallback, min_bound
 from solvers.errors import SolverError
-from solvers.lagrange import restrict
+from solvers.methods import lp_pricing as pricing
+from solvers.methods.branch_and_bound import count_broken, is_packing, packing_branch_and_bound
+from solvers.methods.duals import restrict
 from solvers.model import AssignmentModel, BoolArray, Result, Status
 
 _log = logging.getLogger(__name__)
 _EXACT_AFTER_FLOW = "highs"
 #: Exact back-end for models with weighted (knapsack) side constraints, e.g. per-agent
 #: capacities of a generalised assignment: their LP relaxation is weak, so LP-based search
-#: (HiGHS, the LP core of :mod:`solvers.pricing`) branches long, while CP-SAT's propagation
-#: and cuts prove the public GAP instances gap1–12 in well under a second each.
+#: (HiGHS, the LP core of :mod:`solvers.methods.lp_pricing`) branches long, while CP-SAT's
+#: propagation and cuts prove the public GAP instances gap1–12 in well under a second each.
 _EXACT_KNAPSACK = "cpsat"
 _HEURISTIC_ROUNDS = 5
 #: The flow branch-and-bound is tried when the flow optimum breaks at most this many packings

@@ -23,7 +23,7 @@ from api.problems import ApiError
 from api.routes.common import problems
 from api.schemas import DatasetOut
 from api.service import dataset_out
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 

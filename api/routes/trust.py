@@ -30,11 +30,11 @@ from api.trust import (
     require_employee,
     require_position,
 )
-from placement.decree import decree_workbook
-from placement.explain import explain_person, explain_position
-from placement.fairness import MAX_EXPLAINED, fairness
-from placement.figures import plan_figures
-from placement.htmlreport import render_report
+from placement.analysis.explain import explain_person, explain_position
+from placement.analysis.fairness import MAX_EXPLAINED, fairness
+from placement.reports.decree import decree_workbook
+from placement.reports.figures import plan_figures
+from placement.reports.html import render_report
 
 router = APIRouter(tags=["trust"])
 

@@ -24,7 +24,7 @@ import uvicorn
 from api.app import create_app
 from api.settings import Settings
 from api.storage import Store
-from placement.sample import generate
+from placement.synthetic.city import generate
 from tests.paths import EXAMPLE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -154,6 +154,7 @@ def slow_policy(n_employees: int, *, time_limit_s: float = 20) -> dict[str, Any]
 
 @functools.cache
 def generated_json(n_employees: int, seed: int = 7) -> bytes:
-    """A generated city dataset (:func:`placement.sample.generate`) in the contract's JSON form."""
+    """A generated city dataset (:func:`placement.synthetic.city.generate`) in the contract's
+    JSON form."""
     tables = generate(n_employees, seed)
     return json.dumps({name: frame.to_dict("records") for name, frame in tables.items()}).encode()

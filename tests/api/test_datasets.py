@@ -12,7 +12,7 @@ from api.datasets import (
     payload_of,
 )
 from placement import DatasetError, dataset_from_tables, load_dataset
-from placement.sample import generate
+from placement.synthetic.city import generate
 from tests.paths import EXAMPLE
 
 

@@ -35,9 +35,9 @@ from benchmarks.instances import (
 )
 from placement.check import check
 from placement.cli import main as placement_main
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy
 from placement.engine import Solution, solve
-from placement.policy import Policy
 
 DATA = gap_data_dir()
 QUICK_MAX = [p.name for p in quick_gap_files(DATA)]

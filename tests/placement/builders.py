@@ -11,8 +11,8 @@ Tests describe only what is special about a case; everything else gets a default
         relations=[("e1", "e2", "spouse")],
     )
 
-The result is in the normalised form of :mod:`placement.dataset` (sorted, typed, fresh index);
-nothing is validated, so a test can build exactly the case it needs.
+The result is in the normalised form of :mod:`placement.contract.dataset` (sorted, typed, fresh
+index); nothing is validated, so a test can build exactly the case it needs.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from placement.dataset import COLUMNS, Dataset
-from placement.policy import DEFAULT_WEIGHTS, Policy
+from placement.contract.dataset import COLUMNS, Dataset
+from placement.contract.policy import DEFAULT_WEIGHTS, Policy
 
 #: Reference date of every built policy unless given.
 REFERENCE_DATE = dt.date(2026, 7, 1)

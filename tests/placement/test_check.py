@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from placement.calendar import months_between, retirement_date
 from placement.check import (
     PLAN_COLUMNS,
     CheckReport,
@@ -19,9 +18,10 @@ from placement.check import (
     format_violations,
     read_plan_csv,
 )
-from placement.dataset import Dataset
+from placement.contract.calendar import months_between, retirement_date
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy
 from placement.errors import PlanFormatError
-from placement.policy import Policy
 from tests.paths import EXAMPLE
 from tests.placement.builders import (
     ANDI,
@@ -157,7 +157,7 @@ def test_the_rotation_plan_breaks_hendras_retirement_buffer_under_the_main_polic
 
 
 def test_the_example_loaded_from_its_files_gives_the_same_verdict() -> None:
-    loading = pytest.importorskip("placement.loading")
+    loading = pytest.importorskip("placement.contract.readers")
     dataset = loading.load_dataset(EXAMPLE)
     report = check(dataset, example_policy(), read_plan_csv(EXAMPLE / "plan.csv"))
     assert report.ok, format_violations(report)
@@ -166,7 +166,7 @@ def test_the_example_loaded_from_its_files_gives_the_same_verdict() -> None:
 
 def test_the_example_builder_matches_the_loaded_example() -> None:
     """Names, titles and potentials are left out of the builder: no rule reads them."""
-    loading = pytest.importorskip("placement.loading")
+    loading = pytest.importorskip("placement.contract.readers")
     loaded, built = loading.load_dataset(EXAMPLE), example_dataset()
     for table in ("employees", "positions", "competencies", "requirements", "preferences"):
         columns = [

@@ -10,11 +10,11 @@ import pytest
 
 from placement.check import check
 from placement.cli import demo_dataset_path
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
+from placement.contract.readers import dataset_from_tables, load_dataset
 from placement.engine import solve
-from placement.loading import dataset_from_tables, load_dataset
-from placement.policy import Policy, load_policy
-from placement.sample import generate
+from placement.synthetic.city import generate
 
 
 @cache

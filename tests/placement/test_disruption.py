@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from placement.contract.policy import load_policy
+from placement.contract.readers import load_dataset
 from placement.engine import Solution, solve
 from placement.errors import DatasetError
-from placement.loading import load_dataset
-from placement.policy import load_policy
 from tests.paths import EXAMPLE
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from placement.contract.policy import load_policy
+from placement.contract.readers import load_dataset
 from placement.engine import solve
-from placement.loading import load_dataset
-from placement.outputs import gaps_csv_text, plan_csv_text, write_outputs
-from placement.policy import load_policy
+from placement.runs.directory import gaps_csv_text, plan_csv_text, write_outputs
 from tests.paths import EXAMPLE
 
 FORMS = {

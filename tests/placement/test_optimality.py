@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from placement.check import check, expected_plan
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
 from placement.engine import solve
-from placement.policy import Policy, load_policy
 from tests.placement.builders import REFERENCE_DATE, make_dataset, make_nip
 
 GRADES = ("II/d", "III/a", "III/b", "III/c", "III/d")

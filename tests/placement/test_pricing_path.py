@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import placement.compile as compile_module
 import placement.engine as engine_module
-from placement.dataset import Dataset
+import placement.model.compile as compile_module
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
+from placement.contract.readers import dataset_from_tables
 from placement.engine import solve
-from placement.loading import dataset_from_tables
-from placement.policy import Policy, load_policy
-from placement.sample import DEFAULT_REFERENCE_DATE, generate
+from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
 from tests.placement.builders import REFERENCE_DATE, make_dataset, make_nip
 from tests.placement.test_optimality import instances
 
@@ -119,7 +119,7 @@ def test_a_whole_model_built_from_the_move_space_equals_the_listed_one(
 def test_fairness_of_a_priced_plan_reads_allowed_pairs_off_the_whole_model() -> None:
     """The priced solve keeps only some allowed pairs in its model; the fairness report must
     judge envy over all of them, exactly as it does from the plan alone (compiling afresh)."""
-    from placement.fairness import fairness
+    from placement.analysis.fairness import fairness
 
     dataset, policy = _city(400, 7)
     priced = solve(dataset, policy, restrict_above=0)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from placement.dataset import Dataset
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
+from placement.contract.readers import dataset_from_tables
 from placement.engine import solve, solve_many
-from placement.loading import dataset_from_tables
-from placement.policy import Policy, load_policy
-from placement.sample import generate
+from placement.synthetic.city import generate
 
 
 def _agencies() -> list[tuple[Dataset, Policy]]:

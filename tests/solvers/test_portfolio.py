@@ -8,8 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 
 import solvers
-from solvers import AssignmentModel, Status, flow
-from solvers.branch import packing_branch_and_bound
+from solvers import AssignmentModel, Status
+from solvers.backends import flow
+from solvers.methods.branch_and_bound import packing_branch_and_bound
 from solvers.portfolio import drop_to_feasible, flow_heuristic
 from tests.solvers.models import at_most, brute_force, make, small_models
 

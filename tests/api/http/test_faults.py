@@ -18,7 +18,7 @@ from api.datasets import store_dataset
 from api.metrics import Metrics
 from api.runs import INTERRUPTED, RunPool
 from api.storage import Store, Unavailable
-from placement.loading import dataset_from_json
+from placement.contract.readers import dataset_from_json
 from tests.api.conftest import sqlite_url
 from tests.api.fixtures import (
     bearer,

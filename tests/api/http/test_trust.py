@@ -16,11 +16,11 @@ import httpx
 import openpyxl
 import pytest
 
+from placement.analysis.scenario import apply_changes
+from placement.contract.policy import load_policy
+from placement.contract.readers import load_dataset
 from placement.engine import solve
-from placement.loading import load_dataset
-from placement.outputs import plan_csv_text
-from placement.policy import load_policy
-from placement.scenario import apply_changes
+from placement.runs.directory import plan_csv_text
 from tests.api.fixtures import EXAMPLE_OBJECTIVE, XLSX, example_json, example_policy, wait_for_run
 from tests.paths import EXAMPLE
 

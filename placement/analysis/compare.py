@@ -1,0 +1,213 @@
+"""Comparing two or more runs: a table of key figures and the per-person differences."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from placement.contract.policy import load_policy
+from placement.engine import Solution, solve
+from placement.errors import PlacementError
+from placement.reports.kpis import kpis
+from placement.runs.record import INPUT, load_input
+
+#: Rows of the key-figure table, in order.
+KPI_ROWS: tuple[str, ...] = (
+    "objective", "status", "moves", "new_placements", "unplaced", "vacancies_filled",
+    "mean_jpm_before", "mean_jpm_after", "MS_after", "MMS_after", "KMS_after",
+    "preferences_met", "units_stripped", "training_items",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PersonDiff:
+    """One employee whose position differs between the first run and another."""
+
+    nip: str
+    positions: tuple[str | None, ...]
+    scores: tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Key figures of every run and the people placed differently than in the first run.
+
+    A position ``""`` means unplaced, ``None`` that the employee is not in that run's dataset
+    or that the run has no plan (a run without a plan is left out of the differences).
+    """
+
+    names: tuple[str, ...]
+    kpis: dict[str, tuple[Any, ...]]
+    people: tuple[PersonDiff, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "runs": list(self.names),
+            "kpis": {k: list(v) for k, v in self.kpis.items()},
+            "people": [
+                {
+                    "nip": p.nip,
+                    "positions": dict(zip(self.names, p.positions, strict=True)),
+                    "scores": dict(zip(self.names, p.scores, strict=True)),
+                }
+                for p in self.people
+            ],
+        }
+
+    def text(self) -> str:
+        """A readable table of the key figures followed by the per-person differences."""
+        head = ["", *self.names]
+        rows = [[k, *(_cell(v) for v in vals)] for k, vals in self.kpis.items()]
+        lines = _table(head, rows)
+        lines.append("")
+        if not self.people:
+            lines.append("nobody is placed differently")
+            return "\n".join(lines) + "\n"
+        lines.append(f"{len(self.people)} employee(s) placed differently than in {self.names[0]}:")
+        head = ["nip", *(f"{n} position" for n in self.names), *(f"{n} score" for n in self.names)]
+        rows = [
+            [p.nip, *(_position(x) for x in p.positions), *(_cell(s) for s in p.scores)]
+            for p in self.people
+        ]
+        lines += _table(head, rows)
+        return "\n".join(lines) + "\n"
+
+
+def _position(value: str | None) -> str:
+    if value is None:
+        return "(absent)"
+    return value or "(unplaced)"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
+    out = [fmt.format(*head), "  ".join("-" * w for w in widths)]
+    out += [fmt.format(*r) for r in rows]
+    return out
+
+
+def units_stripped(plan: pd.DataFrame) -> int:
+    """Units whose current holders more than half end outside the unit (moved or unplaced)."""
+    held = plan[plan["from_unit"] != ""]
+    if held.empty:
+        return 0
+    left = held["to_unit"] != held["from_unit"]
+    per_unit = left.groupby(held["from_unit"]).agg(["sum", "size"])
+    return int((2 * per_unit["sum"] > per_unit["size"]).sum())
+
+
+def run_kpis(solution: Solution) -> dict[str, Any]:
+    """The row values of :data:`KPI_ROWS` for one run (``None`` where there is no plan)."""
+    out: dict[str, Any] = dict.fromkeys(KPI_ROWS)
+    out["objective"] = solution.objective
+    out["status"] = solution.status
+    if solution.plan is None:
+        return out
+    k = kpis(solution)
+    out.update(
+        moves=k.moves,
+        new_placements=k.new_placements,
+        unplaced=k.unplaced,
+        vacancies_filled=k.vacancies_filled,
+        mean_jpm_before=k.mean_jpm_before,
+        mean_jpm_after=k.mean_jpm_after,
+        MS_after=k.categories_after["MS"],
+        MMS_after=k.categories_after["MMS"],
+        KMS_after=k.categories_after["KMS"],
+        preferences_met=k.preferences_met,
+        units_stripped=units_stripped(solution.plan),
+        training_items=k.training_items,
+    )
+    return out
+
+
+def _placements(plan: pd.DataFrame | None) -> dict[str, tuple[str, int]] | None:
+    """nip → (position, score) of a plan; ``None`` without a plan."""
+    if plan is None:
+        return None
+    cells = zip(plan["nip"], plan["to_position"], plan["score"], strict=True)
+    return {str(n): (str(t), int(s)) for n, t, s in cells}
+
+
+def compare(runs: list[tuple[str, Solution]]) -> Comparison:
+    """Compare named runs; the per-person differences are against the first run.
+
+    Raises
+    ------
+    ValueError
+        With fewer than two runs, or two runs of the same name.
+    """
+    names = tuple(name for name, _ in runs)
+    if len(runs) < 2 or len(set(names)) != len(names):
+        raise ValueError("compare needs at least two runs with distinct names")
+    figures = [run_kpis(s) for _, s in runs]
+    table = {k: tuple(f[k] for f in figures) for k in KPI_ROWS}
+    # A run without a plan says nothing about anyone: it shows None and never makes a difference.
+    placed = [_placements(solution.plan) for _, solution in runs]
+    plans = [p for p in placed if p is not None]
+    people = []
+    for nip in sorted(set().union(*plans)):
+        cells = [None if p is None else p.get(nip) for p in placed]
+        seen = {
+            None if c is None else c[0] for c, p in zip(cells, placed, strict=True) if p is not None
+        }
+        if len(seen) > 1:
+            positions = tuple(None if c is None else c[0] for c in cells)
+            scores = tuple(None if c is None else c[1] for c in cells)
+            people.append(PersonDiff(nip, positions, scores))
+    return Comparison(names=names, kpis=table, people=tuple(people))
+
+
+def load_run_dir(path: str | Path) -> Solution:
+    """Load a run directory written by ``placement solve --out DIR`` as a :class:`Solution`.
+
+    The recorded input (``input.json.gz``) is solved again under the recorded policy, which is
+    deterministic; the objective must equal the one in summary.json.
+
+    Raises
+    ------
+    PlacementError
+        When the directory has no summary.json, a run with a plan has no recorded input, or
+        the objective differs. A run without a plan loads as its status alone.
+    """
+    folder = Path(path)
+    summary_path = folder / "summary.json"
+    if not summary_path.is_file():
+        raise PlacementError(f"{folder} has no summary.json: not a run directory")
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    if not (folder / INPUT).is_file():
+        if summary.get("objective") is None:
+            # A run without a plan records no input; its status is all there is to compare.
+            return Solution(
+                status=str(summary.get("status")),
+                objective=None,
+                bound=summary.get("bound"),
+                plan=None,
+                gaps=None,
+                summary=summary,
+            )
+        raise PlacementError(f"{folder} has no {INPUT}: not a recorded run")
+    dataset = load_input(folder / INPUT)
+    if dataset.sha256 != summary.get("input_sha256"):
+        raise PlacementError(f"{folder}: the recorded input does not match summary.json")
+    solution = solve(dataset, load_policy(summary["policy"], dataset))
+    if solution.objective != summary.get("objective"):
+        raise PlacementError(
+            f"{folder}: solving the recorded input gives {solution.objective}, "
+            f"not the recorded {summary.get('objective')}"
+        )
+    return solution

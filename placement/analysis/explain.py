@@ -1,0 +1,675 @@
+"""Explanations of a finished plan: why a person got a placement, and who a position could take.
+
+Every claim is a rule id with the values that failed, or a number found by re-solving: "the
+plan is better by N points" is the plan objective minus the objective of the same problem with
+the person pinned to that position, and a counterfactual is a single change to the data or the
+policy after which a re-solve gives the person a better-scoring position.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from placement.contract.dataset import Dataset
+from placement.contract.enums import EDUCATION_RANK, GRADE_INDEX
+from placement.contract.policy import Policy
+from placement.contract.readers import dataset_from_tables
+from placement.engine import Solution, solve
+from placement.errors import PlacementError
+from placement.model.rules import ABOLISHED, MOVE, NEW, R_RULES, STAY, Context, build_context
+from placement.model.scoring import jpm_text, score_pairs
+from placement.runs.record import dataset_rows
+
+#: Statuses that carry a plan.
+_SOLVED = ("OPTIMAL", "FEASIBLE")
+#: Weight changes tried as counterfactuals, in order: (term, factor).
+_WEIGHT_CHANGES: tuple[tuple[str, Decimal], ...] = (
+    ("preference", Decimal(2)),
+    ("performance", Decimal(2)),
+    ("jpm", Decimal(2)),
+)
+_KIND_NAME = {STAY: "stay", MOVE: "move", NEW: "new"}
+_GRADE_NAME = {v: k for k, v in GRADE_INDEX.items()}
+_EDU_NAME = {v: k for k, v in sorted(EDUCATION_RANK.items(), key=lambda kv: kv[0] == "S1")}
+_STATE_NAME = {0: "open", 1: "closed", 2: "abolished"}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One rule that blocks a placement, with the values that failed."""
+
+    rule: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"rule": self.rule, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A position the person did not get, and why.
+
+    ``blocked_by`` lists the rules that make it impossible. When it is empty, the placement is
+    allowed: ``holders`` hold it in the plan, and re-solving with the person pinned there gives
+    ``pinned_status`` and ``pinned_objective``; ``better_by`` is the plan objective minus the
+    pinned one (``None`` when the pinned problem has no plan). ``notes`` name G rules involved.
+    """
+
+    position_id: str
+    kind: str
+    preference_rank: int | None
+    score: int
+    jpm: str
+    blocked_by: tuple[Failure, ...]
+    holders: tuple[str, ...] = ()
+    pinned_status: str | None = None
+    pinned_objective: int | None = None
+    better_by: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        """No R rule blocks the placement."""
+        return not self.blocked_by
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "position_id": self.position_id,
+            "kind": self.kind,
+            "preference_rank": self.preference_rank,
+            "score": self.score,
+            "jpm": self.jpm,
+            "allowed": self.allowed,
+            "blocked_by": [f.to_dict() for f in self.blocked_by],
+            "holders": list(self.holders),
+            "pinned_status": self.pinned_status,
+            "pinned_objective": self.pinned_objective,
+            "better_by": self.better_by,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """A single verified change after which the person gets a better-scoring position."""
+
+    change: str
+    detail: dict[str, Any]
+    position_id: str
+    score: int
+    objective: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "change": self.change,
+            "detail": dict(self.detail),
+            "position_id": self.position_id,
+            "score": self.score,
+            "objective": self.objective,
+        }
+
+
+@dataclass(frozen=True)
+class PersonExplanation:
+    """Why an employee got their placement (see :func:`explain_person`)."""
+
+    nip: str
+    name: str
+    from_position: str
+    to_position: str
+    kind: str
+    terms: dict[str, Any]
+    objective: int
+    alternatives: tuple[Alternative, ...]
+    counterfactual: Counterfactual | None
+    counterfactuals_tried: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "nip": self.nip,
+            "name": self.name,
+            "from_position": self.from_position,
+            "to_position": self.to_position,
+            "kind": self.kind,
+            "terms": dict(self.terms),
+            "objective": self.objective,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+            "counterfactual": self.counterfactual.to_dict() if self.counterfactual else None,
+            "counterfactuals_tried": self.counterfactuals_tried,
+        }
+
+    def text(self) -> str:
+        """A readable account."""
+        who = f"{self.name} ({self.nip})" if self.name else self.nip
+        t = self.terms
+        if self.kind == "unplaced":
+            head = f"{who}: unplaced (from {self.from_position or '—'}), score 0"
+        else:
+            head = (
+                f"{who}: {self.kind} {self.from_position or '—'} → {self.to_position}, "
+                f"score {t['score']} (JPM {t['jpm']}, preference {t['preference']}, "
+                f"stay {t['stay']}, performance {t['performance']}, fill {t['fill']}, "
+                f"displaced {t['displaced']})"
+            )
+        lines = [head]
+        for a in self.alternatives:
+            rank = f", rank {a.preference_rank}" if a.preference_rank else ""
+            lead = f"  {a.position_id} ({a.kind}{rank}, would score {a.score}): "
+            if a.blocked_by:
+                lines.append(lead + "; ".join(f"{f.rule} {f.text}" for f in a.blocked_by))
+                continue
+            holders = ", ".join(a.holders) or "nobody"
+            if a.better_by is None:
+                verdict = f"pinned there the problem is {a.pinned_status}"
+            else:
+                verdict = f"the plan is better by {a.better_by} points without it"
+            notes = f" ({'; '.join(a.notes)})" if a.notes else ""
+            lines.append(lead + f"allowed; held by {holders}; {verdict}{notes}")
+        cf = self.counterfactual
+        if cf is None:
+            lines.append(f"  no single change tried ({self.counterfactuals_tried}) helps")
+        else:
+            lines.append(
+                f"  counterfactual: {cf.change} → {cf.position_id}, score {cf.score} "
+                f"(objective {cf.objective})"
+            )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An eligible employee for a position, with the score of that placement."""
+
+    nip: str
+    name: str
+    kind: str
+    score: int
+    jpm: str
+    preference_rank: int | None
+    placed_there: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class PositionExplanation:
+    """Who holds a position and who could (see :func:`explain_position`)."""
+
+    position_id: str
+    title: str
+    unit: str
+    state: str
+    capacity: int
+    holders_before: tuple[str, ...]
+    holders_after: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+    excluded: dict[str, int]
+    excluded_nips: dict[str, tuple[str, ...]]
+    shortlist: bool
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "position_id": self.position_id,
+            "title": self.title,
+            "unit": self.unit,
+            "state": self.state,
+            "capacity": self.capacity,
+            "holders_before": list(self.holders_before),
+            "holders_after": list(self.holders_after),
+            "candidates": [c.to_dict() for c in self.candidates],
+            "excluded": dict(self.excluded),
+            "excluded_nips": {k: list(v) for k, v in self.excluded_nips.items()},
+            "shortlist": self.shortlist,
+            "note": self.note,
+        }
+
+    def text(self) -> str:
+        """A readable account."""
+        lines = [
+            f"{self.position_id} {self.title} ({self.unit}, {self.state}, capacity "
+            f"{self.capacity})",
+            f"  holders before: {', '.join(self.holders_before) or '—'}",
+            f"  holders after:  {', '.join(self.holders_after) or '—'}",
+        ]
+        if self.note:
+            lines.append(f"  {self.note}")
+        lines.append("  shortlist:" if self.shortlist else "  top eligible candidates:")
+        for i, c in enumerate(self.candidates, 1):
+            mark = " *" if c.placed_there else ""
+            rank = f", rank {c.preference_rank}" if c.preference_rank else ""
+            lines.append(
+                f"  {i:>3}. {c.name or c.nip} ({c.nip}) {c.kind}, score {c.score}, "
+                f"JPM {c.jpm}{rank}{mark}"
+            )
+        excl = ", ".join(f"{r} {n}" for r, n in self.excluded.items() if n)
+        lines.append(f"  excluded by rule: {excl or 'none'}")
+        return "\n".join(lines)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _context(dataset: Dataset, policy: Policy, solution: Solution) -> Context:
+    if solution.compiled is not None:
+        return solution.compiled.ctx
+    return build_context(dataset, policy)
+
+
+def _plan(solution: Solution) -> pd.DataFrame:
+    if solution.plan is None or solution.objective is None:
+        raise PlacementError(f"there is no plan to explain (status {solution.status})")
+    return solution.plan
+
+
+def _index(values: np.ndarray, key: str, what: str) -> int:
+    hits = np.flatnonzero(values == key)
+    if not len(hits):
+        raise PlacementError(f"unknown {what} {key!r}")
+    return int(hits[0])
+
+
+def _arr(*values: int) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+def _kind(ctx: Context, e: int, p: int) -> int:
+    cur = int(ctx.cur[e])
+    return STAY if cur == p else (MOVE if cur >= 0 else NEW)
+
+
+def _grade(code: int) -> str:
+    return _GRADE_NAME.get(code, "none")
+
+
+def _failures(ctx: Context, e: int, ps: np.ndarray) -> list[list[Failure]]:
+    """The R rules each placement e→p (p in ``ps``) fails, with the failing values."""
+    es = np.full(len(ps), e, dtype=np.int64)
+    masks = ctx.rule_masks(es, ps)
+    num, den = ctx.jpm_parts(es, ps)
+    jpms = jpm_text(num, den)
+    out: list[list[Failure]] = []
+    for i, p in enumerate(ps.tolist()):
+        if int(ctx.cur[e]) == p:
+            out.append(_stay_failures(ctx, e, p))
+            continue
+        fails = [r for r in R_RULES if not masks[r][i]]
+        out.append([Failure(r, _rule_text(ctx, e, p, r, jpms[i])) for r in fails])
+    return out
+
+
+def _stay_failures(ctx: Context, e: int, p: int) -> list[Failure]:
+    out = []
+    if ctx.state[p] == ABOLISHED:
+        out.append(Failure("R09", "the current post is abolished"))
+    if np.isin(ctx.key(_arr(e), _arr(p)), ctx.forbid_keys)[0]:
+        out.append(Failure("R11", "the policy forbids this pair"))
+    return out
+
+
+def _rule_text(ctx: Context, e: int, p: int, rule: str, jpm: str) -> str:
+    pol = ctx.policy
+    if rule == "R01":
+        status = {0: "PNS", 1: "PPPK", 2: "CPNS"}[int(ctx.status[e])]
+        extra = " (allow_pppk_moves is false)" if status == "PPPK" else ""
+        return f"status {status} may not move{extra}"
+    if rule == "R02":
+        return "active discipline case"
+    if rule == "R03":
+        return "on leave"
+    if rule == "R04":
+        if not ctx.has_tenure[e]:
+            return "tenure unknown (position_since empty)"
+        return f"tenure {int(ctx.tenure[e])} months < min {pol.min_tenure_months}"
+    if rule == "R05":
+        g, lo, hi = int(ctx.grade[e]), int(ctx.gmin[p]), int(ctx.gmax[p])
+        if g < 0:
+            return f"no grade, and {ctx.job_class[p]} requires one"
+        if lo >= 0 and g < lo:
+            return f"grade {_grade(g)} < min {_grade(lo)}"
+        return f"grade {_grade(g)} > max {_grade(hi)}"
+    if rule == "R06":
+        edu, lo = int(ctx.edu[e]), int(ctx.min_edu[p])
+        if lo >= 0 and edu < lo:
+            return f"education {_EDU_NAME.get(edu, 'none')} < min {_EDU_NAME[lo]}"
+        field = str(ctx.dataset.employees["education_field"].iat[e]) or "none"
+        fields = str(ctx.dataset.positions["education_fields"].iat[p])
+        return f"field {field} not in {fields}"
+    if rule == "R07":
+        return f"JPM {jpm} < floor {pol.jpm_floor}"
+    if rule == "R08":
+        months = int(ctx.months_to_retirement(_arr(e), _arr(int(ctx.bup[p])))[0])
+        return (
+            f"{months} months to retirement (BUP {int(ctx.bup[p])}) < buffer "
+            f"{pol.retirement_buffer_months}"
+        )
+    if rule == "R09":
+        return f"position is {_STATE_NAME[int(ctx.state[p])]}"
+    if rule == "R10":
+        return f"{ctx.job_class[p]} position and allow_jpt is false"
+    return "the policy forbids this pair"
+
+
+def _score_of(plan: pd.DataFrame, nip: str) -> tuple[str, int]:
+    row = plan.loc[plan["nip"] == nip].iloc[0]
+    return str(row["to_position"]), int(row["score"])
+
+
+def _pin(policy: Policy, nip: str, position_id: str) -> Policy:
+    """The policy with ``nip`` pinned to ``position_id`` (replacing any pin of ``nip``)."""
+    pins = (*(x for x in policy.pins if x[0] != nip), (nip, position_id))
+    forbid = tuple(x for x in policy.forbid if x != (nip, position_id))
+    return dataclasses.replace(policy, pins=pins, forbid=forbid)
+
+
+def _months_before(date: dt.date, months: int) -> dt.date:
+    """The latest start date that gives at least ``months`` whole months at ``date``."""
+    total = date.year * 12 + date.month - 1 - months
+    return dt.date(total // 12, total % 12 + 1, min(date.day, 28))
+
+
+# --- explain a person ------------------------------------------------------------------
+
+
+def explain_person(
+    dataset: Dataset, policy: Policy, solution: Solution, nip: str, *, top: int = 5
+) -> PersonExplanation:
+    """Explain the placement of employee ``nip`` in ``solution``.
+
+    Parameters
+    ----------
+    dataset, policy, solution
+        The problem and its solved plan.
+    nip
+        The employee.
+    top
+        How many of the best-scoring positions the employee did not get to explain, besides
+        every preferred position (unit targets expand to their positions).
+    """
+    plan = _plan(solution)
+    objective = int(solution.objective or 0)
+    ctx = _context(dataset, policy, solution)
+    e = _index(ctx.nip, nip, "nip")
+    to_pid, score_now = _score_of(plan, nip)
+    cur = int(ctx.cur[e])
+    from_pid = str(ctx.position_id[cur]) if cur >= 0 else ""
+    m = ctx.n_positions
+    all_p = np.arange(m, dtype=np.int64)
+    es = np.full(m, e, dtype=np.int64)
+    kinds = np.where(all_p == cur, STAY, MOVE if cur >= 0 else NEW).astype(np.int64)
+    terms = score_pairs(ctx, es, all_p, kinds)
+    jpms = jpm_text(terms.num, terms.den)
+
+    to = _index(ctx.position_id, to_pid, "position") if to_pid else -1
+    if to >= 0:
+        kind = _KIND_NAME[int(kinds[to])]
+        t = {
+            "score": int(terms.score[to]),
+            "jpm": jpms[to],
+            "jpm_num": int(terms.num[to]),
+            "jpm_den": int(terms.den[to]),
+            "preference": int(terms.preference[to]),
+            "preference_rank": int(terms.rank[to]) or None,
+            "stay": int(terms.stay[to]),
+            "performance": int(terms.performance[to]),
+            "fill": int(terms.fill[to]),
+            "displaced": int(terms.displaced[to]),
+        }
+    else:
+        kind, t = "unplaced", {"score": 0}
+
+    preferred = all_p[terms.rank > 0]
+    preferred = preferred[np.lexsort((preferred, terms.rank[preferred]))]
+    others = all_p[(all_p != to) & (terms.rank == 0)]
+    others = others[np.lexsort((others, -terms.score[others]))][:top]
+    chosen = [int(p) for p in preferred if p != to] + [int(p) for p in others]
+    ps = np.array(chosen, dtype=np.int64)
+    fails = _failures(ctx, e, ps)
+    pinned_to = dict(policy.pins).get(nip)
+
+    alternatives = []
+    for p, blocked in zip(chosen, fails, strict=True):
+        pid = str(ctx.position_id[p])
+        if pinned_to is not None and pinned_to != pid:
+            blocked = [Failure("G01", f"pinned to {pinned_to}"), *blocked]
+        base = Alternative(
+            position_id=pid,
+            kind=_KIND_NAME[int(kinds[p])],
+            preference_rank=int(terms.rank[p]) or None,
+            score=int(terms.score[p]),
+            jpm=jpms[p],
+            blocked_by=tuple(blocked),
+        )
+        if blocked:
+            alternatives.append(base)
+            continue
+        pinned = solve(dataset, _pin(policy, nip, pid))
+        better = objective - pinned.objective if pinned.objective is not None else None
+        alternatives.append(
+            dataclasses.replace(
+                base,
+                holders=tuple(plan.loc[plan["to_position"] == pid, "nip"].tolist()),
+                pinned_status=pinned.status,
+                pinned_objective=pinned.objective,
+                better_by=better,
+                notes=tuple(_g_notes(ctx, plan, e, p)),
+            )
+        )
+
+    cf, tried = _counterfactual(dataset, policy, solution, ctx, e, score_now, ps)
+    return PersonExplanation(
+        nip=nip,
+        name=str(dataset.employees["name"].iat[e]),
+        from_position=from_pid,
+        to_position=to_pid,
+        kind=kind,
+        terms=t,
+        objective=objective,
+        alternatives=tuple(alternatives),
+        counterfactual=cf,
+        counterfactuals_tried=tried,
+    )
+
+
+def _g_notes(ctx: Context, plan: pd.DataFrame, e: int, p: int) -> list[str]:
+    """G rules in the way: p full in the plan (G02), a separated relative in p's unit (G03)."""
+    notes = []
+    held = int((plan["to_position"] == ctx.position_id[p]).sum())
+    if held >= int(ctx.capacity[p]):
+        notes.append(f"G02: all {int(ctx.capacity[p])} seat(s) are taken in the plan")
+    rel = ctx.dataset.relations
+    rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
+    nip = ctx.nip[e]
+    unit = str(ctx.unit_names[ctx.unit[p]])
+    cur = int(ctx.cur[e])
+    if cur >= 0 and str(ctx.unit_names[ctx.unit[cur]]) == unit:
+        return notes
+    to_unit = dict(zip(plan["nip"], plan["to_unit"], strict=True))
+    for a, b, kind in rel[["nip_a", "nip_b", "kind"]].itertuples(index=False):
+        other = b if a == nip else a if b == nip else None
+        if other is not None and to_unit.get(other) == unit:
+            notes.append(f"G03: {kind} {other} ends in {unit}, where {nip} is not already")
+    return notes
+
+
+def _counterfactual(
+    dataset: Dataset,
+    policy: Policy,
+    solution: Solution,
+    ctx: Context,
+    e: int,
+    score_now: int,
+    ps: np.ndarray,
+) -> tuple[Counterfactual | None, int]:
+    """The first single change, in a fixed order, that gives e another, better-scoring position.
+
+    "Better-scoring" compares e's score in the re-solved plan with e's score now.
+    """
+    nip = str(ctx.nip[e])
+    to_pid = _score_of(_plan(solution), nip)[0]
+    tried = 0
+    for change, detail, ds, pol in _changes(dataset, policy, ctx, e, ps):
+        tried += 1
+        sol = solve(ds, pol)
+        if sol.plan is None or sol.objective is None:
+            continue
+        pid, score = _score_of(sol.plan, nip)
+        if pid and pid != to_pid and score > score_now:
+            return Counterfactual(change, detail, pid, score, int(sol.objective)), tried
+    return None, tried
+
+
+def _changes(
+    dataset: Dataset, policy: Policy, ctx: Context, e: int, ps: np.ndarray
+) -> list[tuple[str, dict[str, Any], Dataset, Policy]]:
+    """Candidate single changes, smallest first: competency +1, tenure, jpm_floor, a weight."""
+    nip = str(ctx.nip[e])
+    out: list[tuple[str, dict[str, Any], Dataset, Policy]] = []
+    pids = set(ctx.position_id[ps].tolist())
+    req = dataset.requirements[dataset.requirements["position_id"].isin(pids)]
+    comp = dataset.competencies
+    mine = comp[comp["nip"] == nip]
+    have = dict(zip(mine["competency"], mine["level"], strict=True))
+    need: dict[str, int] = {}
+    for c, lv in zip(req["competency"], req["level"], strict=True):
+        need[c] = max(need.get(c, 0), int(lv))
+    for c in sorted(need):
+        level = int(have.get(c, 0))
+        if level >= need[c]:
+            continue
+        tables = dataset_rows(dataset)
+        rows = [r for r in tables["competencies"] if not (r["nip"] == nip and r["competency"] == c)]
+        tables["competencies"] = [*rows, {"nip": nip, "competency": c, "level": str(level + 1)}]
+        detail = {"competency": c, "from": level, "to": level + 1}
+        out.append((f"competency {c} {level} → {level + 1}", detail, _rebuild(tables), policy))
+
+    if ctx.cur[e] >= 0 and not ctx.employee_rules(_arr(e))["R04"][0]:
+        since = _months_before(policy.reference_date, policy.min_tenure_months)
+        tables = dataset_rows(dataset)
+        for row in tables["employees"]:
+            if row["nip"] == nip:
+                row["position_since"] = since.isoformat()
+        out.append(
+            (f"position_since {since.isoformat()}", {"position_since": since.isoformat()},
+             _rebuild(tables), policy)
+        )  # fmt: skip
+
+    es = np.full(len(ps), e, dtype=np.int64)
+    masks = ctx.rule_masks(es, ps)
+    num, den = ctx.jpm_parts(es, ps)
+    floors = set()
+    for i in np.flatnonzero(~masks["R07"]):
+        jpm = (Decimal(100) * int(num[i]) / Decimal(int(den[i]))).quantize(
+            Decimal("0.001"), rounding=ROUND_FLOOR
+        )
+        floors.add(jpm)
+    for floor in sorted(floors, reverse=True):
+        pol = dataclasses.replace(policy, jpm_floor=floor)
+        text = f"{floor.normalize():f}"
+        out.append((f"jpm_floor {policy.jpm_floor} → {text}", {"jpm_floor": text}, dataset, pol))
+
+    for term, factor in _WEIGHT_CHANGES:
+        weights = dict(policy.weights)
+        weights[term] = weights[term] * factor
+        pol = dataclasses.replace(policy, weights=weights)
+        detail = {"weight": term, "from": str(policy.weights[term]), "to": str(weights[term])}
+        out.append((f"weight {term} {policy.weights[term]} → {weights[term]}", detail,
+                    dataset, pol))  # fmt: skip
+    return out
+
+
+def _rebuild(tables: dict[str, list[dict[str, Any]]]) -> Dataset:
+    return dataset_from_tables(tables)  # validated again like any input
+
+
+# --- explain a position -----------------------------------------------------------------
+
+
+def explain_position(
+    dataset: Dataset, policy: Policy, solution: Solution, position_id: str, *, top: int = 10
+) -> PositionExplanation:
+    """Explain position ``position_id``: holders, top eligible candidates, rule exclusions.
+
+    A candidate is an employee whose stay there, or whose move or new placement there, is
+    allowed by the R rules (R09/R11 for a stay). For a ``JPT_*`` position the top candidates
+    are the shortlist of the open selection, scored as if R10 did not apply.
+    """
+    plan = _plan(solution)
+    ctx = _context(dataset, policy, solution)
+    p = _index(ctx.position_id, position_id, "position")
+    n = ctx.n_employees
+    es = np.arange(n, dtype=np.int64)
+    ps = np.full(n, p, dtype=np.int64)
+    stay = ctx.cur == p
+    kinds = np.where(stay, STAY, np.where(ctx.cur >= 0, MOVE, NEW)).astype(np.int64)
+    masks = ctx.rule_masks(es, ps)
+    jpt = bool(ctx.is_jpt[p])
+    considered = [r for r in R_RULES if not (jpt and r == "R10")]
+    ok = np.ones(n, dtype=bool)
+    for r in considered:
+        ok &= masks[r]
+    forbidden = np.isin(ctx.key(es, ps), ctx.forbid_keys)
+    stay_ok = stay & (ctx.state[p] != ABOLISHED) & ~forbidden
+    eligible = np.where(stay, stay_ok, ok)
+    pinned = {a: b for a, b in policy.pins}
+    for i, nip in enumerate(ctx.nip.tolist()):
+        if nip in pinned:
+            eligible[i] = pinned[nip] == position_id
+
+    terms = score_pairs(ctx, es, ps, kinds)
+    jpms = jpm_text(terms.num, terms.den)
+    cand = np.flatnonzero(eligible)
+    cand = cand[np.lexsort((ctx.nip[cand], -terms.score[cand]))][:top]
+    after = plan.loc[plan["to_position"] == position_id, "nip"].tolist()
+    names = dataset.employees["name"].to_numpy(dtype=object)
+    candidates = tuple(
+        Candidate(
+            nip=str(ctx.nip[i]),
+            name=str(names[i]),
+            kind=_KIND_NAME[int(kinds[i])],
+            score=int(terms.score[i]),
+            jpm=jpms[i],
+            preference_rank=int(terms.rank[i]) or None,
+            placed_there=str(ctx.nip[i]) in after,
+        )
+        for i in cand
+    )
+    movers = ~stay
+    excluded = {r: int((movers & ~masks[r]).sum()) for r in R_RULES}
+    excluded_nips = {r: tuple(ctx.nip[movers & ~masks[r]].tolist()) for r in R_RULES if excluded[r]}
+    note = ""
+    if jpt:
+        note = (
+            f"{ctx.job_class[p]}: open selection by law; candidates are scored as if R10 "
+            "did not apply"
+            + ("" if policy.allow_jpt else " (allow_jpt is false: nobody new is placed)")
+        )
+    row = dataset.positions.iloc[p]
+    return PositionExplanation(
+        position_id=position_id,
+        title=str(row["title"]),
+        unit=str(row["unit"]),
+        state=str(row["state"]),
+        capacity=int(row["capacity"]),
+        holders_before=tuple(ctx.nip[stay].tolist()),
+        holders_after=tuple(after),
+        candidates=candidates,
+        excluded=excluded,
+        excluded_nips=excluded_nips,
+        shortlist=jpt,
+        note=note,
+    )

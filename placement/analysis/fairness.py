@@ -1,0 +1,557 @@
+"""Fairness of a finished plan: justified envy, and who gains and loses by group.
+
+Justified envy (the terms of :mod:`placement.model.envy`): employee e envies position p when e
+prefers p (effective rank, CONTRACT §1) strictly more than where e ends — e ends unplaced, in a
+position it does not prefer, or in one it ranks worse — and the envy is *justified* when p has
+a free seat after the plan or a holder h of p scores less there than e would,
+score(h, p) < score(e, p), both exact plan scores. Every such pair (e, p) is reported once,
+against the free seat when p has one, else against the lowest-scoring holder below e, with the
+rule that explains why e did not get p:
+
+* an R rule that forbids the placement, with the failing values (for a stay R09, R11, or G06
+  when force_rotation takes the stay away); G01 when e is pinned elsewhere;
+* G01 or G07 when every holder below e is pinned to p or cannot be anywhere else (the holder
+  may not move and must keep a post) and p has no free seat: rule X01 exempts such seats;
+* otherwise the pair is allowed and p could go to e: the problem is solved again with e
+  pinned to p (at most ``max_explained`` times). A plan there gives ``objective``: the plan is
+  better by ``objective_loss`` points (the compiled model is solved with the pair fixed,
+  which is what a pin does to an allowed pair). No plan there names the G rule in the way: a
+  full move budget (G04), a unit at its outflow limit (G05), a separated relative in p's unit
+  (G03), or the first rule of the pinned problem's diagnosis.
+
+The outcome distribution counts, per unit, grade, gender (when any is given) and job class, who
+moved, stayed, was newly placed or ended unplaced, with mean JPM before and after, preferences
+met and mean score. Unit and job class are those of the position held before, or, for a
+newcomer, of the position taken.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import solvers
+from placement.analysis.compare import _table
+from placement.analysis.explain import _failures, _pin, _plan
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy
+from placement.engine import Solution
+from placement.model.compile import Compiled, compile_model
+from placement.model.diagnose import diagnose
+from placement.model.envy import X01
+from placement.model.rules import ABOLISHED, MOVE, NEW, STAY, Context, build_context, index_of
+from placement.model.scoring import score_pairs
+
+#: Default number of envy pairs explained by re-solving (each costs about one solve).
+MAX_EXPLAINED = 10
+#: Time the diagnosis of one infeasible pin may take.
+_DIAGNOSIS_S = 10.0
+#: Groupings of the outcome distribution, in output order.
+GROUPINGS: tuple[str, ...] = ("unit", "grade", "gender", "job_class")
+#: Label of an empty group value (no unit, grade, gender or job class).
+NONE = "(none)"
+
+
+@dataclass(frozen=True)
+class EnvyPair:
+    """A justified-envy pair: ``nip`` prefers ``position_id`` to its outcome and outscores a
+    holder there (``holder``), or the position has a free seat (``holder`` is ``None``).
+
+    ``rule`` explains why the employee did not get it: an R or G rule id, ``"objective"``
+    (``objective_loss`` points lost by pinning the employee there), or ``None`` when the pair
+    was not re-solved. ``reason`` says the same with values.
+    """
+
+    nip: str
+    position_id: str
+    preference_rank: int
+    outcome: str
+    outcome_rank: int | None
+    score: int
+    holder: str | None
+    holder_score: int | None
+    allowed: bool
+    rule: str | None
+    reason: str
+    objective_loss: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def difference(self) -> int | None:
+        """score(e, p) − score(holder, p); ``None`` against a free seat."""
+        return None if self.holder_score is None else self.score - self.holder_score
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "nip": self.nip,
+            "position_id": self.position_id,
+            "preference_rank": self.preference_rank,
+            "outcome": self.outcome,
+            "outcome_rank": self.outcome_rank,
+            "score": self.score,
+            "holder": self.holder,
+            "holder_score": self.holder_score,
+            "difference": self.difference,
+            "allowed": self.allowed,
+            "rule": self.rule,
+            "reason": self.reason,
+            "objective_loss": self.objective_loss,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    """Outcomes of the employees of one group (one unit, grade, gender or job class)."""
+
+    group: str
+    employees: int
+    moved: int
+    stayed: int
+    new_placements: int
+    unplaced: int
+    mean_jpm_before: float | None
+    mean_jpm_after: float | None
+    preferences_met: int
+    mean_score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "group": self.group,
+            "employees": self.employees,
+            "moved": self.moved,
+            "stayed": self.stayed,
+            "new_placements": self.new_placements,
+            "unplaced": self.unplaced,
+            "mean_jpm_before": self.mean_jpm_before,
+            "mean_jpm_after": self.mean_jpm_after,
+            "preferences_met": self.preferences_met,
+            "mean_score": self.mean_score,
+        }
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """The fairness report of a plan (see :func:`fairness`)."""
+
+    status: str
+    objective: int
+    no_justified_envy: bool
+    envy: tuple[EnvyPair, ...]
+    resolved: int
+    unexplained: int
+    max_explained: int
+    distribution: dict[str, tuple[GroupOutcome, ...]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "no_justified_envy": self.no_justified_envy,
+            "envy_pairs": len(self.envy),
+            "resolved": self.resolved,
+            "unexplained": self.unexplained,
+            "max_explained": self.max_explained,
+            "envy": [p.to_dict() for p in self.envy],
+            "distribution": {k: [g.to_dict() for g in v] for k, v in self.distribution.items()},
+        }
+
+    def text(self) -> str:
+        """A readable report: the envy pairs, then one table per grouping."""
+        rule = f" (rule {X01} on)" if self.no_justified_envy else ""
+        lines = [
+            f"plan {self.status}, objective {self.objective}{rule}",
+            f"{len(self.envy)} justified-envy pair(s); {self.resolved} re-solved, "
+            f"{self.unexplained} left unexplained (at most {self.max_explained} re-solved)",
+        ]
+        for p in self.envy:
+            outcome = p.outcome or "unplaced"
+            if p.outcome_rank is not None:
+                outcome += f" (rank {p.outcome_rank})"
+            if p.holder is None:
+                against = "a free seat"
+            else:
+                against = f"{p.holder} (score {p.holder_score}, {p.difference} less)"
+            lines.append(
+                f"  {p.nip} wants {p.position_id} (rank {p.preference_rank}, score {p.score}) "
+                f"over {outcome}; against {against}: {p.reason}"
+            )
+        for grouping, groups in self.distribution.items():
+            lines += ["", f"by {grouping}:"]
+            head = ["group", "employees", "moved", "stayed", "new", "unplaced", "JPM before",
+                    "JPM after", "preferences met", "mean score"]  # fmt: skip
+            rows = [
+                [
+                    g.group,
+                    str(g.employees),
+                    str(g.moved),
+                    str(g.stayed),
+                    str(g.new_placements),
+                    str(g.unplaced),
+                    _num(g.mean_jpm_before),
+                    _num(g.mean_jpm_after),
+                    str(g.preferences_met),
+                    _num(g.mean_score),
+                ]
+                for g in groups
+            ]
+            lines += _table(head, rows)
+        return "\n".join(lines) + "\n"
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def fairness(
+    dataset: Dataset, policy: Policy, solution: Solution, *, max_explained: int = MAX_EXPLAINED
+) -> Fairness:
+    """The fairness report of ``solution`` (see the module docstring).
+
+    Parameters
+    ----------
+    dataset, policy, solution
+        The problem and its solved plan.
+    max_explained
+        How many allowed envy pairs, in report order, are explained by solving again with the
+        employee pinned to the position; the others are left unexplained.
+
+    Raises
+    ------
+    PlacementError
+        When the solution has no plan.
+    """
+    plan = _plan(solution)
+    compiled = solution.compiled
+    if compiled is None or compiled.space is not None:
+        # Which pairs are allowed is read off the whole model; a very large pure assignment is
+        # solved over a restricted one (column generation), which lists only some of them.
+        compiled = compile_model(build_context(dataset, policy))
+    ctx = compiled.ctx
+    to = index_of(pd.Index(ctx.position_id), plan["to_position"])
+    scores = plan["score"].to_numpy(dtype=np.int64)
+    budget = max(max_explained, 0)
+    envy, resolved = _envy(dataset, policy, solution, compiled, to, scores, budget)
+    return Fairness(
+        status=solution.status,
+        objective=int(solution.objective or 0),
+        no_justified_envy=policy.no_justified_envy,
+        envy=tuple(envy),
+        resolved=resolved,
+        unexplained=sum(p.rule is None for p in envy),
+        max_explained=max_explained,
+        distribution=_distribution(ctx, plan, to, scores),
+    )
+
+
+# --- justified envy ----------------------------------------------------------------------
+
+
+def _envy(
+    dataset: Dataset,
+    policy: Policy,
+    solution: Solution,
+    compiled: Compiled,
+    to: np.ndarray,
+    scores: np.ndarray,
+    budget: int,
+) -> tuple[list[EnvyPair], int]:
+    """The justified-envy pairs in report order, and how many were re-solved."""
+    ctx = compiled.ctx
+    n, m = ctx.n_employees, ctx.n_positions
+    all_e = np.arange(n, dtype=np.int64)
+    placed = to >= 0
+    out_rank = np.zeros(n, dtype=np.int64)
+    out_rank[placed] = ctx.preference_rank(all_e[placed], to[placed])
+
+    pe, pp, rank = ctx.pref_keys // m, ctx.pref_keys % m, ctx.pref_rank
+    envious = (out_rank[pe] == 0) | (rank < out_rank[pe])
+    pe, pp, rank = pe[envious], pp[envious], rank[envious]
+    kind = np.where(ctx.cur[pe] == pp, STAY, np.where(ctx.cur[pe] >= 0, MOVE, NEW))
+    score = score_pairs(ctx, pe, pp, kind.astype(np.int64)).score
+
+    held = np.bincount(to[placed], minlength=m)
+    cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity)
+    free = held < cap
+    lowest = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(lowest, to[placed], scores[placed])
+    justified = free[pp] | (lowest[pp] < score)
+    pe, pp, rank, score = pe[justified], pp[justified], rank[justified], score[justified]
+    order = np.lexsort((ctx.position_id[pp], rank, ctx.nip[pe]))
+    pe, pp, rank, score = pe[order], pp[order], rank[order], score[order]
+
+    allowed = np.isin(ctx.key(pe, pp), ctx.key(compiled.e, compiled.p))
+    exempt = _exempt(compiled, to)
+    holders = _holders(ctx, to, scores, pp)
+    fails = {int(i): _failures(ctx, int(pe[i]), pp[i : i + 1])[0] for i in np.flatnonzero(~allowed)}
+    pins = dict(policy.pins)
+    moves = int(_moves(ctx, to).sum())
+    budget_total = budget
+    resolved = 0
+    objective = int(solution.objective or 0)
+
+    out: list[EnvyPair] = []
+    for i in range(len(pe)):
+        e, p = int(pe[i]), int(pp[i])
+        nip, pid = str(ctx.nip[e]), str(ctx.position_id[p])
+        below = [h for h in holders.get(p, []) if h[0] < int(score[i])]
+        open_below = [h for h in below if not exempt[h[2]]]
+        holder = None if free[p] else (open_below or below)[0]
+        base = EnvyPair(
+            nip=nip,
+            position_id=pid,
+            preference_rank=int(rank[i]),
+            outcome=str(ctx.position_id[to[e]]) if to[e] >= 0 else "",
+            outcome_rank=int(out_rank[e]) or None,
+            score=int(score[i]),
+            holder=None if holder is None else holder[1],
+            holder_score=None if holder is None else holder[0],
+            allowed=bool(allowed[i]),
+            rule=None,
+            reason="",
+        )
+        rule, reason = _static_reason(ctx, compiled, pins, e, p, fails.get(i))
+        if rule is None and holder is not None and not open_below:
+            if pins.get(holder[1]) == pid:
+                rule, reason = "G01", f"G01 holder {holder[1]} is pinned to {pid}"
+            else:
+                rule, reason = "G07", f"G07 holder {holder[1]} may not move and must keep a post"
+        if rule is not None:
+            out.append(_with(base, rule, reason))
+            continue
+        notes = tuple(_g_notes(ctx, policy, to, e, p, moves))
+        if budget <= 0:
+            out.append(
+                _with(
+                    base,
+                    None,
+                    f"unexplained: not re-solved (at most {budget_total} are)",
+                    notes=notes,
+                )
+            )
+            continue
+        budget -= 1
+        resolved += 1
+        status, pinned = _pinned_objective(compiled, policy, e, p)
+        if pinned is not None:
+            loss = objective - pinned
+            text = f"objective: with {nip} pinned to {pid} the best plan scores {loss} points less"
+            out.append(_with(base, "objective", text, loss=loss, notes=notes))
+            continue
+        rule, reason = _infeasible_reason(dataset, policy, status, nip, pid, notes)
+        out.append(_with(base, rule, reason, notes=notes))
+    return out, resolved
+
+
+def _moves(ctx: Context, to: np.ndarray) -> np.ndarray:
+    """Per employee: the plan moves it (holds a position now and ends in another)."""
+    return (ctx.cur >= 0) & (to >= 0) & (to != ctx.cur)
+
+
+def _with(
+    base: EnvyPair,
+    rule: str | None,
+    reason: str,
+    *,
+    loss: int | None = None,
+    notes: tuple[str, ...] = (),
+) -> EnvyPair:
+    return replace(base, rule=rule, reason=reason, objective_loss=loss, notes=notes)
+
+
+def _exempt(compiled: Compiled, to: np.ndarray) -> np.ndarray:
+    """Per employee: a holder whose seat rule X01 does not count (pinned, or fixed in place)."""
+    n = compiled.ctx.n_employees
+    pairs = np.bincount(compiled.e, minlength=n)
+    stays = compiled.kind == STAY
+    only_stay = np.zeros(n, dtype=bool)
+    only_stay[compiled.e[stays]] = pairs[compiled.e[stays]] == 1
+    pinned = np.zeros(n, dtype=bool)
+    pinned[compiled.e[compiled.model.fixed]] = True
+    return pinned | (only_stay & compiled.model.row_must & (to == compiled.ctx.cur))
+
+
+def _holders(
+    ctx: Context, to: np.ndarray, scores: np.ndarray, positions: np.ndarray
+) -> dict[int, list[tuple[int, str, int]]]:
+    """Holders (score, nip, index) of each of ``positions`` after the plan, lowest score first."""
+    wanted = np.isin(to, positions)
+    idx = np.flatnonzero(wanted)
+    idx = idx[np.lexsort((ctx.nip[idx], scores[idx], to[idx]))]
+    out: dict[int, list[tuple[int, str, int]]] = {}
+    for h in idx.tolist():
+        out.setdefault(int(to[h]), []).append((int(scores[h]), str(ctx.nip[h]), h))
+    return out
+
+
+def _static_reason(
+    ctx: Context,
+    compiled: Compiled,
+    pins: dict[str, str],
+    e: int,
+    p: int,
+    failures: list[Any] | None,
+) -> tuple[str | None, str]:
+    """The rule that makes (e, p) impossible without solving: a pin, an R rule or G06."""
+    nip = str(ctx.nip[e])
+    if nip in pins and pins[nip] != ctx.position_id[p]:
+        return "G01", f"G01 pinned to {pins[nip]}"
+    if failures is None:
+        return None, ""
+    if failures:
+        return failures[0].rule, "; ".join(f"{f.rule} {f.text}" for f in failures)
+    if compiled.must_move[e] and int(ctx.cur[e]) == p:
+        months = int(ctx.tenure[e])
+        return "G06", (
+            f"G06 {months} months in post > max {ctx.policy.max_tenure_months} "
+            "and a move is allowed: must move"
+        )
+    return "G01", "G01 not an allowed pair"
+
+
+def _g_notes(
+    ctx: Context,
+    policy: Policy,
+    to: np.ndarray,
+    e: int,
+    p: int,
+    moves: int,
+) -> list[str]:
+    """G rules at their limit that giving p to e would strain (G04, G05, G03)."""
+    notes = []
+    cur = int(ctx.cur[e])
+    moving_now = cur >= 0 and int(to[e]) != cur and int(to[e]) >= 0
+    budget_full = policy.max_moves is not None and moves >= policy.max_moves
+    if budget_full and cur >= 0 and cur != p and not moving_now:
+        notes.append(f"G04 {moves} moves already use max_moves {policy.max_moves}")
+    if policy.max_unit_outflow is not None and cur >= 0 and ctx.state[cur] != ABOLISHED:
+        home = int(ctx.unit[cur])
+        if int(ctx.unit[p]) != home and (to[e] < 0 or int(ctx.unit[to[e]]) == home):
+            held = ctx.cur >= 0
+            in_home = held & (ctx.unit[np.maximum(ctx.cur, 0)] == home)
+            limit = math.floor(policy.max_unit_outflow * int(in_home.sum()))
+            from_home = in_home & (ctx.cur_state() != ABOLISHED)
+            ends_home = (to >= 0) & (ctx.unit[np.maximum(to, 0)] == home)
+            leaving = int((from_home & ~ends_home).sum())
+            if leaving >= limit:
+                notes.append(
+                    f"G05 {leaving} already leave {ctx.unit_names[home]}, its limit is {limit}"
+                )
+    rel = ctx.dataset.relations
+    rel = rel[rel["kind"].isin(policy.separate_relations)]
+    nip = str(ctx.nip[e])
+    unit = int(ctx.unit[p])
+    if cur < 0 or int(ctx.unit[cur]) != unit:
+        end_unit = np.where(to >= 0, ctx.unit[np.maximum(to, 0)], -1)
+        nip_index = pd.Index(ctx.nip)
+        for a, b, kind in rel[["nip_a", "nip_b", "kind"]].itertuples(index=False):
+            other = b if a == nip else a if b == nip else None
+            if other is not None and end_unit[nip_index.get_loc(other)] == unit:
+                notes.append(f"G03 {kind} {other} ends in {ctx.unit_names[unit]}")
+    return notes
+
+
+def _pinned_objective(compiled: Compiled, policy: Policy, e: int, p: int) -> tuple[str, int | None]:
+    """Status and objective of the compiled problem with the pair (e, p) fixed.
+
+    Fixing an allowed pair of an employee who is not pinned is what pinning does in the policy
+    (the pair becomes the only one the employee may take), without compiling again.
+    """
+    hit = np.flatnonzero((compiled.e == e) & (compiled.p == p))
+    model = compiled.model
+    fixed = np.union1d(model.fixed, hit).astype(np.int64)
+    result = solvers.solve(
+        replace(model, fixed=fixed),
+        policy.solver or "auto",
+        time_limit_s=policy.time_limit_s,
+        seed=policy.seed,
+    )
+    if result.chosen is None:
+        return str(result.status), None
+    return str(result.status), int(compiled.terms.score[result.chosen].sum())
+
+
+def _infeasible_reason(
+    dataset: Dataset, policy: Policy, status: str, nip: str, pid: str, notes: tuple[str, ...]
+) -> tuple[str, str]:
+    """The G rule when e pinned to p has no plan: a note's rule, else the diagnosis's first."""
+    lead = f"with {nip} pinned to {pid} the problem is {status}"
+    if notes:
+        return notes[0].split()[0], f"{notes[0]} ({lead})"
+    found = diagnose(dataset, _pin(policy, nip, pid), time_limit_s=_DIAGNOSIS_S)
+    others = [] if found is None else [c for c in found.conflict if c.get("nip") != nip]
+    if found is not None and others:
+        return str(others[0]["rule"]), f"{others[0]['rule']} {found.text} ({lead})"
+    return "infeasible", lead
+
+
+# --- outcome distribution ----------------------------------------------------------------
+
+
+def _distribution(
+    ctx: Context, plan: pd.DataFrame, to: np.ndarray, scores: np.ndarray
+) -> dict[str, tuple[GroupOutcome, ...]]:
+    n = ctx.n_employees
+    all_e = np.arange(n, dtype=np.int64)
+    cur = ctx.cur
+    held = cur >= 0
+    placed = to >= 0
+    jpm_before = np.full(n, np.nan)
+    num, den = ctx.jpm_parts(all_e[held], cur[held])
+    jpm_before[held] = 100.0 * num / den
+    jpm_after = np.full(n, np.nan)
+    num, den = ctx.jpm_parts(all_e[placed], to[placed])
+    jpm_after[placed] = 100.0 * num / den
+    ref = np.where(held, cur, to)
+    units = np.append(ctx.unit_names[ctx.unit], NONE)
+    classes = np.append(ctx.job_class, NONE)
+    emp = ctx.dataset.employees
+    frame = pd.DataFrame(
+        {
+            "unit": units[ref],
+            "grade": emp["grade"].replace("", NONE).to_numpy(dtype=object),
+            "gender": emp["gender"].replace("", NONE).to_numpy(dtype=object),
+            "job_class": classes[ref],
+            "moved": _moves(ctx, to),
+            "stayed": placed & (to == cur),
+            "new_placements": placed & ~held,
+            "unplaced": ~placed,
+            "jpm_before": jpm_before,
+            "jpm_after": jpm_after,
+            "preferences_met": plan["preference_rank"].notna().to_numpy(dtype=bool),
+            "score": scores,
+        }
+    )
+    groupings = [g for g in GROUPINGS if g != "gender" or (emp["gender"] != "").any()]
+    out: dict[str, tuple[GroupOutcome, ...]] = {}
+    for grouping in groupings:
+        rows = []
+        for key, part in frame.groupby(grouping, sort=True):
+            rows.append(
+                GroupOutcome(
+                    group=str(key),
+                    employees=len(part),
+                    moved=int(part["moved"].sum()),
+                    stayed=int(part["stayed"].sum()),
+                    new_placements=int(part["new_placements"].sum()),
+                    unplaced=int(part["unplaced"].sum()),
+                    mean_jpm_before=_mean(part["jpm_before"]),
+                    mean_jpm_after=_mean(part["jpm_after"]),
+                    preferences_met=int(part["preferences_met"].sum()),
+                    mean_score=round(float(part["score"].mean()), 2),
+                )
+            )
+        out[grouping] = tuple(rows)
+    return out
+
+
+def _mean(values: pd.Series) -> float | None:
+    known = values.dropna()
+    return None if known.empty else round(float(known.mean()), 2)

@@ -1,0 +1,63 @@
+"""The ``placement diagnose`` command: why a dataset and policy have no plan.
+
+Exit codes: 0 the problem is feasible; 3 a conflict is reported (the rules are INFEASIBLE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds ≥ 0")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``diagnose`` command to ``subparsers``."""
+    parser = subparsers.add_parser(
+        "diagnose",
+        help="explain why the rules cannot all hold (a minimal conflicting set)",
+        description="Find a minimal set of rule instances (pins, capacities, relations, "
+        "max_moves, outflow limits, rotation and placement duties) that cannot all hold. "
+        "Exit status 0 when the problem is feasible, 3 when a conflict is reported.",
+    )
+    parser.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    parser.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
+    parser.add_argument(
+        "--time-limit", type=_seconds, default=30.0, help="seconds for the search (30)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute ``placement diagnose``; return the exit status."""
+    from placement.contract.policy import load_policy
+    from placement.contract.readers import load_dataset
+    from placement.model.diagnose import diagnose
+
+    dataset = load_dataset(args.dataset)
+    policy = load_policy(args.policy, dataset)
+    diagnosis = diagnose(dataset, policy, time_limit_s=args.time_limit)
+    if args.json:
+        out = {"feasible": True} if diagnosis is None else diagnosis.to_dict()
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif diagnosis is None:
+        sys.stdout.write("feasible: the rules can all hold\n")
+    else:
+        sys.stdout.write(f"{diagnosis.text}\n")
+        for item in diagnosis.conflict:
+            fields = ", ".join(f"{k}={v}" for k, v in item.items() if k != "rule")
+            sys.stdout.write(f"  {item['rule']}  {fields}\n")
+        if not diagnosis.minimal:
+            sys.stdout.write("(time limit reached: the set may not be minimal)\n")
+    return EXIT_OK if diagnosis is None else EXIT_INFEASIBLE

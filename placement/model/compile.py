@@ -1,0 +1,443 @@
+"""Compile a dataset and a policy into the neutral assignment model of ``solvers``.
+
+Rows are employees, columns positions, pairs the placements the R rules allow (plus stays and
+pins), weighted by their exact integer score. The G rules become the model's generic parts:
+
+* G01 — a row takes at most one pair; a pin is a fixed pair (and the pinned row's only pair);
+* G02 — column capacities;
+* G03 — per related couple and shared unit: at most one of them ends there (side constraint);
+* G04 — at most ``max_moves`` move pairs (side constraint);
+* G05 — per unit, at most ⌊f·headcount⌋ of its counted members take a pair outside it;
+* G06 — an overdue employee who can move loses the stay pair and must be placed;
+* G07 — holders of non-abolished positions must be placed;
+* X01 (extension, policy ``no_justified_envy``) — no justified envy over allowed pairs
+  (:mod:`placement.model.envy`).
+
+Side constraints that can never bind are left out, so a model without binding G03–G05 rules
+stays a pure assignment that min-cost flow solves exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from placement.model.envy import envy_constraints
+from placement.model.rules import (
+    ABOLISHED,
+    I64,
+    MOVE,
+    NEW,
+    STAY,
+    B,
+    Context,
+    index_of,
+    jpm_at_least,
+)
+from placement.model.scoring import Terms, score_pairs
+from placement.model.space import MoveSpace, build_space
+from solvers.model import AssignmentModel, SideConstraint
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """A compiled model and the meaning of its pairs.
+
+    ``e``, ``p``, ``kind`` and ``terms`` have one entry per model pair. ``conflicts`` lists
+    contradictions found while compiling (a pin the G rules forbid); when it is not empty the
+    model is infeasible and is not handed to a solver.
+    """
+
+    ctx: Context
+    model: AssignmentModel
+    e: I64
+    p: I64
+    kind: I64
+    terms: Terms
+    must_move: B
+    conflicts: tuple[str, ...]
+    #: per employee, the previous plan's position (-1 unplaced there, -2 not in it or its
+    #: position no longer exists); None without a previous plan.
+    previous: I64 | None = None
+    #: for a restricted model (the pairs are some of the allowed ones), the implicit space of
+    #: every allowed move, to price the rest against the model's duals; None when the model
+    #: holds every allowed pair.
+    space: MoveSpace | None = None
+    #: for a restricted model, each pair's membership in ``space`` (-1: not a space pair).
+    mem: I64 | None = None
+    #: for a restricted model, the number of pairs of the whole model.
+    all_pairs: int | None = None
+
+
+def candidate_moves(ctx: Context) -> tuple[I64, I64]:
+    """Every move and new placement (e, p) that passes R01–R11, sorted by (e, p).
+
+    Positions that agree on every attribute R05, R06 and R08 read form a group, tested once
+    against the employees who pass R01–R04; within a group, the survivors are tested for R07
+    once per requirement profile, then expanded to that profile's positions.
+    """
+    movers, targets = _movers_targets(ctx)
+    if not len(movers) or not len(targets):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    retire_ok = {
+        int(b): ctx.retirement_ok(movers, np.full(len(movers), b)) for b in np.unique(ctx.bup)
+    }
+    floor = ctx.jpm_floor_milli
+    es: list[I64] = []
+    ps: list[I64] = []
+    for members in _groups(ctx, targets):
+        rep = np.full(len(movers), members[0], dtype=np.int64)
+        ok = ctx.grade_ok(movers, rep) & ctx.education_ok(movers, rep)
+        ok &= retire_ok[int(ctx.bup[members[0]])]
+        sel = movers[ok]
+        if not len(sel):
+            continue
+        prof = ctx.profile[members]
+        for k in np.unique(prof).tolist():
+            positions = members[prof == k]
+            chosen = sel
+            if k >= 0:
+                num = ctx.profile_num(k, sel)
+                chosen = sel[jpm_at_least(num, np.full_like(num, ctx.profile_den[k]), floor)]
+            if len(chosen):
+                es.append(np.repeat(chosen, len(positions)))
+                ps.append(np.tile(positions, len(chosen)))
+    if not es:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    e = np.concatenate(es)
+    p = np.concatenate(ps)
+    keep = (p != ctx.cur[e]) & ~np.isin(ctx.key(e, p), ctx.forbid_keys)
+    e, p = e[keep], p[keep]
+    order = np.argsort(ctx.key(e, p), kind="stable")
+    return e[order], p[order]
+
+
+def _movers_targets(ctx: Context) -> tuple[I64, I64]:
+    """Employees passing R01–R04 and positions passing R09–R10."""
+    all_e = np.arange(ctx.n_employees, dtype=np.int64)
+    all_p = np.arange(ctx.n_positions, dtype=np.int64)
+    emp_ok = np.logical_and.reduce(list(ctx.employee_rules(all_e).values()))
+    pos_ok = np.logical_and.reduce(list(ctx.position_rules(all_p).values()))
+    return all_e[emp_ok], all_p[pos_ok]
+
+
+def _groups(ctx: Context, targets: I64) -> list[I64]:
+    """Positions of ``targets`` grouped by the attributes R05, R06 and R08 read."""
+    attrs = np.stack(
+        [
+            ctx.gmin[targets],
+            ctx.gmax[targets],
+            ctx.graded_only[targets].astype(np.int64),
+            ctx.min_edu[targets],
+            ctx.fields_id[targets],
+            ctx.bup[targets],
+        ],
+        axis=1,
+    )
+    _, group = np.unique(attrs, axis=0, return_inverse=True)
+    group = group.ravel()
+    order = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    return np.split(targets[order], bounds)
+
+
+#: Moves per employee (best scores first) and positions per cell in a first restricted model,
+#: and the most moves per employee one pricing round adds.
+FIRST_MOVES = 4
+FIRST_POSITIONS = 1
+PRICED_MOVES = 64
+
+
+def is_pure(ctx: Context, previous: Mapping[str, str] | None = None) -> bool:
+    """True when the policy can give no side constraint, there is no previous plan to compare
+    with, and the model's weights are the scores."""
+    pol = ctx.policy
+    rel = ctx.dataset.relations
+    return (
+        pol.max_moves is None
+        and pol.max_unit_outflow is None
+        and not bool(rel["kind"].isin(pol.separate_relations).any())
+        and not pol.no_justified_envy
+        and previous is None
+    )
+
+
+def compile_model(
+    ctx: Context,
+    previous: Mapping[str, str] | None = None,
+    *,
+    restrict_above: int | None = None,
+) -> Compiled:
+    """Build the assignment model of ``ctx`` (see the module docstring).
+
+    With ``restrict_above``, a pure assignment (:func:`is_pure`) is compiled from its move
+    space (:mod:`placement.model.space`): whole when it has at most that many allowed moves (the
+    same pairs as without it), otherwise *restricted* to stays, pins, preferred moves and
+    each employee's best moves, with the space attached to price the rest; solve that with
+    :func:`placement.engine.solve`.
+
+    With a ``previous`` plan (nip → position_id, "" for unplaced) and a positive
+    ``disruption_weight``, every employee whose placement differs from the previous plan costs
+    ⌊10⁴·weight⌋ points in the model's weights (never in the scores): a bonus on the pair that
+    keeps the previous placement, or a penalty on every pair of someone previously unplaced.
+    """
+    n, m = ctx.n_employees, ctx.n_positions
+    pol = ctx.policy
+    if restrict_above is not None and is_pure(ctx, previous):
+        return _compile_restricted(ctx, restrict_above)
+    me, mp = candidate_moves(ctx)
+    mkind = np.where(ctx.cur[me] >= 0, MOVE, NEW).astype(np.int64)
+
+    stayers = np.flatnonzero(ctx.stay_allowed())
+    se, sp = stayers.astype(np.int64), ctx.cur[stayers]
+
+    # G06: an overdue employee with an allowed move must move.
+    has_move = np.zeros(n, dtype=bool)
+    has_move[me[mkind == MOVE]] = True
+    must_move = (ctx.overdue() & has_move) if pol.force_rotation else np.zeros(n, dtype=bool)
+    keep_stay = ~must_move[se]
+    se, sp = se[keep_stay], sp[keep_stay]
+
+    e = np.concatenate([me, se])
+    p = np.concatenate([mp, sp])
+    kind = np.concatenate([mkind, np.full(len(se), STAY, dtype=np.int64)])
+
+    # Pins: the pinned pair is the employee's only pair, whatever the R rules say.
+    conflicts: list[str] = []
+    pinned = np.zeros(n, dtype=bool)
+    if pol.pins:
+        nip_index = pd.Index(ctx.nip)
+        pos_index = pd.Index(ctx.position_id)
+        pe = index_of(nip_index, [a for a, _ in pol.pins])
+        pp = index_of(pos_index, [b for _, b in pol.pins])
+        pinned[pe] = True
+        pkind = np.where(ctx.cur[pe] == pp, STAY, np.where(ctx.cur[pe] >= 0, MOVE, NEW))
+        for i in np.flatnonzero(must_move[pe] & (pkind == STAY)):
+            conflicts.append(
+                f"G06: {ctx.nip[pe[i]]} is overdue for rotation and can move, "
+                f"but is pinned to the current post {ctx.position_id[pp[i]]}"
+            )
+        keep = ~pinned[e]
+        e = np.concatenate([e[keep], pe])
+        p = np.concatenate([p[keep], pp])
+        kind = np.concatenate([kind[keep], pkind.astype(np.int64)])
+
+    order = np.argsort(ctx.key(e, p), kind="stable")
+    e, p, kind = e[order], p[order], kind[order]
+    terms = score_pairs(ctx, e, p, kind)
+
+    cur_state = ctx.cur_state()
+    row_must = ((ctx.cur >= 0) & (cur_state != ABOLISHED)) | must_move | pinned
+    fixed = np.flatnonzero(pinned[e]).astype(np.int64)
+    col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
+
+    side = side_constraints(ctx, e, p, kind)
+    if pol.no_justified_envy:
+        side += envy_constraints(ctx, e, p, terms.rank, terms.score, pinned, col_cap)
+    prev = None if previous is None else _previous_positions(ctx, previous)
+    weight = terms.score
+    if prev is not None and pol.disruption_weight > 0:
+        penalty = int(pol.disruption_weight * 10_000)
+        weight = weight + np.where(prev[e] == p, penalty, 0) - np.where(prev[e] == -1, penalty, 0)
+    model = AssignmentModel(
+        n_rows=n,
+        n_cols=m,
+        pair_row=e,
+        pair_col=p,
+        weight=weight,
+        row_must=row_must,
+        col_cap=col_cap,
+        fixed=fixed,
+        side=tuple(side),
+    )
+    log.debug("compiled %d pairs, %d side constraints", model.n_pairs, len(side))
+    return Compiled(ctx, model, e, p, kind, terms, must_move, tuple(conflicts), prev)
+
+
+def _pins(ctx: Context) -> tuple[I64, I64]:
+    """Employee and position index of every pin."""
+    pins = ctx.policy.pins
+    if not pins:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pe = index_of(pd.Index(ctx.nip), [a for a, _ in pins])
+    pp = index_of(pd.Index(ctx.position_id), [b for _, b in pins])
+    return pe, pp
+
+
+def _compile_restricted(ctx: Context, restrict_above: int) -> Compiled:
+    """The model of a pure assignment from its move space: restricted when it has more than
+    ``restrict_above`` moves, else whole (every allowed pair, JPM computed once)."""
+    n = ctx.n_employees
+    pe, pp = _pins(ctx)
+    pinned = np.zeros(n, dtype=bool)
+    pinned[pe] = True
+    movers, targets = _movers_targets(ctx)
+    excluded = np.union1d(ctx.forbid_keys, ctx.pref_keys)
+    space = build_space(
+        ctx, movers, _groups(ctx, targets) if len(targets) else [], excluded, pinned
+    )
+    counts = space.move_counts()
+    all_moves = int(counts[~pinned].sum())
+    # Preferred moves keep their own (higher) score: always in the model.
+    fe, fp = np.divmod(ctx.pref_keys, ctx.n_positions)
+    ok = (fp != ctx.cur[fe]) & ~pinned[fe]
+    ok &= np.logical_and.reduce(list(ctx.rule_masks(fe, fp).values())) if len(fe) else ok
+    fe, fp = fe[ok], fp[ok]
+    has_move = counts > 0
+    must_move = (ctx.overdue() & has_move) if ctx.policy.force_rotation else np.zeros(n, dtype=bool)
+    conflicts = [
+        f"G06: {ctx.nip[e]} is overdue for rotation and can move, "
+        f"but is pinned to the current post {ctx.position_id[p]}"
+        for e, p in zip(pe.tolist(), pp.tolist(), strict=True)
+        if must_move[e] and ctx.cur[e] == p
+    ]
+    se = np.flatnonzero(ctx.stay_allowed() & ~must_move & ~pinned).astype(np.int64)
+    complete = all_moves <= restrict_above
+    if complete:
+        ie, ip, imem = space.expand(np.arange(len(space.mem_e), dtype=np.int64))
+    else:
+        ie, ip, imem = space.initial(FIRST_MOVES, FIRST_POSITIONS)
+    e = np.concatenate([ie, fe, se, pe])
+    p = np.concatenate([ip, fp, ctx.cur[se], pp])
+    mem = np.concatenate([imem, np.full(len(fe) + len(se) + len(pe), -1, dtype=np.int64)])
+    compiled = assemble(ctx, space, e, p, mem, pinned, must_move, tuple(conflicts))
+    if complete:
+        return replace(compiled, space=None, mem=None)
+    return replace(compiled, all_pairs=all_moves + len(se) + len(pe))
+
+
+def assemble(
+    ctx: Context,
+    space: MoveSpace,
+    e: I64,
+    p: I64,
+    mem: I64,
+    pinned: B,
+    must_move: B,
+    conflicts: tuple[str, ...],
+) -> Compiled:
+    """A restricted pure model over the pairs (e, p) (``mem`` their memberships in ``space``,
+    -1 for the others), sorted by (e, p)."""
+    order = np.argsort(ctx.key(e, p), kind="stable")
+    e, p, mem = e[order], p[order], mem[order]
+    cur = ctx.cur[e]
+    kind = np.where(p == cur, STAY, np.where(cur >= 0, MOVE, NEW)).astype(np.int64)
+    num = np.empty(len(e), dtype=np.int64)
+    den = np.empty(len(e), dtype=np.int64)
+    in_space = mem >= 0
+    num[in_space], den[in_space] = space.jpm(mem[in_space])
+    num[~in_space], den[~in_space] = ctx.jpm_parts(e[~in_space], p[~in_space])
+    terms = score_pairs(ctx, e, p, kind, jpm=(num, den))
+    col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
+    row_must = ((ctx.cur >= 0) & (ctx.cur_state() != ABOLISHED)) | must_move | pinned
+    model = AssignmentModel(
+        n_rows=ctx.n_employees,
+        n_cols=ctx.n_positions,
+        pair_row=e,
+        pair_col=p,
+        weight=terms.score,
+        row_must=row_must,
+        col_cap=col_cap,
+        fixed=np.flatnonzero(pinned[e]).astype(np.int64),
+    )
+    return Compiled(ctx, model, e, p, kind, terms, must_move, conflicts, None, space, mem)
+
+
+def _previous_positions(ctx: Context, previous: Mapping[str, str]) -> I64:
+    """Previous position index per employee: -1 unplaced, -2 unknown or not in the plan."""
+    text = [previous.get(str(nip)) for nip in ctx.nip]
+    found = index_of(pd.Index(ctx.position_id), [t or "" for t in text])
+    given = np.array([t is not None for t in text], dtype=bool)
+    unplaced = np.array([t == "" for t in text], dtype=bool)
+    return np.where(found >= 0, found, np.where(given & unplaced, -1, -2)).astype(np.int64)
+
+
+def side_constraints(ctx: Context, e: I64, p: I64, kind: I64) -> list[SideConstraint]:
+    """G04, G05 and G03 over the pairs (e, p) of the given kinds, in that order."""
+    return _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p)
+
+
+def _max_moves(ctx: Context, e: I64, kind: I64) -> list[SideConstraint]:
+    """G04: at most max_moves move pairs, unless fewer employees could move at all."""
+    limit = ctx.policy.max_moves
+    if limit is None:
+        return []
+    moves = np.flatnonzero(kind == MOVE).astype(np.int64)
+    if len(np.unique(e[moves])) <= limit:
+        return []
+    return [SideConstraint(pairs=moves, rhs=limit, name="G04")]
+
+
+def _unit_outflow(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
+    """G05: per unit, counted members ending outside it ≤ ⌊f·headcount⌋.
+
+    Counted members hold a non-abolished position of the unit, so G07 keeps them placed and
+    "ending outside" is exactly taking a pair in another unit.
+    """
+    f = ctx.policy.max_unit_outflow
+    if f is None:
+        return []
+    placed = ctx.cur >= 0
+    home = np.full(ctx.n_employees, -1, dtype=np.int64)
+    home[placed] = ctx.unit[ctx.cur[placed]]
+    headcount = np.bincount(home[placed], minlength=len(ctx.unit_names))
+    counted = placed & (ctx.cur_state() != ABOLISHED)
+    leaving = np.flatnonzero(counted[e] & (ctx.unit[p] != home[e]))
+    out: list[SideConstraint] = []
+    if not len(leaving):
+        return out
+    units = home[e[leaving]]
+    order = np.argsort(units, kind="stable")
+    bounds = np.flatnonzero(np.diff(units[order])) + 1
+    for chunk in np.split(leaving[order], bounds):
+        u = int(home[e[chunk[0]]])
+        limit = math.floor(f * int(headcount[u]))
+        if len(np.unique(e[chunk])) > limit:
+            out.append(SideConstraint(pairs=chunk.astype(np.int64), rhs=limit, name=f"G05:{u}"))
+    return out
+
+
+def _relations(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
+    """G03: per separated couple and unit both could end in (not both already there): ≤ 1."""
+    rel = ctx.dataset.relations
+    rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
+    if not len(rel):
+        return []
+    nip_index = pd.Index(ctx.nip)
+    ra = index_of(nip_index, rel["nip_a"])
+    rb = index_of(nip_index, rel["nip_b"])
+    n_units = len(ctx.unit_names)
+    eu = e * n_units + ctx.unit[p]
+    order = np.argsort(eu, kind="stable")
+    sorted_eu = eu[order]
+    home = np.where(ctx.cur >= 0, ctx.unit[np.maximum(ctx.cur, 0)], -1)
+
+    def pairs_in(emp: int, unit: int) -> I64:
+        lo = np.searchsorted(sorted_eu, emp * n_units + unit)
+        hi = np.searchsorted(sorted_eu, emp * n_units + unit, side="right")
+        return order[lo:hi]
+
+    units_of: dict[int, I64] = {}
+
+    def units(emp: int) -> I64:
+        if emp not in units_of:
+            lo = np.searchsorted(sorted_eu, emp * n_units)
+            hi = np.searchsorted(sorted_eu, (emp + 1) * n_units)
+            units_of[emp] = np.unique(sorted_eu[lo:hi] - emp * n_units)
+        return units_of[emp]
+
+    out: list[SideConstraint] = []
+    for a, b in zip(ra.tolist(), rb.tolist(), strict=True):
+        for u in np.intersect1d(units(a), units(b)).tolist():
+            if home[a] == u and home[b] == u:
+                continue
+            idx = np.concatenate([pairs_in(a, u), pairs_in(b, u)]).astype(np.int64)
+            out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=f"G03:{a}:{b}:{u}"))
+    return out

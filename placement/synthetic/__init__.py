@@ -1,0 +1,1 @@
+"""Synthetic datasets: the deterministic generator of a Binjai-like city government."""

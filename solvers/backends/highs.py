@@ -1,0 +1,159 @@
+"""Exact MIP back-end: HiGHS, fed the constraint matrix in one ``passModel`` call."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from solvers.backends.common import (
+    IncumbentCallback,
+    ProgressCallback,
+    Reporter,
+    as_chosen,
+    engine_time_limit,
+    infeasible_result,
+    integer_bound,
+    trivially_infeasible,
+)
+from solvers.backends.matrix import linear_form
+from solvers.errors import SolverError
+from solvers.model import AssignmentModel, BoolArray, Result
+
+if TYPE_CHECKING:
+    from highspy._core import _Highs
+
+NAME = "highs"
+_log = logging.getLogger(__name__)
+_COLWISE = 1
+_MAXIMIZE = -1
+_INTEGER = 1
+# The objective is integral: a gap below one proves optimality of the incumbent.
+_ABS_GAP = 0.999
+_MAX_SEED = 2_147_483_647
+
+
+def solve(
+    model: AssignmentModel,
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    warm_start: BoolArray | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_incumbent: IncumbentCallback | None = None,
+) -> Result:
+    """Solve ``model`` with the HiGHS MIP solver.
+
+    ``time_limit_s`` covers build and solve (HiGHS may overrun it; the portfolio enforces it
+    from outside). Improving solutions and bound moves are reported through ``on_progress``
+    and ``on_incumbent``.
+
+    Raises
+    ------
+    SolverError
+        When HiGHS rejects the model, fails, or returns a selection that violates the model.
+    """
+    import highspy
+    from highspy._core import _Highs
+
+    started = time.perf_counter()
+    reason = trivially_infeasible(model)
+    if reason:
+        return infeasible_result(NAME, started, reason)
+
+    n = model.n_pairs
+    form = linear_form(model)
+    start, index, value = form.compressed(by_column=True)
+    col_lower = np.zeros(n, dtype=np.float64)
+    col_lower[model.fixed] = 1.0
+
+    # The low-level class: the wrapper prints a banner before options can silence it.
+    h = _Highs()
+    _set_options(h, seed)
+    status = h.passModel(
+        n,
+        form.n_cons,
+        len(index),
+        _COLWISE,
+        _MAXIMIZE,
+        0.0,
+        model.weight.astype(np.float64),
+        col_lower,
+        np.ones(n, dtype=np.float64),
+        form.lower.astype(np.float64),
+        form.upper.astype(np.float64),
+        start[:-1].astype(np.int32),
+        index.astype(np.int32),
+        value.astype(np.float64),
+        np.full(n, _INTEGER, dtype=np.int32),
+    )
+    if status == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS rejected the model")
+    if warm_start is not None:
+        h.setSolution(n, np.arange(n, dtype=np.int32), warm_start.astype(np.float64))
+
+    reporter = Reporter(model, NAME, started, on_progress, on_incumbent)
+
+    improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+    interrupt = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
+
+    def callback(kind: object, _msg: str, out: object, _in: object, _data: object) -> None:
+        bound = integer_bound(out.mip_dual_bound)  # type: ignore[attr-defined]
+        if kind == improving:
+            reporter.solution(as_chosen(out.mip_solution, n), bound)  # type: ignore[attr-defined]
+        else:
+            reporter.bound(bound)
+
+    h.setCallback(callback, None)
+    h.startCallback(improving)
+    h.startCallback(interrupt)
+    limit = engine_time_limit(time_limit_s, started)
+    if limit is not None:
+        h.setOptionValue("time_limit", limit)
+    build_s = time.perf_counter() - started
+
+    h.run()
+    model_status = h.getModelStatus()
+    _log.debug("HiGHS finished: %s", h.modelStatusToString(model_status))
+    statuses = highspy.HighsModelStatus
+    if model_status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
+        return infeasible_result(NAME, started, "HiGHS proved the model infeasible")
+    if model_status == statuses.kModelEmpty:
+        return reporter.result(np.zeros(n, dtype=np.bool_), 0, build_s=build_s, message="empty")
+    if model_status not in (
+        statuses.kOptimal,
+        statuses.kTimeLimit,
+        statuses.kInterrupt,
+        statuses.kIterationLimit,
+        statuses.kSolutionLimit,
+    ):
+        raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(model_status)}")
+    info = h.getInfo()
+    chosen = None
+    if info.primal_solution_status == 2:
+        chosen = as_chosen(h.getSolution().col_value, n)
+    return reporter.result(
+        chosen,
+        integer_bound(info.mip_dual_bound),
+        build_s=build_s,
+        message=h.modelStatusToString(model_status),
+    )
+
+
+def _set_options(h: _Highs, seed: int | None) -> None:
+    """Quiet, exact and seeded: the same model and seed give the same solution.
+
+    Presolve is off: on a 5,000 x 5,000 assignment with 150k pairs HiGHS 1.16 spent over two
+    minutes in presolve (ignoring its time limit), while the solve without it took 16-19 s.
+    """
+    options: dict[str, bool | float | int | str] = {
+        "output_flag": False,
+        "presolve": "off",
+        "mip_rel_gap": 0.0,
+        "mip_abs_gap": _ABS_GAP,
+        "random_seed": 0 if seed is None else seed % _MAX_SEED,
+    }
+    for key, val in options.items():
+        h.setOptionValue(key, val)

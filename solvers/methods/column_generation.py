@@ -1,0 +1,118 @@
+"""Column generation for a pure assignment whose pairs are too many to list.
+
+The caller gives a restricted model (some of the pairs) and a pricing function. Each round
+solves the restricted model by min-cost flow, takes the integer duals of its optimum (the
+flow's potentials, :func:`solvers.methods.duals.potentials`) and asks the pricing function for the
+omitted pairs of positive reduced cost ``weight − u_row − v_col``. When there is none, the dual
+is feasible for the whole model, so its bound (:func:`solvers.methods.duals.dual_bound`) holds for
+the whole model; the restricted optimum is proven optimal when it meets that bound.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from solvers.backends import flow
+from solvers.methods.duals import SideIndex, dual_bound, potentials
+from solvers.model import AssignmentModel, BoolArray, IntArray, Result, Status
+
+_log = logging.getLogger(__name__)
+
+#: ``price(u, v, model)`` → rows, columns and weights of pairs outside ``model`` (the current
+#: restricted model) with positive reduced cost.
+Pricer = Callable[[IntArray, IntArray, AssignmentModel], tuple[IntArray, IntArray, IntArray]]
+
+
+@dataclass(frozen=True, eq=False)
+class Generated:
+    """The outcome of :func:`solve_by_columns`.
+
+    ``model`` is the last restricted model; ``origin`` gives, for each of its pairs, the index
+    of that pair among all pairs ever held (the first model's, then each round's additions in
+    order); ``result`` its flow result, OPTIMAL for the whole model only when ``proven``.
+    """
+
+    model: AssignmentModel
+    origin: IntArray
+    result: Result
+    rounds: int
+    proven: bool
+
+
+def solve_by_columns(
+    model: AssignmentModel,
+    price: Pricer,
+    *,
+    max_rounds: int = 50,
+    prune_below: int | None = None,
+    prune_rounds: int = 3,
+    unpriced: BoolArray | None = None,
+) -> Generated:
+    """Solve the whole model of which ``model`` is a restriction (see the module docstring).
+
+    The model must have no side constraints. The result is proven optimal (``proven``) when no
+    omitted pair prices out and the dual bound equals the objective; otherwise (the restricted
+    model is infeasible, the rounds run out or the potentials did not settle) the caller must
+    fall back to the whole model.
+
+    With ``prune_below``, during the first ``prune_rounds`` rounds the unchosen pairs of
+    reduced cost below ``-prune_below`` leave the model (not fixed ones): they are priced again
+    like any omitted pair, so the proof is unchanged, and later flows are smaller. Pairs of
+    the first model that ``price`` never offers must be flagged in ``unpriced``: they stay.
+    """
+    if model.has_side_constraints:
+        raise ValueError("column generation here needs a model without side constraints")
+    started = time.perf_counter()
+    origin = np.arange(model.n_pairs, dtype=np.int64)
+    offered = model.n_pairs
+    sticky = np.zeros(model.n_pairs, dtype=np.bool_) if unpriced is None else unpriced.copy()
+    sticky[model.fixed] = True
+    for rounds in range(1, max_rounds + 1):
+        result = flow.solve(model)
+        if result.chosen is None or result.objective is None:
+            return Generated(model, origin, result, rounds, proven=False)
+        u, v = potentials(model, result.chosen, model.weight)
+        has_pairs = np.bincount(model.pair_row, minlength=model.n_rows) > 0
+        u = np.where(has_pairs, np.where(model.row_must, u, np.maximum(u, 0)), 0)
+        v = np.maximum(v, 0)
+        rows, cols, weights = price(u, v, model)
+        _log.debug("column generation round %d: %d pairs priced in", rounds, len(rows))
+        if not len(rows):
+            bound, _ = dual_bound(model, SideIndex.of(model), u, v, np.zeros(0, dtype=np.int64))
+            proven = bound == result.objective
+            runtime = time.perf_counter() - started
+            if not proven:
+                return Generated(
+                    model, origin, replace(result, runtime_s=runtime), rounds, proven=False
+                )
+            final = replace(
+                result,
+                status=Status.OPTIMAL,
+                bound=bound,
+                runtime_s=runtime,
+                message=f"flow with column generation: {rounds} rounds, {model.n_pairs} pairs",
+            )
+            return Generated(model, origin, final, rounds, proven=True)
+        keep = np.ones(model.n_pairs, dtype=np.bool_)
+        if prune_below is not None and rounds <= prune_rounds:
+            rc = model.weight - u[model.pair_row] - v[model.pair_col]
+            keep = result.chosen | sticky | (rc >= -prune_below)
+        kept = np.flatnonzero(keep)
+        renumber = np.full(model.n_pairs, -1, dtype=np.int64)
+        renumber[kept] = np.arange(len(kept))
+        origin = np.concatenate([origin[kept], offered + np.arange(len(rows), dtype=np.int64)])
+        sticky = np.concatenate([sticky[kept], np.zeros(len(rows), dtype=np.bool_)])
+        offered += len(rows)
+        model = replace(
+            model,
+            pair_row=np.concatenate([model.pair_row[kept], rows]),
+            pair_col=np.concatenate([model.pair_col[kept], cols]),
+            weight=np.concatenate([model.weight[kept], weights]),
+            fixed=renumber[model.fixed],
+        )
+    return Generated(model, origin, result, max_rounds, proven=False)

@@ -1,0 +1,85 @@
+"""Time limits are enforced from outside the engine, and incumbents stream back."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import solvers
+from solvers import AssignmentModel, SideConstraint, SolverError, Status
+from solvers.backends.child import grace_s, solve_in_child
+from tests.solvers.conftest import MIP_BACKENDS
+
+LIMIT_S = 1.5
+#: allowance for process start-up on a loaded machine; the point is "returns", not how fast.
+SLACK_S = 15.0
+
+
+@pytest.fixture(scope="module")
+def hard_gap() -> AssignmentModel:
+    """A generalised assignment problem (120 items must go to 8 agents, each with a knapsack
+    of 80 % of its fair share of sizes): hard enough that no engine proves the optimum in the
+    test's limit."""
+    rng = np.random.default_rng(0)
+    items, agents = 120, 8
+    pair_row = np.repeat(np.arange(items, dtype=np.int64), agents)
+    pair_col = np.tile(np.arange(agents, dtype=np.int64), items)
+    size = rng.integers(5, 26, len(pair_row))
+    side = tuple(
+        SideConstraint(
+            pairs=np.flatnonzero(pair_col == a),
+            rhs=int(0.8 * size[pair_col == a].sum() / agents),
+            coef=size[pair_col == a],
+            name=f"knapsack {a}",
+        )
+        for a in range(agents)
+    )
+    return AssignmentModel(
+        n_rows=items,
+        n_cols=agents,
+        pair_row=pair_row,
+        pair_col=pair_col,
+        weight=rng.integers(10, 51, len(pair_row)),
+        row_must=np.ones(items, dtype=np.bool_),
+        col_cap=np.full(agents, items, dtype=np.int64),
+        side=side,
+    )
+
+
+@pytest.mark.parametrize("backend", (*MIP_BACKENDS, "auto"))
+def test_the_time_limit_holds_on_a_hard_model(backend: str, hard_gap: AssignmentModel) -> None:
+    started = time.perf_counter()
+    result = solvers.solve(hard_gap, backend, time_limit_s=LIMIT_S, seed=0)
+    elapsed = time.perf_counter() - started
+    assert result.status in (Status.FEASIBLE, Status.TIMEOUT_NO_SOLUTION)
+    assert elapsed < LIMIT_S + grace_s(LIMIT_S) + SLACK_S
+    if result.chosen is not None:
+        assert hard_gap.is_feasible(result.chosen)
+        assert result.objective == hard_gap.objective_of(result.chosen)
+    if result.bound is not None and result.objective is not None:
+        assert result.objective <= result.bound
+
+
+@pytest.mark.parametrize("backend", MIP_BACKENDS)
+def test_a_model_solved_within_the_limit_is_optimal_and_reports_progress(
+    backend: str, side_limited: AssignmentModel
+) -> None:
+    seen: list[tuple[int | None, int | None, float]] = []
+    result = solvers.solve(
+        side_limited, backend, time_limit_s=60, on_progress=lambda *event: seen.append(event)
+    )
+    assert result.status is Status.OPTIMAL
+    assert result.objective == 14
+    if backend != "cbc":
+        assert any(objective is not None for objective, _, _ in seen)
+
+
+def test_an_error_in_the_engine_process_reaches_the_caller(
+    side_limited: AssignmentModel,
+) -> None:
+    with pytest.raises(SolverError, match="side constraints"):
+        solve_in_child(
+            "flow", side_limited, time_limit_s=30, seed=None, warm_start=None, on_progress=None
+        )

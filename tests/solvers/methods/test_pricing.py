@@ -1,0 +1,118 @@
+"""Dual bounds, the column-generated LP bound and reduced-cost fixing never cut the optimum."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import solvers
+from solvers import AssignmentModel, Status
+from solvers.backends import flow
+from solvers.methods import lp_pricing as pricing
+from solvers.methods.duals import SideIndex, dual_bound, potentials, restrict
+from tests.solvers.models import at_most, brute_force, make, small_models
+
+EXAMPLES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@EXAMPLES
+@given(small_models(), st.data())
+def test_the_dual_bound_of_any_sign_feasible_dual_is_at_least_the_optimum(
+    model: AssignmentModel, data: st.DataObject
+) -> None:
+    optimum = brute_force(model)
+    if optimum is None:
+        return
+    ints = st.integers(-20, 20)
+    u = np.array(data.draw(st.lists(ints, min_size=model.n_rows, max_size=model.n_rows)))
+    v = np.array(data.draw(st.lists(ints, min_size=model.n_cols, max_size=model.n_cols)))
+    n_side = len(model.side)
+    mu = np.array(data.draw(st.lists(ints, min_size=n_side, max_size=n_side)), dtype=np.int64)
+    bound, _ = dual_bound(model, SideIndex.of(model), u, v, mu)
+    assert bound >= optimum
+
+
+@EXAMPLES
+@given(small_models())
+def test_flow_potentials_prove_the_flow_optimum_exactly(model: AssignmentModel) -> None:
+    plain = replace(model, side=())
+    relaxed = flow.solve(plain)
+    if relaxed.chosen is None:
+        return
+    u, v = potentials(plain, relaxed.chosen, plain.weight)
+    bound, _ = dual_bound(plain, SideIndex.of(plain), u, v, np.zeros(0, dtype=np.int64))
+    assert bound == relaxed.objective
+
+
+@EXAMPLES
+@given(small_models())
+def test_the_lp_bound_holds_and_fixing_at_the_optimum_keeps_an_optimal_solution(
+    model: AssignmentModel,
+) -> None:
+    optimum = brute_force(model)
+    relaxed = flow.solve(replace(model, side=()))
+    if optimum is None or relaxed.chosen is None:
+        return
+    priced = pricing.lp_bound(model, relaxed.chosen)
+    if priced is None:
+        return
+    assert priced.bound >= optimum
+    # Fixing against the optimum itself is the strongest fixing: it must keep an optimal plan.
+    keep = pricing.fix(model, priced, optimum, np.zeros(model.n_pairs, dtype=np.bool_))
+    restricted, _ = restrict(model, keep)
+    assert brute_force(restricted) == optimum
+
+
+@EXAMPLES
+@given(small_models())
+def test_auto_is_optimal_with_an_honest_bound(model: AssignmentModel) -> None:
+    optimum = brute_force(model)
+    result = solvers.solve(model)
+    if optimum is None:
+        assert result.status is Status.INFEASIBLE
+        return
+    assert result.status is Status.OPTIMAL
+    assert result.objective == result.bound == optimum
+
+
+def test_a_move_budget_on_must_rows_is_met_by_the_lp_route() -> None:
+    """Three must-rows may each stay (weight 5) or move (weight 9), but at most one may move;
+    every row has a column of its own, so the flow relaxation moves all three."""
+    pairs = [(0, 0, 5), (0, 3, 9), (1, 1, 5), (1, 4, 9), (2, 2, 5), (2, 5, 9)]
+    model = make(3, 6, pairs, must=(0, 1, 2), side=(at_most([1, 3, 5], 1),))
+    result = solvers.solve(model)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == result.bound == 9 + 5 + 5
+
+
+def test_restricting_keeps_only_side_constraints_that_can_still_bind() -> None:
+    model = make(2, 2, [(0, 0, 1), (0, 1, 2), (1, 1, 3)], side=(at_most([0, 2], 1),))
+    restricted, kept = restrict(model, np.array([True, True, False]))
+    assert kept.tolist() == [0, 1]
+    assert restricted.side == ()
+
+
+@EXAMPLES
+@given(small_models())
+def test_fixing_against_any_feasible_solution_keeps_the_optimum(model: AssignmentModel) -> None:
+    optimum = brute_force(model)
+    relaxed = flow.solve(replace(model, side=()))
+    if optimum is None or relaxed.chosen is None:
+        return
+    priced = pricing.lp_bound(model, relaxed.chosen)
+    if priced is None:
+        return
+    worst = min(
+        (
+            model.objective_of(chosen)
+            for bits in itertools.product((False, True), repeat=model.n_pairs)
+            if model.is_feasible(chosen := np.array(bits, dtype=np.bool_))
+        ),
+    )
+    keep = pricing.fix(model, priced, worst, np.zeros(model.n_pairs, dtype=np.bool_))
+    restricted, _ = restrict(model, keep)
+    assert brute_force(restricted) == optimum
