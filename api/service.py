@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 import time
 from typing import Any
 
@@ -34,8 +33,6 @@ from placement.engine import solve
 from placement.errors import DatasetError, Problem
 
 #: First characters that make a spreadsheet read a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 #: Statuses a run can still be cancelled in.
 ACTIVE = ("queued", "running")
@@ -216,26 +213,6 @@ def gap_rows(gaps_csv: bytes) -> list[GapRow]:
 
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """``cell`` with a ``'`` in front when a spreadsheet would read it as a formula.
-
-    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula to
-    Excel and LibreOffice (CSV injection, OWASP); a plain number such as ``-20`` is left alone.
-    """
-    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
-
-
-def spreadsheet_safe_csv(data: bytes) -> bytes:
-    """A CSV table with every formula-looking cell escaped by :func:`spreadsheet_safe`."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in csv.reader(io.StringIO(data.decode("utf-8"), newline="")):
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-    return out.getvalue().encode("utf-8")
 
 
 def csv_to_xlsx(data: bytes, sheet: str) -> bytes:

@@ -21,8 +21,8 @@ from api.service import (
     plan_rows,
     run_out,
     run_output,
-    spreadsheet_safe_csv,
 )
+from placement.reports.escaping import spreadsheet_safe_csv
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
 

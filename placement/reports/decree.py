@@ -26,6 +26,7 @@ from openpyxl.xml.functions import tostring
 
 from placement.contract.dataset import Dataset
 from placement.engine import Solution
+from placement.reports.escaping import is_formula_like
 
 #: Pangkat (rank title) of every golongan/ruang.
 PANGKAT: dict[str, str] = {
@@ -50,8 +51,6 @@ HEADER: tuple[tuple[str, int], ...] = (
     ("Keterangan", 26),
 )
 
-#: Leading characters that make a spreadsheet read a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@")
 _FALLBACK_DATE = dt.datetime(2000, 1, 1)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -154,7 +153,7 @@ def _put(
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
+        if is_formula_like(value):
             # Also keeps the text a text when someone edits the cell in a spreadsheet.
             cell.quotePrefix = True
     return cell
