@@ -22,6 +22,6 @@ def test_plain_numbers_and_text_are_left_alone(cell: str) -> None:
 
 
 def test_a_csv_is_escaped_cell_by_cell_and_keeps_its_quoting() -> None:
-    data = 'nip,unit\n"=HYPERLINK(""x"")",-20\n199001012015011001,"a, b"\n'.encode()
+    data = b'nip,unit\n"=HYPERLINK(""x"")",-20\n199001012015011001,"a, b"\n'
     out = spreadsheet_safe_csv(data).decode()
     assert out == 'nip,unit\n"\'=HYPERLINK(""x"")",-20\n199001012015011001,"a, b"\n'
