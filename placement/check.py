@@ -575,12 +575,12 @@ class _Checker:
             yield "R10", f"R10 {pid} is {p.job_class} and allow_jpt is false"
         if (e.nip, pid) in self.forbid:
             yield "R11", f"R11 placement in {pid} is forbidden"
-        yield from self._profile_failures(e, p)
+        yield from self.profile_failures(e, p)
 
-    def _profile_failures(self, e: _Employee, p: _Position) -> Iterator[tuple[str, str]]:
+    def profile_failures(self, e: _Employee, p: _Position) -> Iterator[tuple[str, str]]:
         """R05–R08: the rules that read the employee's grade, education, age and competencies."""
         pid = p.position_id
-        yield from self._grade_failures(e.grade, p)
+        yield from self.grade_failures(e.grade, p)
         yield from self._education_failures(e, p)
         if e.birth_date is not None:
             retires = retirement_date(e.birth_date, p.job_class)
@@ -599,7 +599,8 @@ class _Checker:
             )
 
     @staticmethod
-    def _grade_failures(grade: str, p: _Position) -> Iterator[tuple[str, str]]:
+    def grade_failures(grade: str, p: _Position) -> Iterator[tuple[str, str]]:
+        """R05: whether ``grade`` lies in the grade range ``p`` admits."""
         pid = p.position_id
         if not grade:
             if p.job_class in GRADED_ONLY_CLASSES:
@@ -935,7 +936,7 @@ class _MoveSearch:
             rest = (
                 p.position_id
                 for p in self._admitting(e.grade)
-                if next(checker._profile_failures(e, p), None) is None
+                if next(checker.profile_failures(e, p), None) is None
             )
             self.allowed[key] = ([], rest)
         return self.allowed[key]
@@ -943,7 +944,7 @@ class _MoveSearch:
     def _admitting(self, grade: str) -> list[_Position]:
         if grade not in self.by_grade:
             self.by_grade[grade] = [
-                p for p in self.open if next(_Checker._grade_failures(grade, p), None) is None
+                p for p in self.open if next(_Checker.grade_failures(grade, p), None) is None
             ]
         return self.by_grade[grade]
 
