@@ -600,7 +600,7 @@ class _Checker:
 
     @staticmethod
     def grade_failures(grade: str, p: _Position) -> Iterator[tuple[str, str]]:
-        """R05: whether ``grade`` lies in the grade range ``p`` admits."""
+        """R05: the failures of ``grade`` against the grade range that ``p`` admits."""
         pid = p.position_id
         if not grade:
             if p.job_class in GRADED_ONLY_CLASSES:

@@ -189,3 +189,13 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     graph.add_import(importer="a.y", imported="a.z")
     graph.add_import(importer="a.z", imported="a.x")
     assert _cycles(graph) == [["a.x", "a.y", "a.z"]]
+
+
+def test_every_module_says_what_it_is_for() -> None:
+    undocumented = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+            if not doc or len(doc.splitlines()[0].strip()) < 10:
+                undocumented.append(str(path.relative_to(ROOT)))
+    assert undocumented == []
