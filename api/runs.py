@@ -29,7 +29,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
 from placement.engine import ProgressCallback, Solution, solve
 from placement.errors import PlacementError
-from placement.runs.directory import gaps_csv_text, plan_csv_text
+from placement.runs.formats import gaps_csv_text, plan_csv_text
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")

@@ -34,7 +34,7 @@ from placement.analysis.compare import Comparison, compare
 from placement.analysis.scenario import apply_changes
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
-from placement.engine import Solution
+from placement.engine import Solution, Status
 from placement.errors import PlacementError
 from placement.model.diagnose import diagnose
 from placement.runs.stored import stored_solution
@@ -259,7 +259,7 @@ async def comparison(trust: Trust, store: Store, run_ids: list[str]) -> Comparis
 
 def _without_plan(summary: dict[str, Any]) -> Solution:
     return Solution(
-        status=str(summary.get("status")),
+        status=Status(str(summary.get("status"))),
         objective=None,
         bound=summary.get("bound"),
         plan=None,

@@ -18,6 +18,7 @@ from placement.contract.readers import dataset_from_tables, load_dataset
 from placement.engine import Solution, solve
 from placement.errors import DatasetError, PlacementError, PlanFormatError, Problem, SolverError
 from placement.runs.directory import write_outputs
+from solvers import Status
 
 __all__ = [
     "CheckReport",
@@ -29,6 +30,7 @@ __all__ = [
     "Problem",
     "Solution",
     "SolverError",
+    "Status",
     "Violation",
     "check",
     "dataset_from_tables",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -41,21 +40,9 @@ from placement.contract.enums import (
     RETIREMENT_AGE,
     RULES,
 )
+from placement.contract.plan import PLAN_COLUMNS
 from placement.contract.policy import Policy
 from placement.errors import PlanFormatError
-
-#: Columns of plan.csv (CONTRACT §5), in order.
-PLAN_COLUMNS: tuple[str, ...] = (
-    "nip",
-    "from_position",
-    "to_position",
-    "from_unit",
-    "to_unit",
-    "moved",
-    "score",
-    "jpm",
-    "preference_rank",
-)
 
 #: Rule id of format and consistency problems of the plan itself.
 PLAN = "PLAN"
@@ -172,27 +159,6 @@ class _Placement:
     preference_rank: int | None
 
 
-def read_plan_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a plan.csv as text cells (``""`` for empty), ready for :func:`check`.
-
-    Raises
-    ------
-    PlanFormatError
-        When the file is missing or unreadable, or lacks a plan column.
-    """
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise PlanFormatError(f"plan file not found: {os.fspath(path)}") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise PlanFormatError(f"plan file is empty: {os.fspath(path)}") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
-        raise PlanFormatError(f"plan file cannot be read: {os.fspath(path)}: {exc}") from exc
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    _require_columns(frame, where=os.fspath(path))
-    return frame
-
-
 def format_violations(report: CheckReport) -> list[str]:
     """One line per violation, for a terminal: ``nip <nip>: <message>`` or the message alone."""
     return [str(v) for v in report.violations]
@@ -221,7 +187,7 @@ def check(dataset: Dataset, policy: Policy, plan: pd.DataFrame) -> CheckReport:
     PlanFormatError
         When a plan column is missing.
     """
-    _require_columns(plan, where="plan")
+    require_plan_columns(plan, where="plan")
     return _Checker(dataset, policy).run(_plan_rows(plan))
 
 
@@ -240,7 +206,14 @@ def expected_plan(dataset: Dataset, policy: Policy, placements: Mapping[str, str
     return _Checker(dataset, policy).expected_rows(placements)
 
 
-def _require_columns(frame: pd.DataFrame, where: str) -> None:
+def require_plan_columns(frame: pd.DataFrame, where: str) -> None:
+    """Refuse a plan frame that lacks a column of plan.csv; ``where`` names it in the message.
+
+    Raises
+    ------
+    PlanFormatError
+        Naming every missing column.
+    """
     missing = [c for c in PLAN_COLUMNS if c not in frame.columns]
     if missing:
         raise PlanFormatError(f"{where}: missing column(s) {', '.join(missing)}")
@@ -967,11 +940,10 @@ def _render_jpm(num: int, den: int) -> str:
 
 __all__ = [
     "PLAN",
-    "PLAN_COLUMNS",
     "CheckReport",
     "Violation",
     "check",
     "expected_plan",
     "format_violations",
-    "read_plan_csv",
+    "require_plan_columns",
 ]

@@ -15,20 +15,16 @@ import pandas as pd
 import solvers
 from placement.check import check
 from placement.contract.dataset import Dataset
+from placement.contract.plan import GAP_COLUMNS
 from placement.contract.policy import Policy
 from placement.errors import PlacementError, SolverError
 from placement.model.compile import PRICED_MOVES, Compiled, assemble, compile_model
 from placement.model.diagnose import diagnose
 from placement.model.rules import MOVE, NEW, STAY, build_context, index_of
 from placement.model.scoring import jpm_text
+from solvers import Status
 
 log = logging.getLogger(__name__)
-
-PLAN_COLUMNS: tuple[str, ...] = (
-    "nip", "from_position", "to_position", "from_unit", "to_unit", "moved", "score", "jpm",
-    "preference_rank",
-)  # fmt: skip
-GAP_COLUMNS: tuple[str, ...] = ("nip", "position_id", "competency", "required", "attained")
 
 #: A pure assignment with more allowed moves than this is solved by column generation over a
 #: restricted model (:mod:`placement.model.space`) instead of listing every pair.
@@ -60,9 +56,11 @@ class Solution:
     ``plan`` has the plan.csv columns with typed values (``moved`` bool, ``score`` int,
     ``preference_rank`` nullable Int64; ``jpm`` the two-decimal text, "" when unplaced).
     ``summary`` is summary.json as a dict. ``timings`` splits the runtime into stages.
+    ``status`` is the solver's :class:`~solvers.Status`, a string enumeration, so it compares
+    equal to and prints as its name, as in summary.json.
     """
 
-    status: str
+    status: Status
     objective: int | None
     bound: int | None
     plan: pd.DataFrame | None
@@ -164,7 +162,7 @@ def solve(
     if diagnosis is not None:
         summary["diagnosis"] = diagnosis.to_dict()
     return Solution(
-        status=str(result.status),
+        status=result.status,
         objective=objective,
         bound=summary["bound"],
         plan=plan,

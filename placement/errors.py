@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import solvers.errors
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -82,5 +84,12 @@ class PlanFormatError(PlacementError):
     """A plan file handed to the checker could not be read."""
 
 
-class SolverError(PlacementError):
-    """A solver back-end failed in a way that is not a status (crash, missing library)."""
+class SolverError(PlacementError, solvers.errors.SolverError):
+    """A solver back-end failed in a way that is not a status (crash, missing library).
+
+    The engine raises it from the back-end's :class:`solvers.errors.SolverError` at its
+    boundary, so callers of the engine catch one base class, :class:`PlacementError`. It also
+    derives from the back-end's class so that there is one solver-failure hierarchy: code that
+    guards a solve with ``except solvers.SolverError`` (benchmarks, a portfolio around the
+    engine) catches it whether it came from a back-end directly or through the engine.
+    """

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from placement.contract.policy import load_policy
-from placement.engine import Solution, solve
-from placement.errors import PlacementError
+from placement.engine import Solution
 from placement.reports.kpis import kpis
-from placement.runs.record import INPUT, load_input
 
 #: Rows of the key-figure table, in order.
 KPI_ROWS: tuple[str, ...] = (
@@ -170,44 +165,3 @@ def compare(runs: list[tuple[str, Solution]]) -> Comparison:
             scores = tuple(None if c is None else c[1] for c in cells)
             people.append(PersonDiff(nip, positions, scores))
     return Comparison(names=names, kpis=table, people=tuple(people))
-
-
-def load_run_dir(path: str | Path) -> Solution:
-    """Load a run directory written by ``placement solve --out DIR`` as a :class:`Solution`.
-
-    The recorded input (``input.json.gz``) is solved again under the recorded policy, which is
-    deterministic; the objective must equal the one in summary.json.
-
-    Raises
-    ------
-    PlacementError
-        When the directory has no summary.json, a run with a plan has no recorded input, or
-        the objective differs. A run without a plan loads as its status alone.
-    """
-    folder = Path(path)
-    summary_path = folder / "summary.json"
-    if not summary_path.is_file():
-        raise PlacementError(f"{folder} has no summary.json: not a run directory")
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    if not (folder / INPUT).is_file():
-        if summary.get("objective") is None:
-            # A run without a plan records no input; its status is all there is to compare.
-            return Solution(
-                status=str(summary.get("status")),
-                objective=None,
-                bound=summary.get("bound"),
-                plan=None,
-                gaps=None,
-                summary=summary,
-            )
-        raise PlacementError(f"{folder} has no {INPUT}: not a recorded run")
-    dataset = load_input(folder / INPUT)
-    if dataset.sha256 != summary.get("input_sha256"):
-        raise PlacementError(f"{folder}: the recorded input does not match summary.json")
-    solution = solve(dataset, load_policy(summary["policy"], dataset))
-    if solution.objective != summary.get("objective"):
-        raise PlacementError(
-            f"{folder}: solving the recorded input gives {solution.objective}, "
-            f"not the recorded {summary.get('objective')}"
-        )
-    return solution

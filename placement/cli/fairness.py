@@ -1,8 +1,8 @@
 """``placement fairness RUN_DIR [--json] [--max-explained N]``.
 
-RUN_DIR is what ``placement solve --out DIR`` writes; the run is loaded (and solved again, with
-its objective checked against the recorded one) as ``placement explain`` does, and its plan's
-justified-envy pairs and outcome distribution are reported.
+RUN_DIR is what ``placement solve --out DIR`` writes; the run is read back (its stored plan
+checked against the recorded input, policy and objective) as ``placement explain`` does, and
+its plan's justified-envy pairs and outcome distribution are reported.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from placement.cli.exits import EXIT_ERROR, EXIT_OK
+from placement.runs.directory import load_run
 
 
 def register(subparsers: Any) -> None:
@@ -41,13 +42,11 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``placement fairness``; return the exit status."""
     from placement.analysis.fairness import fairness
-    from placement.cli.explain import load_run
 
     if args.max_explained < 0:
         print("error: --max-explained must be ≥ 0", file=sys.stderr)
         return EXIT_ERROR
-    # A refused input (exit 2) or an engine error (exit 1) is reported by placement.cli.main.
-    dataset, policy, solution = load_run(args.run_dir)
+    dataset, policy, solution = load_run(args.run_dir).with_plan()
     report = fairness(dataset, policy, solution, max_explained=args.max_explained)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -2,9 +2,9 @@
 
 Writes ``report.html`` (a self-contained report, :mod:`placement.reports.html`) and
 ``lampiran-sk-mutasi.xlsx`` (the decree attachment, :mod:`placement.reports.decree`) into the run
-directory or ``--out``. The run is loaded like ``placement explain`` does (re-solved and its
-objective checked against the recorded one); the recorded summary.json is what the report
-shows, so reporting the same run twice writes the same bytes.
+directory or ``--out``. The run is read back like ``placement explain`` does (its stored plan
+checked against the recorded input, policy and objective); the recorded summary.json is what
+the report shows, so reporting the same run twice writes the same bytes.
 """
 
 from __future__ import annotations
@@ -17,11 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from placement.cli.exits import EXIT_ERROR, EXIT_INPUT, EXIT_OK, STATUS_EXIT, print_refusal
-from placement.errors import DatasetError, PlacementError
+from placement.cli.exits import EXIT_ERROR, EXIT_OK, STATUS_EXIT
+from placement.reports.decree import decree_workbook
+from placement.reports.html import render_report
+from placement.runs.directory import LoadedRun, load_run
 
 HTML_NAME = "report.html"
 XLSX_NAME = "lampiran-sk-mutasi.xlsx"
+#: The signing official when none is given: a blank for the planner to fill in.
+OFFICIAL = "WALI KOTA …"
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,6 @@ class Written:
         return out
 
 
-class _NoPlanError(PlacementError):
-    """The run has no plan (INFEASIBLE or TIMEOUT_NO_SOLUTION): there is nothing to report."""
-
-    def __init__(self, status: str, run_dir: Path) -> None:
-        super().__init__(f"{run_dir} has no plan (status {status}): nothing to report")
-        self.status = status
-
-
 def register(subparsers: Any) -> None:
     """Add the ``report`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
@@ -65,37 +61,25 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, help="output folder (default: the run directory)")
     p.add_argument(
         "--official",
-        default="WALI KOTA …",
+        default=OFFICIAL,
         help="the signing official in the decree attachment (default: 'WALI KOTA …')",
     )
     p.add_argument("--json", action="store_true", help="print the files and counts as JSON")
 
 
 def write_report(
-    run_dir: Path, out_dir: Path | None = None, *, official: str = "WALI KOTA …"
+    loaded: LoadedRun, out_dir: Path | None = None, *, official: str = OFFICIAL
 ) -> Written:
-    """Write the HTML report and the decree attachment of a run directory.
+    """Write the HTML report and the decree attachment of a run read back by
+    :func:`~placement.runs.directory.load_run` into ``out_dir`` (default: the run directory).
 
     Raises
     ------
     PlacementError
-        When the directory is not a run with a plan, or re-solving it does not give the
-        recorded objective.
+        When the run has no plan.
     """
-    from placement.cli.explain import load_run
-    from placement.reports.decree import decree_workbook
-    from placement.reports.html import render_report
-
-    summary_path = run_dir / "summary.json"
-    if not summary_path.is_file():
-        raise PlacementError(f"{summary_path} not found: is {run_dir} a run directory?")
-    recorded = json.loads(summary_path.read_text(encoding="utf-8"))
-    if recorded.get("objective") is None:
-        raise _NoPlanError(str(recorded.get("status")), run_dir)
-    dataset, policy, solution = load_run(run_dir)
-    # The recorded summary (with the recorded runtime) keeps the report's bytes stable.
-    solution = dataclasses.replace(solution, summary=recorded)
-    out = run_dir if out_dir is None else out_dir
+    dataset, policy, solution = loaded.with_plan()
+    out = loaded.path if out_dir is None else out_dir
     out.mkdir(parents=True, exist_ok=True)
     html_data = render_report(dataset, policy, solution).encode("utf-8")
     xlsx_data = decree_workbook(dataset, solution, official=official)
@@ -108,25 +92,24 @@ def write_report(
         xlsx=xlsx_path,
         html_bytes=len(html_data),
         xlsx_bytes=len(xlsx_data),
-        moves=int(recorded["moves"]),
-        new_placements=int(recorded["new_placements"]),
+        moves=int(loaded.summary["moves"]),
+        new_placements=int(loaded.summary["new_placements"]),
         training_items=len(solution.gaps),
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement report``; return the exit status."""
-    try:
-        written = write_report(args.run_dir, args.out, official=args.official)
-    except DatasetError as err:
-        print_refusal(err)
-        return EXIT_INPUT
-    except _NoPlanError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return STATUS_EXIT.get(err.status, EXIT_ERROR)
-    except PlacementError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_ERROR
+    loaded = load_run(args.run_dir)
+    if loaded.solution.plan is None:
+        # Nothing to report is the run's own outcome, so it exits with the run's status.
+        status = loaded.solution.status
+        print(
+            f"error: {loaded.path} has no plan (status {status}): nothing to report",
+            file=sys.stderr,
+        )
+        return STATUS_EXIT.get(status, EXIT_ERROR)
+    written = write_report(loaded, args.out, official=args.official)
     if args.json:
         print(json.dumps(written.to_dict(), indent=2, ensure_ascii=False))
     else:

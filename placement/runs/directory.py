@@ -1,51 +1,30 @@
-"""Writing a solution as the files of CONTRACT §5: plan.csv, summary.json, gaps.csv."""
+"""A run directory: the folder ``placement solve --out DIR`` writes, and the one loader that
+reads it back for every command that works on a finished run."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from placement.contract.dataset import Dataset
+from placement.contract.policy import Policy, load_policy
 from placement.engine import Solution
-from placement.runs.record import INPUT, RECORD, input_bytes, previous_plan, run_record
-
-
-def plan_csv_text(plan: pd.DataFrame) -> str:
-    """plan.csv as text: UTF-8, comma, ``\\n`` line ends, quoting only where needed."""
-    out = plan.copy()
-    out["moved"] = out["moved"].map({True: "true", False: "false"})
-    return out.to_csv(index=False, lineterminator="\n")
-
-
-def gaps_csv_text(gaps: pd.DataFrame) -> str:
-    """gaps.csv as text (same CSV conventions as plan.csv)."""
-    return gaps.to_csv(index=False, lineterminator="\n")
-
-
-def summary_json_text(summary: dict[str, Any]) -> str:
-    """summary.json as text: indented, keys in contract order, a final newline."""
-    return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    _write_atomic_bytes(path, text.encode("utf-8"))
-
-
-def _write_atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+from placement.errors import PlacementError
+from placement.runs.formats import (
+    GAPS,
+    PLAN,
+    SUMMARY,
+    gaps_csv_text,
+    plan_csv_text,
+    read_summary,
+    summary_json_text,
+    write_atomic,
+)
+from placement.runs.record import INPUT, RECORD, input_bytes, load_input, previous_plan, run_record
+from placement.runs.stored import planless_solution, stored_solution
 
 
 def write_outputs(solution: Solution, out_dir: str | os.PathLike[str]) -> list[Path]:
@@ -58,22 +37,96 @@ def write_outputs(solution: Solution, out_dir: str | os.PathLike[str]) -> list[P
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    plan_path, gaps_path = out / "plan.csv", out / "gaps.csv"
+    plan_path, gaps_path = out / PLAN, out / GAPS
     record_path, input_path = out / RECORD, out / INPUT
     if solution.plan is not None and solution.gaps is not None:
         plan_text = plan_csv_text(solution.plan)
-        _write_atomic(plan_path, plan_text)
-        _write_atomic(gaps_path, gaps_csv_text(solution.gaps))
+        write_atomic(plan_path, plan_text)
+        write_atomic(gaps_path, gaps_csv_text(solution.gaps))
         written += [plan_path, gaps_path]
         if solution.compiled is not None:
-            _write_atomic_bytes(input_path, input_bytes(solution.compiled.ctx.dataset))
+            write_atomic(input_path, input_bytes(solution.compiled.ctx.dataset))
             record = run_record(solution.summary, plan_text, previous_plan(solution))
-            _write_atomic(record_path, summary_json_text(record))
+            write_atomic(record_path, summary_json_text(record))
             written += [input_path, record_path]
     else:
         for stale in (plan_path, gaps_path, record_path, input_path):
             stale.unlink(missing_ok=True)
-    summary_path = out / "summary.json"
-    _write_atomic(summary_path, summary_json_text(solution.summary))
+    summary_path = out / SUMMARY
+    write_atomic(summary_path, summary_json_text(solution.summary))
     written.append(summary_path)
     return written
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedRun:
+    """A run directory read back by :func:`load_run`.
+
+    ``dataset`` and ``policy`` are ``None`` for a run without a plan (INFEASIBLE,
+    TIMEOUT_NO_SOLUTION), which records no input: its ``solution`` holds the status and the
+    summary alone. ``record`` is run.json, ``None`` when the folder has none.
+    """
+
+    path: Path
+    summary: dict[str, Any]
+    record: dict[str, Any] | None
+    solution: Solution
+    dataset: Dataset | None
+    policy: Policy | None
+
+    def with_plan(self) -> tuple[Dataset, Policy, Solution]:
+        """The dataset, policy and solution of a run that has a plan.
+
+        Raises
+        ------
+        PlacementError
+            When the run has no plan.
+        """
+        if self.dataset is None or self.policy is None or self.solution.plan is None:
+            raise PlacementError(
+                f"{self.path} has no plan (status {self.solution.status}): nothing to work on"
+            )
+        return self.dataset, self.policy, self.solution
+
+
+def load_run(path: str | os.PathLike[str]) -> LoadedRun:
+    """Read back a run directory written by ``placement solve --out DIR`` without solving.
+
+    The stored plan and gaps are read, and the plan goes through the independent checker
+    under the recorded input and policy, its objective compared with summary.json's (see
+    :func:`~placement.runs.stored.stored_solution`): a time-limited FEASIBLE run loads as the
+    plan it produced, and a plan edited after the run is refused.
+
+    Raises
+    ------
+    PlacementError
+        When the folder has no summary.json, a run with a plan has no recorded input, or the
+        stored plan does not check. A refused recorded input raises
+        :class:`~placement.errors.DatasetError`.
+    """
+    folder = Path(path)
+    summary = read_summary(folder)
+    record_path = folder / RECORD
+    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.is_file() else None
+    plan_path, gaps_path, input_path = folder / PLAN, folder / GAPS, folder / INPUT
+    if not plan_path.is_file():
+        if summary.get("objective") is not None:
+            raise PlacementError(f"{folder} has no {PLAN} but records an objective")
+        # A run without a plan records no input; its status is all there is to load.
+        return LoadedRun(folder, summary, record, planless_solution(summary), None, None)
+    if not input_path.is_file():
+        raise PlacementError(f"{folder} has no {INPUT}: not a recorded run")
+    if not gaps_path.is_file():
+        raise PlacementError(f"{folder} has a {PLAN} but no {GAPS}")
+    dataset = load_input(input_path)
+    if "policy" not in summary:
+        raise PlacementError(f"{folder / SUMMARY} records no policy")
+    policy = load_policy(summary["policy"], dataset)
+    solution = stored_solution(
+        dataset,
+        policy,
+        summary,
+        plan_path.read_text(encoding="utf-8"),
+        gaps_path.read_text(encoding="utf-8"),
+    )
+    return LoadedRun(folder, summary, record, solution, dataset, policy)

@@ -7,8 +7,8 @@
 * ``run.json`` — the input hash, the resolved policy, the engine and solver versions, the
   seed, the status, the objective and the sha256 of plan.csv.
 
-:func:`replay` solves the recorded input under the recorded policy again and compares the new
-plan.csv byte for byte with the recorded one.
+:mod:`placement.runs.replay` solves the recorded input under the recorded policy again and
+compares the new plan.csv byte for byte with the recorded one.
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from placement.contract.dataset import Dataset
-from placement.errors import PlacementError
-
-if TYPE_CHECKING:
-    from placement.engine import Solution
+from placement.contract.readers import dataset_from_json
+from placement.engine import Solution
 
 RECORD = "run.json"
 INPUT = "input.json.gz"
@@ -50,8 +47,6 @@ def input_bytes(dataset: Dataset) -> bytes:
 
 def load_input(path: str | Path) -> Dataset:
     """Load a recorded ``input.json.gz`` (validated like any dataset)."""
-    from placement.contract.readers import dataset_from_json
-
     text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
     return dataset_from_json(json.loads(text, parse_int=str, parse_float=str))
 
@@ -105,77 +100,3 @@ def run_record(
         else hashlib.sha256(plan_csv.encode("utf-8")).hexdigest(),
         "previous": previous,
     }
-
-
-@dataclass(frozen=True)
-class Replay:
-    """Outcome of :func:`replay`."""
-
-    identical: bool
-    recorded_plan_sha256: str | None
-    replayed_plan_sha256: str | None
-    recorded_objective: int | None
-    replayed_objective: int | None
-    differences: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "identical": self.identical,
-            "recorded_plan_sha256": self.recorded_plan_sha256,
-            "replayed_plan_sha256": self.replayed_plan_sha256,
-            "recorded_objective": self.recorded_objective,
-            "replayed_objective": self.replayed_objective,
-            "differences": list(self.differences),
-        }
-
-
-def replay(run_dir: str | Path) -> Replay:
-    """Solve a recorded run again and compare the plan byte for byte.
-
-    Raises
-    ------
-    PlacementError
-        When the directory has no run record or input, or the input's hash differs from
-        the recorded one.
-    """
-    from placement.contract.policy import load_policy
-    from placement.engine import solve
-    from placement.runs.directory import plan_csv_text
-
-    folder = Path(run_dir)
-    if not (folder / RECORD).is_file() or not (folder / INPUT).is_file():
-        raise PlacementError(f"{folder} has no {RECORD} and {INPUT}: not a recorded run")
-    record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-    dataset = load_input(folder / INPUT)
-    if dataset.sha256 != record["input_sha256"]:
-        raise PlacementError(
-            f"the recorded input hashes to {dataset.sha256}, not {record['input_sha256']}"
-        )
-    policy = load_policy(record["policy"], dataset)
-    previous = record.get("previous")
-    solution = solve(dataset, policy, previous=previous)
-    plan_text = None if solution.plan is None else plan_csv_text(solution.plan)
-    replayed = run_record(solution.summary, plan_text, previous_plan(solution))
-    differences = []
-    for key in ("engine_version", "solver_versions", "status", "objective", "plan_sha256"):
-        if replayed[key] != record.get(key):
-            differences.append(f"{key}: recorded {record.get(key)!r}, replayed {replayed[key]!r}")
-    recorded_plan = folder / "plan.csv"
-    if (
-        plan_text is not None
-        and recorded_plan.is_file()
-        and recorded_plan.read_text(encoding="utf-8") != plan_text
-    ):
-        differences.append("plan.csv differs from the replayed plan")
-    identical = replayed["plan_sha256"] == record.get("plan_sha256") and not any(
-        d.startswith(("status", "objective", "plan")) for d in differences
-    )
-    return Replay(
-        identical=identical,
-        recorded_plan_sha256=record.get("plan_sha256"),
-        replayed_plan_sha256=replayed["plan_sha256"],
-        recorded_objective=record.get("objective"),
-        replayed_objective=replayed["objective"],
-        differences=tuple(differences),
-    )

@@ -8,47 +8,51 @@ objective must equal the summary's.
 
 from __future__ import annotations
 
-import io
 from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from placement.check import check
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
-from placement.engine import GAP_COLUMNS, PLAN_COLUMNS, Solution
+from placement.engine import Solution, Status
 from placement.errors import PlacementError
 from placement.model.compile import compile_model
 from placement.model.rules import build_context
+from placement.runs.formats import read_gaps, read_plan
 
 
-def _table(text: str, columns: tuple[str, ...], what: str) -> pd.DataFrame:
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise PlacementError(f"the stored {what} lacks column(s) {', '.join(missing)}")
-    return frame.loc[:, list(columns)]
+def recorded_status(summary: dict[str, Any]) -> Status:
+    """The status a summary.json records.
+
+    Raises
+    ------
+    PlacementError
+        When it is not one of the contract's statuses.
+    """
+    try:
+        return Status(str(summary.get("status")))
+    except ValueError:
+        raise PlacementError(
+            f"the run records an unknown status {summary.get('status')!r}"
+        ) from None
 
 
-def read_plan(text: str) -> pd.DataFrame:
-    """plan.csv text as the engine's typed plan (``moved`` bool, ``score`` int,
-    ``preference_rank`` nullable Int64, every other column text)."""
-    plan = _table(text, PLAN_COLUMNS, "plan")
-    plan["moved"] = plan["moved"] == "true"
-    plan["score"] = plan["score"].astype(np.int64)
-    plan["preference_rank"] = pd.array(
-        [int(r) if r else pd.NA for r in plan["preference_rank"]], dtype="Int64"
+def planless_solution(summary: dict[str, Any]) -> Solution:
+    """The :class:`~placement.engine.Solution` of a run that ended without a plan (INFEASIBLE,
+    TIMEOUT_NO_SOLUTION): its status and summary are all there is.
+
+    Raises
+    ------
+    PlacementError
+        When the summary records no known status.
+    """
+    return Solution(
+        status=recorded_status(summary),
+        objective=None,
+        bound=summary.get("bound"),
+        plan=None,
+        gaps=None,
+        summary=dict(summary),
     )
-    return plan
-
-
-def read_gaps(text: str) -> pd.DataFrame:
-    """gaps.csv text as the engine's typed gaps (``required`` and ``attained`` int)."""
-    gaps = _table(text, GAP_COLUMNS, "gaps")
-    for column in ("required", "attained"):
-        gaps[column] = gaps[column].astype(np.int64)
-    return gaps
 
 
 def stored_solution(
@@ -72,11 +76,13 @@ def stored_solution(
     Raises
     ------
     PlacementError
-        When the dataset is not the one the summary names, or the plan breaks a rule or does
-        not add up to the recorded objective.
+        When the dataset is not the one the summary names, the summary's status is unknown, a
+        stored file cannot be read, or the plan breaks a rule or does not add up to the
+        recorded objective.
     """
     if dataset.sha256 != summary.get("input_sha256"):
         raise PlacementError("the dataset is not the input the run recorded")
+    status = recorded_status(summary)
     compiled = compile_model(build_context(dataset, policy))
     objective = summary.get("objective")
     plan = gaps = None
@@ -90,7 +96,7 @@ def stored_solution(
                 f"recorded {objective}){': ' + first if first else ''}"
             )
     return Solution(
-        status=str(summary.get("status")),
+        status=status,
         objective=objective if plan is not None else None,
         bound=summary.get("bound"),
         plan=plan,

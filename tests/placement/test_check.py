@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
 from placement.check import (
-    PLAN_COLUMNS,
     CheckReport,
     check,
     expected_plan,
     format_violations,
-    read_plan_csv,
 )
 from placement.contract.calendar import months_between, retirement_date
 from placement.contract.dataset import Dataset
+from placement.contract.plan import PLAN_COLUMNS
 from placement.contract.policy import Policy
 from placement.errors import PlanFormatError
+from placement.runs.formats import read_plan_csv
 from tests.paths import EXAMPLE
 from tests.placement.builders import (
     ANDI,
@@ -522,18 +521,6 @@ def test_two_rows_placing_one_employee_twice_break_g01() -> None:
     second = expected_plan(dataset, policy, {E1: "B-01"})[:1]
     report = check(dataset, policy, pd.concat([plan[:1], second, plan[1:]], ignore_index=True))
     assert report.rules == {"PLAN", "G01"}
-
-
-def test_reading_a_missing_plan_file_raises_plan_format_error(tmp_path: Path) -> None:
-    with pytest.raises(PlanFormatError, match="not found"):
-        read_plan_csv(tmp_path / "plan.csv")
-
-
-def test_reading_a_plan_without_its_columns_raises_plan_format_error(tmp_path: Path) -> None:
-    path = tmp_path / "plan.csv"
-    path.write_text("nip,to_position\n1,A-01\n", encoding="utf-8")
-    with pytest.raises(PlanFormatError, match=r"missing column.*from_position"):
-        read_plan_csv(path)
 
 
 def test_checking_a_frame_without_the_plan_columns_raises_plan_format_error() -> None:

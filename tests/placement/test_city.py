@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from placement.check import check
-from placement.cli import demo_dataset_path
+from placement.cli.demo import demo_dataset_path
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
 from placement.contract.readers import dataset_from_tables, load_dataset

@@ -12,7 +12,8 @@ import pytest
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import solve
-from placement.runs.directory import gaps_csv_text, plan_csv_text, write_outputs
+from placement.runs.directory import write_outputs
+from placement.runs.formats import gaps_csv_text, plan_csv_text
 from tests.paths import EXAMPLE
 
 FORMS = {

@@ -20,7 +20,7 @@ from placement.analysis.scenario import apply_changes
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import solve
-from placement.runs.directory import plan_csv_text
+from placement.runs.formats import plan_csv_text
 from tests.api.fixtures import EXAMPLE_OBJECTIVE, XLSX, example_json, example_policy, wait_for_run
 from tests.paths import EXAMPLE
 

@@ -6,23 +6,19 @@ The expected changes of the optimum come from the "lifting the rule" column of
 
 from __future__ import annotations
 
-import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from placement.analysis.compare import compare, load_run_dir
+from placement.analysis.compare import compare
 from placement.analysis.scenario import apply_changes, run_scenario
-from placement.cli.scenario import EXIT_INPUT, EXIT_OK, register, run
 from placement.contract.dataset import TABLES, Dataset
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import Solution, solve
 from placement.errors import DatasetError
-from placement.runs.directory import write_outputs
 from tests.paths import EXAMPLE
 
 BASE_OBJECTIVE = 287692
@@ -332,74 +328,3 @@ def test_compare_needs_two_distinctly_named_runs(base: Solution) -> None:
         compare([("base", base)])
     with pytest.raises(ValueError):
         compare([("a", base), ("a", base)])
-
-
-def test_a_run_directory_loads_back_to_the_same_plan(base: Solution, tmp_path: Path) -> None:
-    """load_run_dir re-solves the recorded input and policy and gets the recorded objective."""
-    write_outputs(base, tmp_path / "base")
-    loaded = load_run_dir(tmp_path / "base")
-    assert loaded.objective == BASE_OBJECTIVE
-    assert _plan_of(loaded) == _plan_of(base)
-
-
-def test_an_infeasible_run_directory_compares_as_its_status_alone(
-    dataset: Dataset, policy: dict[str, Any], base: Solution, tmp_path: Path
-) -> None:
-    """README rotation notes: max_moves 2 with three forced moves is INFEASIBLE; such a run
-    writes only summary.json, and compare shows its status with no figures or people."""
-    changes = [
-        {"op": "policy", "key": key, "value": value}
-        for key, value in (("force_rotation", True), ("jpm_floor", 60),
-                           ("retirement_buffer_months", 12), ("max_moves", 2))
-    ]  # fmt: skip
-    write_outputs(run_scenario(dataset, policy, changes), tmp_path / "infeasible")
-    loaded = load_run_dir(tmp_path / "infeasible")
-    assert loaded.status == "INFEASIBLE" and loaded.plan is None
-    comparison = compare([("base", base), ("infeasible", loaded)])
-    assert comparison.kpis["objective"] == (BASE_OBJECTIVE, None)
-    assert comparison.kpis["moves"] == (2, None)
-    assert comparison.people == ()
-
-
-# ----------------------------------------------------------------------------- command line
-
-
-def _cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="placement")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return run(args)
-
-
-def test_the_scenario_and_compare_commands_work_on_the_example(
-    base: Solution, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """`placement scenario` writes the usual outputs plus changes.json; `placement compare`
-    of base and scenario shows Fajar's new placement."""
-    write_outputs(base, tmp_path / "base")
-    changes = tmp_path / "changes.json"
-    changes.write_text(json.dumps([{"op": "open", "position_id": "DISDIK-03"}]))
-    out = tmp_path / "open"
-    argv = ["scenario", str(EXAMPLE), "--policy", str(EXAMPLE / "policy.json"),
-            "--changes", str(changes), "--out", str(out)]  # fmt: skip
-    assert _cli(argv) == EXIT_OK
-    for name in ("plan.csv", "gaps.csv", "summary.json", "changes.json"):
-        assert (out / name).is_file()
-    assert json.loads((out / "summary.json").read_text())["objective"] == BASE_OBJECTIVE + 22600
-    capsys.readouterr()
-    assert _cli(["compare", str(tmp_path / "base"), str(out), "--json"]) == EXIT_OK
-    data = json.loads(capsys.readouterr().out)
-    assert [p["nip"] for p in data["people"]] == [FAJAR]
-
-
-def test_the_scenario_command_refuses_a_bad_change_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    changes = tmp_path / "changes.json"
-    changes.write_text(json.dumps([{"op": "open", "position_id": "NOPE"}]))
-    out = tmp_path / "out"
-    argv = ["scenario", str(EXAMPLE), "--changes", str(changes), "--out", str(out)]
-    assert _cli(argv) == EXIT_INPUT
-    assert not out.exists()
-    err = capsys.readouterr().err
-    assert "changes, row 1, column position_id" in err and "unknown position NOPE" in err

@@ -1,0 +1,36 @@
+"""Argument types and option groups that several ``placement`` commands share."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a number of seconds > 0."""
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: an integer ≥ 0."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be an integer ≥ 0")
+    return value
+
+
+def add_solve_options(p: argparse.ArgumentParser, *, with_policy: bool = True) -> None:
+    """The options of every command that solves: policy, back-end, time limit, seed, quiet."""
+    if with_policy:
+        p.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
+    p.add_argument(
+        "--solver",
+        choices=("auto", "flow", "cpsat", "highs", "cbc"),
+        help="back-end (overrides the policy; default auto)",
+    )
+    p.add_argument("--time-limit", type=positive_float, help="seconds (overrides the policy)")
+    p.add_argument("--seed", type=non_negative_int, help="random seed (overrides the policy)")
+    p.add_argument("--quiet", action="store_true", help="no progress display")

@@ -1,0 +1,97 @@
+"""``placement solve DATASET``: solve and write plan.csv, summary.json and gaps.csv; also the
+solving step the ``demo`` command shares."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from placement.cli.exits import STATUS_EXIT
+from placement.cli.options import add_solve_options
+from placement.contract.policy import load_policy
+from placement.contract.readers import load_dataset
+from placement.engine import Solution, solve
+from placement.runs.directory import write_outputs
+from placement.runs.formats import read_previous
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``solve`` command to the CLI's subparsers."""
+    p = subparsers.add_parser(
+        "solve",
+        help="solve a dataset and write plan.csv, summary.json and gaps.csv",
+        description="Solve DATASET (a folder of CSVs, an .xlsx or a .json file) under a "
+        "policy and write plan.csv, summary.json and gaps.csv into --out.",
+    )
+    p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_solve_options(p)
+    p.add_argument("--out", type=Path, default=Path("out"), help="output folder (./out)")
+    p.add_argument(
+        "--previous",
+        type=Path,
+        help="a previous plan.csv to stay close to: with the policy's disruption_weight each "
+        "changed assignment is penalised; summary.json reports how many changes were needed",
+    )
+
+
+@contextlib.contextmanager
+def _progress(console: Console, quiet: bool) -> Iterator[Callable[[str], None]]:
+    if quiet or not console.is_terminal:
+        yield lambda _stage: None
+        return
+    with console.status("starting") as status:
+        yield lambda stage: status.update(stage)
+
+
+def solve_and_write(
+    args: argparse.Namespace, dataset_path: Path, policy_path: Path | None
+) -> tuple[Solution, list[Path]]:
+    """Load, solve with the command's overrides and write the outputs into ``args.out``,
+    showing the stages on a terminal; return the solution and the files written."""
+    console = Console(stderr=True)
+    quiet: bool = args.quiet
+    with _progress(console, quiet) as stage:
+        stage("loading the dataset")
+        dataset = load_dataset(dataset_path)
+        policy = load_policy(policy_path, dataset)
+        if args.solver is not None:
+            policy = dataclasses.replace(policy, solver=args.solver)
+        if args.time_limit is not None:
+            policy = dataclasses.replace(policy, time_limit_s=args.time_limit)
+        if args.seed is not None:
+            policy = dataclasses.replace(policy, seed=args.seed)
+        previous_path: Path | None = getattr(args, "previous", None)
+        previous = None if previous_path is None else read_previous(previous_path)
+        solution = solve(dataset, policy, previous=previous, on_stage=stage)
+        stage("writing outputs")
+        written = write_outputs(solution, args.out)
+    return solution, written
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``placement solve``; return the exit status."""
+    solution, written = solve_and_write(args, args.dataset, args.policy)
+    s = solution.summary
+    print(f"status     {s['status']}")
+    print(f"objective  {s['objective']}  (bound {s['bound']}, solver {s['solver']})")
+    if solution.plan is not None:
+        print(
+            f"moves {s['moves']}, new placements {s['new_placements']}, "
+            f"unplaced {s['unplaced']}, vacancies filled {s['vacancies_filled']}"
+        )
+    elif "diagnosis" in s:
+        print(f"diagnosis  {s['diagnosis']['text']}")
+    elif "message" in s:
+        print(f"reason     {s['message']}")
+    if "disruption" in s:
+        print(f"changes    {s['disruption']['changes']} from the previous plan")
+    print(f"runtime    {s['runtime_s']} s")
+    for path in written:
+        print(f"wrote {path}")
+    return STATUS_EXIT[solution.status]

@@ -1,0 +1,59 @@
+"""``placement scenario``: a changed dataset and policy solved and written like a run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from placement.cli import main
+from placement.cli.exits import EXIT_INPUT, EXIT_OK
+from placement.contract.policy import load_policy
+from placement.contract.readers import load_dataset
+from placement.engine import Solution, solve
+from placement.runs.directory import write_outputs
+from tests.paths import EXAMPLE
+
+BASE_OBJECTIVE = 287692
+FAJAR = "199405052019031006"
+
+
+@pytest.fixture(scope="module")
+def base() -> Solution:
+    dataset = load_dataset(EXAMPLE)
+    return solve(dataset, load_policy(EXAMPLE / "policy.json", dataset))
+
+
+def test_the_scenario_and_compare_commands_work_on_the_example(
+    base: Solution, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`placement scenario` writes the usual outputs plus changes.json; `placement compare`
+    of base and scenario shows Fajar's new placement."""
+    write_outputs(base, tmp_path / "base")
+    changes = tmp_path / "changes.json"
+    changes.write_text(json.dumps([{"op": "open", "position_id": "DISDIK-03"}]))
+    out = tmp_path / "open"
+    argv = ["scenario", str(EXAMPLE), "--policy", str(EXAMPLE / "policy.json"),
+            "--changes", str(changes), "--out", str(out)]  # fmt: skip
+    assert main(argv) == EXIT_OK
+    for name in ("plan.csv", "gaps.csv", "summary.json", "changes.json"):
+        assert (out / name).is_file()
+    assert json.loads((out / "summary.json").read_text())["objective"] == BASE_OBJECTIVE + 22600
+    capsys.readouterr()
+    assert main(["compare", str(tmp_path / "base"), str(out), "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert [p["nip"] for p in data["people"]] == [FAJAR]
+
+
+def test_the_scenario_command_refuses_a_bad_change_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changes = tmp_path / "changes.json"
+    changes.write_text(json.dumps([{"op": "open", "position_id": "NOPE"}]))
+    out = tmp_path / "out"
+    argv = ["scenario", str(EXAMPLE), "--changes", str(changes), "--out", str(out)]
+    assert main(argv) == EXIT_INPUT
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "changes, row 1, column position_id" in err and "unknown position NOPE" in err
