@@ -1,5 +1,7 @@
-"""Every key figure of a plan, in one place: JPM before and after, categories, bins, moves
-between units, training needs and the comparison rows.
+"""Every key figure of a plan, in one place, for the summary, the reports and comparisons.
+
+JPM before and after, categories and bins, moves between units, training needs, stripped units
+and the rows of a comparison of runs.
 
 The CLI summary, the HTML report, the figures for a screen and the comparison of runs all read
 their numbers here, so one plan never shows two different values of the same figure.

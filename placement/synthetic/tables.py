@@ -1,6 +1,7 @@
-"""The literal tables of the sample-city generator: occupational families, functional posts
-(JF) and their grades, pelaksana posts, job-class parameters, the city's units, section names,
-and personal names and degrees.
+"""The literal tables the sample-city generator draws from: posts, units, names and degrees.
+
+Occupational families, functional posts (JF) and their grades, pelaksana posts, job-class
+parameters, the city's units, section names, and personal names and degrees.
 
 Only data lives here, with the few lookups derived from it; :mod:`placement.synthetic.city`
 holds the logic that draws a city from these tables. Changing a value here changes every
