@@ -186,14 +186,14 @@ def _solve_priced(compiled: Compiled) -> tuple[Compiled, solvers.Result] | None:
         u: np.ndarray, v: np.ndarray, model: solvers.AssignmentModel
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         held = np.sort(ctx.key(model.pair_row, model.pair_col))
-        e, p, mem = space.price(u, v, held, PRICED_MOVES)
+        e, p, mem = space.improving_moves(u, v, held, PRICED_MOVES)
         added_e.append(e)
         added_p.append(p)
         added_mem.append(mem)
         return e, p, space.mem_score[mem].astype(np.int64)
 
     generated = solvers.solve_by_columns(
-        compiled.model, price, prune_below=PRUNE_BELOW, unpriced=mem0 < 0
+        compiled.model, price, prune_below=PRUNE_BELOW, never_offered=mem0 < 0
     )
     chosen = generated.result.chosen
     if not generated.proven or chosen is None:

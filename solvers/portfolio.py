@@ -5,7 +5,7 @@ constraints it first solves the relaxation without them by flow: that proves inf
 quickly and gives an upper bound. When every side constraint is an at-most-one packing, a
 branch-and-bound over flow (:mod:`solvers.methods.branch_and_bound`) proves the optimum in a few
 flow solves. Otherwise, or when that search grows too large, the LP bound is computed by column
-generation from the flow optimum (:mod:`solvers.methods.lp_pricing`); HiGHS then searches the
+generation from the flow optimum (:mod:`solvers.methods.lp_bound`); HiGHS then searches the
 LP's pairs of reduced cost 0, then all the LP's pairs, for a solution meeting the bound, and,
 when none does, solves the model reduced to the pairs that survive reduced-cost fixing against
 the best solution found. Only when the LP route is unavailable does HiGHS solve the full
@@ -25,16 +25,16 @@ from solvers.backends import BACKENDS, backend, flow
 from solvers.backends.child import solve_in_child
 from solvers.backends.common import ProgressCallback, min_bound
 from solvers.errors import SolverError
-from solvers.methods import lp_pricing as pricing
 from solvers.methods.branch_and_bound import count_broken, is_packing, packing_branch_and_bound
 from solvers.methods.duals import restrict
+from solvers.methods.lp_bound import fix_by_reduced_cost, lp_bound
 from solvers.model import AssignmentModel, BoolArray, Result, Status
 
 _log = logging.getLogger(__name__)
 _EXACT_AFTER_FLOW = "highs"
 #: Exact back-end for models with weighted (knapsack) side constraints, e.g. per-agent
 #: capacities of a generalised assignment: their LP relaxation is weak, so LP-based search
-#: (HiGHS, the LP core of :mod:`solvers.methods.lp_pricing`) branches long, while CP-SAT's
+#: (HiGHS, the LP core of :mod:`solvers.methods.lp_bound`) branches long, while CP-SAT's
 #: propagation and cuts prove the public GAP instances gap1–12 in well under a second each.
 _EXACT_KNAPSACK = "cpsat"
 _HEURISTIC_ROUNDS = 5
@@ -224,7 +224,7 @@ def _priced(
     solution at least as good as the incumbent uses only pairs that were kept.
     """
     share = None if time_limit_s is None else started + _PRICING_SHARE * time_limit_s
-    priced = pricing.lp_bound(model, relaxed, start[0], deadline=share)
+    priced = lp_bound(model, relaxed, start[0], deadline=share)
     if priced is None:
         return None
     bound = priced.bound if relax_bound is None else min(priced.bound, relax_bound)
@@ -267,7 +267,7 @@ def _priced(
             message=f"auto: flow relaxation bound {relax_bound}, LP bound {bound} met by a "
             f"solution over the LP's {int(priced.core.sum())} pairs",
         )  # fmt: skip
-    keep = pricing.fix(model, priced, objective, incumbent)
+    keep = fix_by_reduced_cost(model, priced, objective, incumbent)
     fixed_model, kept = restrict(model, keep)
     _log.debug("auto: %d of %d pairs kept by reduced-cost fixing", len(kept), model.n_pairs)
     left = remaining()

@@ -8,14 +8,8 @@ from typing import Any
 import pandas as pd
 
 from placement.engine import Solution
-from placement.reports.kpis import kpis
-
-#: Rows of the key-figure table, in order.
-KPI_ROWS: tuple[str, ...] = (
-    "objective", "status", "moves", "new_placements", "unplaced", "vacancies_filled",
-    "mean_jpm_before", "mean_jpm_after", "MS_after", "MMS_after", "KMS_after",
-    "preferences_met", "units_stripped", "training_items",
-)  # fmt: skip
+from placement.reports.kpis import KPI_ROWS, run_kpis
+from placement.reports.text import text_table
 
 
 @dataclass(frozen=True)
@@ -58,7 +52,7 @@ class Comparison:
         """A readable table of the key figures followed by the per-person differences."""
         head = ["", *self.names]
         rows = [[k, *(_cell(v) for v in vals)] for k, vals in self.kpis.items()]
-        lines = _table(head, rows)
+        lines = text_table(head, rows)
         lines.append("")
         if not self.people:
             lines.append("nobody is placed differently")
@@ -69,7 +63,7 @@ class Comparison:
             [p.nip, *(_position(x) for x in p.positions), *(_cell(s) for s in p.scores)]
             for p in self.people
         ]
-        lines += _table(head, rows)
+        lines += text_table(head, rows)
         return "\n".join(lines) + "\n"
 
 
@@ -85,49 +79,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
-
-
-def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
-    out = [fmt.format(*head), "  ".join("-" * w for w in widths)]
-    out += [fmt.format(*r) for r in rows]
-    return out
-
-
-def units_stripped(plan: pd.DataFrame) -> int:
-    """Units whose current holders more than half end outside the unit (moved or unplaced)."""
-    held = plan[plan["from_unit"] != ""]
-    if held.empty:
-        return 0
-    left = held["to_unit"] != held["from_unit"]
-    per_unit = left.groupby(held["from_unit"]).agg(["sum", "size"])
-    return int((2 * per_unit["sum"] > per_unit["size"]).sum())
-
-
-def run_kpis(solution: Solution) -> dict[str, Any]:
-    """The row values of :data:`KPI_ROWS` for one run (``None`` where there is no plan)."""
-    out: dict[str, Any] = dict.fromkeys(KPI_ROWS)
-    out["objective"] = solution.objective
-    out["status"] = solution.status
-    if solution.plan is None:
-        return out
-    k = kpis(solution)
-    out.update(
-        moves=k.moves,
-        new_placements=k.new_placements,
-        unplaced=k.unplaced,
-        vacancies_filled=k.vacancies_filled,
-        mean_jpm_before=k.mean_jpm_before,
-        mean_jpm_after=k.mean_jpm_after,
-        MS_after=k.categories_after["MS"],
-        MMS_after=k.categories_after["MMS"],
-        KMS_after=k.categories_after["KMS"],
-        preferences_met=k.preferences_met,
-        units_stripped=units_stripped(solution.plan),
-        training_items=k.training_items,
-    )
-    return out
 
 
 def _placements(plan: pd.DataFrame | None) -> dict[str, tuple[str, int]] | None:

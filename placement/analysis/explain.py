@@ -17,8 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from placement.analysis.whatif import (
+    Failure,
+    g_notes,
+    plan_of,
+    planned_positions,
+    rule_failures,
+    with_pin,
+)
 from placement.contract.dataset import Dataset
-from placement.contract.enums import EDUCATION_RANK, GRADE_INDEX
 from placement.contract.policy import Policy
 from placement.contract.readers import dataset_from_tables
 from placement.engine import Solution, solve
@@ -36,21 +43,8 @@ _WEIGHT_CHANGES: tuple[tuple[str, Decimal], ...] = (
     ("jpm", Decimal(2)),
 )
 _KIND_NAME = {STAY: "stay", MOVE: "move", NEW: "new"}
-_GRADE_NAME = {v: k for k, v in GRADE_INDEX.items()}
-_EDU_NAME = {v: k for k, v in sorted(EDUCATION_RANK.items(), key=lambda kv: kv[0] == "S1")}
-_STATE_NAME = {0: "open", 1: "closed", 2: "abolished"}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One rule that blocks a placement, with the values that failed."""
-
-    rule: str
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"rule": self.rule, "text": self.text}
+#: G rules an allowed alternative is checked against, in note order.
+_ALTERNATIVE_NOTES = ("G02", "G03")
 
 
 @dataclass(frozen=True)
@@ -270,12 +264,6 @@ def _context(dataset: Dataset, policy: Policy, solution: Solution) -> Context:
     return build_context(dataset, policy)
 
 
-def _plan(solution: Solution) -> pd.DataFrame:
-    if solution.plan is None or solution.objective is None:
-        raise PlacementError(f"there is no plan to explain (status {solution.status})")
-    return solution.plan
-
-
 def _index(values: np.ndarray, key: str, what: str) -> int:
     hits = np.flatnonzero(values == key)
     if not len(hits):
@@ -287,93 +275,9 @@ def _arr(*values: int) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 
-def _kind(ctx: Context, e: int, p: int) -> int:
-    cur = int(ctx.cur[e])
-    return STAY if cur == p else (MOVE if cur >= 0 else NEW)
-
-
-def _grade(code: int) -> str:
-    return _GRADE_NAME.get(code, "none")
-
-
-def _failures(ctx: Context, e: int, ps: np.ndarray) -> list[list[Failure]]:
-    """The R rules each placement e→p (p in ``ps``) fails, with the failing values."""
-    es = np.full(len(ps), e, dtype=np.int64)
-    masks = ctx.rule_masks(es, ps)
-    num, den = ctx.jpm_parts(es, ps)
-    jpms = jpm_text(num, den)
-    out: list[list[Failure]] = []
-    for i, p in enumerate(ps.tolist()):
-        if int(ctx.cur[e]) == p:
-            out.append(_stay_failures(ctx, e, p))
-            continue
-        fails = [r for r in R_RULES if not masks[r][i]]
-        out.append([Failure(r, _rule_text(ctx, e, p, r, jpms[i])) for r in fails])
-    return out
-
-
-def _stay_failures(ctx: Context, e: int, p: int) -> list[Failure]:
-    out = []
-    if ctx.state[p] == ABOLISHED:
-        out.append(Failure("R09", "the current post is abolished"))
-    if np.isin(ctx.key(_arr(e), _arr(p)), ctx.forbid_keys)[0]:
-        out.append(Failure("R11", "the policy forbids this pair"))
-    return out
-
-
-def _rule_text(ctx: Context, e: int, p: int, rule: str, jpm: str) -> str:
-    pol = ctx.policy
-    if rule == "R01":
-        status = {0: "PNS", 1: "PPPK", 2: "CPNS"}[int(ctx.status[e])]
-        extra = " (allow_pppk_moves is false)" if status == "PPPK" else ""
-        return f"status {status} may not move{extra}"
-    if rule == "R02":
-        return "active discipline case"
-    if rule == "R03":
-        return "on leave"
-    if rule == "R04":
-        if not ctx.has_tenure[e]:
-            return "tenure unknown (position_since empty)"
-        return f"tenure {int(ctx.tenure[e])} months < min {pol.min_tenure_months}"
-    if rule == "R05":
-        g, lo, hi = int(ctx.grade[e]), int(ctx.gmin[p]), int(ctx.gmax[p])
-        if g < 0:
-            return f"no grade, and {ctx.job_class[p]} requires one"
-        if lo >= 0 and g < lo:
-            return f"grade {_grade(g)} < min {_grade(lo)}"
-        return f"grade {_grade(g)} > max {_grade(hi)}"
-    if rule == "R06":
-        edu, lo = int(ctx.edu[e]), int(ctx.min_edu[p])
-        if lo >= 0 and edu < lo:
-            return f"education {_EDU_NAME.get(edu, 'none')} < min {_EDU_NAME[lo]}"
-        field = str(ctx.dataset.employees["education_field"].iat[e]) or "none"
-        fields = str(ctx.dataset.positions["education_fields"].iat[p])
-        return f"field {field} not in {fields}"
-    if rule == "R07":
-        return f"JPM {jpm} < floor {pol.jpm_floor}"
-    if rule == "R08":
-        months = int(ctx.months_to_retirement(_arr(e), _arr(int(ctx.bup[p])))[0])
-        return (
-            f"{months} months to retirement (BUP {int(ctx.bup[p])}) < buffer "
-            f"{pol.retirement_buffer_months}"
-        )
-    if rule == "R09":
-        return f"position is {_STATE_NAME[int(ctx.state[p])]}"
-    if rule == "R10":
-        return f"{ctx.job_class[p]} position and allow_jpt is false"
-    return "the policy forbids this pair"
-
-
 def _score_of(plan: pd.DataFrame, nip: str) -> tuple[str, int]:
     row = plan.loc[plan["nip"] == nip].iloc[0]
     return str(row["to_position"]), int(row["score"])
-
-
-def _pin(policy: Policy, nip: str, position_id: str) -> Policy:
-    """The policy with ``nip`` pinned to ``position_id`` (replacing any pin of ``nip``)."""
-    pins = (*(x for x in policy.pins if x[0] != nip), (nip, position_id))
-    forbid = tuple(x for x in policy.forbid if x != (nip, position_id))
-    return dataclasses.replace(policy, pins=pins, forbid=forbid)
 
 
 def _months_before(date: dt.date, months: int) -> dt.date:
@@ -400,7 +304,7 @@ def explain_person(
         How many of the best-scoring positions the employee did not get to explain, besides
         every preferred position (unit targets expand to their positions).
     """
-    plan = _plan(solution)
+    plan = plan_of(solution)
     objective = int(solution.objective or 0)
     ctx = _context(dataset, policy, solution)
     e = _index(ctx.nip, nip, "nip")
@@ -438,8 +342,9 @@ def explain_person(
     others = others[np.lexsort((others, -terms.score[others]))][:top]
     chosen = [int(p) for p in preferred if p != to] + [int(p) for p in others]
     ps = np.array(chosen, dtype=np.int64)
-    fails = _failures(ctx, e, ps)
+    fails = rule_failures(ctx, e, ps)
     pinned_to = dict(policy.pins).get(nip)
+    to_index = planned_positions(ctx, plan)
 
     alternatives = []
     for p, blocked in zip(chosen, fails, strict=True):
@@ -457,7 +362,7 @@ def explain_person(
         if blocked:
             alternatives.append(base)
             continue
-        pinned = solve(dataset, _pin(policy, nip, pid))
+        pinned = solve(dataset, with_pin(policy, nip, pid))
         better = objective - pinned.objective if pinned.objective is not None else None
         alternatives.append(
             dataclasses.replace(
@@ -466,7 +371,7 @@ def explain_person(
                 pinned_status=pinned.status,
                 pinned_objective=pinned.objective,
                 better_by=better,
-                notes=tuple(_g_notes(ctx, plan, e, p)),
+                notes=tuple(g_notes(ctx, ctx.policy, to_index, e, p, _ALTERNATIVE_NOTES)),
             )
         )
 
@@ -485,27 +390,6 @@ def explain_person(
     )
 
 
-def _g_notes(ctx: Context, plan: pd.DataFrame, e: int, p: int) -> list[str]:
-    """G rules in the way: p full in the plan (G02), a separated relative in p's unit (G03)."""
-    notes = []
-    held = int((plan["to_position"] == ctx.position_id[p]).sum())
-    if held >= int(ctx.capacity[p]):
-        notes.append(f"G02: all {int(ctx.capacity[p])} seat(s) are taken in the plan")
-    rel = ctx.dataset.relations
-    rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
-    nip = ctx.nip[e]
-    unit = str(ctx.unit_names[ctx.unit[p]])
-    cur = int(ctx.cur[e])
-    if cur >= 0 and str(ctx.unit_names[ctx.unit[cur]]) == unit:
-        return notes
-    to_unit = dict(zip(plan["nip"], plan["to_unit"], strict=True))
-    for a, b, kind in rel[["nip_a", "nip_b", "kind"]].itertuples(index=False):
-        other = b if a == nip else a if b == nip else None
-        if other is not None and to_unit.get(other) == unit:
-            notes.append(f"G03: {kind} {other} ends in {unit}, where {nip} is not already")
-    return notes
-
-
 def _counterfactual(
     dataset: Dataset,
     policy: Policy,
@@ -520,7 +404,7 @@ def _counterfactual(
     "Better-scoring" compares e's score in the re-solved plan with e's score now.
     """
     nip = str(ctx.nip[e])
-    to_pid = _score_of(_plan(solution), nip)[0]
+    to_pid = _score_of(plan_of(solution), nip)[0]
     tried = 0
     for change, detail, ds, pol in _changes(dataset, policy, ctx, e, ps):
         tried += 1
@@ -608,7 +492,7 @@ def explain_position(
     allowed by the R rules (R09/R11 for a stay). For a ``JPT_*`` position the top candidates
     are the shortlist of the open selection, scored as if R10 did not apply.
     """
-    plan = _plan(solution)
+    plan = plan_of(solution)
     ctx = _context(dataset, policy, solution)
     p = _index(ctx.position_id, position_id, "position")
     n = ctx.n_employees

@@ -27,24 +27,31 @@ newcomer, of the position taken.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-import solvers
-from placement.analysis.compare import _table
-from placement.analysis.explain import _failures, _pin, _plan
+from placement.analysis.whatif import (
+    Failure,
+    g_notes,
+    moved,
+    objective_with_pin,
+    plan_of,
+    planned_positions,
+    rule_failures,
+    with_pin,
+)
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.engine import Solution
 from placement.model.compile import Compiled, compile_model
 from placement.model.diagnose import diagnose
 from placement.model.envy import X01
-from placement.model.rules import ABOLISHED, MOVE, NEW, STAY, Context, build_context, index_of
+from placement.model.rules import ABOLISHED, MOVE, NEW, STAY, Context, build_context
 from placement.model.scoring import score_pairs
+from placement.reports.text import text_table
 
 #: Default number of envy pairs explained by re-solving (each costs about one solve).
 MAX_EXPLAINED = 10
@@ -54,6 +61,9 @@ _DIAGNOSIS_S = 10.0
 GROUPINGS: tuple[str, ...] = ("unit", "grade", "gender", "job_class")
 #: Label of an empty group value (no unit, grade, gender or job class).
 NONE = "(none)"
+#: G rules an allowed envy pair is checked against, in note order (the first names the rule
+#: when the pinned problem has no plan).
+_ENVY_NOTES = ("G04", "G05", "G03")
 
 
 @dataclass(frozen=True)
@@ -202,7 +212,7 @@ class Fairness:
                 ]
                 for g in groups
             ]
-            lines += _table(head, rows)
+            lines += text_table(head, rows)
         return "\n".join(lines) + "\n"
 
 
@@ -228,14 +238,14 @@ def fairness(
     PlacementError
         When the solution has no plan.
     """
-    plan = _plan(solution)
+    plan = plan_of(solution)
     compiled = solution.compiled
     if compiled is None or compiled.space is not None:
         # Which pairs are allowed is read off the whole model; a very large pure assignment is
         # solved over a restricted one (column generation), which lists only some of them.
         compiled = compile_model(build_context(dataset, policy))
     ctx = compiled.ctx
-    to = index_of(pd.Index(ctx.position_id), plan["to_position"])
+    to = planned_positions(ctx, plan)
     scores = plan["score"].to_numpy(dtype=np.int64)
     budget = max(max_explained, 0)
     envy, resolved = _envy(dataset, policy, solution, compiled, to, scores, budget)
@@ -290,9 +300,10 @@ def _envy(
     allowed = np.isin(ctx.key(pe, pp), ctx.key(compiled.e, compiled.p))
     exempt = _exempt(compiled, to)
     holders = _holders(ctx, to, scores, pp)
-    fails = {int(i): _failures(ctx, int(pe[i]), pp[i : i + 1])[0] for i in np.flatnonzero(~allowed)}
+    fails = {
+        int(i): rule_failures(ctx, int(pe[i]), pp[i : i + 1])[0] for i in np.flatnonzero(~allowed)
+    }
     pins = dict(policy.pins)
-    moves = int(_moves(ctx, to).sum())
     budget_total = budget
     resolved = 0
     objective = int(solution.objective or 0)
@@ -326,7 +337,7 @@ def _envy(
         if rule is not None:
             out.append(_with(base, rule, reason))
             continue
-        notes = tuple(_g_notes(ctx, policy, to, e, p, moves))
+        notes = tuple(g_notes(ctx, policy, to, e, p, _ENVY_NOTES))
         if budget <= 0:
             out.append(
                 _with(
@@ -339,7 +350,7 @@ def _envy(
             continue
         budget -= 1
         resolved += 1
-        status, pinned = _pinned_objective(compiled, policy, e, p)
+        status, pinned = objective_with_pin(compiled, policy, e, p)
         if pinned is not None:
             loss = objective - pinned
             text = f"objective: with {nip} pinned to {pid} the best plan scores {loss} points less"
@@ -348,11 +359,6 @@ def _envy(
         rule, reason = _infeasible_reason(dataset, policy, status, nip, pid, notes)
         out.append(_with(base, rule, reason, notes=notes))
     return out, resolved
-
-
-def _moves(ctx: Context, to: np.ndarray) -> np.ndarray:
-    """Per employee: the plan moves it (holds a position now and ends in another)."""
-    return (ctx.cur >= 0) & (to >= 0) & (to != ctx.cur)
 
 
 def _with(
@@ -397,7 +403,7 @@ def _static_reason(
     pins: dict[str, str],
     e: int,
     p: int,
-    failures: list[Any] | None,
+    failures: list[Failure] | None,
 ) -> tuple[str | None, str]:
     """The rule that makes (e, p) impossible without solving: a pin, an R rule or G06."""
     nip = str(ctx.nip[e])
@@ -416,68 +422,6 @@ def _static_reason(
     return "G01", "G01 not an allowed pair"
 
 
-def _g_notes(
-    ctx: Context,
-    policy: Policy,
-    to: np.ndarray,
-    e: int,
-    p: int,
-    moves: int,
-) -> list[str]:
-    """G rules at their limit that giving p to e would strain (G04, G05, G03)."""
-    notes = []
-    cur = int(ctx.cur[e])
-    moving_now = cur >= 0 and int(to[e]) != cur and int(to[e]) >= 0
-    budget_full = policy.max_moves is not None and moves >= policy.max_moves
-    if budget_full and cur >= 0 and cur != p and not moving_now:
-        notes.append(f"G04 {moves} moves already use max_moves {policy.max_moves}")
-    if policy.max_unit_outflow is not None and cur >= 0 and ctx.state[cur] != ABOLISHED:
-        home = int(ctx.unit[cur])
-        if int(ctx.unit[p]) != home and (to[e] < 0 or int(ctx.unit[to[e]]) == home):
-            held = ctx.cur >= 0
-            in_home = held & (ctx.unit[np.maximum(ctx.cur, 0)] == home)
-            limit = math.floor(policy.max_unit_outflow * int(in_home.sum()))
-            from_home = in_home & (ctx.cur_state() != ABOLISHED)
-            ends_home = (to >= 0) & (ctx.unit[np.maximum(to, 0)] == home)
-            leaving = int((from_home & ~ends_home).sum())
-            if leaving >= limit:
-                notes.append(
-                    f"G05 {leaving} already leave {ctx.unit_names[home]}, its limit is {limit}"
-                )
-    rel = ctx.dataset.relations
-    rel = rel[rel["kind"].isin(policy.separate_relations)]
-    nip = str(ctx.nip[e])
-    unit = int(ctx.unit[p])
-    if cur < 0 or int(ctx.unit[cur]) != unit:
-        end_unit = np.where(to >= 0, ctx.unit[np.maximum(to, 0)], -1)
-        nip_index = pd.Index(ctx.nip)
-        for a, b, kind in rel[["nip_a", "nip_b", "kind"]].itertuples(index=False):
-            other = b if a == nip else a if b == nip else None
-            if other is not None and end_unit[nip_index.get_loc(other)] == unit:
-                notes.append(f"G03 {kind} {other} ends in {ctx.unit_names[unit]}")
-    return notes
-
-
-def _pinned_objective(compiled: Compiled, policy: Policy, e: int, p: int) -> tuple[str, int | None]:
-    """Status and objective of the compiled problem with the pair (e, p) fixed.
-
-    Fixing an allowed pair of an employee who is not pinned is what pinning does in the policy
-    (the pair becomes the only one the employee may take), without compiling again.
-    """
-    hit = np.flatnonzero((compiled.e == e) & (compiled.p == p))
-    model = compiled.model
-    fixed = np.union1d(model.fixed, hit).astype(np.int64)
-    result = solvers.solve(
-        replace(model, fixed=fixed),
-        policy.solver or "auto",
-        time_limit_s=policy.time_limit_s,
-        seed=policy.seed,
-    )
-    if result.chosen is None:
-        return str(result.status), None
-    return str(result.status), int(compiled.terms.score[result.chosen].sum())
-
-
 def _infeasible_reason(
     dataset: Dataset, policy: Policy, status: str, nip: str, pid: str, notes: tuple[str, ...]
 ) -> tuple[str, str]:
@@ -485,7 +429,7 @@ def _infeasible_reason(
     lead = f"with {nip} pinned to {pid} the problem is {status}"
     if notes:
         return notes[0].split()[0], f"{notes[0]} ({lead})"
-    found = diagnose(dataset, _pin(policy, nip, pid), time_limit_s=_DIAGNOSIS_S)
+    found = diagnose(dataset, with_pin(policy, nip, pid), time_limit_s=_DIAGNOSIS_S)
     others = [] if found is None else [c for c in found.conflict if c.get("nip") != nip]
     if found is not None and others:
         return str(others[0]["rule"]), f"{others[0]['rule']} {found.text} ({lead})"
@@ -519,7 +463,7 @@ def _distribution(
             "grade": emp["grade"].replace("", NONE).to_numpy(dtype=object),
             "gender": emp["gender"].replace("", NONE).to_numpy(dtype=object),
             "job_class": classes[ref],
-            "moved": _moves(ctx, to),
+            "moved": moved(ctx, to),
             "stayed": placed & (to == cur),
             "new_placements": placed & ~held,
             "unplaced": ~placed,

@@ -1,7 +1,9 @@
 """Date arithmetic of the contract (CONTRACT §2): whole calendar months and retirement.
 
-These are scalar helpers over :class:`datetime.date`; they are the single definition of
-"months" and of the retirement date that the rest of the engine follows.
+These are the single definition of "months" and of the retirement date that the rest of the
+engine follows: the month count comes in a scalar form over :class:`datetime.date` (the checker)
+and an array form over year, month and day columns (the vectorised rules), side by side so the
+two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from placement.contract.enums import DEFAULT_RETIREMENT_AGE, RETIREMENT_AGE
@@ -22,6 +26,23 @@ def months_between(start: dt.date, end: dt.date) -> int:
     """
     months = (end.year - start.year) * 12 + (end.month - start.month)
     return months - 1 if end.day < start.day else months
+
+
+def months_between_arrays(
+    y1: npt.NDArray[np.int64],
+    m1: npt.NDArray[np.int64],
+    d1: npt.NDArray[np.int64],
+    y2: npt.NDArray[np.int64],
+    m2: npt.NDArray[np.int64],
+    d2: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """:func:`months_between` elementwise, from date 1 (``y1, m1, d1``) to date 2 (``y2, m2, d2``).
+
+    The same formula over integer arrays of years, months and days, so the rules can count
+    tenure and time to retirement for every candidate pair in one pass.
+    """
+    months: npt.NDArray[np.int64] = (y2 - y1) * 12 + (m2 - m1) - (d2 < d1).astype(np.int64)
+    return months
 
 
 def retirement_age(job_class: str) -> int:

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from placement.contract.calendar import months_between_arrays
 from placement.contract.dataset import Dataset
 from placement.contract.enums import (
     DEFAULT_RETIREMENT_AGE,
@@ -46,11 +47,6 @@ OPEN, CLOSED, ABOLISHED = 0, 1, 2
 
 #: Pair kinds.
 STAY, MOVE, NEW = 0, 1, 2
-
-
-def months_between(y1: I64, m1: I64, d1: I64, y2: I64, m2: I64, d2: I64) -> I64:
-    """Whole calendar months from date 1 to date 2 (CONTRACT §2), elementwise."""
-    return (y2 - y1) * 12 + (m2 - m1) - (d2 < d1).astype(np.int64)
 
 
 def ints(values: object) -> I64:
@@ -159,7 +155,7 @@ class Context:
         rm = self.birth_m[e] % 12 + 1
         ref = self.policy.reference_date
         one = np.ones_like(ry)
-        return months_between(
+        return months_between_arrays(
             np.full_like(ry, ref.year), np.full_like(ry, ref.month), np.full_like(ry, ref.day),
             ry, rm, one,
         )  # fmt: skip
@@ -291,7 +287,7 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
     by, bm, _bd, has_birth = _date_parts(emp["birth_date"])
     ty, tm, td, has_tenure = _date_parts(emp["position_since"])
     ref = policy.reference_date
-    tenure = months_between(
+    tenure = months_between_arrays(
         ty, tm, td, np.full(n, ref.year), np.full(n, ref.month), np.full(n, ref.day)
     )
 

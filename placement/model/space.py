@@ -1,4 +1,4 @@
-"""The allowed moves of a pure assignment, kept implicit and priced against flow duals.
+"""The allowed moves of a pure assignment, kept implicit, and the ones that improve on flow duals.
 
 Positions that agree on every attribute R05, R06 and R08 read and on their requirement profile
 form a *cell*; an employee who may move passes R01–R10 for every position of a cell or for
@@ -9,9 +9,9 @@ per group of cells: with a_ec ≤ 5, min(a, r) = Σ_{t=1..5} [a ≥ t]·[r ≥ t
 the 0/1 indicators [a_ec ≥ t] per employee and M the weights Σ w_c·[r_c ≥ t] per profile
 (small integers, exact in float32).
 
-:meth:`MoveSpace.price` returns the moves that could improve a restricted optimum:
+:meth:`MoveSpace.improving_moves` returns the moves that could improve a restricted optimum:
 (e, p) with score − u_e − v_p > 0 for the row and column duals (u, v). Preferred pairs, stays
-and pins are not priced here: the restricted model always holds them.
+and pins are not searched here: the restricted model always holds them.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import numpy.typing as npt
 from placement.model.rules import ABOLISHED, I64, B, Context, jpm_at_least
 from placement.model.scoring import exact_score
 
-#: Employees per block of the matrix products and of the pricing pass (bounds temporaries).
+#: Employees per block of the matrix products and of the improving-move search (bounds temporaries).
 _BLOCK: Final[int] = 8192
-#: Memberships per chunk when pricing.
+#: Memberships per chunk when searching improving moves.
 _CHUNK: Final[int] = 1 << 22
 _LEVELS: Final[int] = 5
 
@@ -104,7 +104,7 @@ class MoveSpace:
         rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
         return self.expand(np.sort(order[rank < per_employee]).astype(np.int64), per_cell)
 
-    def price(self, u: I64, v: I64, held: I64, per_employee: int) -> tuple[I64, I64, I64]:
+    def improving_moves(self, u: I64, v: I64, held: I64, per_employee: int) -> tuple[I64, I64, I64]:
         """Moves (e, p, membership) not in ``held`` (sorted pair keys) with score − u_e − v_p
         > 0, at most ``per_employee`` per employee (those of largest reduced cost)."""
         ctx = self.ctx

@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 
 from placement.engine import Solution
-from placement.model.rules import index_of
 from placement.model.scoring import jpm_text
-from placement.reports.html import jpm_bins, move_matrix
-from placement.reports.kpis import kpis
+from placement.reports.kpis import jpm_bins, kpis, move_matrix, plan_jpm
 
 
 def _text(values: pd.Series) -> list[str]:
@@ -46,13 +44,9 @@ def plan_figures(solution: Solution) -> dict[str, Any]:
         raise ValueError("a solution without a plan has no figures")
     ctx = solution.compiled.ctx
     plan = solution.plan
-    before_e = np.flatnonzero(ctx.cur >= 0).astype(np.int64)
-    nb, db = ctx.jpm_parts(before_e, ctx.cur[before_e].astype(np.int64))
-    to = index_of(pd.Index(ctx.position_id), plan["to_position"])
-    after_e = np.flatnonzero(to >= 0).astype(np.int64)
-    na, da = ctx.jpm_parts(after_e, to[after_e].astype(np.int64))
+    jpm = plan_jpm(ctx, plan)
     jpm_before = np.full(len(ctx.cur), "", dtype=object)
-    jpm_before[before_e] = jpm_text(nb, db)
+    jpm_before[jpm.before_e] = jpm_text(jpm.before_num, jpm.before_den)
     matrix = move_matrix(plan)
     counts = matrix.to_numpy()
     src, dst = np.nonzero(counts)
@@ -65,7 +59,10 @@ def plan_figures(solution: Solution) -> dict[str, Any]:
     pos = ctx.dataset.positions
     return {
         "kpis": kpis(solution).to_dict(),
-        "jpm_bins": {"before": jpm_bins(nb, db), "after": jpm_bins(na, da)},
+        "jpm_bins": {
+            "before": jpm_bins(jpm.before_num, jpm.before_den),
+            "after": jpm_bins(jpm.after_num, jpm.after_den),
+        },
         "unit_moves": moves,
         "employees": {
             "nip": _text(emp["nip"]),

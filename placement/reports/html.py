@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placement.analysis.compare import KPI_ROWS, run_kpis
 from placement.contract.dataset import Dataset
 from placement.contract.enums import MANAGERIAL_COMPETENCIES, SOCIOCULTURAL_COMPETENCIES
 from placement.contract.policy import Policy
@@ -27,14 +26,25 @@ from placement.engine import Solution
 from placement.model.rules import Context, index_of
 from placement.model.scoring import jpm_text
 from placement.reports.decree import pangkat_golongan, transfers
-from placement.reports.kpis import CATEGORIES, Kpis, jpm_categories, kpis
+from placement.reports.kpis import (
+    CATEGORIES,
+    KPI_ROWS,
+    Kpis,
+    jpm_bins,
+    jpm_categories,
+    kpis,
+    move_matrix,
+    plan_jpm,
+    run_kpis,
+    training_needs,
+)
 
 #: Rows of a long list shown per collapsible page.
 PAGE_ROWS = 200
 #: Rows of a long list shown at most; the rest are in plan.csv / gaps.csv.
 MAX_ROWS = 3000
 
-#: Bilingual labels of the key figures of :data:`placement.analysis.compare.KPI_ROWS`.
+#: Bilingual labels of the key figures of :data:`placement.reports.kpis.KPI_ROWS`.
 KPI_LABELS: dict[str, str] = {
     "objective": "Nilai objektif (objective)",
     "status": "Status",
@@ -257,36 +267,6 @@ def _jpm_parts(ctx: Context, e: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, 
     return ctx.jpm_parts(e.astype(np.int64), p.astype(np.int64))
 
 
-def jpm_bins(num: np.ndarray, den: np.ndarray) -> list[int]:
-    """Counts of JPM = 100·N/D in the ten bins 0–<10, …, 80–<90, 90–100 (exact)."""
-    tenth = np.minimum((10 * num) // den, 9)
-    return [int(c) for c in np.bincount(tenth.astype(np.int64), minlength=10)[:10]]
-
-
-def move_matrix(plan: pd.DataFrame) -> pd.DataFrame:
-    """Moves counted per (from_unit, to_unit): rows from, columns to, over every unit a move
-    leaves or enters (sorted); new placements are not moves and are not counted."""
-    moves = plan[plan["moved"]]
-    units = sorted(set(moves["from_unit"]) | set(moves["to_unit"]))
-    counts = pd.crosstab(moves["from_unit"], moves["to_unit"])
-    return counts.reindex(index=units, columns=units, fill_value=0).astype(np.int64)
-
-
-def training_needs(gaps: pd.DataFrame) -> pd.DataFrame:
-    """gaps.csv per competency: people who need it, and their mean and total shortfall."""
-    short = gaps["required"].astype(np.int64) - gaps["attained"].astype(np.int64)
-    frame = gaps.assign(shortfall=short)
-    grouped = frame.groupby("competency", sort=True)
-    out = pd.DataFrame(
-        {
-            "people": grouped["nip"].nunique(),
-            "mean_shortfall": grouped["shortfall"].mean(),
-            "total_shortfall": grouped["shortfall"].sum(),
-        }
-    )
-    return out.sort_values(["people"], ascending=False, kind="stable")
-
-
 def _header(dataset: Dataset, policy: Policy, solution: Solution) -> str:
     s = solution.summary
     policy_json = json.dumps(policy.to_dict(), sort_keys=True, ensure_ascii=False)
@@ -383,11 +363,9 @@ def _kpi_section(solution: Solution, k: Kpis) -> str:
 
 
 def _jpm_section(ctx: Context, plan: pd.DataFrame) -> str:
-    before_e = np.flatnonzero(ctx.cur >= 0)
-    nb, db = _jpm_parts(ctx, before_e, ctx.cur[before_e])
-    to = index_of(pd.Index(ctx.position_id), plan["to_position"])
-    after_e = np.flatnonzero(to >= 0)
-    na, da = _jpm_parts(ctx, after_e, to[after_e])
+    jpm = plan_jpm(ctx, plan)
+    before_e, nb, db = jpm.before_e, jpm.before_num, jpm.before_den
+    after_e, na, da = jpm.after_e, jpm.after_num, jpm.after_den
     cb, ca = jpm_categories(nb, db), jpm_categories(na, da)
     by_category = bar_chart(
         "Kategori JPM (JPM category)",
@@ -604,12 +582,12 @@ def render_report(
     """The self-contained HTML report of a solved run.
 
     Sections: summary, key figures (:func:`placement.reports.kpis.kpis`,
-    :func:`placement.analysis.compare.run_kpis`), JPM distribution before and after as SVG bar
-    charts, the moves matrix between units, training needs (gaps per competency and per person), the
-    moves and new placements, and the unplaced. A solution without a plan gives the summary and
-    its reason only; a plan needs the solution's compiled model (as :func:`solve` returns
-    it). Per-person lists show at most ``max_rows`` rows, in collapsible pages of
-    ``page_rows``. The same inputs always give the same text.
+    :func:`placement.reports.kpis.run_kpis`), JPM distribution before and after as SVG bar
+    charts, the moves matrix between units, training needs (gaps per competency and per
+    person), the moves and new placements, and the unplaced. A solution without a plan gives
+    the summary and its reason only; a plan needs the solution's compiled model (as
+    :func:`solve` returns it). Per-person lists show at most ``max_rows`` rows, in collapsible
+    pages of ``page_rows``. The same inputs always give the same text.
     """
     parts = [
         "<!DOCTYPE html>",

@@ -2,13 +2,14 @@
 
 :func:`generate` builds the six contract tables (CONTRACT §1) for a city of ``n_employees``
 civil servants: the regional offices (OPD), the five kecamatan, kelurahan, puskesmas and, for
-large sizes, further schools and technical units (UPTD). Every cell is a string in contract
+large sizes, further schools and technical units (UPTD_UNITS). Every cell is a string in contract
 spelling, ``""`` for an empty cell, so the tables are exactly what a CSV folder would hold.
 :func:`write_csv` writes them. The same arguments always give byte-identical files.
 
 The data are plausible, not real: job-class mix, grades, eselon bands, education, NIPs, tenure,
 SKP predicates and competency levels follow the usual patterns of a regional government, and a
-share of the formasi is vacant so that rotation has room to work.
+share of the formasi is vacant so that rotation has room to work. The literal tables it draws
+from (families, posts, units, names) are in :mod:`placement.synthetic.tables`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import pandas as pd
 
 from placement.contract.dataset import COLUMNS, TABLES
 from placement.contract.enums import (
-    DEFAULT_RETIREMENT_AGE,
     EDUCATION_LEVELS,
     ESELON_BAND,
     GRADE_INDEX,
@@ -35,9 +35,49 @@ from placement.contract.enums import (
     JPT_CLASSES,
     MANAGERIAL_COMPETENCIES,
     PERFORMANCES,
-    RETIREMENT_AGE,
     SOCIOCULTURAL_COMPETENCIES,
     STATUSES,
+)
+from placement.synthetic.tables import (
+    BUP,
+    CLASS_INDEX,
+    CORE_UNITS,
+    CPNS_SHARE,
+    DEFAULT_DEGREES,
+    DEGREES,
+    EDU_CUMULATIVE,
+    EDU_KINDS,
+    ENTRY_AGE,
+    ENTRY_GRADE,
+    EXPERT_LEVELS,
+    FAMILIES,
+    FEMALE_NAMES,
+    GURU,
+    HEALTH_CENTRE_JF,
+    HEALTH_FIELDS,
+    JF_GRADES,
+    JF_POSTS,
+    KECAMATAN,
+    MALE_NAMES,
+    MIDDLE_NAMES,
+    PEL_HEALTH,
+    PEL_LOCAL,
+    PEL_OFFICE,
+    PEL_SCHOOL,
+    PELAKSANA_POSTS,
+    PPPK_SHARE,
+    PUSKESMAS,
+    SCHOOL_FIELDS,
+    SECTION_TOPICS,
+    SKILL_LEVELS,
+    STANDARD_LEVEL,
+    STRUCTURAL,
+    STRUCTURAL_MIN_EDUCATION,
+    SUBBAG,
+    SURNAMES,
+    TECHNICAL_LEVEL,
+    UPTD_UNITS,
+    Unit,
 )
 
 __all__ = ["DEFAULT_REFERENCE_DATE", "SORT_KEYS", "default_n_units", "generate", "write_csv"]
@@ -62,896 +102,15 @@ SORT_KEYS: Final[dict[str, tuple[str, ...]]] = {
 _DAYS_PER_MONTH: Final = 30.436875
 _DAYS_PER_YEAR: Final = 365.2425
 
-# --------------------------------------------------------------------------------------------
-# Occupational families, functional posts (JF) and administrative staff posts (pelaksana)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Family:
-    technical: tuple[str, str]  # main and secondary technical competency
-    fields: tuple[str, ...]  # usual fields of study
-    female: float  # share of women
-
-
-_FAMILIES: Final[dict[str, _Family]] = {
-    "ADMINISTRASI": _Family(
-        ("T.ADMINISTRASI", "T.KEARSIPAN"),
-        ("Administrasi Negara", "Manajemen", "Administrasi Perkantoran"),
-        0.5,
-    ),
-    "PEMERINTAHAN": _Family(
-        ("T.PEMERINTAHAN", "T.PELAYANAN-PUBLIK"),
-        ("Ilmu Pemerintahan", "Administrasi Negara", "Ilmu Politik"),
-        0.45,
-    ),
-    "PENDIDIKAN": _Family(
-        ("T.PEDAGOGIK", "T.KURIKULUM"), ("Pendidikan", "Manajemen Pendidikan"), 0.7
-    ),
-    "KEPERAWATAN": _Family(
-        ("T.KEPERAWATAN", "T.PELAYANAN-KESEHATAN"), ("Keperawatan", "Ners"), 0.78
-    ),
-    "KEBIDANAN": _Family(("T.KEBIDANAN", "T.PELAYANAN-KESEHATAN"), ("Kebidanan",), 1.0),
-    "MEDIS": _Family(
-        ("T.MEDIS", "T.PELAYANAN-KESEHATAN"), ("Kedokteran", "Kesehatan Masyarakat"), 0.55
-    ),
-    "KESMAS": _Family(
-        ("T.KESMAS", "T.PELAYANAN-KESEHATAN"),
-        ("Kesehatan Masyarakat", "Gizi", "Kesehatan Lingkungan"),
-        0.68,
-    ),
-    "FARMASI": _Family(("T.FARMASI", "T.PELAYANAN-KESEHATAN"), ("Farmasi",), 0.72),
-    "SDM": _Family(
-        ("T.MANAJEMEN-ASN", "T.ADMINISTRASI"),
-        ("Psikologi", "Manajemen Sumber Daya Manusia", "Administrasi Negara"),
-        0.55,
-    ),
-    "AUDIT": _Family(("T.AUDIT", "T.KEUANGAN"), ("Akuntansi", "Ekonomi", "Hukum"), 0.5),
-    "TIK": _Family(
-        ("T.TIK", "T.KOMUNIKASI"),
-        ("Teknik Informatika", "Sistem Informasi", "Ilmu Komunikasi"),
-        0.4,
-    ),
-    "KEUANGAN": _Family(
-        ("T.KEUANGAN", "T.ADMINISTRASI"), ("Akuntansi", "Manajemen", "Ekonomi"), 0.6
-    ),
-    "PERENCANAAN": _Family(
-        ("T.PERENCANAAN", "T.KEUANGAN"),
-        ("Perencanaan Wilayah dan Kota", "Ekonomi Pembangunan", "Statistika"),
-        0.5,
-    ),
-    "HUKUM": _Family(("T.HUKUM", "T.ADMINISTRASI"), ("Hukum",), 0.5),
-    "SOSIAL": _Family(
-        ("T.SOSIAL", "T.PELAYANAN-PUBLIK"), ("Kesejahteraan Sosial", "Sosiologi"), 0.6
-    ),
-    "KEPENDUDUKAN": _Family(
-        ("T.KEPENDUDUKAN", "T.PELAYANAN-PUBLIK"), ("Sistem Informasi", "Administrasi Negara"), 0.5
-    ),
-    "PERHUBUNGAN": _Family(
-        ("T.PERHUBUNGAN", "T.KETEKNIKAN"), ("Teknik Mesin", "Transportasi"), 0.2
-    ),
-    "LINGKUNGAN": _Family(
-        ("T.LINGKUNGAN", "T.KETEKNIKAN"), ("Teknik Lingkungan", "Biologi", "Kehutanan"), 0.4
-    ),
-    "TEKNIK": _Family(
-        ("T.KETEKNIKAN", "T.PERENCANAAN"),
-        ("Teknik Sipil", "Arsitektur", "Perencanaan Wilayah dan Kota"),
-        0.3,
-    ),
-    "TRANTIB": _Family(
-        ("T.KETENTERAMAN", "T.PELAYANAN-PUBLIK"), ("Hukum", "Ilmu Pemerintahan"), 0.2
-    ),
-    "KEBENCANAAN": _Family(
-        ("T.KEBENCANAAN", "T.PELAYANAN-PUBLIK"), ("Geografi", "Teknik Sipil"), 0.35
-    ),
-    "PERDAGANGAN": _Family(
-        ("T.PERDAGANGAN", "T.METROLOGI"), ("Ekonomi", "Manajemen", "Teknik Industri"), 0.5
-    ),
-    "PERTANIAN": _Family(
-        ("T.PERTANIAN", "T.KETAHANAN-PANGAN"), ("Agroteknologi", "Agribisnis", "Peternakan"), 0.45
-    ),
-    "KELUARGA-BERENCANA": _Family(
-        ("T.KELUARGA-BERENCANA", "T.SOSIAL"), ("Kesehatan Masyarakat", "Sosiologi"), 0.7
-    ),
-    "PERIZINAN": _Family(
-        ("T.PERIZINAN", "T.PELAYANAN-PUBLIK"), ("Hukum", "Administrasi Negara", "Ekonomi"), 0.5
-    ),
-    "KEOLAHRAGAAN": _Family(
-        ("T.KEOLAHRAGAAN", "T.KEPEMUDAAN"), ("Pendidikan Jasmani", "Ilmu Keolahragaan"), 0.3
-    ),
-}
-
-#: Fields of study of employees with a secondary-school education (SMA/SMK majors).
-_SCHOOL_FIELDS: Final = (
-    "IPA",
-    "IPS",
-    "Administrasi Perkantoran",
-    "Akuntansi",
-    "Teknik Komputer dan Jaringan",
-)
-
-
-@dataclass(frozen=True)
-class _Jf:
-    family: str
-    expert: float  # share of expert grades (ahli); the rest are skill grades (keterampilan)
-    utama: bool  # has an ahli utama grade
-    fields: tuple[str, ...]
-    strict: bool  # the post lists its fields of study as a requirement
-
-
-_JF: Final[dict[str, _Jf]] = {
-    "Guru Kelas": _Jf(
-        "PENDIDIKAN", 1, False, ("Pendidikan Guru Sekolah Dasar", "Pendidikan"), True
-    ),
-    "Guru Matematika": _Jf("PENDIDIKAN", 1, False, ("Pendidikan Matematika", "Matematika"), True),
-    "Guru Bahasa Indonesia": _Jf("PENDIDIKAN", 1, False, ("Pendidikan Bahasa Indonesia",), True),
-    "Guru Bahasa Inggris": _Jf("PENDIDIKAN", 1, False, ("Pendidikan Bahasa Inggris",), True),
-    "Guru IPA": _Jf(
-        "PENDIDIKAN",
-        1,
-        False,
-        ("Pendidikan Biologi", "Pendidikan Fisika", "Pendidikan Kimia"),
-        True,
-    ),
-    "Guru IPS": _Jf(
-        "PENDIDIKAN",
-        1,
-        False,
-        ("Pendidikan Ekonomi", "Pendidikan Sejarah", "Pendidikan Geografi"),
-        True,
-    ),
-    "Guru Pendidikan Agama Islam": _Jf("PENDIDIKAN", 1, False, ("Pendidikan Agama Islam",), True),
-    "Guru Pendidikan Jasmani": _Jf("PENDIDIKAN", 1, False, ("Pendidikan Jasmani",), True),
-    "Guru Bimbingan dan Konseling": _Jf(
-        "PENDIDIKAN", 1, False, ("Bimbingan dan Konseling", "Psikologi"), True
-    ),
-    "Pengawas Sekolah": _Jf("PENDIDIKAN", 1, False, ("Pendidikan", "Manajemen Pendidikan"), False),
-    "Penilik": _Jf("PENDIDIKAN", 1, False, ("Pendidikan Luar Sekolah", "Pendidikan"), False),
-    "Perawat": _Jf("KEPERAWATAN", 0.4, False, ("Keperawatan", "Ners"), True),
-    "Bidan": _Jf("KEBIDANAN", 0.3, False, ("Kebidanan",), True),
-    "Dokter": _Jf("MEDIS", 1, True, ("Kedokteran",), True),
-    "Dokter Gigi": _Jf("MEDIS", 1, False, ("Kedokteran Gigi",), True),
-    "Apoteker": _Jf("FARMASI", 1, False, ("Farmasi", "Profesi Apoteker"), True),
-    "Asisten Apoteker": _Jf("FARMASI", 0, False, ("Farmasi",), True),
-    "Nutrisionis": _Jf("KESMAS", 0.5, False, ("Gizi",), True),
-    "Sanitarian": _Jf("KESMAS", 0.5, False, ("Kesehatan Lingkungan",), True),
-    "Epidemiolog Kesehatan": _Jf(
-        "KESMAS", 1, False, ("Kesehatan Masyarakat", "Epidemiologi"), False
-    ),
-    "Penyuluh Kesehatan Masyarakat": _Jf("KESMAS", 1, False, ("Kesehatan Masyarakat",), False),
-    "Administrator Kesehatan": _Jf(
-        "KESMAS", 1, False, ("Kesehatan Masyarakat", "Administrasi Rumah Sakit"), False
-    ),
-    "Pranata Laboratorium Kesehatan": _Jf(
-        "KESMAS", 0.2, False, ("Analis Kesehatan", "Teknologi Laboratorium Medis"), True
-    ),
-    "Radiografer": _Jf("KESMAS", 0.2, False, ("Radiologi",), True),
-    "Perekam Medis": _Jf("KESMAS", 0.2, False, ("Rekam Medis dan Informasi Kesehatan",), True),
-    "Analis Sumber Daya Manusia Aparatur": _Jf(
-        "SDM",
-        1,
-        False,
-        ("Psikologi", "Manajemen Sumber Daya Manusia", "Administrasi Negara"),
-        False,
-    ),
-    "Asesor Sumber Daya Manusia Aparatur": _Jf("SDM", 1, False, ("Psikologi",), True),
-    "Auditor": _Jf("AUDIT", 0.85, True, ("Akuntansi", "Ekonomi", "Manajemen", "Hukum"), False),
-    "Pengawas Penyelenggaraan Urusan Pemerintahan di Daerah": _Jf(
-        "AUDIT", 1, False, ("Administrasi Negara", "Hukum", "Ilmu Pemerintahan"), False
-    ),
-    "Pranata Komputer": _Jf(
-        "TIK", 0.6, False, ("Teknik Informatika", "Sistem Informasi", "Ilmu Komputer"), True
-    ),
-    "Pranata Hubungan Masyarakat": _Jf("TIK", 0.7, False, ("Ilmu Komunikasi",), False),
-    "Statistisi": _Jf("TIK", 0.6, False, ("Statistika", "Matematika"), False),
-    "Sandiman": _Jf("TIK", 0.5, False, ("Teknik Informatika", "Persandian"), False),
-    "Analis Keuangan Pusat dan Daerah": _Jf(
-        "KEUANGAN", 1, False, ("Akuntansi", "Manajemen", "Ekonomi"), False
-    ),
-    "Analis Anggaran": _Jf("KEUANGAN", 1, False, ("Akuntansi", "Ekonomi"), False),
-    "Pengelola Pengadaan Barang/Jasa": _Jf(
-        "KEUANGAN", 1, False, ("Manajemen", "Akuntansi", "Teknik Sipil"), False
-    ),
-    "Perencana": _Jf(
-        "PERENCANAAN",
-        1,
-        True,
-        ("Perencanaan Wilayah dan Kota", "Ekonomi Pembangunan", "Teknik Sipil"),
-        False,
-    ),
-    "Analis Kebijakan": _Jf(
-        "PEMERINTAHAN", 1, True, ("Administrasi Negara", "Ilmu Pemerintahan", "Ilmu Politik"), False
-    ),
-    "Analis Hukum": _Jf("HUKUM", 1, False, ("Hukum",), True),
-    "Perancang Peraturan Perundang-undangan": _Jf("HUKUM", 1, False, ("Hukum",), True),
-    "Arsiparis": _Jf("ADMINISTRASI", 0.5, False, ("Kearsipan", "Administrasi Negara"), False),
-    "Pustakawan": _Jf("ADMINISTRASI", 0.5, False, ("Ilmu Perpustakaan",), False),
-    "Pekerja Sosial": _Jf("SOSIAL", 0.6, False, ("Kesejahteraan Sosial", "Sosiologi"), False),
-    "Penyuluh Sosial": _Jf("SOSIAL", 1, False, ("Kesejahteraan Sosial", "Ilmu Komunikasi"), False),
-    "Administrator Database Kependudukan": _Jf(
-        "KEPENDUDUKAN", 0.5, False, ("Sistem Informasi", "Teknik Informatika"), False
-    ),
-    "Penguji Kendaraan Bermotor": _Jf(
-        "PERHUBUNGAN", 0.3, False, ("Teknik Mesin", "Teknik Otomotif"), True
-    ),
-    "Pengendali Dampak Lingkungan": _Jf(
-        "LINGKUNGAN", 1, False, ("Teknik Lingkungan", "Biologi", "Kesehatan Lingkungan"), False
-    ),
-    "Pengawas Lingkungan Hidup": _Jf("LINGKUNGAN", 1, False, ("Teknik Lingkungan", "Hukum"), False),
-    "Teknik Jalan dan Jembatan": _Jf("TEKNIK", 0.6, False, ("Teknik Sipil",), True),
-    "Teknik Pengairan": _Jf("TEKNIK", 0.6, False, ("Teknik Sipil", "Teknik Pengairan"), True),
-    "Penata Ruang": _Jf("TEKNIK", 1, False, ("Perencanaan Wilayah dan Kota", "Arsitektur"), True),
-    "Penata Kelola Bangunan Gedung dan Kawasan Permukiman": _Jf(
-        "TEKNIK", 1, False, ("Arsitektur", "Teknik Sipil"), True
-    ),
-    "Polisi Pamong Praja": _Jf("TRANTIB", 0.35, False, ("Hukum", "Ilmu Pemerintahan"), False),
-    "Pemadam Kebakaran": _Jf("TRANTIB", 0, False, ("Teknik Mesin", "Fisika"), False),
-    "Analis Kebencanaan": _Jf("KEBENCANAAN", 1, False, ("Geografi", "Teknik Sipil"), False),
-    "Penata Penanggulangan Bencana": _Jf("KEBENCANAAN", 0, False, ("Geografi",), False),
-    "Pengawas Perdagangan": _Jf("PERDAGANGAN", 1, False, ("Ekonomi", "Manajemen"), False),
-    "Penera": _Jf("PERDAGANGAN", 0.4, False, ("Teknik Mesin", "Fisika", "Teknik Industri"), False),
-    "Analis Perdagangan": _Jf("PERDAGANGAN", 1, False, ("Ekonomi", "Manajemen"), False),
-    "Penyuluh Pertanian": _Jf("PERTANIAN", 0.5, False, ("Agroteknologi", "Agribisnis"), True),
-    "Medik Veteriner": _Jf("PERTANIAN", 1, False, ("Kedokteran Hewan",), True),
-    "Analis Ketahanan Pangan": _Jf(
-        "PERTANIAN", 1, False, ("Teknologi Pangan", "Agribisnis"), False
-    ),
-    "Pengawas Mutu Hasil Pertanian": _Jf("PERTANIAN", 0.5, False, ("Agroteknologi",), False),
-    "Penyuluh Keluarga Berencana": _Jf(
-        "KELUARGA-BERENCANA", 0.6, False, ("Kesehatan Masyarakat", "Sosiologi"), False
-    ),
-}
-
-#: Grades (min, max) and minimum education of each functional grade.
-_JF_GRADES: Final[dict[str, tuple[str, str, str]]] = {
-    "JF_AHLI_PERTAMA": ("III/a", "III/b", "S1"),
-    "JF_AHLI_MUDA": ("III/c", "III/d", "S1"),
-    "JF_AHLI_MADYA": ("IV/a", "IV/c", "S1"),
-    "JF_AHLI_UTAMA": ("IV/d", "IV/e", "S1"),
-    "JF_PEMULA": ("II/a", "II/b", "SMA"),
-    "JF_TERAMPIL": ("II/c", "II/d", "D3"),
-    "JF_MAHIR": ("III/a", "III/b", "D3"),
-    "JF_PENYELIA": ("III/c", "III/d", "D3"),
-}
-_EXPERT_LEVELS: Final = (
-    ("JF_AHLI_PERTAMA", "Ahli Pertama", 0.42),
-    ("JF_AHLI_MUDA", "Ahli Muda", 0.36),
-    ("JF_AHLI_MADYA", "Ahli Madya", 0.20),
-    ("JF_AHLI_UTAMA", "Ahli Utama", 0.02),
-)
-_SKILL_LEVELS: Final = (
-    ("JF_PEMULA", "Pemula", 0.03),
-    ("JF_TERAMPIL", "Terampil", 0.50),
-    ("JF_MAHIR", "Mahir", 0.30),
-    ("JF_PENYELIA", "Penyelia", 0.17),
-)
-
-#: Pelaksana posts: minimum education, grade range and family ("" = the unit's family).
-_PELAKSANA: Final[dict[str, tuple[str, str, str, str]]] = {
-    "Pengadministrasi Perkantoran": ("SMA", "II/a", "III/b", "ADMINISTRASI"),
-    "Operator Layanan Operasional": ("SMA", "II/a", "III/a", "ADMINISTRASI"),
-    "Pengolah Data dan Informasi": ("D3", "II/c", "III/b", "TIK"),
-    "Penata Layanan Operasional": ("S1", "III/a", "III/b", "ADMINISTRASI"),
-    "Penelaah Teknis Kebijakan": ("S1", "III/a", "III/b", ""),
-    "Pengelola Layanan Operasional": ("D3", "II/c", "III/b", ""),
-    "Teknisi Sarana dan Prasarana": ("SMA", "II/a", "III/a", "TEKNIK"),
-    "Operator Layanan Kesehatan": ("D3", "II/c", "III/b", "KESMAS"),
-}
-_PEL_OFFICE: Final = (
-    ("Pengadministrasi Perkantoran", 4.0),
-    ("Operator Layanan Operasional", 2.0),
-    ("Pengolah Data dan Informasi", 2.0),
-    ("Penata Layanan Operasional", 2.0),
-    ("Penelaah Teknis Kebijakan", 1.5),
-    ("Pengelola Layanan Operasional", 2.0),
-)
-_PEL_TECHNICAL: Final = (*_PEL_OFFICE, ("Teknisi Sarana dan Prasarana", 3.0))
-_PEL_HEALTH: Final = (*_PEL_OFFICE, ("Operator Layanan Kesehatan", 4.0))
-_PEL_SCHOOL: Final = (
-    ("Pengadministrasi Perkantoran", 3.0),
-    ("Operator Layanan Operasional", 1.5),
-    ("Pengolah Data dan Informasi", 1.0),
-)
-_PEL_LOCAL: Final = (
-    ("Pengadministrasi Perkantoran", 3.0),
-    ("Operator Layanan Operasional", 2.0),
-    ("Penata Layanan Operasional", 1.0),
-)
-
-_GURU: Final = (
-    ("Guru Kelas", 30.0),
-    ("Guru Matematika", 6.0),
-    ("Guru Bahasa Indonesia", 6.0),
-    ("Guru Bahasa Inggris", 4.0),
-    ("Guru IPA", 5.0),
-    ("Guru IPS", 4.0),
-    ("Guru Pendidikan Agama Islam", 6.0),
-    ("Guru Pendidikan Jasmani", 5.0),
-    ("Guru Bimbingan dan Konseling", 2.0),
-)
-_HEALTH_CENTRE_JF: Final = (
-    ("Perawat", 6.0),
-    ("Bidan", 6.0),
-    ("Dokter", 2.0),
-    ("Dokter Gigi", 1.0),
-    ("Nutrisionis", 1.0),
-    ("Sanitarian", 1.0),
-    ("Asisten Apoteker", 1.0),
-    ("Penyuluh Kesehatan Masyarakat", 1.0),
-    ("Pranata Laboratorium Kesehatan", 1.0),
-    ("Perekam Medis", 0.5),
-)
-_COMMON_JF: Final = (("Arsiparis", 0.4), ("Perencana", 0.4), ("Pranata Komputer", 0.4))
-
-# --------------------------------------------------------------------------------------------
-# Job classes: standard competency levels, education, retirement
-# --------------------------------------------------------------------------------------------
-
-_CLASSES: Final = (
-    "JPT_PRATAMA",
-    "ADMINISTRATOR",
-    "PENGAWAS",
-    "PELAKSANA",
-    "JF_AHLI_UTAMA",
-    "JF_AHLI_MADYA",
-    "JF_AHLI_MUDA",
-    "JF_AHLI_PERTAMA",
-    "JF_PENYELIA",
-    "JF_MAHIR",
-    "JF_TERAMPIL",
-    "JF_PEMULA",
-)
-_CLASS_INDEX: Final = {c: i for i, c in enumerate(_CLASSES)}
-_STRUCTURAL: Final = frozenset({"JPT_PRATAMA", "ADMINISTRATOR", "PENGAWAS"})
-#: Managerial and socio-cultural standard level of each class.
-_STANDARD_LEVEL: Final = np.array([4, 3, 2, 1, 4, 3, 2, 1, 2, 2, 1, 1], dtype=np.int64)
-#: Technical standard level of each class.
-_TECHNICAL_LEVEL: Final = np.array([4, 3, 2, 1, 5, 4, 3, 2, 3, 2, 2, 1], dtype=np.int64)
-#: Probability that a holder of a post of the class is PPPK, resp. a CPNS.
-_PPPK_SHARE: Final = np.array([0, 0, 0, 0.24, 0, 0.02, 0.12, 0.46, 0.03, 0.12, 0.42, 0.3])
-_CPNS_SHARE: Final = np.array([0, 0, 0, 0.015, 0, 0, 0, 0.03, 0, 0, 0.03, 0.02])
-_BUP: Final = np.array(
-    [RETIREMENT_AGE.get(c, DEFAULT_RETIREMENT_AGE) for c in _CLASSES], dtype=np.int64
-)
-_STRUCTURAL_MIN_EDUCATION: Final = {"JPT_PRATAMA": "S1", "ADMINISTRATOR": "S1", "PENGAWAS": "D3"}
-
-#: Education distributions (probabilities over EDUCATION_LEVELS) by kind of post.
-_EDUCATION_DISTRIBUTIONS: Final[dict[str, dict[str, float]]] = {
-    "jpt": {"S1": 0.12, "S2": 0.8, "S3": 0.08},
-    "administrator": {"S1": 0.45, "S2": 0.55},
-    "pengawas": {"D3": 0.08, "S1": 0.7, "S2": 0.22},
-    "ahli": {"D3": 0.02, "D4": 0.07, "S1": 0.76, "S2": 0.15},
-    "ahli_senior": {"S1": 0.6, "S2": 0.37, "S3": 0.03},
-    "skill": {"SMA": 0.02, "D3": 0.8, "D4": 0.05, "S1": 0.13},
-    "pemula": {"SMA": 0.7, "D3": 0.3},
-    "pel_sma": {"SMP": 0.02, "SMA": 0.58, "D3": 0.15, "S1": 0.25},
-    "pel_d3": {"SMA": 0.03, "D3": 0.64, "S1": 0.33},
-    "pel_s1": {"D3": 0.02, "S1": 0.87, "S2": 0.11},
-}
-_EDU_KINDS: Final = tuple(_EDUCATION_DISTRIBUTIONS)
-_EDU_CUMULATIVE: Final = np.cumsum(
-    np.array(
-        [
-            [d.get(level, 0.0) for level in EDUCATION_LEVELS]
-            for d in _EDUCATION_DISTRIBUTIONS.values()
-        ]
-    ),
-    axis=1,
-)
-#: Entry grade (index into GRADES) and age range at entry (years) by education level.
-_ENTRY_GRADE: Final = np.array([0, 2, 4, 4, 5, 6, 8, 8, 9, 10], dtype=np.int64)
-_ENTRY_AGE: Final = np.array(
-    [
-        [19, 26],
-        [19, 26],
-        [20, 28],
-        [20, 28],
-        [21, 29],
-        [21, 30],
-        [23, 33],
-        [23, 33],
-        [25, 36],
-        [28, 40],
-    ],
-    dtype=np.int64,
-)
-
-# --------------------------------------------------------------------------------------------
-# Units (OPD and their field offices)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Unit:
-    code: str
-    name: str
-    kind: str  # opd, sekda, setwan, rsud, inspektorat, kecamatan, kelurahan, puskesmas, ...
-    weight: float  # relative headcount
-    family: str
-    jf_share: float  # share of functional posts among the non-structural staff
-    jf: tuple[tuple[str, float], ...]
-    pelaksana: tuple[tuple[str, float], ...]
-    bidang: tuple[str, ...] = ()
-    head: str = ""
-
-
-def _opd(
-    code: str,
-    name: str,
-    weight: float,
-    family: str,
-    jf_share: float,
-    jf: tuple[tuple[str, float], ...],
-    bidang: tuple[str, ...],
-    *,
-    kind: str = "opd",
-    pelaksana: tuple[tuple[str, float], ...] = _PEL_OFFICE,
-    head: str = "",
-) -> _Unit:
-    return _Unit(code, name, kind, weight, family, jf_share, jf, pelaksana, bidang, head)
-
-
-_CORE_UNITS: Final = (
-    _opd(
-        "DISDIK",
-        "Dinas Pendidikan",
-        2050,
-        "PENDIDIKAN",
-        0.9,
-        (*_GURU, ("Pengawas Sekolah", 1.0), ("Penilik", 0.4), ("Arsiparis", 0.2)),
-        (
-            "Bidang Pembinaan Sekolah Dasar",
-            "Bidang Pembinaan Sekolah Menengah Pertama",
-            "Bidang Pendidikan Anak Usia Dini dan Pendidikan Nonformal",
-            "Bidang Guru dan Tenaga Kependidikan",
-            "Bidang Kebudayaan",
-        ),
-    ),
-    _opd(
-        "DINKES",
-        "Dinas Kesehatan",
-        420,
-        "KESMAS",
-        0.72,
-        (
-            *_HEALTH_CENTRE_JF,
-            ("Apoteker", 1.0),
-            ("Epidemiolog Kesehatan", 1.0),
-            ("Administrator Kesehatan", 1.0),
-        ),
-        (
-            "Bidang Kesehatan Masyarakat",
-            "Bidang Pencegahan dan Pengendalian Penyakit",
-            "Bidang Pelayanan Kesehatan",
-            "Bidang Sumber Daya Kesehatan",
-        ),
-        pelaksana=_PEL_HEALTH,
-    ),
-    _opd(
-        "SETDA",
-        "Sekretariat Daerah",
-        160,
-        "PEMERINTAHAN",
-        0.3,
-        (
-            ("Analis Kebijakan", 3.0),
-            ("Analis Hukum", 2.0),
-            ("Perancang Peraturan Perundang-undangan", 1.5),
-            ("Pengelola Pengadaan Barang/Jasa", 2.0),
-            ("Pranata Hubungan Masyarakat", 1.5),
-            ("Analis Keuangan Pusat dan Daerah", 1.0),
-            ("Arsiparis", 1.0),
-        ),
-        (
-            "Bagian Pemerintahan",
-            "Bagian Hukum",
-            "Bagian Kesejahteraan Rakyat",
-            "Bagian Perekonomian dan Sumber Daya Alam",
-            "Bagian Administrasi Pembangunan",
-            "Bagian Pengadaan Barang dan Jasa",
-            "Bagian Organisasi",
-            "Bagian Umum",
-            "Bagian Protokol dan Komunikasi Pimpinan",
-        ),
-        kind="sekda",
-    ),
-    _opd(
-        "BKPSDM",
-        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
-        60,
-        "SDM",
-        0.4,
-        (
-            ("Analis Sumber Daya Manusia Aparatur", 5.0),
-            ("Asesor Sumber Daya Manusia Aparatur", 1.0),
-            *_COMMON_JF,
-        ),
-        (
-            "Bidang Pengadaan, Pemberhentian dan Informasi",
-            "Bidang Mutasi dan Promosi",
-            "Bidang Pengembangan Kompetensi Aparatur",
-            "Bidang Penilaian Kinerja Aparatur dan Penghargaan",
-        ),
-    ),
-    _opd(
-        "RSUD",
-        "Rumah Sakit Umum Daerah",
-        420,
-        "MEDIS",
-        0.78,
-        (
-            ("Perawat", 12.0),
-            ("Bidan", 3.0),
-            ("Dokter", 4.0),
-            ("Dokter Gigi", 0.5),
-            ("Apoteker", 1.0),
-            ("Asisten Apoteker", 1.5),
-            ("Pranata Laboratorium Kesehatan", 1.5),
-            ("Radiografer", 1.0),
-            ("Perekam Medis", 1.5),
-            ("Nutrisionis", 1.0),
-            ("Administrator Kesehatan", 0.5),
-        ),
-        (
-            "Bidang Pelayanan Medik",
-            "Bidang Keperawatan",
-            "Bidang Penunjang Medik",
-            "Bagian Umum dan Kepegawaian",
-            "Bagian Keuangan",
-        ),
-        kind="rsud",
-        pelaksana=_PEL_HEALTH,
-        head="Direktur Rumah Sakit Umum Daerah",
-    ),
-    _opd(
-        "INSPEKTORAT",
-        "Inspektorat",
-        55,
-        "AUDIT",
-        0.7,
-        (
-            ("Auditor", 4.0),
-            ("Pengawas Penyelenggaraan Urusan Pemerintahan di Daerah", 3.0),
-        ),
-        (
-            "Inspektur Pembantu Wilayah I",
-            "Inspektur Pembantu Wilayah II",
-            "Inspektur Pembantu Wilayah III",
-            "Inspektur Pembantu Khusus",
-        ),
-        kind="inspektorat",
-        head="Inspektur",
-    ),
-    _opd(
-        "BAPPEDA",
-        "Badan Perencanaan Pembangunan Daerah",
-        55,
-        "PERENCANAAN",
-        0.5,
-        (("Perencana", 5.0), ("Statistisi", 1.0), ("Analis Kebijakan", 1.0)),
-        (
-            "Bidang Pemerintahan dan Pembangunan Manusia",
-            "Bidang Perekonomian dan Sumber Daya Alam",
-            "Bidang Infrastruktur dan Kewilayahan",
-            "Bidang Penelitian dan Pengembangan",
-        ),
-    ),
-    _opd(
-        "BPKPAD",
-        "Badan Pengelolaan Keuangan, Pendapatan dan Aset Daerah",
-        85,
-        "KEUANGAN",
-        0.3,
-        (("Analis Keuangan Pusat dan Daerah", 3.0), ("Analis Anggaran", 2.0), *_COMMON_JF),
-        (
-            "Bidang Anggaran",
-            "Bidang Perbendaharaan",
-            "Bidang Akuntansi",
-            "Bidang Pendapatan",
-            "Bidang Aset",
-        ),
-    ),
-    _opd(
-        "DISDUKCAPIL",
-        "Dinas Kependudukan dan Pencatatan Sipil",
-        60,
-        "KEPENDUDUKAN",
-        0.35,
-        (
-            ("Administrator Database Kependudukan", 4.0),
-            ("Pranata Komputer", 1.0),
-            ("Arsiparis", 1.0),
-        ),
-        (
-            "Bidang Pelayanan Pendaftaran Penduduk",
-            "Bidang Pelayanan Pencatatan Sipil",
-            "Bidang Pengelolaan Informasi Administrasi Kependudukan",
-        ),
-    ),
-    _opd(
-        "DINSOS",
-        "Dinas Sosial",
-        55,
-        "SOSIAL",
-        0.4,
-        (("Pekerja Sosial", 4.0), ("Penyuluh Sosial", 2.0), *_COMMON_JF),
-        (
-            "Bidang Rehabilitasi Sosial",
-            "Bidang Perlindungan dan Jaminan Sosial",
-            "Bidang Pemberdayaan Sosial dan Penanganan Fakir Miskin",
-        ),
-    ),
-    _opd(
-        "SATPOLPP",
-        "Satuan Polisi Pamong Praja",
-        110,
-        "TRANTIB",
-        0.6,
-        (("Polisi Pamong Praja", 8.0), ("Pemadam Kebakaran", 3.0)),
-        (
-            "Bidang Penegakan Peraturan Daerah",
-            "Bidang Ketertiban Umum dan Ketenteraman Masyarakat",
-            "Bidang Perlindungan Masyarakat",
-            "Bidang Pemadam Kebakaran",
-        ),
-        head="Kepala Satuan Polisi Pamong Praja",
-    ),
-    _opd(
-        "DISHUB",
-        "Dinas Perhubungan",
-        75,
-        "PERHUBUNGAN",
-        0.3,
-        (("Penguji Kendaraan Bermotor", 3.0), *_COMMON_JF),
-        ("Bidang Lalu Lintas", "Bidang Angkutan", "Bidang Sarana dan Prasarana"),
-        pelaksana=_PEL_TECHNICAL,
-    ),
-    _opd(
-        "DLH",
-        "Dinas Lingkungan Hidup",
-        110,
-        "LINGKUNGAN",
-        0.25,
-        (("Pengendali Dampak Lingkungan", 4.0), ("Pengawas Lingkungan Hidup", 1.0), *_COMMON_JF),
-        (
-            "Bidang Tata Lingkungan",
-            "Bidang Pengelolaan Sampah dan Limbah B3",
-            "Bidang Pengendalian Pencemaran dan Kerusakan Lingkungan",
-            "Bidang Pertamanan",
-        ),
-        pelaksana=_PEL_TECHNICAL,
-    ),
-    _opd(
-        "PUPR",
-        "Dinas Pekerjaan Umum dan Penataan Ruang",
-        90,
-        "TEKNIK",
-        0.35,
-        (
-            ("Teknik Jalan dan Jembatan", 4.0),
-            ("Teknik Pengairan", 2.0),
-            ("Penata Ruang", 2.0),
-            ("Pengelola Pengadaan Barang/Jasa", 0.5),
-        ),
-        (
-            "Bidang Bina Marga",
-            "Bidang Sumber Daya Air",
-            "Bidang Cipta Karya",
-            "Bidang Penataan Ruang",
-        ),
-        pelaksana=_PEL_TECHNICAL,
-    ),
-    _opd(
-        "PERKIM",
-        "Dinas Perumahan dan Kawasan Permukiman",
-        55,
-        "TEKNIK",
-        0.3,
-        (("Penata Kelola Bangunan Gedung dan Kawasan Permukiman", 3.0), *_COMMON_JF),
-        ("Bidang Perumahan", "Bidang Kawasan Permukiman", "Bidang Pertanahan"),
-        pelaksana=_PEL_TECHNICAL,
-    ),
-    _opd(
-        "DPMPTSP",
-        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
-        45,
-        "PERIZINAN",
-        0.25,
-        (("Analis Kebijakan", 1.0), *_COMMON_JF),
-        (
-            "Bidang Penanaman Modal",
-            "Bidang Pelayanan Perizinan",
-            "Bidang Pengaduan dan Pengendalian",
-        ),
-    ),
-    _opd(
-        "DISKOMINFO",
-        "Dinas Komunikasi dan Informatika",
-        50,
-        "TIK",
-        0.45,
-        (
-            ("Pranata Komputer", 4.0),
-            ("Pranata Hubungan Masyarakat", 2.0),
-            ("Statistisi", 1.0),
-            ("Sandiman", 0.5),
-        ),
-        (
-            "Bidang Informasi dan Komunikasi Publik",
-            "Bidang Aplikasi Informatika",
-            "Bidang Statistik dan Persandian",
-        ),
-    ),
-    _opd(
-        "BPBD",
-        "Badan Penanggulangan Bencana Daerah",
-        45,
-        "KEBENCANAAN",
-        0.3,
-        (("Analis Kebencanaan", 2.0), ("Penata Penanggulangan Bencana", 2.0)),
-        (
-            "Bidang Pencegahan dan Kesiapsiagaan",
-            "Bidang Kedaruratan dan Logistik",
-            "Bidang Rehabilitasi dan Rekonstruksi",
-        ),
-        head="Kepala Pelaksana Badan Penanggulangan Bencana Daerah",
-    ),
-    _opd(
-        "DISPERINDAG",
-        "Dinas Perindustrian dan Perdagangan",
-        50,
-        "PERDAGANGAN",
-        0.3,
-        (("Pengawas Perdagangan", 2.0), ("Penera", 2.0), ("Analis Perdagangan", 1.0)),
-        ("Bidang Perindustrian", "Bidang Perdagangan", "Bidang Pasar", "Bidang Metrologi Legal"),
-    ),
-    _opd(
-        "DISPORA",
-        "Dinas Pemuda dan Olahraga",
-        40,
-        "KEOLAHRAGAAN",
-        0.15,
-        (("Analis Kebijakan", 1.0), ("Arsiparis", 1.0)),
-        ("Bidang Kepemudaan", "Bidang Olahraga"),
-    ),
-    _opd(
-        "DKPP",
-        "Dinas Ketahanan Pangan dan Pertanian",
-        60,
-        "PERTANIAN",
-        0.5,
-        (
-            ("Penyuluh Pertanian", 5.0),
-            ("Medik Veteriner", 1.0),
-            ("Analis Ketahanan Pangan", 1.0),
-            ("Pengawas Mutu Hasil Pertanian", 1.0),
-        ),
-        (
-            "Bidang Ketahanan Pangan",
-            "Bidang Tanaman Pangan dan Hortikultura",
-            "Bidang Peternakan dan Kesehatan Hewan",
-            "Bidang Perikanan",
-        ),
-    ),
-    _opd(
-        "DP3AP2KB",
-        "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga "
-        "Berencana",
-        65,
-        "KELUARGA-BERENCANA",
-        0.5,
-        (("Penyuluh Keluarga Berencana", 5.0), ("Pekerja Sosial", 1.0)),
-        (
-            "Bidang Pemberdayaan Perempuan dan Perlindungan Anak",
-            "Bidang Pengendalian Penduduk",
-            "Bidang Keluarga Berencana dan Keluarga Sejahtera",
-        ),
-    ),
-    _opd(
-        "SETWAN",
-        "Sekretariat Dewan Perwakilan Rakyat Daerah",
-        60,
-        "ADMINISTRASI",
-        0.2,
-        (
-            ("Analis Kebijakan", 2.0),
-            ("Perancang Peraturan Perundang-undangan", 1.0),
-            ("Pranata Hubungan Masyarakat", 1.0),
-            ("Arsiparis", 1.0),
-        ),
-        (
-            "Bagian Umum dan Keuangan",
-            "Bagian Persidangan dan Perundang-undangan",
-            "Bagian Fasilitasi Penganggaran dan Pengawasan",
-        ),
-        kind="setwan",
-        head="Sekretaris Dewan Perwakilan Rakyat Daerah",
-    ),
-)
-
-_KECAMATAN: Final = {
-    "Binjai Kota": ("Berngam", "Binjai", "Kartini", "Pekan Binjai", "Satria", "Setia", "Tangsi"),
-    "Binjai Utara": (
-        "Cengkeh Turi",
-        "Damai",
-        "Jati Karya",
-        "Jati Makmur",
-        "Jati Negara",
-        "Jati Utomo",
-        "Kebun Lada",
-        "Nangka",
-        "Pahlawan",
-    ),
-    "Binjai Selatan": (
-        "Bhakti Karya",
-        "Binjai Estate",
-        "Pujidadi",
-        "Rambung Barat",
-        "Rambung Dalam",
-        "Rambung Timur",
-        "Tanah Merah",
-        "Tanah Seribu",
-    ),
-    "Binjai Timur": (
-        "Dataran Tinggi",
-        "Mencirim",
-        "Sumber Karya",
-        "Sumber Mulyo Rejo",
-        "Tanah Tinggi",
-        "Timbang Langkat",
-        "Tunggurono",
-    ),
-    "Binjai Barat": (
-        "Bandar Senembah",
-        "Limau Mungkur",
-        "Limau Sundai",
-        "Paya Roba",
-        "Suka Maju",
-        "Suka Ramai",
-    ),
-}
-_PUSKESMAS: Final = (
-    "Binjai Kota",
-    "Kebun Lada",
-    "Tanah Tinggi",
-    "Rambung",
-    "Sentosa Baru",
-    "Jati Makmur",
-    "Satria",
-    "Bandar Senembah",
-    "Binjai Estate",
-)
-#: Technical field units (UPTD) added for large sizes: code stem, name, family, functional posts.
-_UPTD: Final = (
-    ("PKB", "Pengujian Kendaraan Bermotor", "PERHUBUNGAN", (("Penguji Kendaraan Bermotor", 1.0),)),
-    ("PASAR", "Pengelolaan Pasar", "PERDAGANGAN", (("Penera", 1.0), ("Pengawas Perdagangan", 1.0))),
-    (
-        "LABLING",
-        "Laboratorium Lingkungan",
-        "LINGKUNGAN",
-        (("Pengendali Dampak Lingkungan", 1.0),),
-    ),
-    ("BENIH", "Balai Benih dan Penyuluhan Pertanian", "PERTANIAN", (("Penyuluh Pertanian", 1.0),)),
-    ("DAMKAR", "Pemadam Kebakaran", "TRANTIB", (("Pemadam Kebakaran", 1.0),)),
-    (
-        "FARMASI",
-        "Instalasi Farmasi",
-        "FARMASI",
-        (("Apoteker", 1.0), ("Asisten Apoteker", 2.0)),
-    ),
-    ("PPA", "Perlindungan Perempuan dan Anak", "SOSIAL", (("Pekerja Sosial", 1.0),)),
-)
-
 
 def _slug(text: str) -> str:
     return text.upper().replace(" ", "-")
 
 
-def _local_units() -> list[_Unit]:
+def _local_units() -> list[Unit]:
     """Kecamatan offices, then kelurahan round-robin over the kecamatan with puskesmas between."""
     units = [
-        _Unit(
+        Unit(
             "KEC-" + _slug(kec),
             "Kecamatan " + kec,
             "kecamatan",
@@ -959,18 +118,18 @@ def _local_units() -> list[_Unit]:
             "PEMERINTAHAN",
             0.05,
             (("Analis Kebijakan", 1.0),),
-            _PEL_LOCAL,
+            PEL_LOCAL,
         )
-        for kec in _KECAMATAN
+        for kec in KECAMATAN
     ]
     kelurahan: list[str] = []
-    lists = list(_KECAMATAN.values())
+    lists = list(KECAMATAN.values())
     for i in range(max(len(v) for v in lists)):
         kelurahan.extend(v[i] for v in lists if i < len(v))
-    puskesmas = list(_PUSKESMAS)
+    puskesmas = list(PUSKESMAS)
     for i, kel in enumerate(kelurahan):
         units.append(
-            _Unit(
+            Unit(
                 "KEL-" + _slug(kel),
                 "Kelurahan " + kel,
                 "kelurahan",
@@ -978,7 +137,7 @@ def _local_units() -> list[_Unit]:
                 "PEMERINTAHAN",
                 0.0,
                 (),
-                _PEL_LOCAL,
+                PEL_LOCAL,
             )
         )
         if i % 4 == 3 and puskesmas:
@@ -987,29 +146,29 @@ def _local_units() -> list[_Unit]:
     return units
 
 
-def _puskesmas(code: str, name: str) -> _Unit:
-    return _Unit(
-        code, "Puskesmas " + name, "puskesmas", 55, "KESMAS", 0.8, _HEALTH_CENTRE_JF, _PEL_HEALTH
+def _puskesmas(code: str, name: str) -> Unit:
+    return Unit(
+        code, "Puskesmas " + name, "puskesmas", 55, "KESMAS", 0.8, HEALTH_CENTRE_JF, PEL_HEALTH
     )
 
 
-def _extra_unit(i: int) -> _Unit:
+def _extra_unit(i: int) -> Unit:
     """The i-th (0-based) unit beyond the named ones: schools, puskesmas and UPTD in turn."""
     cycle, slot = divmod(i, 6)
     if slot in (0, 2, 4):
         number = cycle * 3 + slot // 2 + 1
         if slot == 2:
-            return _Unit(
+            return Unit(
                 f"SMPN-{number:03d}",
                 f"SMP Negeri {number} Binjai",
                 "smp",
                 45,
                 "PENDIDIKAN",
                 0.9,
-                _GURU[1:],
-                _PEL_SCHOOL,
+                GURU[1:],
+                PEL_SCHOOL,
             )
-        return _Unit(
+        return Unit(
             f"SDN-{number:03d}",
             f"SD Negeri {number:03d} Binjai",
             "sd",
@@ -1021,12 +180,12 @@ def _extra_unit(i: int) -> _Unit:
                 ("Guru Pendidikan Agama Islam", 1.0),
                 ("Guru Pendidikan Jasmani", 1.0),
             ),
-            _PEL_SCHOOL,
+            PEL_SCHOOL,
         )
     if slot == 3:
         return _puskesmas(f"PKM-{cycle + 1:03d}", f"Pembantu {cycle + 1:03d}")
-    stem, name, family, jf = _UPTD[(cycle * 2 + slot // 5) % len(_UPTD)]
-    return _Unit(
+    stem, name, family, jf = UPTD_UNITS[(cycle * 2 + slot // 5) % len(UPTD_UNITS)]
+    return Unit(
         f"UPTD-{stem}-{cycle + 1:03d}",
         f"UPTD {name} {cycle + 1}",
         "uptd",
@@ -1034,12 +193,12 @@ def _extra_unit(i: int) -> _Unit:
         family,
         0.45,
         jf,
-        _PEL_OFFICE[:3],
+        PEL_OFFICE[:3],
     )
 
 
-def _units(n_units: int) -> list[_Unit]:
-    named = [*_CORE_UNITS, *_local_units()]
+def _units(n_units: int) -> list[Unit]:
+    named = [*CORE_UNITS, *_local_units()]
     if n_units <= len(named):
         return named[:n_units]
     return named + [_extra_unit(i) for i in range(n_units - len(named))]
@@ -1067,22 +226,7 @@ class _Post:
     fields: tuple[str, ...]  # fields of study of its holders
     strict: bool  # fields are written as education_fields
     key: str  # posts with the same key are lateral equivalents
-    education: str  # key of _EDUCATION_DISTRIBUTIONS
-
-
-_HEALTH_FIELDS: Final = ("Kedokteran", "Kesehatan Masyarakat", "Keperawatan", "Farmasi")
-_SECTION_TOPICS: Final = (
-    "Perencanaan dan Evaluasi",
-    "Pembinaan",
-    "Pengendalian",
-    "Pelayanan",
-    "Data dan Informasi",
-)
-_SUBBAG: Final = (
-    ("Kepala Subbagian Umum dan Kepegawaian", "ADMINISTRASI"),
-    ("Kepala Subbagian Keuangan dan Aset", "KEUANGAN"),
-    ("Kepala Subbagian Perencanaan dan Pelaporan", "PERENCANAAN"),
-)
+    education: str  # key of EDUCATION_DISTRIBUTIONS
 
 
 def _structural(
@@ -1096,8 +240,8 @@ def _structural(
         family,
         "",
         "",
-        _STRUCTURAL_MIN_EDUCATION[job_class],
-        fields or _FAMILIES[family].fields,
+        STRUCTURAL_MIN_EDUCATION[job_class],
+        fields or FAMILIES[family].fields,
         bool(fields),
         f"{job_class}|{eselon}",
         education,
@@ -1108,16 +252,16 @@ def _sections(bidang: str, count: int, family: str, eselon: str) -> list[_Post]:
     kind, _, topic = bidang.partition(" ")
     prefix = "Kepala Subbagian" if kind == "Bagian" else "Kepala Seksi"
     return [
-        _structural(f"{prefix} {_SECTION_TOPICS[i]} {topic}", "PENGAWAS", eselon, family)
+        _structural(f"{prefix} {SECTION_TOPICS[i]} {topic}", "PENGAWAS", eselon, family)
         for i in range(count)
     ]
 
 
-def _structure(unit: _Unit, size: int) -> list[_Post]:
+def _structure(unit: Unit, size: int) -> list[_Post]:
     """Structural posts of a unit of ``size`` staff, head first."""
     fam = unit.family
     health = fam in ("KESMAS", "MEDIS")
-    fields = _HEALTH_FIELDS if health else ()
+    fields = HEALTH_FIELDS if health else ()
     if unit.kind == "kecamatan":
         posts = [
             _structural(
@@ -1131,7 +275,7 @@ def _structure(unit: _Unit, size: int) -> list[_Post]:
             for s in sections[: max(1, min(3, size // 8))]
         ]
         if size >= 15:
-            posts.append(_structural(_SUBBAG[0][0], "PENGAWAS", "IV.b", "ADMINISTRASI"))
+            posts.append(_structural(SUBBAG[0][0], "PENGAWAS", "IV.b", "ADMINISTRASI"))
         return posts
     if unit.kind == "kelurahan":
         posts = [
@@ -1150,7 +294,7 @@ def _structure(unit: _Unit, size: int) -> list[_Post]:
             )
         posts += [
             _structural(f"Kepala Seksi {topic}", "PENGAWAS", "IV.b", fam)
-            for topic in _SECTION_TOPICS[1 : 1 + min(3, size // 50)]
+            for topic in SECTION_TOPICS[1 : 1 + min(3, size // 50)]
         ]
         return posts
     if unit.kind in ("sd", "smp"):
@@ -1193,7 +337,7 @@ def _structure(unit: _Unit, size: int) -> list[_Post]:
         )
         n_subbag = 1 if size < 30 else 2 if size < 150 else 3
         posts += [
-            _structural(title, "PENGAWAS", "IV.a", family) for title, family in _SUBBAG[:n_subbag]
+            _structural(title, "PENGAWAS", "IV.a", family) for title, family in SUBBAG[:n_subbag]
         ]
     for bidang in unit.bidang[:n_bidang]:
         title = bidang if unit.kind == "inspektorat" else "Kepala " + bidang
@@ -1204,8 +348,8 @@ def _structure(unit: _Unit, size: int) -> list[_Post]:
 
 
 def _functional_post(name: str, job_class: str, label: str) -> _Post:
-    jf = _JF[name]
-    lo, hi, edu = _JF_GRADES[job_class]
+    jf = JF_POSTS[name]
+    lo, hi, edu = JF_GRADES[job_class]
     if job_class.startswith("JF_AHLI"):
         education = "ahli" if job_class in ("JF_AHLI_PERTAMA", "JF_AHLI_MUDA") else "ahli_senior"
     else:
@@ -1225,8 +369,8 @@ def _functional_post(name: str, job_class: str, label: str) -> _Post:
     )
 
 
-def _pelaksana_post(title: str, unit: _Unit) -> _Post:
-    edu, lo, hi, family = _PELAKSANA[title]
+def _pelaksana_post(title: str, unit: Unit) -> _Post:
+    edu, lo, hi, family = PELAKSANA_POSTS[title]
     family = family or unit.family
     return _Post(
         title,
@@ -1236,7 +380,7 @@ def _pelaksana_post(title: str, unit: _Unit) -> _Post:
         lo,
         hi,
         edu,
-        _FAMILIES[family].fields,
+        FAMILIES[family].fields,
         False,
         title,
         {"SMA": "pel_sma", "D3": "pel_d3"}.get(edu, "pel_s1"),
@@ -1259,17 +403,17 @@ def _spread(
     return [(post, int(c)) for (post, _), c in zip(kept, counts, strict=True)]
 
 
-def _functional_entries(unit: _Unit) -> list[tuple[_Post, float]]:
+def _functional_entries(unit: Unit) -> list[tuple[_Post, float]]:
     entries: list[tuple[_Post, float]] = []
     for name, weight in unit.jf:
-        jf = _JF[name]
+        jf = JF_POSTS[name]
         if jf.expert > 0:
-            for job_class, label, share in _EXPERT_LEVELS:
+            for job_class, label, share in EXPERT_LEVELS:
                 if job_class != "JF_AHLI_UTAMA" or jf.utama:
                     entry = (_functional_post(name, job_class, label), weight * jf.expert * share)
                     entries.append(entry)
         if jf.expert < 1:
-            for job_class, label, share in _SKILL_LEVELS:
+            for job_class, label, share in SKILL_LEVELS:
                 entry = (_functional_post(name, job_class, label), weight * (1 - jf.expert) * share)
                 entries.append(entry)
     return entries
@@ -1312,7 +456,7 @@ class _Positions:
     state: StrArray
 
 
-def _build_positions(rng: np.random.Generator, units: Sequence[_Unit], placed: int) -> _Positions:
+def _build_positions(rng: np.random.Generator, units: Sequence[Unit], placed: int) -> _Positions:
     weights = np.array([u.weight for u in units], dtype=np.float64)
     size = _apportion(placed, weights)
     structure = [_structure(u, int(s)) for u, s in zip(units, size, strict=True)]
@@ -1345,7 +489,7 @@ def _build_positions(rng: np.random.Generator, units: Sequence[_Unit], placed: i
 
     n = len(ids)
     held_arr = np.array(holders, dtype=np.int64)
-    structural = np.array([p.job_class in _STRUCTURAL for p in posts_all], dtype=bool)
+    structural = np.array([p.job_class in STRUCTURAL for p in posts_all], dtype=bool)
     extra = rng.binomial(held_arr, 0.05) + (rng.random(n) < 0.15)
     capacity = np.where(structural, 1, np.maximum(held_arr + extra, 1))
     # About 1.5 % closed (functional and staff posts) and 1 % abolished (held, not JPT) posts.
@@ -1371,46 +515,6 @@ def _build_positions(rng: np.random.Generator, units: Sequence[_Unit], placed: i
 # --------------------------------------------------------------------------------------------
 # Employees
 # --------------------------------------------------------------------------------------------
-
-_MALE_NAMES: Final = (
-    "Agus", "Ahmad", "Andi", "Bambang", "Budi", "Dedi", "Doni", "Eko", "Fajar", "Fauzi",
-    "Hendra", "Herman", "Irwan", "Joko", "Khairul", "Lukman", "Muhammad", "Rahmat", "Rizki",
-    "Roni", "Syahrial", "Taufik", "Wahyu", "Yusuf", "Zulkifli", "Arif", "Dimas", "Gilang",
-    "Hasan", "Ilham", "Indra", "Junaidi", "Mulyadi", "Ridwan", "Sutrisno", "Tommy",
-)  # fmt: skip
-_FEMALE_NAMES: Final = (
-    "Ani", "Citra", "Dewi", "Erna", "Fitri", "Gita", "Hana", "Indah", "Juliana", "Kartika",
-    "Lestari", "Maya", "Nur", "Nurhayati", "Putri", "Rahmawati", "Rina", "Sari", "Siti",
-    "Sri", "Tuti", "Wulan", "Yanti", "Yuliana", "Ayu", "Desi", "Eka", "Fatimah", "Intan",
-    "Lina", "Mawar", "Novita", "Ratna", "Suryani", "Vivi", "Zahra",
-)  # fmt: skip
-_MIDDLE_NAMES: Final = (
-    "Dwi", "Tri", "Nur", "Sri", "Eka", "Adi", "Putra", "Maria", "Rahma", "Wati", "Hidayat",
-    "Saputra", "Kurnia", "Pratama", "Lestari", "Wijaya",
-)  # fmt: skip
-_SURNAMES: Final = (
-    "Siregar", "Nasution", "Lubis", "Harahap", "Ginting", "Tarigan", "Sembiring", "Purba",
-    "Damanik", "Saragih", "Pane", "Pohan", "Hasibuan", "Sitepu", "Perangin-angin", "Sinaga",
-    "Simanjuntak", "Situmorang", "Sitorus", "Manurung", "Pardede", "Panjaitan", "Batubara",
-    "Daulay", "Rangkuti", "Matondang", "Surbakti", "Barus", "Bangun", "Karo-karo", "Sebayang",
-    "Tambunan",
-)  # fmt: skip
-#: Degree written after the name, by family and education ("" = none).
-_DEGREES: Final[dict[str, tuple[str, str, str]]] = {  # D3, S1/D4, S2/S3
-    "PENDIDIKAN": ("A.Md.", "S.Pd.", "M.Pd."),
-    "KEPERAWATAN": ("A.Md.Kep.", "S.Kep., Ns.", "M.Kep."),
-    "KEBIDANAN": ("A.Md.Keb.", "S.Tr.Keb.", "M.Keb."),
-    "MEDIS": ("A.Md.", "", "Sp.PD"),
-    "KESMAS": ("A.Md.Kes.", "S.KM", "M.Kes."),
-    "FARMASI": ("A.Md.Farm.", "S.Farm., Apt.", "M.Farm."),
-    "HUKUM": ("A.Md.", "S.H.", "M.H."),
-    "KEUANGAN": ("A.Md.Ak.", "S.E.", "M.Si."),
-    "AUDIT": ("A.Md.Ak.", "S.E., Ak.", "M.Ak."),
-    "TIK": ("A.Md.Kom.", "S.Kom.", "M.Kom."),
-    "TEKNIK": ("A.Md.T.", "S.T.", "M.T."),
-    "PERTANIAN": ("A.Md.P.", "S.P.", "M.P."),
-}
-_DEFAULT_DEGREES: Final = ("A.Md.", "S.Sos.", "M.Si.")
 
 
 def _day_parts(days: IntArray) -> tuple[IntArray, IntArray, IntArray]:
@@ -1479,10 +583,10 @@ def _build_employees(
     placed_post = np.repeat(np.arange(n_pos, dtype=np.int64), pos.holders)
     n_placed = len(placed_post)
     n_unplaced = n - n_placed
-    cls_of_post = np.array([_CLASS_INDEX[p.job_class] for p in pos.posts], dtype=np.int64)
+    cls_of_post = np.array([CLASS_INDEX[p.job_class] for p in pos.posts], dtype=np.int64)
     # Unplaced people suit an entry-level post: new CPNS hires and staff back from study leave.
     entry_cls = np.isin(
-        cls_of_post, [_CLASS_INDEX[c] for c in ("JF_AHLI_PERTAMA", "JF_TERAMPIL", "PELAKSANA")]
+        cls_of_post, [CLASS_INDEX[c] for c in ("JF_AHLI_PERTAMA", "JF_TERAMPIL", "PELAKSANA")]
     )
     suit = np.flatnonzero(entry_cls & (pos.state == "open"))
     if len(suit) == 0:
@@ -1495,23 +599,23 @@ def _build_employees(
     new_hire = unplaced & (np.arange(n) < n_placed + (n_unplaced + 1) // 2)
 
     cls = cls_of_post[profile]
-    fam_names = sorted(_FAMILIES)
+    fam_names = sorted(FAMILIES)
     fam_index = {f: i for i, f in enumerate(fam_names)}
     fam = np.array([fam_index[p.family] for p in pos.posts], dtype=np.int64)[profile]
 
     # Status.
     u = rng.random(n)
-    status = np.where(u < _PPPK_SHARE[cls], 1, np.where(u > 1 - _CPNS_SHARE[cls], 2, 0))
+    status = np.where(u < PPPK_SHARE[cls], 1, np.where(u > 1 - CPNS_SHARE[cls], 2, 0))
     status[unplaced] = 0
     status[new_hire] = 2
 
     # Education.
-    edu_kind = np.array([_EDU_KINDS.index(p.education) for p in pos.posts], dtype=np.int64)[profile]
-    edu = (rng.random(n)[:, None] > _EDU_CUMULATIVE[edu_kind]).sum(axis=1).astype(np.int64)
+    edu_kind = np.array([EDU_KINDS.index(p.education) for p in pos.posts], dtype=np.int64)[profile]
+    edu = (rng.random(n)[:, None] > EDU_CUMULATIVE[edu_kind]).sum(axis=1).astype(np.int64)
     edu = np.minimum(edu, len(EDUCATION_LEVELS) - 1)
     back_from_study = unplaced & ~new_hire
     edu[back_from_study & (edu == 7)] = 8  # S1 -> S2 after tugas belajar
-    entry_grade = _ENTRY_GRADE[edu]
+    entry_grade = ENTRY_GRADE[edu]
 
     # Grade (PNS and CPNS): mostly within the post's range, some one step off.
     min_g = np.empty(n_pos, dtype=np.int64)
@@ -1532,12 +636,12 @@ def _build_employees(
     service_m = 48 * (grade - entry_grade) + rng.integers(12, 60, n)
     service_m = np.where(status == 1, rng.integers(3, 84, n), service_m)
     service_m = np.where(status == 2, rng.integers(1, 18, n), service_m)
-    entry_age = _ENTRY_AGE[edu]
+    entry_age = ENTRY_AGE[edu]
     entry_y = entry_age[:, 0] + rng.random(n) * (entry_age[:, 1] - entry_age[:, 0])
     entry_y = np.where(status == 1, 23 + rng.random(n) * 27, entry_y)
     service_d = (service_m * _DAYS_PER_MONTH).astype(np.int64) + rng.integers(0, 28, n)
     entry_d = (entry_y * _DAYS_PER_YEAR).astype(np.int64)
-    max_age_d = ((_BUP[cls] * 12 - 2) * _DAYS_PER_MONTH).astype(np.int64) - rng.integers(0, 400, n)
+    max_age_d = ((BUP[cls] * 12 - 2) * _DAYS_PER_MONTH).astype(np.int64) - rng.integers(0, 400, n)
     excess = np.maximum(service_d + entry_d - max_age_d, 0)
     cut = np.minimum(excess, np.maximum(service_d - 400, 0))
     service_d -= cut
@@ -1546,7 +650,7 @@ def _build_employees(
     birth_day = tmt_day - entry_d
 
     # Gender and NIP (PNS/CPNS: birth + CPNS TMT YYYYMM + sex + serial; PPPK: birth + year + 21).
-    female_p = np.array([_FAMILIES[f].female for f in fam_names])[fam]
+    female_p = np.array([FAMILIES[f].female for f in fam_names])[fam]
     female_p = np.where(np.isin(cls, [0, 1, 2]), female_p * 0.7, female_p)
     female = rng.random(n) < female_p
     by, bm, bd = _day_parts(birth_day)
@@ -1588,7 +692,7 @@ def _build_employees(
     field = _choose(rng, post_fields, profile)
     other = np.array(all_fields)[rng.integers(0, len(all_fields), n)]
     field = np.where(rng.random(n) < 0.08, other, field)
-    school = np.array(_SCHOOL_FIELDS)[rng.integers(0, len(_SCHOOL_FIELDS), n)]
+    school = np.array(SCHOOL_FIELDS)[rng.integers(0, len(SCHOOL_FIELDS), n)]
     field = np.where(edu <= EDUCATION_LEVELS.index("SMA"), school, field)
     field[rng.random(n) < 0.02] = ""
 
@@ -1640,14 +744,14 @@ def _names(
     n = len(female)
     first = np.where(
         female,
-        np.array(_FEMALE_NAMES)[rng.integers(0, len(_FEMALE_NAMES), n)],
-        np.array(_MALE_NAMES)[rng.integers(0, len(_MALE_NAMES), n)],
+        np.array(FEMALE_NAMES)[rng.integers(0, len(FEMALE_NAMES), n)],
+        np.array(MALE_NAMES)[rng.integers(0, len(MALE_NAMES), n)],
     )
-    middle = np.array(_MIDDLE_NAMES)[rng.integers(0, len(_MIDDLE_NAMES), n)]
-    surname = np.array(_SURNAMES)[rng.integers(0, len(_SURNAMES), n)]
+    middle = np.array(MIDDLE_NAMES)[rng.integers(0, len(MIDDLE_NAMES), n)]
+    surname = np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)]
     has_middle = rng.random(n) < 0.35
     has_surname = rng.random(n) < 0.7
-    degree_table = np.array([_DEGREES.get(f, _DEFAULT_DEGREES) for f in fam_names])
+    degree_table = np.array([DEGREES.get(f, DEFAULT_DEGREES) for f in fam_names])
     tier = np.select([edu >= 8, edu >= 6, edu == 5], [2, 1, 0], -1)
     degree = np.where(tier >= 0, degree_table[fam, np.maximum(tier, 0)], "")
     degree[rng.random(n) < 0.15] = ""
@@ -1676,19 +780,19 @@ _MANAGERIAL: Final = (*MANAGERIAL_COMPETENCIES, *SOCIOCULTURAL_COMPETENCIES)
 
 def _technical_codes(pos: _Positions) -> tuple[list[str], IntArray, IntArray]:
     """All technical codes, and the main and secondary code index of each position."""
-    codes = sorted({c for f in _FAMILIES.values() for c in f.technical})
+    codes = sorted({c for f in FAMILIES.values() for c in f.technical})
     index = {c: i for i, c in enumerate(codes)}
-    main = np.array([index[_FAMILIES[p.family].technical[0]] for p in pos.posts], dtype=np.int64)
-    second = np.array([index[_FAMILIES[p.family].technical[1]] for p in pos.posts], dtype=np.int64)
+    main = np.array([index[FAMILIES[p.family].technical[0]] for p in pos.posts], dtype=np.int64)
+    second = np.array([index[FAMILIES[p.family].technical[1]] for p in pos.posts], dtype=np.int64)
     return codes, main, second
 
 
 def _competencies(rng: np.random.Generator, pos: _Positions, emp: _Employees) -> pd.DataFrame:
     n = len(emp.nip)
     codes, main, second = _technical_codes(pos)
-    cls = np.array([_CLASS_INDEX[p.job_class] for p in pos.posts], dtype=np.int64)[emp.profile]
-    std = _STANDARD_LEVEL[cls]
-    tstd = _TECHNICAL_LEVEL[cls]
+    cls = np.array([CLASS_INDEX[p.job_class] for p in pos.posts], dtype=np.int64)[emp.profile]
+    std = STANDARD_LEVEL[cls]
+    tstd = TECHNICAL_LEVEL[cls]
     delta = rng.choice(np.array([-1, 0, 1, 2]), size=(n, 12), p=[0.1, 0.52, 0.3, 0.08])
     shift = emp.level_shift[:, None]
     managerial = np.clip(std[:, None] + delta[:, :9] + shift, 1, 5)
@@ -1729,9 +833,9 @@ def _competencies(rng: np.random.Generator, pos: _Positions, emp: _Employees) ->
 def _requirements(rng: np.random.Generator, pos: _Positions) -> pd.DataFrame:
     n = len(pos.posts)
     codes, main, second = _technical_codes(pos)
-    cls = np.array([_CLASS_INDEX[p.job_class] for p in pos.posts], dtype=np.int64)
-    std = _STANDARD_LEVEL[cls]
-    tstd = _TECHNICAL_LEVEL[cls]
+    cls = np.array([CLASS_INDEX[p.job_class] for p in pos.posts], dtype=np.int64)
+    std = STANDARD_LEVEL[cls]
+    tstd = TECHNICAL_LEVEL[cls]
     # M01 always, then 1-3 more of M02-M08, S01 sometimes, the main technical code, a second one.
     extra = np.argsort(rng.random((n, 7)), axis=1) + 1
     n_extra = rng.integers(1, 4, n)

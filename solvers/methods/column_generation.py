@@ -1,11 +1,12 @@
-"""Column generation for a pure assignment whose pairs are too many to list.
+"""The proven optimum of a pure assignment whose pairs are too many to list, by column generation.
 
-The caller gives a restricted model (some of the pairs) and a pricing function. Each round
-solves the restricted model by min-cost flow, takes the integer duals of its optimum (the
-flow's potentials, :func:`solvers.methods.duals.potentials`) and asks the pricing function for the
-omitted pairs of positive reduced cost ``weight − u_row − v_col``. When there is none, the dual
-is feasible for the whole model, so its bound (:func:`solvers.methods.duals.dual_bound`) holds for
-the whole model; the restricted optimum is proven optimal when it meets that bound.
+The caller gives a restricted model (some of the pairs) and a function that finds improving
+pairs. Each round solves the restricted model by min-cost flow, takes the integer duals of its
+optimum (the flow's potentials, :func:`solvers.methods.duals.potentials`) and asks that function
+for the omitted pairs of positive reduced cost ``weight − u_row − v_col``. When there is none,
+the dual is feasible for the whole model, so its bound
+(:func:`solvers.methods.duals.dual_bound`) holds for the whole model; the restricted optimum
+is proven optimal when it meets that bound.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from solvers.model import AssignmentModel, BoolArray, IntArray, Result, Status
 
 _log = logging.getLogger(__name__)
 
-#: ``price(u, v, model)`` → rows, columns and weights of pairs outside ``model`` (the current
-#: restricted model) with positive reduced cost.
-Pricer = Callable[[IntArray, IntArray, AssignmentModel], tuple[IntArray, IntArray, IntArray]]
+#: ``improving_pairs(u, v, model)`` → rows, columns and weights of pairs outside ``model`` (the
+#: current restricted model) with positive reduced cost under the row and column duals ``u, v``.
+ImprovingPairs = Callable[
+    [IntArray, IntArray, AssignmentModel], tuple[IntArray, IntArray, IntArray]
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,31 +49,34 @@ class Generated:
 
 def solve_by_columns(
     model: AssignmentModel,
-    price: Pricer,
+    improving_pairs: ImprovingPairs,
     *,
     max_rounds: int = 50,
     prune_below: int | None = None,
     prune_rounds: int = 3,
-    unpriced: BoolArray | None = None,
+    never_offered: BoolArray | None = None,
 ) -> Generated:
     """Solve the whole model of which ``model`` is a restriction (see the module docstring).
 
     The model must have no side constraints. The result is proven optimal (``proven``) when no
-    omitted pair prices out and the dual bound equals the objective; otherwise (the restricted
-    model is infeasible, the rounds run out or the potentials did not settle) the caller must
-    fall back to the whole model.
+    omitted pair has positive reduced cost and the dual bound equals the objective; otherwise
+    (the restricted model is infeasible, the rounds run out or the potentials did not settle)
+    the caller must fall back to the whole model.
 
     With ``prune_below``, during the first ``prune_rounds`` rounds the unchosen pairs of
-    reduced cost below ``-prune_below`` leave the model (not fixed ones): they are priced again
+    reduced cost below ``-prune_below`` leave the model (not fixed ones): they are offered again
     like any omitted pair, so the proof is unchanged, and later flows are smaller. Pairs of
-    the first model that ``price`` never offers must be flagged in ``unpriced``: they stay.
+    the first model that ``improving_pairs`` never offers must be flagged in ``never_offered``:
+    they stay.
     """
     if model.has_side_constraints:
         raise ValueError("column generation here needs a model without side constraints")
     started = time.perf_counter()
     origin = np.arange(model.n_pairs, dtype=np.int64)
     offered = model.n_pairs
-    sticky = np.zeros(model.n_pairs, dtype=np.bool_) if unpriced is None else unpriced.copy()
+    sticky = (
+        np.zeros(model.n_pairs, dtype=np.bool_) if never_offered is None else never_offered.copy()
+    )
     sticky[model.fixed] = True
     for rounds in range(1, max_rounds + 1):
         result = flow.solve(model)
@@ -80,8 +86,8 @@ def solve_by_columns(
         has_pairs = np.bincount(model.pair_row, minlength=model.n_rows) > 0
         u = np.where(has_pairs, np.where(model.row_must, u, np.maximum(u, 0)), 0)
         v = np.maximum(v, 0)
-        rows, cols, weights = price(u, v, model)
-        _log.debug("column generation round %d: %d pairs priced in", rounds, len(rows))
+        rows, cols, weights = improving_pairs(u, v, model)
+        _log.debug("column generation round %d: %d improving pairs added", rounds, len(rows))
         if not len(rows):
             bound, _ = dual_bound(model, SideIndex.of(model), u, v, np.zeros(0, dtype=np.int64))
             proven = bound == result.objective

@@ -1,4 +1,4 @@
-"""Exact dual bounds of assignment models from min-cost flow potentials, and restriction.
+"""Exact upper bounds of assignment models from dual values, and the flow duals that feed them.
 
 Any sign-feasible dual vector of a model's LP relaxation — row values ``u``, column values
 ``v`` and side-constraint multipliers ``mu`` — proves an upper bound on the optimum, and its
@@ -7,6 +7,7 @@ of the model without side constraints gives such a dual for free: its shortest-p
 in the residual network (:func:`potentials`). With integer weights these duals are integers, so
 the bound and the reduced costs are exact; the bound formula holds for *any* sign-feasible dual,
 so it stays valid whatever the duals are, and a poor dual only gives a weaker bound.
+:func:`restrict` cuts a model down to some of its pairs, for the exact search that follows.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ class SideIndex:
         rhs = np.array([s.rhs for s in side], dtype=np.int64)
         return cls(pair.astype(np.int64), coef.astype(np.int64), con, rhs)
 
-    def priced(self, mu: IntArray, n_pairs: int) -> IntArray:
-        """``Σ_s mu_s · coef_s`` per pair."""
+    def side_cost(self, mu: IntArray, n_pairs: int) -> IntArray:
+        """``Σ_s mu_s · coef_s`` per pair: the side constraints' share of its reduced cost."""
         out = np.zeros(n_pairs, dtype=np.int64)
         np.add.at(out, self.pair, mu[self.con] * self.coef)
         return out
@@ -108,7 +109,7 @@ def potentials(
     u = dist[:n_rows] - level
     u = np.where(model.row_must, u, np.maximum(u, 0))
     v = np.maximum(level - dist[n_rows : n_rows + n_cols], 0)
-    # A row with a fixed pair is outside the network: price it so that the fixed pair has
+    # A row with a fixed pair is outside the network: set its dual so that the fixed pair has
     # reduced cost 0 and none of its other pairs a positive one.
     fixed = np.unique(model.fixed)
     if len(fixed):
@@ -139,7 +140,7 @@ def dual_bound(
     )  # fmt: skip
     if worst >= _SAFE:
         raise ValueError("dual values too large for exact int64 arithmetic")
-    rc = model.weight - u[model.pair_row] - v[model.pair_col] - index.priced(mu, model.n_pairs)
+    rc = model.weight - u[model.pair_row] - v[model.pair_col] - index.side_cost(mu, model.n_pairs)
     is_fixed = np.zeros(model.n_pairs, dtype=np.bool_)
     is_fixed[model.fixed] = True
     bound = (

@@ -1,0 +1,1 @@
+"""Tests of solvers: back-ends, methods and the portfolio."""

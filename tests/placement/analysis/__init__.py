@@ -1,0 +1,1 @@
+"""Tests of placement.analysis: explanations, fairness, scenarios and comparisons."""

@@ -1,0 +1,1 @@
+"""Tests of placement.contract: readers, validation, calendar and policy."""

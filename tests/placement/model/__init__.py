@@ -1,0 +1,1 @@
+"""Tests of placement.model: rules and diagnosis."""

@@ -1,0 +1,1 @@
+"""Tests of placement.reports: key figures, HTML report, figures, decree and escaping."""

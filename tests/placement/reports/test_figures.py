@@ -10,7 +10,7 @@ import pytest
 from placement import load_dataset, load_policy, solve
 from placement.engine import Solution
 from placement.reports.figures import plan_figures
-from placement.reports.html import move_matrix
+from placement.reports.kpis import move_matrix
 from tests.paths import EXAMPLE
 
 

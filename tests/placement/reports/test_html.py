@@ -10,7 +10,6 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -19,7 +18,8 @@ from placement.cli import main
 from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
-from placement.reports.html import jpm_bins, move_matrix, render_report
+from placement.reports.html import render_report
+from placement.reports.kpis import move_matrix
 from placement.runs.directory import write_outputs
 from tests.paths import EXAMPLE
 from tests.placement.builders import (
@@ -245,13 +245,6 @@ def test_a_hostile_name_and_title_are_escaped(small: Run) -> None:
 
 def test_rendering_the_same_run_twice_gives_the_same_text(small: Run) -> None:
     assert render_report(*small) == render_report(*small)
-
-
-def test_jpm_bins_are_exact_at_the_bin_edges() -> None:
-    # 100·N/D: 0, 9.99…, 10, 79.99…, 80, 99.99…, 100
-    num = np.array([0, 999, 1, 7999, 4, 9999, 1], dtype=np.int64)
-    den = np.array([1, 10000, 10, 10000, 5, 10000, 1], dtype=np.int64)
-    assert jpm_bins(num, den) == [2, 1, 0, 0, 0, 0, 0, 1, 1, 2]
 
 
 def test_the_jpm_charts_count_holders_before_and_placed_after(example: Run) -> None:

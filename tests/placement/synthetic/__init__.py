@@ -1,0 +1,1 @@
+"""Tests of placement.synthetic: the sample-city generator and the embedded sample."""

@@ -1,0 +1,1 @@
+"""Tests of solvers.backends: each back-end and its time limit."""

@@ -1,14 +1,19 @@
-"""The LP bound of a side-constrained assignment by column generation, and reduced-cost fixing.
+"""An upper bound from the LP relaxation of a side-constrained assignment, and reduced-cost fixing.
+
+:func:`lp_bound` computes an upper bound on the optimum of a model with side constraints (and
+the exact reduced cost of every pair) from the LP relaxation, solved by column generation;
+:func:`fix_by_reduced_cost` then keeps only the pairs that a solution at least as good as an
+incumbent may use.
 
 The LP relaxation of the placement models is nearly tight, but solving it over every pair is
 what makes a MIP back-end slow: the assignment LP is highly degenerate. Here the LP keeps every
 constraint (rows, binding columns, side constraints) but only a *core* of pairs: each row's
 best pairs by the reduced cost of the flow optimum without side constraints (its potentials,
-:func:`solvers.methods.duals.potentials`). The LP duals price every pair of the model; pairs with
-positive reduced cost join the core and the LP is re-solved from its last basis, until none is
-left. The duals then prove an upper bound for the whole model (:func:`solvers.methods.duals.
-dual_bound`, exact in integers after scaling), and every pair whose reduced cost exceeds the
-gap to an incumbent can be left out of the exact search.
+:func:`solvers.methods.duals.potentials`). The LP duals give every pair of the model a reduced
+cost; pairs with positive reduced cost join the core and the LP is re-solved from its last
+basis, until none is left. The duals then prove an upper bound for the whole model
+(:func:`solvers.methods.duals.dual_bound`, exact in integers after scaling), and every pair
+whose reduced cost exceeds the gap to an incumbent can be left out of the exact search.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from solvers.model import AssignmentModel, BoolArray, IntArray
 _log = logging.getLogger(__name__)
 _COLWISE = 1
 _MAXIMIZE = -1
-#: Pairs per row in the first core, and pairs per row added per pricing round.
+#: Pairs per row in the first core, and pairs per row added per round.
 _CORE_PER_ROW = 4
 _ADD_PER_ROW = 3
 _MAX_ROUNDS = 200
@@ -35,13 +40,13 @@ _INT_HEADROOM = 2.0**61
 
 
 @dataclass(frozen=True, eq=False)
-class Priced:
+class LpBound:
     """The outcome of :func:`lp_bound`.
 
     ``bound`` is a valid upper bound on the model's optimum; ``rc`` the reduced cost of every
     pair and ``scaled_bound`` the bound, both multiplied by ``scale`` (exact integers);
-    ``core`` the pairs the last LP held; ``complete`` is true when no pair priced out
-    positive, i.e. ``bound`` is the floor of the LP optimum of the whole model.
+    ``core`` the pairs the last LP held; ``complete`` is true when no pair had a
+    positive reduced cost, i.e. ``bound`` is the floor of the LP optimum of the whole model.
     """
 
     bound: int
@@ -59,7 +64,7 @@ def lp_bound(
     feasible: BoolArray | None = None,
     *,
     deadline: float | None = None,
-) -> Priced | None:
+) -> LpBound | None:
     """The LP bound of ``model`` by column generation from ``relaxed``, the flow optimum of the
     model without its side constraints, and ``feasible``, a selection whose pairs join the
     first core; ``None`` when the core LP fails, or the weights are too large to scale
@@ -101,7 +106,7 @@ def lp_bound(
     )  # fmt: skip
     # One penalised slack per side constraint keeps every core LP feasible; the slacks are not
     # part of the model, so the bound (taken from the duals alone) stays valid, and they leave
-    # the LP's support as the pairs that make it feasible are priced in.
+    # the LP's support as the pairs that make it feasible join the core.
     n_side = len(model.side)
     penalty = 4.0 * float(np.abs(model.weight).max(initial=1)) + 1.0
     h.addCols(
@@ -109,13 +114,13 @@ def lp_bound(
         np.arange(n_side, dtype=np.int32), (n_row + n_col + np.arange(n_side)).astype(np.int32),
         np.full(n_side, -1.0),
     )  # fmt: skip
-    best: Priced | None = None
+    best: LpBound | None = None
     for rounds in range(1, _MAX_ROUNDS + 1):
         if deadline is not None:
             h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            _log.debug("pricing: core LP ended %s", h.modelStatusToString(h.getModelStatus()))
+            _log.debug("lp bound: core LP ended %s", h.modelStatusToString(h.getModelStatus()))
             return best
         y = np.asarray(h.getSolution().row_dual, dtype=np.float64)
         row_dual = np.zeros(model.n_rows)
@@ -129,17 +134,17 @@ def lp_bound(
                 _rounded(side_dual, scale),
             )  # fmt: skip
         except ValueError:
-            _log.debug("pricing: duals too large to price exactly")
+            _log.debug("lp bound: duals too large for exact reduced costs")
             return best
         fresh = (rc > 0) & ~core
         complete = not fresh.any()
         _log.debug(
-            "pricing round %d: LP %.1f, bound %d, %d core pairs, %d priced in",
+            "lp bound round %d: LP %.1f, bound %d, %d core pairs, %d added",
             rounds, h.getInfo().objective_function_value, scaled_bound // scale,
             int(core.sum()), int(fresh.sum()),
         )  # fmt: skip
         if best is None or scaled_bound < best.scaled_bound:
-            best = Priced(
+            best = LpBound(
                 scaled_bound // scale, scaled_bound, rc, scale, core.copy(), complete, rounds
             )
         if complete or (deadline is not None and time.perf_counter() > deadline):
@@ -153,16 +158,18 @@ def lp_bound(
         )  # fmt: skip
     if best is not None:
         _log.debug(
-            "pricing: bound %d after %d rounds, %d core pairs, complete %s",
+            "lp bound: bound %d after %d rounds, %d core pairs, complete %s",
             best.bound, best.rounds, int(best.core.sum()), best.complete,
         )  # fmt: skip
     return best
 
 
-def fix(model: AssignmentModel, priced: Priced, objective: int, keep: BoolArray) -> BoolArray:
+def fix_by_reduced_cost(
+    model: AssignmentModel, lp: LpBound, objective: int, keep: BoolArray
+) -> BoolArray:
     """The pairs a solution of objective ≥ ``objective`` may use, plus ``keep`` and the fixed
     pairs: a pair whose reduced cost exceeds ``bound − objective`` is in no such solution."""
-    out = priced.scaled_bound + np.minimum(priced.rc, 0) >= objective * priced.scale
+    out = lp.scaled_bound + np.minimum(lp.rc, 0) >= objective * lp.scale
     out |= keep
     out[model.fixed] = True
     return out

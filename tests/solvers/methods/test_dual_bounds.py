@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import solvers
 from solvers import AssignmentModel, Status
 from solvers.backends import flow
-from solvers.methods import lp_pricing as pricing
 from solvers.methods.duals import SideIndex, dual_bound, potentials, restrict
+from solvers.methods.lp_bound import fix_by_reduced_cost, lp_bound
 from tests.solvers.models import at_most, brute_force, make, small_models
 
 EXAMPLES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -57,12 +57,12 @@ def test_the_lp_bound_holds_and_fixing_at_the_optimum_keeps_an_optimal_solution(
     relaxed = flow.solve(replace(model, side=()))
     if optimum is None or relaxed.chosen is None:
         return
-    priced = pricing.lp_bound(model, relaxed.chosen)
+    priced = lp_bound(model, relaxed.chosen)
     if priced is None:
         return
     assert priced.bound >= optimum
     # Fixing against the optimum itself is the strongest fixing: it must keep an optimal plan.
-    keep = pricing.fix(model, priced, optimum, np.zeros(model.n_pairs, dtype=np.bool_))
+    keep = fix_by_reduced_cost(model, priced, optimum, np.zeros(model.n_pairs, dtype=np.bool_))
     restricted, _ = restrict(model, keep)
     assert brute_force(restricted) == optimum
 
@@ -103,7 +103,7 @@ def test_fixing_against_any_feasible_solution_keeps_the_optimum(model: Assignmen
     relaxed = flow.solve(replace(model, side=()))
     if optimum is None or relaxed.chosen is None:
         return
-    priced = pricing.lp_bound(model, relaxed.chosen)
+    priced = lp_bound(model, relaxed.chosen)
     if priced is None:
         return
     worst = min(
@@ -113,6 +113,6 @@ def test_fixing_against_any_feasible_solution_keeps_the_optimum(model: Assignmen
             if model.is_feasible(chosen := np.array(bits, dtype=np.bool_))
         ),
     )
-    keep = pricing.fix(model, priced, worst, np.zeros(model.n_pairs, dtype=np.bool_))
+    keep = fix_by_reduced_cost(model, priced, worst, np.zeros(model.n_pairs, dtype=np.bool_))
     restricted, _ = restrict(model, keep)
     assert brute_force(restricted) == optimum
