@@ -22,8 +22,8 @@ import httpx
 import uvicorn
 
 from api.app import create_app
-from api.settings import Settings
 from api.db.store import Store
+from api.settings import Settings
 from placement.synthetic.city import generate
 from tests.paths import EXAMPLE
 

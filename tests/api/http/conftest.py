@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from api.settings import Settings
 from api.db.store import Store
+from api.settings import Settings
 from tests.api.conftest import DATABASES, fresh_postgres_database, sqlite_url
 from tests.api.fixtures import bearer, serving
 

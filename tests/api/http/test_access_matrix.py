@@ -21,11 +21,11 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy import create_engine, text
 
-from api.core import keys as api_keys
 from api.app import create_app
+from api.core import keys as api_keys
 from api.core.auth import ROLES
-from api.routes import routers
 from api.db.store import Store
+from api.routes import routers
 from tests.api.conftest import sqlite_url
 from tests.api.fixtures import bearer
 from tests.api.http.conftest import Keys, service_settings

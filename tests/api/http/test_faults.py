@@ -14,12 +14,12 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from api.services.datasets import store_dataset
 from api.core.metrics import Metrics
-from api.db.repositories.runs import RunRepository
-from api.services.runs import INTERRUPTED, RunPool
 from api.db.errors import Unavailable
+from api.db.repositories.runs import RunRepository
 from api.db.store import Store
+from api.services.datasets import store_dataset
+from api.services.runs import INTERRUPTED, RunPool
 from placement.contract.readers import dataset_from_json
 from tests.api.conftest import sqlite_url
 from tests.api.fixtures import (
