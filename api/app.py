@@ -10,15 +10,15 @@ from functools import partial
 from anyio import to_thread
 from fastapi import FastAPI
 
-from api import problems
-from api.metrics import Metrics, MetricsMiddleware
-from api.middleware import BodyLimitMiddleware, IdempotencyMiddleware
-from api.openapi import openapi_document
+from api.core import problems
+from api.core.metrics import Metrics, MetricsMiddleware
+from api.core.middleware import BodyLimitMiddleware, IdempotencyMiddleware
+from api.core.openapi import openapi_document
+from api.db.store import Store
 from api.routes import routers
-from api.runs import INTERRUPTED, RunPool
+from api.services.runs import INTERRUPTED, RunPool
+from api.services.trust import Trust
 from api.settings import Settings
-from api.storage import Store
-from api.trust import Trust
 from placement.engine import engine_version
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,9 @@ def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
     store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
     try:
         store.migrate()
-        failed = store.fail_interrupted_runs(INTERRUPTED)
+        failed = store.runs.fail_interrupted(INTERRUPTED)
         for run_id in failed:
-            store.append_audit(
+            store.audit.append(
                 actor="server", action="run.failed", target=run_id, details={"error": INTERRUPTED}
             )
             metrics.runs.labels("failed").inc()

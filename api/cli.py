@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from api.core.keys import ROLES
+
+if TYPE_CHECKING:
+    from api.db.store import Store
 
 COMMANDS: tuple[str, ...] = ("serve", "keys", "audit")
-ROLES: tuple[str, ...] = ("viewer", "planner", "admin")
 
 
 def _port(text: str) -> int:
@@ -61,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
 
         serve(args.host, args.port, settings)
         return 0
-    from api.storage import StorageError, Store
+    from api.db.errors import StorageError
+    from api.db.store import Store
 
     store = Store(settings.database_url)
     try:
@@ -76,31 +81,28 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _keys(store: Any, args: argparse.Namespace) -> int:
+def _keys(store: Store, args: argparse.Namespace) -> int:
+    from api.services.keys import create_key, revoke_key
+
     if args.keys_command == "create":
-        record, secret = store.create_key(role=args.role, name=args.name)
-        store.append_audit(
-            actor="cli", action="key.create", target=record.id,
-            details={"role": record.role, "name": record.name},
-        )  # fmt: skip
+        record, secret = create_key(store, role=args.role, name=args.name, actor="cli")
         print(f"created {record.role} key {record.id}; it is shown once, keep it safe:")
         print(secret)
         return 0
     if args.keys_command == "revoke":
-        if not store.revoke_key(args.id):
+        if not revoke_key(store, args.id, actor="cli"):
             print(f"no active key {args.id!r}", file=sys.stderr)
             return 1
-        store.append_audit(actor="cli", action="key.revoke", target=args.id, details={})
         print(f"revoked key {args.id}")
         return 0
-    for key in store.list_keys():
+    for key in store.keys.all():
         revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
         print(f"{key.id}\t{key.role}\t{revoked}\t{key.name}")
     return 0
 
 
-def _verify(store: Any) -> int:
-    result = store.verify_audit()
+def _verify(store: Store) -> int:
+    result = store.audit.verify()
     if result.ok:
         print(f"OK: {result.checked} audit record(s) verified")
         return 0

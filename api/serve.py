@@ -5,7 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from api.app import create_app
-from api.logfilter import log_config
+from api.core.logging import log_config
 from api.settings import Settings
 
 

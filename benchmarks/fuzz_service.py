@@ -44,7 +44,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.storage import Store
+from api.db.store import Store
 from benchmarks.load_service import dataset_json, service
 
 _log = logging.getLogger("benchmarks.fuzz_service")
@@ -250,9 +250,9 @@ def credentials_of(database_url: str) -> dict[str, dict[str, str]]:
     with Store(database_url) as store:
         store.migrate()
         for role in ("viewer", "planner", "admin"):
-            callers[role] = {"Authorization": f"Bearer {store.create_key(role=role)[1]}"}
-        revoked, secret = store.create_key(role="admin", name="revoked")
-        store.revoke_key(revoked.id)
+            callers[role] = {"Authorization": f"Bearer {store.keys.create(role=role)[1]}"}
+        revoked, secret = store.keys.create(role="admin", name="revoked")
+        store.keys.revoke(revoked.id)
         callers["revoked"] = {"Authorization": f"Bearer {secret}"}
     callers["none"] = {}
     return callers

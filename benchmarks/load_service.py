@@ -48,7 +48,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from api.storage import Store
+from api.db.store import Store
 from placement.check import check
 from placement.contract.policy import load_policy
 from placement.contract.readers import dataset_from_json
@@ -321,9 +321,9 @@ def run(
         database_url = f"sqlite:///{Path(folder) / 'placement.db'}"
         with Store(database_url) as store:
             store.migrate()
-            _, secret = store.create_key(role="planner", name="load test")
+            _, secret = store.keys.create(role="planner", name="load test")
             keys = [
-                {"Authorization": f"Bearer {store.create_key(role='planner', name=f'c{i}')[1]}"}
+                {"Authorization": f"Bearer {store.keys.create(role='planner', name=f'c{i}')[1]}"}
                 for i in range(clients)
             ]
         headers = {"Authorization": f"Bearer {secret}"}

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.auth import Admin
-from api.deps import StoreDep
+from api.core.auth import Admin
+from api.core.deps import StoreDep
 from api.routes.common import problems
-from api.schemas import AuditPage, AuditVerificationOut
-from api.service import audit_out
+from api.schemas.audit import AuditPage, AuditVerificationOut
+from api.services.audit import audit_page, verification
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -24,15 +24,10 @@ def list_audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:
     """Records after ``after_seq``, oldest first; page on with ``next_after``."""
-    records = store.list_audit(after_seq=after_seq, limit=limit)
-    next_after = records[-1].seq if len(records) == limit else None
-    return AuditPage(records=[audit_out(r) for r in records], next_after=next_after)
+    return audit_page(store, after_seq=after_seq, limit=limit)
 
 
 @router.get("/verify", response_model=AuditVerificationOut, responses=problems(), summary="Verify")
 def verify_audit(_: Admin, store: StoreDep) -> AuditVerificationOut:
     """Recompute the hash chain: ``ok`` is false from the first tampered record on."""
-    result = store.verify_audit()
-    return AuditVerificationOut(
-        ok=result.ok, checked=result.checked, first_bad_seq=result.first_bad_seq
-    )
+    return verification(store)

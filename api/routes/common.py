@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.schemas import ProblemDetails
+from api.schemas.common import ProblemDetails
 
 _PROBLEM = {"model": ProblemDetails, "content": {"application/problem+json": {}}}
 

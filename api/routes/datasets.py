@@ -8,21 +8,23 @@ from anyio import to_thread
 from fastapi import APIRouter, Request, Response, status
 from starlette.datastructures import UploadFile
 
-from api.auth import Planner, Viewer
-from api.datasets import (
+from api.core.auth import Planner, Viewer
+from api.core.deps import SettingsDep, StoreDep
+from api.core.problems import ApiError
+from api.routes.common import problems
+from api.schemas.datasets import DatasetOut
+from api.services.datasets import (
     XLSX,
     Upload,
     check_pairs,
     dataset_from_body,
     dataset_from_uploads,
     dataset_from_xlsx,
+    dataset_out,
     store_dataset,
 )
-from api.deps import SettingsDep, StoreDep
-from api.problems import ApiError
-from api.routes.common import problems
-from api.schemas import DatasetOut
-from api.service import dataset_out
+from api.services.datasets import delete_dataset as delete
+from api.services.datasets import get_dataset as get
 from placement.contract.dataset import Dataset
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
@@ -101,10 +103,7 @@ async def create_dataset(
 )
 def get_dataset(dataset_id: str, _: Viewer, store: StoreDep) -> DatasetOut:
     """The dataset's id, row counts and sha256."""
-    record = store.get_dataset(dataset_id)
-    if record is None:
-        raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
-    return dataset_out(record)
+    return dataset_out(get(store, dataset_id))
 
 
 @router.delete(
@@ -116,9 +115,5 @@ def get_dataset(dataset_id: str, _: Viewer, store: StoreDep) -> DatasetOut:
 )
 def delete_dataset(dataset_id: str, principal: Planner, store: StoreDep) -> Response:
     """Delete the dataset; 409 while queued or running runs use it."""
-    if not store.delete_dataset(dataset_id):
-        raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
-    store.append_audit(
-        actor=principal.actor, action="dataset.delete", target=dataset_id, details={}
-    )
+    delete(store, dataset_id, actor=principal.actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

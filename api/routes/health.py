@@ -6,9 +6,9 @@ from anyio import to_thread
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import MetricsDep, StoreDep
-from api.metrics import CONTENT_TYPE
-from api.schemas import Health
+from api.core.deps import MetricsDep, StoreDep
+from api.core.metrics import CONTENT_TYPE
+from api.schemas.common import Health
 
 router = APIRouter(tags=["health"])
 

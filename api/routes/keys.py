@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.auth import Admin
-from api.deps import StoreDep
-from api.problems import ApiError
+from api.core.auth import Admin
+from api.core.deps import StoreDep
+from api.core.problems import ApiError
 from api.routes.common import problems
-from api.schemas import KeyCreate, KeyCreated, KeyList
-from api.service import key_out
+from api.schemas.keys import KeyCreate, KeyCreated, KeyList
+from api.services.keys import create_key as create
+from api.services.keys import key_out
+from api.services.keys import revoke_key as revoke
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 
@@ -25,13 +27,7 @@ def create_key(
     body: KeyCreate, response: Response, principal: Admin, store: StoreDep
 ) -> KeyCreated:
     """A new key of the given role; its secret is in this response only."""
-    record, secret = store.create_key(role=body.role, name=body.name)
-    store.append_audit(
-        actor=principal.actor,
-        action="key.create",
-        target=record.id,
-        details={"role": record.role, "name": record.name},
-    )
+    record, secret = create(store, role=body.role, name=body.name, actor=principal.actor)
     response.headers["Location"] = f"/v1/keys/{record.id}"
     return KeyCreated(**key_out(record).model_dump(), key=secret)
 
@@ -39,7 +35,7 @@ def create_key(
 @router.get("", response_model=KeyList, responses=problems(), summary="API keys")
 def list_keys(_: Admin, store: StoreDep) -> KeyList:
     """Every key, revoked ones included, without secrets."""
-    return KeyList(keys=[key_out(k) for k in store.list_keys()])
+    return KeyList(keys=[key_out(k) for k in store.keys.all()])
 
 
 @router.delete(
@@ -51,7 +47,6 @@ def list_keys(_: Admin, store: StoreDep) -> KeyList:
 )
 def revoke_key(key_id: str, principal: Admin, store: StoreDep) -> Response:
     """Revoke the key; requests with it get 401 from now on."""
-    if not store.revoke_key(key_id):
+    if not revoke(store, key_id, actor=principal.actor):
         raise ApiError(404, f"no active key {key_id!r}", kind="not-found")
-    store.append_audit(actor=principal.actor, action="key.revoke", target=key_id, details={})
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,21 +7,13 @@ from typing import Annotated, Literal
 from anyio import to_thread
 from fastapi import APIRouter, Header, Query, Response, status
 
-from api.auth import Planner, Viewer
-from api.datasets import XLSX
-from api.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
+from api.core.auth import Planner, Viewer
+from api.core.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
 from api.routes.common import accepts, problems
-from api.schemas import GapsOut, PlanOut, RunCreate, RunList, RunOut
-from api.service import (
-    cancel_run,
-    create_run,
-    csv_to_xlsx,
-    gap_rows,
-    get_run,
-    plan_rows,
-    run_out,
-    run_output,
-)
+from api.schemas.runs import GapsOut, PlanOut, RunCreate, RunList, RunOut
+from api.services.datasets import XLSX
+from api.services.exports import csv_to_xlsx, gap_rows, plan_rows
+from api.services.runs import cancel_run, create_run, get_run, run_out, run_output
 from placement.reports.escaping import spreadsheet_safe_csv
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
@@ -71,7 +63,7 @@ def list_runs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> RunList:
     """Runs, newest first, optionally of one status."""
-    return RunList(runs=[run_out(r) for r in store.list_runs(status=status_, limit=limit)])
+    return RunList(runs=[run_out(r) for r in store.runs.latest(status=status_, limit=limit)])
 
 
 @router.get("/{run_id}", response_model=RunOut, responses=problems(404), summary="A run")

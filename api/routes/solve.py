@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.auth import Planner
-from api.deps import MetricsDep, SettingsDep, StoreDep
+from api.core.auth import Planner
+from api.core.deps import MetricsDep, SettingsDep, StoreDep
 from api.routes.common import problems
-from api.schemas import SolveOut, SolveRequest
-from api.service import solve_sync
+from api.schemas.runs import SolveOut, SolveRequest
+from api.services.solve import solve_sync
 
 router = APIRouter(prefix="/v1", tags=["solve"])
 

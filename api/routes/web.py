@@ -12,7 +12,7 @@ from importlib import resources
 
 from fastapi import APIRouter, Response
 
-from api.problems import ApiError
+from api.core.problems import ApiError
 
 router = APIRouter(include_in_schema=False)
 

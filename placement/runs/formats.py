@@ -81,16 +81,19 @@ def read_plan_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     return _cells(path, os.fspath(path))
 
 
-def read_previous(path: str | os.PathLike[str]) -> dict[str, str]:
-    """A plan.csv as the previous plan a solve stays close to: nip → to_position
-    (``""`` unplaced).
+def read_previous(source: str | os.PathLike[str] | bytes) -> dict[str, str]:
+    """A plan.csv (a path, or the file's bytes) as the previous plan a solve stays close to:
+    nip → to_position (``""`` unplaced).
 
     Raises
     ------
     PlanFormatError
         As :func:`read_plan_csv`.
     """
-    frame = read_plan_csv(path)
+    if isinstance(source, bytes):
+        frame = _cells(io.StringIO(source.decode("utf-8")), "the previous plan")
+    else:
+        frame = read_plan_csv(source)
     return dict(zip(frame["nip"], frame["to_position"], strict=True))
 
 

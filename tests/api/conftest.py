@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from api.storage import Store
+from api.db.store import Store
 
 POSTGRES_ENV = "PLACEMENT_TEST_POSTGRES_URL"
 DATABASES = ("sqlite", "postgres")

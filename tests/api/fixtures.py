@@ -22,8 +22,8 @@ import httpx
 import uvicorn
 
 from api.app import create_app
+from api.db.store import Store
 from api.settings import Settings
-from api.storage import Store
 from placement.synthetic.city import generate
 from tests.paths import EXAMPLE
 
@@ -68,7 +68,7 @@ def make_key(database_url: str, role: str) -> str:
     store = Store(database_url)
     try:
         store.migrate()
-        _, secret = store.create_key(role=role, name=f"test {role}")
+        _, secret = store.keys.create(role=role, name=f"test {role}")
         return secret
     finally:
         store.close()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from api.cli import main, register
-from api.storage import Store
+from api.db.store import Store
 
 
 @pytest.fixture
@@ -27,23 +27,23 @@ def test_keys_create_prints_the_key_alone_on_its_last_line(
     secret = capsys.readouterr().out.splitlines()[-1]
     assert secret.strip() == secret and " " not in secret
     with Store(on_database) as store:
-        key = store.authenticate(secret)
+        key = store.keys.authenticate(secret)
         assert key is not None
         assert (key.role, key.name) == ("planner", "SIMPEG sync")
-        assert [r.action for r in store.list_audit()] == ["key.create"]
+        assert [r.action for r in store.audit.after()] == ["key.create"]
 
 
 def test_keys_list_and_revoke(on_database: str, capsys: pytest.CaptureFixture[str]) -> None:
     with Store(on_database) as store:
         store.migrate()
-        record, secret = store.create_key(role="viewer", name="portal")
+        record, secret = store.keys.create(role="viewer", name="portal")
     assert main(["keys", "list"]) == 0
     listed = capsys.readouterr().out
     assert record.id in listed and "portal" in listed and secret not in listed
     assert main(["keys", "revoke", record.id]) == 0
     assert main(["keys", "revoke", "nope"]) == 1
     with Store(on_database) as store:
-        assert store.authenticate(secret) is None
+        assert store.keys.authenticate(secret) is None
 
 
 def test_audit_verify_succeeds_on_an_intact_chain(
@@ -52,7 +52,7 @@ def test_audit_verify_succeeds_on_an_intact_chain(
     with Store(on_database) as store:
         store.migrate()
         for i in range(3):
-            store.append_audit(actor="test", action="note", target=str(i), details={"i": i})
+            store.audit.append(actor="test", action="note", target=str(i), details={"i": i})
     assert main(["audit", "verify"]) == 0
     assert capsys.readouterr().out.startswith("OK: 3 ")
 
@@ -73,7 +73,7 @@ def test_audit_verify_fails_on_a_tampered_chain(
     with Store(on_database) as store:
         store.migrate()
         for i in range(3):
-            store.append_audit(actor="test", action="note", target=str(i), details={"i": i})
+            store.audit.append(actor="test", action="note", target=str(i), details={"i": i})
     engine = create_engine(on_database)
     try:
         with engine.begin() as connection:

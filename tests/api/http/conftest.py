@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
+from api.db.store import Store
 from api.settings import Settings
-from api.storage import Store
 from tests.api.conftest import DATABASES, fresh_postgres_database, sqlite_url
 from tests.api.fixtures import bearer, serving
 
@@ -42,7 +42,7 @@ def make_keys(database_url: str) -> Keys:
     with Store(database_url) as store:
         store.migrate()
         return {
-            role: bearer(store.create_key(role=role, name=f"test {role}")[1])
+            role: bearer(store.keys.create(role=role, name=f"test {role}")[1])
             for role in ("viewer", "planner", "admin")
         }
 

@@ -21,11 +21,11 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy import create_engine, text
 
-from api import keys as api_keys
 from api.app import create_app
-from api.auth import ROLES
+from api.core import keys as api_keys
+from api.core.auth import ROLES
+from api.db.store import Store
 from api.routes import routers
-from api.storage import Store
 from tests.api.conftest import sqlite_url
 from tests.api.fixtures import bearer
 from tests.api.http.conftest import Keys, service_settings
@@ -92,8 +92,8 @@ def concrete(path: str) -> str:
 def callers(keys: Keys, service_database: str) -> Iterator[dict[str, dict[str, str]]]:
     """Headers by caller: the three roles, no key, a malformed key and a revoked admin key."""
     with Store(service_database) as store:
-        record, secret = store.create_key(role="admin", name="revoked")
-        store.revoke_key(record.id)
+        record, secret = store.keys.create(role="admin", name="revoked")
+        store.keys.revoke(record.id)
     yield {
         **keys,
         "none": {},
@@ -139,7 +139,7 @@ def test_keys_are_stored_as_sha256_never_as_the_key(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     with Store(url) as store:
         store.migrate()
-        record, secret = store.create_key(role="planner", name="stored")
+        record, secret = store.keys.create(role="planner", name="stored")
     engine = create_engine(url)
     try:
         with engine.connect() as connection:

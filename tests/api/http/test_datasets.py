@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from api.storage import Store
+from api.db.store import Store
 from placement import load_dataset
 from tests.api.fixtures import (
     XLSX,
@@ -136,7 +136,7 @@ def test_a_dataset_with_a_queued_run_cannot_be_deleted(
 ) -> None:
     created = post_json(client, example_json(), keys["planner"]).json()
     with Store(service_database) as store:
-        store.create_run(dataset_id=created["id"], policy={}, created_by="test")
+        store.runs.create(dataset_id=created["id"], policy={}, created_by="test")
     answer = client.delete(f"/v1/datasets/{created['id']}", headers=keys["planner"])
     assert answer.status_code == 409
     assert answer.json()["type"].endswith("/conflict")

@@ -14,10 +14,12 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from api.datasets import store_dataset
-from api.metrics import Metrics
-from api.runs import INTERRUPTED, RunPool
-from api.storage import Store, Unavailable
+from api.core.metrics import Metrics
+from api.db.errors import Unavailable
+from api.db.repositories.runs import RunRepository
+from api.db.store import Store
+from api.services.datasets import store_dataset
+from api.services.runs import INTERRUPTED, RunPool
 from placement.contract.readers import dataset_from_json
 from tests.api.conftest import sqlite_url
 from tests.api.fixtures import (
@@ -49,7 +51,7 @@ def row_count(database_url: str, table: str) -> int:
 def audit_verifies(database_url: str) -> bool:
     """True when the audit chain recomputes."""
     with Store(database_url) as store:
-        return store.verify_audit().ok
+        return store.audit.verify().ok
 
 
 def test_a_killed_server_fails_its_running_run_and_resumes_its_queued_one(
@@ -150,31 +152,43 @@ def test_a_full_disk_refuses_an_upload_with_503_and_stores_nothing(tmp_path: Pat
     assert audit_verifies(database_url)
 
 
+class FlakyRuns:
+    """The runs of a :class:`FlakyStore`: its first writes of the given kinds fail."""
+
+    def __init__(self, store: FlakyStore, runs: RunRepository) -> None:
+        self._store = store
+        self._runs = runs
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._runs, name)
+
+    def start(self, run_id: str) -> bool:
+        self._store.maybe_fail("start_run")
+        return self._runs.start(run_id)
+
+    def finish(self, run_id: str, **kwargs: Any) -> bool:
+        self._store.maybe_fail("finish_run")
+        if kwargs.get("plan_csv") is not None:
+            self._store.maybe_fail("store_outputs")
+        return self._runs.finish(run_id, **kwargs)
+
+    def update_progress(self, run_id: str, **kwargs: Any) -> None:
+        self._store.maybe_fail("update_progress")
+        self._runs.update_progress(run_id, **kwargs)
+
+
 class FlakyStore(Store):
     """A store whose first writes of the given kinds fail as if the database were away."""
 
     def __init__(self, database_url: str, failures: dict[str, int]) -> None:
         super().__init__(database_url)
         self.failures = dict(failures)
+        self.runs = FlakyRuns(self, self.runs)  # type: ignore[assignment]
 
-    def _maybe_fail(self, name: str) -> None:
+    def maybe_fail(self, name: str) -> None:
         if self.failures.get(name, 0) > 0:
             self.failures[name] -= 1
             raise Unavailable("database unavailable: simulated")
-
-    def start_run(self, run_id: str) -> bool:
-        self._maybe_fail("start_run")
-        return super().start_run(run_id)
-
-    def finish_run(self, run_id: str, **kwargs: Any) -> bool:
-        self._maybe_fail("finish_run")
-        if kwargs.get("plan_csv") is not None:
-            self._maybe_fail("store_outputs")
-        return super().finish_run(run_id, **kwargs)
-
-    def update_progress(self, run_id: str, **kwargs: Any) -> None:
-        self._maybe_fail("update_progress")
-        super().update_progress(run_id, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -190,12 +204,12 @@ def test_a_worker_rides_out_a_database_that_refuses_writes(
 ) -> None:
     """A moment: the run still succeeds. For good (a full disk refusing the outputs): the run
     is failed with a reason, without outputs, never left running."""
-    monkeypatch.setattr("api.runs.RETRY_DELAYS_S", (0.01, 0.02, 0.05))
+    monkeypatch.setattr("api.services.runs.RETRY_DELAYS_S", (0.01, 0.02, 0.05))
     database_url = sqlite_url(tmp_path)
     store = FlakyStore(database_url, {})
     store.migrate()
     record = store_dataset(store, dataset_from_json(json.loads(example_json())), actor="test")
-    run = store.create_run(dataset_id=record.id, policy=example_policy(), created_by="test")
+    run = store.runs.create(dataset_id=record.id, policy=example_policy(), created_by="test")
     store.failures = dict(failures)
     pool = RunPool(store, service_settings(database_url), Metrics())
     try:
@@ -206,13 +220,13 @@ def test_a_worker_rides_out_a_database_that_refuses_writes(
             time.sleep(0.05)
     finally:
         pool.shutdown()
-    finished = store.get_run(run.id)
+    finished = store.runs.get(run.id)
     assert finished is not None and finished.status == status
-    plan, _ = store.run_outputs(run.id)
+    plan, _ = store.runs.outputs(run.id)
     if status == "failed":
         assert finished.error is not None and "could not be stored" in finished.error
         assert plan is None
     else:
         assert plan is not None and finished.error is None
-    assert store.verify_audit().ok
+    assert store.audit.verify().ok
     store.close()

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from sqlalchemy import create_engine, text
 
-from api.problems import MAX_LISTED_PROBLEMS
+from api.core.problems import MAX_LISTED_PROBLEMS
 from tests.api.fixtures import XLSX, generated_json, serving, slow_policy, wait_for_run
 from tests.api.http.conftest import Keys, make_keys, service_settings
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.storage import Store
+from api.db.store import Store
 from benchmarks.load_service import dataset_json, measure_workflow
 from tests.api.conftest import sqlite_url
 from tests.api.fixtures import bearer, serving
@@ -21,7 +21,7 @@ def test_concurrent_clients_get_every_run_to_a_final_state_with_a_checked_plan(
     database_url = sqlite_url(tmp_path)
     with Store(database_url) as store:
         store.migrate()
-        keys = [bearer(store.create_key(role="planner")[1]) for _ in range(CLIENTS)]
+        keys = [bearer(store.keys.create(role="planner")[1]) for _ in range(CLIENTS)]
     with serving(service_settings(database_url)) as url:
         results = measure_workflow(url, keys, dataset_json(30), runs=1, seconds=60)
     assert results["errors"] == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from api.logfilter import MASK, PersonalDataFilter, log_config
+from api.core.logging import MASK, PersonalDataFilter, log_config
 from tests.api.conftest import sqlite_url
 from tests.api.fixtures import (
     bearer,

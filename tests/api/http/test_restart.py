@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from api.runs import INTERRUPTED
+from api.services.runs import INTERRUPTED
 from tests.api.fixtures import cli, generated_json, make_key, slow_policy
 from tests.api.http.processes import server_process
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api.storage import Store
+from api.db.store import Store
 from tests.api.fixtures import generated_json, serving, slow_policy
 from tests.api.http.conftest import make_keys, service_settings
 

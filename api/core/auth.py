@@ -1,0 +1,74 @@
+"""API-key authentication: ``Authorization: Bearer KEY`` and the roles viewer < planner < admin."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from anyio import to_thread
+from fastapi import Depends, Request
+
+from api.core.deps import StoreDep
+from api.core.keys import ROLES
+from api.core.problems import ApiError
+
+_RANK = {role: i for i, role in enumerate(ROLES)}
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="placement"'}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: the key's id and role; ``actor`` names it in the audit trail."""
+
+    key_id: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        """The audit trail's name of the caller."""
+        return f"key:{self.key_id}"
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header, or ``None``."""
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+async def authenticate(request: Request, store: StoreDep) -> Principal:
+    """The caller of ``request``; 401 when the key is missing, unknown or revoked."""
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise ApiError(
+            401, "an API key is required (Authorization: Bearer KEY)", kind="unauthorized",
+            headers=_CHALLENGE,
+        )  # fmt: skip
+    key = await to_thread.run_sync(store.keys.authenticate, token)
+    if key is None:
+        raise ApiError(401, "the API key is not valid", kind="unauthorized", headers=_CHALLENGE)
+    principal = Principal(key_id=key.id, role=key.role)
+    request.state.principal = principal
+    return principal
+
+
+def _require(role: str) -> Callable[[Principal], Awaitable[Principal]]:
+    async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        if _RANK.get(principal.role, -1) < _RANK[role]:
+            raise ApiError(
+                403, f"this needs the {role} role (the key has {principal.role})", kind="forbidden"
+            )
+        return principal
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+Viewer = Annotated[Principal, Depends(_require("viewer"))]
+Planner = Annotated[Principal, Depends(_require("planner"))]
+Admin = Annotated[Principal, Depends(_require("admin"))]

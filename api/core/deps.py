@@ -1,0 +1,50 @@
+"""Dependencies that hand routes the per-application objects kept on ``app.state``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.core.metrics import Metrics
+from api.db.store import Store
+from api.services.runs import RunPool
+from api.services.trust import Trust
+from api.settings import Settings
+
+
+async def get_settings(request: Request) -> Settings:
+    """The application's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_store(request: Request) -> Store:
+    """The application's store."""
+    store: Store = request.app.state.store
+    return store
+
+
+async def get_pool(request: Request) -> RunPool:
+    """The application's run pool."""
+    pool: RunPool = request.app.state.pool
+    return pool
+
+
+async def get_metrics(request: Request) -> Metrics:
+    """The application's metrics."""
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+async def get_trust(request: Request) -> Trust:
+    """The application's memories of rebuilt runs and computed trust results."""
+    trust: Trust = request.app.state.trust
+    return trust
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+PoolDep = Annotated[RunPool, Depends(get_pool)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+TrustDep = Annotated[Trust, Depends(get_trust)]

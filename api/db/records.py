@@ -1,0 +1,90 @@
+"""The frozen records the repositories return: never ORM objects, safe to share between threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+#: Statuses of a run a worker may still take up or is working on.
+ACTIVE_STATUSES = ("queued", "running")
+#: Statuses a worker finishes a run with.
+FINAL_STATUSES = ("succeeded", "failed")
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    """Metadata of a stored dataset (the payload is fetched separately)."""
+
+    id: str
+    sha256: str
+    counts: dict[str, int]
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A run and its progress; outputs are fetched with :meth:`RunRepository.outputs`."""
+
+    id: str
+    dataset_id: str
+    status: str
+    policy: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    created_by: str
+    best_objective: int | None
+    best_bound: int | None
+    elapsed_s: float | None
+    summary: dict[str, Any] | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class ScenarioRecord:
+    """A what-if run: its run id, the run or dataset it started from and its changes."""
+
+    run_id: str
+    base_run_id: str | None
+    base_dataset_id: str
+    changes: list[Any]
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """An API key without its secret."""
+
+    id: str
+    role: str
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One record of the audit trail."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    target: str | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class IdempotentResponse:
+    """The stored first response to an idempotent request."""
+
+    request_hash: str
+    status_code: int
+    body: bytes
+    headers: dict[str, str]

@@ -1,0 +1,79 @@
+"""API keys: created with their role, authenticated by the hash of their text, revoked."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from api.core import keys
+from api.db.engine import Database, utc_now
+from api.db.models import ApiKey
+from api.db.records import KeyRecord
+
+
+def key_record(row: ApiKey) -> KeyRecord:
+    """The frozen record of a key row (never its hash)."""
+    return KeyRecord(
+        id=row.id,
+        role=row.role,
+        name=row.name,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class KeyRepository:
+    """API keys of one database."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def create(self, *, role: str, name: str = "") -> tuple[KeyRecord, str]:
+        """Create a key for ``role`` (viewer, planner or admin).
+
+        Returns
+        -------
+        tuple
+            The record and the plaintext key, which is not kept and cannot be shown again.
+        """
+        keys.check_role(role)
+        key_id, plaintext = keys.generate_key()
+        row = ApiKey(
+            id=key_id,
+            role=role,
+            name=name,
+            key_hash=keys.hash_key(plaintext),
+            created_at=utc_now(),
+            revoked_at=None,
+        )
+        with self._db.session(write=True) as session:
+            session.add(row)
+        return key_record(row), plaintext
+
+    def authenticate(self, plaintext: str) -> KeyRecord | None:
+        """Return the key's record, or None if the key is malformed, unknown or revoked."""
+        key_id = keys.key_id_of(plaintext)
+        if key_id is None:
+            return None
+        with self._db.session(write=False) as session:
+            row = session.get(ApiKey, key_id)
+            if row is None or not keys.key_matches(plaintext, row.key_hash):
+                return None
+            if row.revoked_at is not None:
+                return None
+            return key_record(row)
+
+    def revoke(self, key_id: str) -> bool:
+        """Revoke a key; True if it exists (revoking twice keeps the first time)."""
+        with self._db.session(write=True) as session:
+            row = session.get(ApiKey, key_id)
+            if row is None:
+                return False
+            if row.revoked_at is None:
+                row.revoked_at = utc_now()
+        return True
+
+    def all(self) -> list[KeyRecord]:
+        """Return every key, oldest first, revoked ones included."""
+        with self._db.session(write=False) as session:
+            rows = session.execute(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id))
+            return [key_record(row) for row in rows.scalars()]

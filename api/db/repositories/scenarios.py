@@ -1,0 +1,85 @@
+"""Scenarios: what-if runs, each stored with its changed dataset and queued run at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from api.db.engine import Database, capped
+from api.db.models import Scenario
+from api.db.records import DatasetRecord, RunRecord, ScenarioRecord
+from api.db.repositories.datasets import dataset_record, new_dataset_row
+from api.db.repositories.runs import new_run_row, run_record
+
+
+def scenario_record(row: Scenario) -> ScenarioRecord:
+    """The frozen record of a scenario row."""
+    return ScenarioRecord(
+        run_id=row.run_id,
+        base_run_id=row.base_run_id,
+        base_dataset_id=row.base_dataset_id,
+        changes=list(row.changes),
+        created_at=row.created_at,
+        created_by=row.created_by,
+    )
+
+
+class ScenarioRepository:
+    """Scenarios of one database."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def create(
+        self,
+        *,
+        payload: bytes,
+        sha256: str,
+        counts: dict[str, int],
+        policy: dict[str, Any],
+        base_run_id: str | None,
+        base_dataset_id: str,
+        changes: list[Any],
+        created_by: str,
+    ) -> tuple[DatasetRecord, RunRecord, ScenarioRecord]:
+        """Store a scenario's changed dataset and queue its run, in one transaction.
+
+        Returns the new dataset, the queued run and the scenario, whose id is the run's.
+        """
+        dataset = new_dataset_row(
+            payload=payload, sha256=sha256, counts=counts, created_by=created_by
+        )
+        run = new_run_row(dataset_id=dataset.id, policy=policy, created_by=created_by)
+        run.created_at = dataset.created_at
+        scenario = Scenario(
+            run_id=run.id,
+            base_run_id=base_run_id,
+            base_dataset_id=base_dataset_id,
+            changes=changes,
+            created_at=dataset.created_at,
+            created_by=created_by,
+        )
+        with self._db.session(write=True) as session:
+            session.add(dataset)
+            session.flush()
+            session.add(run)
+            session.flush()
+            session.add(scenario)
+        return dataset_record(dataset), run_record(run), scenario_record(scenario)
+
+    def get(self, run_id: str) -> ScenarioRecord | None:
+        """Return the scenario of run ``run_id``, or None if that run is not a scenario."""
+        with self._db.session(write=False) as session:
+            row = session.get(Scenario, run_id)
+            return None if row is None else scenario_record(row)
+
+    def latest(self, *, limit: int = 100) -> list[ScenarioRecord]:
+        """Return scenarios, newest first (``limit`` capped at 1000)."""
+        query = (
+            select(Scenario)
+            .order_by(Scenario.created_at.desc(), Scenario.run_id)
+            .limit(capped(limit))
+        )
+        with self._db.session(write=False) as session:
+            return [scenario_record(row) for row in session.execute(query).scalars()]

@@ -1,0 +1,107 @@
+"""The service's storage on one database: its life cycle and one repository per kind of record.
+
+One :class:`Store` wraps one SQLAlchemy engine (SQLite or PostgreSQL) and is safe to share between
+a web server's threads and a worker pool: every repository method opens its own short session,
+runs its writes in one transaction and returns frozen records, never ORM objects. Database errors
+that mean "cannot reach the database" surface as :class:`~api.db.errors.Unavailable`.
+
+Migrations on PostgreSQL are serialised by an advisory lock, so several processes may start at
+once.
+"""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.util import CommandError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.db.engine import CONNECTION_ERRORS, WRITE, Database, unavailable
+from api.db.errors import StorageError
+from api.db.migrations import alembic_config
+from api.db.repositories.audit import AuditRepository
+from api.db.repositories.datasets import DatasetRepository
+from api.db.repositories.idempotency import IdempotencyRepository
+from api.db.repositories.keys import KeyRepository
+from api.db.repositories.runs import RunRepository
+from api.db.repositories.scenarios import ScenarioRepository
+
+# Arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.
+_MIGRATION_LOCK = 0x70656E656D
+
+
+class Store:
+    """The service's storage on one database.
+
+    Parameters
+    ----------
+    database_url
+        SQLAlchemy URL: ``sqlite:///path/to/placement.db`` (the folder is created) or
+        ``postgresql+psycopg://user:password@host:port/database`` (``postgresql://`` is read
+        as psycopg). No connection is made until first use.
+    busy_timeout_s
+        How long a SQLite statement waits for another writer's lock before the store answers
+        :class:`~api.db.errors.Unavailable`.
+
+    Attributes
+    ----------
+    datasets, runs, scenarios, keys, audit, idempotency
+        The repositories of the six kinds of record.
+    """
+
+    def __init__(self, database_url: str, *, busy_timeout_s: float = 30.0) -> None:
+        self._db = Database(database_url, busy_timeout_s=busy_timeout_s)
+        self.datasets = DatasetRepository(self._db)
+        self.runs = RunRepository(self._db)
+        self.scenarios = ScenarioRepository(self._db)
+        self.keys = KeyRepository(self._db)
+        self.audit = AuditRepository(self._db)
+        self.idempotency = IdempotencyRepository(self._db)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        """Name of the database back-end: ``sqlite`` or ``postgresql``."""
+        return self._db.dialect
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (no-op when it is already there).
+
+        Raises
+        ------
+        StorageError
+            If the database carries a revision this code does not know (a newer release wrote it).
+        Unavailable
+            If the database cannot be reached.
+        """
+        config = alembic_config()
+        try:
+            with self._db.engine.execution_options(**{WRITE: True}).begin() as connection:
+                if self.dialect == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except CommandError as exc:
+            raise StorageError(f"cannot migrate the database: {exc}") from exc
+        except CONNECTION_ERRORS as exc:
+            raise unavailable(exc) from exc
+
+    def ping(self) -> bool:
+        """Return True if the database answers a trivial query."""
+        try:
+            with self._db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._db.engine.dispose()

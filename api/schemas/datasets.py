@@ -1,0 +1,17 @@
+"""Bodies of ``/v1/datasets``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api.schemas.common import Out
+
+
+class DatasetOut(Out):
+    """A stored dataset: its id, row counts and the sha256 of its canonical form."""
+
+    id: str
+    sha256: str
+    counts: dict[str, int]
+    created_at: dt.datetime
+    created_by: str

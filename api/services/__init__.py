@@ -1,0 +1,1 @@
+"""What the routes do, as plain functions of the store, the run pool and the request's DTOs."""

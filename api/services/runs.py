@@ -1,0 +1,430 @@
+"""Runs: queued in the database, solved by a bounded pool of worker threads; created, read,
+cancelled and their outputs fetched on behalf of the routes.
+
+Each worker calls :func:`placement.solve` with the policy's time limit (the settings' default
+when the policy sets none, so a solve always ends): the MIP back-ends then run in a child process
+that the engine ends at the deadline. Progress goes to the store as it arrives. Cancelling a run
+marks it ``cancelled`` in the store; a worker stops the solve at its next progress report and
+discards whatever it finds, since :meth:`RunRepository.finish` only finishes a ``running`` run.
+Every step writes an audit record.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from api.core.metrics import Metrics
+from api.core.problems import ApiError
+from api.db.errors import Unavailable
+from api.db.records import ACTIVE_STATUSES, RunRecord
+from api.db.store import Store
+from api.schemas.runs import Progress, RunCreate, RunOut
+from api.services.datasets import check_pairs, dataset_from_payload, load_stored
+from api.settings import Settings
+from placement.contract.dataset import Dataset
+from placement.contract.policy import POLICY, Policy, load_policy
+from placement.engine import ProgressCallback, Solution, solve
+from placement.errors import DatasetError, PlacementError, Problem
+from placement.runs.formats import gaps_csv_text, plan_csv_text, read_previous
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+#: Seconds between two progress writes of one run (the last report is always written).
+PROGRESS_EVERY_S = 0.5
+INTERRUPTED = "server stopped while the run was in progress"
+NOT_STORED = "the plan was found but could not be stored (the database is unavailable or full)"
+#: Seconds a worker waits before each new attempt of a write the database refused.
+RETRY_DELAYS_S = (0.1, 0.3, 1.0, 3.0)
+_PLANNED = ("OPTIMAL", "FEASIBLE")
+
+
+class _StopError(Exception):
+    """Raised inside the engine's progress callback to end a cancelled or interrupted solve."""
+
+
+def effective_policy(policy: Policy, settings: Settings) -> Policy:
+    """``policy`` with the time limit the service enforces (the default when it sets none)."""
+    limit = (
+        policy.time_limit_s if policy.time_limit_s is not None else settings.default_time_limit_s
+    )
+    return dataclasses.replace(policy, time_limit_s=min(limit, settings.max_time_limit_s))
+
+
+def validated_policy(raw: dict[str, Any], dataset: Dataset, settings: Settings) -> Policy:
+    """``raw`` validated against ``dataset``, within the service's time limit.
+
+    Raises
+    ------
+    DatasetError
+        When the policy has problems, or asks for more time than the service allows.
+    """
+    policy = load_policy(raw, dataset)
+    limit = policy.time_limit_s
+    if limit is not None and limit > settings.max_time_limit_s:
+        message = f"must be at most {settings.max_time_limit_s} seconds on this service"
+        raise DatasetError([Problem(POLICY, None, "time_limit_s", message)])
+    return effective_policy(policy, settings)
+
+
+def solution_outputs(solution: Solution) -> tuple[bytes | None, bytes | None]:
+    """plan.csv and gaps.csv of ``solution`` as bytes, or ``None`` without a plan."""
+    if solution.plan is None or solution.gaps is None:
+        return None, None
+    return (
+        plan_csv_text(solution.plan).encode("utf-8"),
+        gaps_csv_text(solution.gaps).encode("utf-8"),
+    )
+
+
+def result_details(solution: Solution) -> dict[str, Any]:
+    """What the audit trail records of a finished solve."""
+    s = solution.summary
+    return {
+        "status": s.get("status"),
+        "objective": s.get("objective"),
+        "bound": s.get("bound"),
+        "solver": s.get("solver"),
+        "input_sha256": s.get("input_sha256"),
+        "engine_version": s.get("engine_version"),
+        "runtime_s": s.get("runtime_s"),
+    }
+
+
+class RunPool:
+    """A bounded pool of worker threads solving queued runs.
+
+    Parameters
+    ----------
+    store
+        Where runs, their progress and their results live.
+    settings
+        The worker count and time limits.
+    metrics
+        Where run counts and solve times are reported.
+    """
+
+    def __init__(self, store: Store, settings: Settings, metrics: Metrics) -> None:
+        self._store = store
+        self._settings = settings
+        self._metrics = metrics
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=settings.workers, thread_name_prefix="placement-run"
+        )
+        self._lock = threading.Lock()
+        self._pending: dict[str, concurrent.futures.Future[None]] = {}
+        self._cancelled: set[str] = set()
+        self._stopping = threading.Event()
+
+    @property
+    def backlog(self) -> int:
+        """Runs submitted to this pool and not finished yet."""
+        with self._lock:
+            return len(self._pending)
+
+    def submit(self, run_id: str) -> None:
+        """Queue ``run_id`` (already ``queued`` in the store) for a worker."""
+        with self._lock:
+            if self._stopping.is_set() or run_id in self._pending:
+                return
+            future = self._executor.submit(self._execute, run_id)
+            self._pending[run_id] = future
+            self._metrics.runs_active.set(len(self._pending))
+        future.add_done_callback(lambda _f: self._forget(run_id))
+
+    def resume(self) -> list[str]:
+        """Queue every run the store holds as ``queued`` (oldest first); return their ids."""
+        queued = sorted(
+            self._store.runs.latest(status="queued", limit=10_000), key=lambda r: r.created_at
+        )
+        for run in queued:
+            self.submit(run.id)
+        return [run.id for run in queued]
+
+    def cancel(self, run_id: str) -> None:
+        """Stop working on ``run_id`` (the store already marks it ``cancelled``)."""
+        with self._lock:
+            self._cancelled.add(run_id)
+            future = self._pending.get(run_id)
+        if future is not None:
+            future.cancel()
+
+    def shutdown(self) -> None:
+        """Stop taking runs, stop the running solves, and wait for the workers.
+
+        Runs still waiting stay ``queued`` in the store and are resumed at the next start;
+        runs stopped mid-solve are marked ``failed``.
+        """
+        self._stopping.set()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _forget(self, run_id: str) -> None:
+        with self._lock:
+            self._pending.pop(run_id, None)
+            self._cancelled.discard(run_id)
+            self._metrics.runs_active.set(len(self._pending))
+
+    def _should_stop(self, run_id: str) -> bool:
+        with self._lock:
+            return self._stopping.is_set() or run_id in self._cancelled
+
+    def _retrying(self, write: Callable[[], _T]) -> _T:
+        """``write()``, tried again after :data:`RETRY_DELAYS_S` while the database is
+        unavailable (locked, restarting, full); the last failure is raised."""
+        for delay in RETRY_DELAYS_S:
+            try:
+                return write()
+            except Unavailable:
+                if self._stopping.is_set():
+                    raise
+                time.sleep(delay)
+        return write()
+
+    def _execute(self, run_id: str) -> None:
+        try:
+            self._run(run_id)
+        except Unavailable as exc:
+            # The run stays as the store last recorded it: queued is resumed and running is
+            # failed with INTERRUPTED at the next start, so it is never lost nor stuck for good.
+            log.error("run %s: the database stayed unavailable (%s)", run_id, exc)
+
+    def _run(self, run_id: str) -> None:
+        store = self._store
+        if self._should_stop(run_id) or not self._retrying(lambda: store.runs.start(run_id)):
+            return
+        self._metrics.runs.labels("running").inc()
+        run = self._retrying(lambda: store.runs.get(run_id))
+        if run is None:
+            return
+        actor = "worker"
+        self._retrying(
+            lambda: store.audit.append(actor=actor, action="run.start", target=run_id, details={})
+        )
+        started = time.perf_counter()
+        try:
+            dataset = self._dataset(run.dataset_id)
+            policy = effective_policy(load_policy(run.policy, dataset), self._settings)
+            previous = self._previous(run_id) if policy.disruption_weight > 0 else None
+            solution = solve(
+                dataset, policy, previous=previous, on_progress=self._progress(run_id, started)
+            )
+        except _StopError:
+            self._interrupted(run_id, time.perf_counter() - started)
+            return
+        except PlacementError as exc:
+            self._fail(run_id, str(exc) or type(exc).__name__)
+            return
+        except Exception:
+            log.exception("run %s failed with an unexpected error", run_id)
+            self._fail(run_id, "an internal error occurred while solving")
+            return
+        elapsed = time.perf_counter() - started
+        self._metrics.solve_seconds.labels("run").observe(elapsed)
+        plan_csv, gaps_csv = solution_outputs(solution)
+        has_plan = solution.status in _PLANNED and plan_csv is not None
+        status = "succeeded" if has_plan else "failed"
+        error = None if has_plan else _no_plan_reason(solution)
+        self._retrying(
+            lambda: store.runs.update_progress(
+                run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed
+            )
+        )
+        try:
+            finished = self._retrying(
+                lambda: store.runs.finish(
+                    run_id,
+                    status=status,
+                    summary=solution.summary,
+                    plan_csv=plan_csv,
+                    gaps_csv=gaps_csv,
+                    error=error,
+                )
+            )
+        except Unavailable as exc:
+            # A full disk refuses the outputs but may still take the small status change.
+            log.error("run %s: the outputs could not be stored (%s)", run_id, exc)
+            self._fail(run_id, NOT_STORED)
+            return
+        details = result_details(solution) | {"policy": solution.summary.get("policy")}
+        if finished:
+            self._metrics.runs.labels(status).inc()
+            self._retrying(
+                lambda: store.audit.append(
+                    actor=actor, action=f"run.{status}", target=run_id, details=details
+                )
+            )
+        else:
+            store.audit.append(
+                actor=actor, action="run.discarded", target=run_id,
+                details=details | {"reason": "the run was cancelled while it was solved"},
+            )  # fmt: skip
+
+    def _previous(self, run_id: str) -> dict[str, str] | None:
+        """The plan a scenario re-optimises against: its base run's (nip → position_id, ""
+        unplaced), or None for a run that is not a scenario of a run with a plan."""
+        scenario = self._retrying(lambda: self._store.scenarios.get(run_id))
+        if scenario is None or scenario.base_run_id is None:
+            return None
+        base = scenario.base_run_id
+        plan_csv, _ = self._retrying(lambda: self._store.runs.outputs(base))
+        if plan_csv is None:
+            return None
+        return read_previous(plan_csv)
+
+    def _dataset(self, dataset_id: str) -> Dataset:
+        payload = self._store.datasets.payload(dataset_id)
+        if payload is None:
+            raise PlacementError(f"the dataset {dataset_id} no longer exists")
+        return dataset_from_payload(payload)
+
+    def _progress(self, run_id: str, started: float) -> ProgressCallback:
+        last = [0.0]
+
+        def on_progress(objective: int | None, bound: int | None, _elapsed: float) -> None:
+            if self._should_stop(run_id):
+                raise _StopError
+            now = time.perf_counter()
+            if now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                # Progress is a courtesy: a database that cannot take it must not stop the solve.
+                with contextlib.suppress(Unavailable):
+                    self._store.runs.update_progress(
+                        run_id, objective=objective, bound=bound, elapsed_s=now - started
+                    )
+
+        return on_progress
+
+    def _interrupted(self, run_id: str, elapsed: float) -> None:
+        if self._stopping.is_set():
+            self._fail(run_id, INTERRUPTED)
+            return
+        self._store.audit.append(
+            actor="worker", action="run.stopped", target=run_id,
+            details={"reason": "cancelled while solving", "elapsed_s": round(elapsed, 3)},
+        )  # fmt: skip
+
+    def _fail(self, run_id: str, error: str) -> None:
+        store = self._store
+        if self._retrying(
+            lambda: store.runs.finish(
+                run_id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error=error
+            )
+        ):
+            self._metrics.runs.labels("failed").inc()
+            self._retrying(
+                lambda: store.audit.append(
+                    actor="worker", action="run.failed", target=run_id, details={"error": error}
+                )
+            )
+
+
+def _no_plan_reason(solution: Solution) -> str:
+    message = solution.summary.get("message")
+    reason = {
+        "INFEASIBLE": "the rules admit no plan (INFEASIBLE)",
+        "TIMEOUT_NO_SOLUTION": "the time limit ran out before any plan was found",
+    }.get(solution.status, f"no plan ({solution.status})")
+    return f"{reason}: {message}" if message else reason
+
+
+def run_out(record: RunRecord) -> RunOut:
+    """The DTO of a stored run."""
+    return RunOut(
+        id=record.id,
+        dataset_id=record.dataset_id,
+        status=record.status,  # type: ignore[arg-type]
+        policy=dict(record.policy),
+        created_at=record.created_at,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+        created_by=record.created_by,
+        progress=Progress(
+            best_objective=record.best_objective,
+            best_bound=record.best_bound,
+            elapsed_s=record.elapsed_s,
+        ),
+        summary=record.summary,
+        error=record.error,
+    )
+
+
+def check_backlog(pool: RunPool, settings: Settings) -> None:
+    """Refuse (429) a new run while too many wait for a worker."""
+    if pool.backlog >= settings.max_queued_runs:
+        raise ApiError(
+            429, "too many runs are waiting; try again later", kind="busy",
+            headers={"Retry-After": "30"},
+        )  # fmt: skip
+
+
+def create_run(
+    store: Store, pool: RunPool, settings: Settings, metrics: Metrics, body: RunCreate, actor: str
+) -> RunRecord:
+    """Validate the policy against the stored dataset, queue the run and audit it."""
+    dataset = load_stored(store, body.dataset_id)
+    check_pairs(dataset, settings.max_pairs)
+    policy = validated_policy(body.policy, dataset, settings)
+    check_backlog(pool, settings)
+    if store.runs.count_active(created_by=actor) >= settings.max_active_runs_per_key:
+        raise ApiError(
+            429,
+            f"this key has {settings.max_active_runs_per_key} queued or running runs, the most "
+            "it may have at once; wait for one to finish",
+            kind="busy",
+            headers={"Retry-After": "30"},
+        )
+    record = store.runs.create(
+        dataset_id=body.dataset_id, policy=policy.to_dict(), created_by=actor
+    )
+    store.audit.append(
+        actor=actor,
+        action="run.create",
+        target=record.id,
+        details={
+            "dataset_id": body.dataset_id,
+            "input_sha256": dataset.sha256,
+            "policy": policy.to_dict(),
+        },
+    )
+    metrics.runs.labels("queued").inc()
+    pool.submit(record.id)
+    return record
+
+
+def get_run(store: Store, run_id: str) -> RunRecord:
+    """The run ``run_id``; 404 when there is none."""
+    record = store.runs.get(run_id)
+    if record is None:
+        raise ApiError(404, f"no run {run_id!r}", kind="not-found")
+    return record
+
+
+def cancel_run(store: Store, pool: RunPool, metrics: Metrics, run_id: str, actor: str) -> RunRecord:
+    """Cancel a queued or running run; 409 when it has already finished."""
+    record = get_run(store, run_id)
+    if record.status not in ACTIVE_STATUSES or not store.runs.cancel(run_id):
+        current = get_run(store, run_id)
+        raise ApiError(409, f"the run has already finished ({current.status})", kind="run-finished")
+    pool.cancel(run_id)
+    metrics.runs.labels("cancelled").inc()
+    store.audit.append(
+        actor=actor, action="run.cancel", target=run_id, details={"was": record.status}
+    )
+    return get_run(store, run_id)
+
+
+def run_output(store: Store, run_id: str, which: str) -> bytes:
+    """plan.csv (``which`` = ``plan``) or gaps.csv of a succeeded run; 404 or 409 otherwise."""
+    record = get_run(store, run_id)
+    plan, gaps = store.runs.outputs(run_id)
+    data = plan if which == "plan" else gaps
+    if record.status != "succeeded" or data is None:
+        raise ApiError(409, f"the run has no {which} (status {record.status})", kind="no-plan")
+    return data

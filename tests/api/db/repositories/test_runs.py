@@ -1,0 +1,178 @@
+"""Runs: creation, status transitions, progress, outputs and interrupted runs."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC
+
+import pytest
+
+from api.db.store import Store
+from tests.api.db.helpers import add_dataset, new_run, running_run
+
+
+def test_a_run_goes_from_queued_to_running_to_succeeded_with_its_outputs(store: Store) -> None:
+    dataset_id = add_dataset(store)
+    created = store.runs.create(
+        dataset_id=dataset_id, policy={"solver": "cpsat", "weights": [1, 2]}, created_by="k"
+    )
+    assert created.status == "queued"
+    assert created.started_at is None
+    assert created.policy == {"solver": "cpsat", "weights": [1, 2]}
+    assert store.runs.start(created.id)
+    store.runs.update_progress(created.id, objective=90, bound=120, elapsed_s=1.5)
+    running = store.runs.get(created.id)
+    assert running is not None
+    assert (running.status, running.best_objective, running.best_bound, running.elapsed_s) == (
+        "running",
+        90,
+        120,
+        1.5,
+    )
+    plan = b"nip,position_id\n" + b"1,2\n" * 100_000
+    assert store.runs.finish(
+        created.id,
+        status="succeeded",
+        summary={"objective": 100, "assigned": 1},
+        plan_csv=plan,
+        gaps_csv=b"position_id\n",
+        error=None,
+    )
+    done = store.runs.get(created.id)
+    assert done is not None
+    assert done.status == "succeeded"
+    assert done.summary == {"objective": 100, "assigned": 1}
+    assert done.error is None
+    assert done.started_at is not None and done.finished_at is not None
+    assert done.created_at <= done.started_at <= done.finished_at
+    assert done.finished_at.tzinfo is UTC
+    assert store.runs.outputs(created.id) == (plan, b"position_id\n")
+
+
+def test_a_failed_run_keeps_its_error_and_no_outputs(store: Store) -> None:
+    run_id = running_run(store)
+    assert store.runs.finish(
+        run_id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error="boom"
+    )
+    run = store.runs.get(run_id)
+    assert run is not None
+    assert (run.status, run.error, run.summary) == ("failed", "boom", None)
+    assert store.runs.outputs(run_id) == (None, None)
+
+
+def test_start_run_succeeds_only_from_queued(store: Store) -> None:
+    run_id = new_run(store)
+    assert store.runs.start(run_id) is True
+    assert store.runs.start(run_id) is False
+    cancelled = new_run(store)
+    store.runs.cancel(cancelled)
+    assert store.runs.start(cancelled) is False
+    assert store.runs.start("nope") is False
+
+
+def test_a_cancelled_run_cannot_be_finished_and_keeps_no_outputs(store: Store) -> None:
+    run_id = running_run(store)
+    assert store.runs.cancel(run_id) is True
+    assert not store.runs.finish(
+        run_id, status="succeeded", summary={"x": 1}, plan_csv=b"p", gaps_csv=b"g", error=None
+    )
+    run = store.runs.get(run_id)
+    assert run is not None
+    assert (run.status, run.summary) == ("cancelled", None)
+    assert run.finished_at is not None
+    assert store.runs.outputs(run_id) == (None, None)
+
+
+def test_a_queued_run_cannot_be_finished_before_it_starts(store: Store) -> None:
+    run_id = new_run(store)
+    assert not store.runs.finish(
+        run_id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error="x"
+    )
+    run = store.runs.get(run_id)
+    assert run is not None and run.status == "queued"
+
+
+def test_only_queued_or_running_runs_can_be_cancelled(store: Store) -> None:
+    queued = new_run(store)
+    finished = running_run(store)
+    store.runs.finish(
+        finished, status="succeeded", summary={}, plan_csv=b"", gaps_csv=b"", error=None
+    )
+    assert store.runs.cancel(queued) is True
+    assert store.runs.cancel(queued) is False
+    assert store.runs.cancel(finished) is False
+    assert store.runs.cancel("nope") is False
+
+
+def test_a_run_finishes_only_as_succeeded_or_failed(store: Store) -> None:
+    run_id = running_run(store)
+    with pytest.raises(ValueError, match="succeeded or failed"):
+        store.runs.finish(
+            run_id, status="cancelled", summary=None, plan_csv=None, gaps_csv=None, error=None
+        )
+
+
+def test_progress_is_recorded_only_while_running(store: Store) -> None:
+    run_id = new_run(store)
+    store.runs.update_progress(run_id, objective=1, bound=2, elapsed_s=0.1)
+    store.runs.update_progress("nope", objective=1, bound=2, elapsed_s=0.1)
+    run = store.runs.get(run_id)
+    assert run is not None
+    assert (run.best_objective, run.best_bound, run.elapsed_s) == (None, None, None)
+
+
+def test_runs_are_listed_newest_first_by_status_and_limit(store: Store) -> None:
+    dataset_id = add_dataset(store)
+    ids = [new_run(store, dataset_id) for _ in range(5)]
+    store.runs.start(ids[1])
+    assert [r.id for r in store.runs.latest()] == ids[::-1]
+    assert [r.id for r in store.runs.latest(status="running")] == [ids[1]]
+    assert [r.id for r in store.runs.latest(status="queued", limit=2)] == [ids[4], ids[3]]
+    assert len(store.runs.latest(limit=0)) == 1
+    assert store.runs.latest(status="succeeded") == []
+    with pytest.raises(ValueError, match="unknown run status"):
+        store.runs.latest(status="done")
+
+
+def test_an_unknown_run_has_no_record_and_no_outputs(store: Store) -> None:
+    assert store.runs.get("nope") is None
+    assert store.runs.outputs("nope") == (None, None)
+
+
+def test_interrupted_runs_are_failed_at_start_up_and_queued_and_finished_ones_are_left_alone(
+    store: Store,
+) -> None:
+    queued = new_run(store)
+    running = running_run(store)
+    succeeded = running_run(store)
+    store.runs.finish(
+        succeeded, status="succeeded", summary={}, plan_csv=b"", gaps_csv=b"", error=None
+    )
+    failed_ids = store.runs.fail_interrupted("server restarted")
+    assert failed_ids == [running]
+    run = store.runs.get(running)
+    assert run is not None
+    assert (run.status, run.error) == ("failed", "server restarted")
+    assert run.finished_at is not None
+    waiting = store.runs.get(queued)
+    assert waiting is not None and (waiting.status, waiting.error) == ("queued", None)
+    done = store.runs.get(succeeded)
+    assert done is not None and done.status == "succeeded"
+    assert store.runs.fail_interrupted("again") == []
+
+
+def test_only_one_of_many_threads_starts_a_run(store: Store) -> None:
+    run_id = new_run(store)
+    results: list[bool] = []
+    barrier = threading.Barrier(6)
+
+    def start() -> None:
+        barrier.wait()
+        results.append(store.runs.start(run_id))
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 5 + [True]

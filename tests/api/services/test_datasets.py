@@ -1,0 +1,54 @@
+"""Datasets as the service stores them: the canonical payload reloads to the same sha256."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.services.datasets import (
+    Upload,
+    dataset_from_body,
+    dataset_from_payload,
+    dataset_from_uploads,
+    payload_of,
+)
+from placement import DatasetError, dataset_from_tables, load_dataset
+from placement.synthetic.city import generate
+from tests.paths import EXAMPLE
+
+
+@pytest.mark.parametrize("form", ["example.json", "example.xlsx", "."])
+def test_the_stored_payload_reloads_to_the_same_sha256(form: str) -> None:
+    dataset = load_dataset(EXAMPLE / form)
+    again = dataset_from_payload(payload_of(dataset))
+    assert again.sha256 == dataset.sha256
+    assert payload_of(again) == payload_of(dataset)
+
+
+def test_a_generated_city_round_trips_through_its_payload() -> None:
+    dataset = dataset_from_tables(generate(300, 11))
+    assert dataset_from_payload(payload_of(dataset)).sha256 == dataset.sha256
+
+
+def test_the_json_body_keeps_long_numeric_nips_exact() -> None:
+    body = (EXAMPLE / "example.json").read_bytes()
+    assert dataset_from_body(body).sha256 == load_dataset(EXAMPLE).sha256
+
+
+def test_uploaded_csv_file_names_match_tables_case_insensitively() -> None:
+    files = [Upload(p.name.upper(), p.read_bytes()) for p in sorted(EXAMPLE.glob("*.csv"))]
+    files = [Upload(f.filename.replace(".CSV", ".csv"), f.content) for f in files]
+    assert dataset_from_uploads(files).sha256 == load_dataset(EXAMPLE).sha256
+
+
+def test_a_table_uploaded_twice_is_a_problem() -> None:
+    employees = (EXAMPLE / "employees.csv").read_bytes()
+    with pytest.raises(DatasetError) as refused:
+        dataset_from_uploads(
+            [Upload("employees.csv", employees), Upload("Employees.csv", employees)]
+        )
+    assert "twice" in refused.value.problems[0].message
+
+
+def test_no_files_is_a_problem() -> None:
+    with pytest.raises(DatasetError):
+        dataset_from_uploads([])
