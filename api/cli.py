@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from api.core.keys import ROLES
+from api.db.credentials import ROLES
 
 if TYPE_CHECKING:
     from api.db.store import Store

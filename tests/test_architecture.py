@@ -81,6 +81,11 @@ def test_the_tree_keeps_every_layering_contract(tree: Path) -> None:
         ),
         ("placement/engine.py", "import api.settings", "placement is not allowed to import api"),
         (
+            "api/db/store.py",
+            "import api.services.runs",
+            "api.db is not allowed to import api.services",
+        ),
+        (
             "solvers/backends/flow.py",
             "import solvers.portfolio",
             "solvers.backends is not allowed to import solvers.portfolio",

@@ -9,9 +9,9 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import Depends, Request
 
-from api.core.deps import StoreDep
-from api.core.keys import ROLES
 from api.core.problems import ApiError
+from api.db.credentials import ROLES
+from api.db.store import Store
 
 _RANK = {role: i for i, role in enumerate(ROLES)}
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="placement"'}
@@ -41,8 +41,9 @@ def bearer_token(header: str | None) -> str | None:
     return token
 
 
-async def authenticate(request: Request, store: StoreDep) -> Principal:
+async def authenticate(request: Request) -> Principal:
     """The caller of ``request``; 401 when the key is missing, unknown or revoked."""
+    store: Store = request.app.state.store
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise ApiError(

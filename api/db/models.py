@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from api.core.keys import ROLES
+from api.db.credentials import ROLES
 from api.db.records import RUN_STATUSES
 
 NAMING_CONVENTION = {

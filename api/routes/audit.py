@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.core.auth import Admin
-from api.core.deps import StoreDep
 from api.routes.common import problems
+from api.routes.deps import StoreDep
 from api.schemas.audit import AuditPage, AuditVerificationOut
 from api.services.audit import audit_page, verification
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request, Response, status
 from starlette.datastructures import UploadFile
 
 from api.core.auth import Planner, Viewer
-from api.core.deps import SettingsDep, StoreDep
 from api.core.problems import ApiError
 from api.routes.common import problems
+from api.routes.deps import SettingsDep, StoreDep
 from api.schemas.datasets import DatasetOut
 from api.services.datasets import (
     XLSX,

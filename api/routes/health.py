@@ -6,8 +6,8 @@ from anyio import to_thread
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from api.core.deps import MetricsDep, StoreDep
 from api.core.metrics import CONTENT_TYPE
+from api.routes.deps import MetricsDep, StoreDep
 from api.schemas.common import Health
 
 router = APIRouter(tags=["health"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from api.core.auth import Admin
-from api.core.deps import StoreDep
 from api.core.problems import ApiError
 from api.routes.common import problems
+from api.routes.deps import StoreDep
 from api.schemas.keys import KeyCreate, KeyCreated, KeyList
 from api.services.keys import create_key as create
 from api.services.keys import key_out

@@ -8,8 +8,8 @@ from anyio import to_thread
 from fastapi import APIRouter, Header, Query, Response, status
 
 from api.core.auth import Planner, Viewer
-from api.core.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
 from api.routes.common import accepts, problems
+from api.routes.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
 from api.schemas.runs import GapsOut, PlanOut, RunCreate, RunList, RunOut
 from api.services.datasets import XLSX
 from api.services.exports import csv_to_xlsx, gap_rows, plan_rows

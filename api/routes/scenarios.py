@@ -8,8 +8,8 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Response, status
 
 from api.core.auth import Planner, Viewer
-from api.core.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
 from api.routes.common import problems
+from api.routes.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
 from api.schemas.scenarios import ScenarioCreate, ScenarioList, ScenarioOut
 from api.services.scenarios import create_scenario, get_scenario, list_scenarios
 

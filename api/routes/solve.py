@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.core.auth import Planner
-from api.core.deps import MetricsDep, SettingsDep, StoreDep
 from api.routes.common import problems
+from api.routes.deps import MetricsDep, SettingsDep, StoreDep
 from api.schemas.runs import SolveOut, SolveRequest
 from api.services.solve import solve_sync
 

@@ -14,8 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.core.auth import Viewer
-from api.core.deps import SettingsDep, StoreDep, TrustDep
 from api.routes.common import problems
+from api.routes.deps import SettingsDep, StoreDep, TrustDep
 from api.schemas.trust import (
     CompareRequest,
     ComparisonOut,

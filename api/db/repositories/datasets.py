@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from api.core import keys
+from api.db import credentials as keys
 from api.db.engine import Database, compress, decompress, utc_now
 from api.db.errors import Conflict
 from api.db.models import Dataset, Run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from api.core import keys
+from api.db import credentials as keys
 from api.db.engine import Database, utc_now
 from api.db.models import ApiKey
 from api.db.records import KeyRecord

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from api.core import keys
+from api.db import credentials as keys
 from api.db.engine import Database, capped, compress, decompress, utc_now
 from api.db.errors import NotFound
 from api.db.models import Dataset, Run

@@ -22,8 +22,8 @@ from fastapi.routing import APIRoute
 from sqlalchemy import create_engine, text
 
 from api.app import create_app
-from api.core import keys as api_keys
 from api.core.auth import ROLES
+from api.db import credentials as api_keys
 from api.db.store import Store
 from api.routes import routers
 from tests.api.conftest import sqlite_url

@@ -1,4 +1,4 @@
-"""API keys: generation, parsing and hashing.
+"""API keys and record ids: generation, parsing and hashing.
 
 A key reads ``pen_<id>_<secret>``: the id (32 hex digits) finds the stored row, the secret
 (256 random bits) is what proves possession. Only the SHA-256 of the whole key is stored; a slow
