@@ -29,10 +29,13 @@ Normalised form (every frame has a fresh ``RangeIndex``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from placement.contract.history import HISTORY_COLUMNS
 
 TABLES: tuple[str, ...] = (
     "employees",
@@ -58,6 +61,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "requirements": ("position_id", "competency", "level", "weight"),
     "preferences": ("nip", "target", "rank"),
     "relations": ("nip_a", "nip_b", "kind"),
+    **HISTORY_COLUMNS,
 }  # fmt: skip
 
 
@@ -76,6 +80,8 @@ class Dataset:
     relations: pd.DataFrame
     #: sha256 of the canonical form: equal for the CSV, xlsx and JSON forms of the same data.
     sha256: str
+    #: The §6 history tables the dataset gives (see :mod:`placement.contract.history`).
+    history: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def n_employees(self) -> int:

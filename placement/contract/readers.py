@@ -57,6 +57,7 @@ from placement.contract.enums import (
     STATES,
     STATUSES,
 )
+from placement.contract.history import HISTORY_TABLES, validate_history
 from placement.errors import DatasetError, DatasetTooLargeError, Problem
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "dataset_from_json", "dataset_from_tables", "load_dataset"]
@@ -248,7 +249,7 @@ def _known_tables(tables: Mapping[Any, Any], problems: list[Problem]) -> dict[st
     found: dict[str, Any] = {}
     for key, value in tables.items():
         name = _table_name(key)
-        if name not in TABLES:
+        if name not in TABLES and name not in HISTORY_TABLES:
             continue
         if name in found:
             problems.append(Problem(name, None, None, f"the table is given twice ({key!r})"))
@@ -773,6 +774,7 @@ def _validate(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) -> Datas
         "nip_b",
         "a relation of someone with themselves",
     )
+    history = validate_history(raw, pids, problems)
     if problems:
         raise DatasetError(problems)
 
@@ -784,7 +786,7 @@ def _validate(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) -> Datas
         "preferences": t["preferences"].frame(["nip", "target", "rank"]),
         "relations": _merge_relations(rel.frame(["nip_a", "nip_b", "kind"])),
     }
-    return Dataset(**frames, sha256=dataset_sha256(frames))
+    return Dataset(**frames, history=history, sha256=dataset_sha256({**frames, **history}))
 
 
 def _employees(emp: _Table, pids: pd.Index | None) -> None:
