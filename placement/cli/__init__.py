@@ -134,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_bench(sub)
 
+    from placement.cli.evaluate import register as register_evaluate
+
+    register_evaluate(sub)
+
     # The HTTP service's commands (serve, keys, audit) live with the service; imported here
     # only to build the parser, so the engine itself never depends on the service.
     from api.cli import register as register_service_commands
@@ -328,6 +332,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from placement.cli.diagnose import run as run_diagnose
 
             return run_diagnose(args)
+        if args.command == "evaluate":
+            from placement.cli.evaluate import run as run_evaluate
+
+            return run_evaluate(args)
         if args.command == "bench":
             from placement.cli.bench import run as run_bench
 

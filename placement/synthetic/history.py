@@ -230,7 +230,7 @@ def _tables(
         for i, b in enumerate(_date_text(birth))
     ]
     # First posts began up to nine years before the first SKP year: prior tenures of every band.
-    start = np.datetime64(f"{first}-01-01") - rng.integers(180, 9 * 365, n_people).astype(
+    start = np.datetime64(f"{first}-01-01") - rng.integers(30, 9 * 365, n_people).astype(
         "timedelta64[D]"
     )
     spells = pd.DataFrame(
