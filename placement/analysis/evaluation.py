@@ -182,9 +182,7 @@ def find_moves(placement: pd.DataFrame, training: pd.DataFrame | None) -> pd.Dat
             "jpm_category": np.select(
                 [jpm.ge(80), jpm.ge(68), jpm.lt(68)], ["MS", "MMS", "KMS"], default="unknown"
             ),
-            "prior_tenure": np.select(
-                [tenure < 24, tenure <= 60], ["<24", "24-60"], default=">60"
-            ),
+            "prior_tenure": np.select([tenure < 24, tenure <= 60], ["<24", "24-60"], default=">60"),
             "reason": moves["reason"].to_numpy(),
         }
     )
@@ -217,10 +215,10 @@ def _without_singletons(frame: pd.DataFrame) -> pd.DataFrame:
 def _panel(perf: pd.DataFrame, moves: pd.DataFrame, first: int, last: int) -> _Panel:
     inside = moves[(moves["year"] >= first) & (moves["year"] <= last)]
     evaluated = inside.drop_duplicates("nip", keep="first")
-    later = moves.merge(evaluated[["nip", "date"]], on="nip", suffixes=("", "_eval"))
-    later = later[later["date"] > later["date_eval"]].groupby("nip")["year"].min()
+    pairs = moves.merge(evaluated[["nip", "date"]], on="nip", suffixes=("", "_eval"))
+    next_year = pairs[pairs["date"] > pairs["date_eval"]].groupby("nip")["year"].min()
     evaluated = evaluated.set_index("nip")
-    evaluated["window_end"] = later.reindex(evaluated.index).fillna(last + 1).astype(int) - 1
+    evaluated["window_end"] = next_year.reindex(evaluated.index).fillna(last + 1).astype(int) - 1
 
     ratings = pd.DataFrame(
         {
@@ -287,9 +285,7 @@ def _dummies(frame: pd.DataFrame, cell: np.ndarray, keys: pd.DataFrame) -> tuple
     """
     keys = keys.assign(nip=frame["nip"].to_numpy()[cell])
     key_columns = [c for c in keys.columns if c != "nip"]
-    cells = (
-        keys.groupby(key_columns).agg(n=("nip", "size"), nips=("nip", "unique")).reset_index()
-    )
+    cells = keys.groupby(key_columns).agg(n=("nip", "size"), nips=("nip", "unique")).reset_index()
     cells["name"] = [f"d{i}" for i in range(len(cells))]
     if cells.empty or cell.all():
         return None, cells
