@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from placement.contract.history import HISTORY_COLUMNS
+from placement.contract.history import HISTORY_COLUMNS, number_text
 
 TABLES: tuple[str, ...] = (
     "employees",
@@ -99,10 +99,13 @@ class Dataset:
 
     def contract_rows(self) -> dict[str, list[dict[str, str]]]:
         """The tables as contract text rows: dates ``YYYY-MM-DD``, booleans ``true``/``false``,
-        numbers as digits, "" for empty cells. Loading them gives back this dataset."""
+        numbers as digits, "" for empty cells; the history tables too, when given. Loading
+        them gives back this dataset."""
         out: dict[str, list[dict[str, str]]] = {}
-        for table in TABLES:
-            frame: pd.DataFrame = getattr(self, table)
+        for table in (*TABLES, *self.history):
+            frame: pd.DataFrame = (
+                self.history[table] if table in self.history else getattr(self, table)
+            )
             columns: dict[str, list[str]] = {}
             for column in COLUMNS[table]:
                 series = frame[column]
@@ -113,6 +116,8 @@ class Dataset:
                     columns[column] = ["" if d == "NaT" else str(d) for d in days.tolist()]
                 elif pd.api.types.is_bool_dtype(series.dtype):
                     columns[column] = ["true" if v else "false" for v in series.tolist()]
+                elif pd.api.types.is_float_dtype(series.dtype):
+                    columns[column] = [number_text(v) for v in series.tolist()]
                 else:
                     columns[column] = [str(v) for v in series.tolist()]
             rows = zip(*columns.values(), strict=True)

@@ -39,6 +39,7 @@ __all__ = [
     "RATING_POINTS",
     "REASONS",
     "history_cells",
+    "number_text",
     "validate_history",
 ]
 
@@ -254,6 +255,13 @@ def validate_history(
             _duplicates(table, ("nip", "year"), "(nip, year)")
         frames[name] = table.frame()
     return frames
+
+
+def number_text(value: float) -> str:
+    """A history number as contract text: "" when not given, whole numbers without ``.0``."""
+    if math.isnan(value):
+        return ""
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def _cell(value: Any) -> Any:

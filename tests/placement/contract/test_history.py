@@ -205,3 +205,30 @@ def test_a_dataset_with_history_solves_exactly_as_without() -> None:
     assert a.objective == b.objective
     assert a.plan is not None and b.plan is not None
     assert a.plan.equals(b.plan)
+
+
+def test_the_contract_rows_of_a_dataset_with_history_load_back_to_the_same_hash() -> None:
+    dataset = dataset_from_tables(
+        city(
+            placement_history=[spell(ANI, "P1", "2012-03-04", jpm="79.5", unit="U1")],
+            performance_history=[{"nip": ANI, "year": "2013", "rating": "B", "score": "88"}],
+            training_history=[{"nip": ANI, "end_date": "2012-05-06", "hours": "16"}],
+        )
+    )
+    rows = dataset.contract_rows()
+    assert rows["placement_history"][0]["jpm"] == "79.5"
+    assert rows["training_history"][0]["hours"] == "16"
+    assert dataset_from_tables(rows).sha256 == dataset.sha256
+
+
+def test_a_run_of_a_dataset_with_history_is_recorded_with_it_and_replays(tmp_path: Path) -> None:
+    from placement.cli import main
+
+    plain = load_dataset(EXAMPLE)
+    rows: Tables = {t: list(r) for t, r in plain.contract_rows().items()}
+    rows["performance_history"] = [{"nip": ANI, "year": "2024", "rating": "B", "score": "81.5"}]
+    source = write(rows, "json", tmp_path)
+    out = tmp_path / "run"
+    policy = str(EXAMPLE / "policy.json")
+    assert main(["solve", str(source), "--policy", policy, "--out", str(out)]) == 0
+    assert main(["replay", str(out)]) == 0
