@@ -186,7 +186,10 @@ class _Reader:
         frame = pd.DataFrame(self.out)
         if "year" in frame:
             frame["year"] = frame["year"].fillna(0).astype("int64")
-        rows = frame.sort_values(list(_SORT_KEYS[self.name]), kind="stable").index
+        # Ties on the key are ordered by the rest of the row, so row order never changes the hash.
+        keys = list(_SORT_KEYS[self.name])
+        rest = [c for c in HISTORY_COLUMNS[self.name] if c not in keys]
+        rows = frame.sort_values(keys + rest, kind="stable", na_position="first").index
         return frame.loc[rows].reset_index(drop=True)
 
 

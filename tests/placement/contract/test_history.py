@@ -232,3 +232,14 @@ def test_a_run_of_a_dataset_with_history_is_recorded_with_it_and_replays(tmp_pat
     policy = str(EXAMPLE / "policy.json")
     assert main(["solve", str(source), "--policy", policy, "--out", str(out)]) == 0
     assert main(["replay", str(out)]) == 0
+
+
+def test_the_order_of_history_rows_does_not_change_the_hash() -> None:
+    courses = [
+        {"nip": ANI, "competency": "M01", "end_date": "2020-01-01", "hours": "8"},
+        {"nip": ANI, "competency": "M01", "end_date": "2020-01-01", "hours": "16"},
+        {"nip": BUDI, "competency": "", "end_date": "2019-01-01"},
+    ]
+    forward = dataset_from_tables(city(training_history=courses))
+    backward = dataset_from_tables(city(training_history=courses[::-1]))
+    assert forward.sha256 == backward.sha256
