@@ -2,18 +2,19 @@
 
 Estimator. A two-way fixed-effects regression with a single post-move dummy is biased when moves
 are staggered over the years and their effects differ between people (it compares late movers
-with early movers already affected). This module uses the imputation estimator (Borusyak,
-Jaravel and Spiess 2024; Gardner's two-stage ``did2s`` is the same point estimate) in its
-saturated regression form (Wooldridge 2021): rating points on person and year fixed effects and
-one dummy for every move-year cohort × event year 0…3 cell, fitted by pyfixest's ``feols``.
-Because every treated cell has its own coefficient, the person and year effects come from the
-untreated ratings only — people who never moved in the years, and movers before their move —
-and each coefficient is the mean of that cell's ratings minus what the same people would have
-had without the move. Cells are averaged with their shares of mover-years: the ATT over event
+with early movers already affected). This module fits, with pyfixest's ``feols``, the saturated
+regression of Wooldridge (2021): rating points on person and year fixed effects and one dummy for
+every move-year cohort × event year (0, 1, 2, …) cell. Every treated cell has its own
+coefficient, so a cohort's effect may differ from another's and from one year to the next, and
+the comparison comes from the untreated ratings — people who never moved in the years, and movers
+before their move. When each person's years are complete this is exactly the imputation
+estimator (Borusyak, Jaravel and Spiess 2024; Gardner's two-stage ``did2s``, with which a test
+checks it); where a window is cut short by a later move, people within one cell are weighted
+slightly differently. Cells are averaged with their shares of mover-years: the ATT over event
 years 1–3 and each event year 0…3. Standard errors are clustered by person (CRV1) and the 95 %
-intervals are normal. pyfixest's ``did2s`` function itself builds a dense observations × people
-matrix for its covariance, which does not fit in memory for a city of 100 000 people; ``feols``
-absorbs the fixed effects instead.
+intervals are normal. pyfixest's ``did2s`` itself builds a dense observations × people matrix for
+its covariance, which does not fit in memory for a city of 100 000 people; ``feols`` absorbs the
+fixed effects instead.
 
 Leads (event years −3 and −2, −1 the reference): the same regression on the untreated ratings
 alone, with a dummy per lead (and one for −4 and earlier); their joint Wald test flags a pre-move
@@ -47,9 +48,9 @@ __all__ = ["METHOD", "MIN_MOVES", "Estimate", "Evaluation", "evaluate"]
 
 #: The ``method`` recorded in evaluation.json.
 METHOD: Final[str] = (
-    "imputation (saturated cohort x event-year regression with person and year fixed effects, "
-    "pyfixest feols), CRV1 by person; leads from untreated ratings; groups: each group's movers "
-    "against the never-moved"
+    "extended two-way fixed effects (Wooldridge; the imputation estimator on complete panels): "
+    "cohort x event-year cells with person and year fixed effects, pyfixest feols, CRV1 by "
+    "person; leads from untreated ratings; groups: each group's movers against the never-moved"
 )
 #: Fewest moves that may inform an estimate.
 MIN_MOVES: Final[int] = 30
@@ -232,7 +233,7 @@ def _panel(perf: pd.DataFrame, moves: pd.DataFrame, first: int, last: int) -> _P
     ratings["event"] = np.where(cohort.notna(), ratings["year"] - ratings["cohort"], 0)
     mover = ratings["cohort"].gt(0)
     end = ratings["nip"].map(evaluated["window_end"])
-    keep = ~mover | (ratings["year"].le(end) & ratings["event"].le(_POST[-1]))
+    keep = ~mover | ratings["year"].le(end)
     ratings = ratings[keep.to_numpy()]
     mover = ratings["cohort"].gt(0)
     with_reference = ratings.loc[mover & ratings["event"].eq(_REFERENCE), "nip"].unique()
@@ -305,18 +306,17 @@ def _dummies(frame: pd.DataFrame, cell: np.ndarray, keys: pd.DataFrame) -> tuple
 
 @dataclass(frozen=True)
 class _Fit:
-    """Aggregated estimates of one imputation regression."""
+    """Aggregated estimates of one saturated regression."""
 
     att: Estimate
     event_years: dict[int, Estimate]
 
 
-def _imputation(frame: pd.DataFrame) -> _Fit:
+def _saturated(frame: pd.DataFrame) -> _Fit:
     """ATT and event years 0…3 from the saturated regression on ``frame``.
 
-    Every treated cohort × event-year cell has its own dummy, so person and year effects are
-    estimated from untreated ratings only (never-moved, and movers before their move): the
-    two-way fixed-effects form of the imputation estimator.
+    Every treated cohort × event-year cell has its own dummy (event years after 3 too, so that
+    they do not leak into the comparison).
     """
     event = frame["event"].to_numpy()
     treated = frame["cohort"].gt(0).to_numpy() & (event >= 0)
@@ -456,7 +456,7 @@ def evaluate(dataset: Dataset) -> Evaluation:
             "before the move to compare with"
         )
     frame = panel.frame
-    overall = _imputation(frame)
+    overall = _saturated(frame)
     leads, pretrend_p = _pretrend(frame)
     event_study = {**leads, **overall.event_years}
     notes.extend(_null_warnings("att", overall.att))
@@ -478,7 +478,7 @@ def evaluate(dataset: Dataset) -> Evaluation:
             members = label_of.eq(label)
             if not members.any():
                 continue
-            fit = _imputation(frame[(stayers | members).to_numpy()])
+            fit = _saturated(frame[(stayers | members).to_numpy()])
             found[label] = (fit.att, fit.event_years[0])
             notes.extend(_null_warnings(f"groups.{dimension}.{label}.att", fit.att))
             notes.extend(_null_warnings(f"groups.{dimension}.{label}.year0", fit.event_years[0]))

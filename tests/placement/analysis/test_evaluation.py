@@ -187,3 +187,53 @@ def test_a_dataset_without_history_evaluates_to_nothing_with_a_warning() -> None
     result = evaluate(dataset_from_tables(tables)).to_dict()
     assert result["moves"] == 0 and result["att"]["estimate"] is None
     assert result["warnings"] == ["no performance_history: nothing to evaluate"]
+
+
+def test_the_event_year_estimates_equal_pyfixest_did2s_when_every_year_is_rated() -> None:
+    """With one move per person and every year rated, the saturated regression is exactly the
+    imputation estimator: Gardner's two-stage did2s gives the same event-year effects. Moves
+    before 2018 are dropped so that every mover has two untreated years, which did2s needs."""
+    import warnings
+
+    import pyfixest as pf
+
+    from placement.contract.history import RATING_POINTS
+
+    tables = {k: list(v) for k, v in generate_history(600, seed=4).tables.items()}
+    kept, moved = [], set()
+    for row in tables["placement_history"]:
+        if row["reason"] == "first":
+            kept.append(row)
+        elif row["start_date"] >= "2018" and row["nip"] not in moved:
+            moved.add(row["nip"])
+            kept.append(row)
+    tables["placement_history"] = kept
+    dataset = dataset_from_tables(tables)
+    ours = {e["event_year"]: e for e in evaluate(dataset).to_dict()["event_study"]}
+
+    moves = find_moves(dataset.history["placement_history"], None)
+    perf = dataset.history["performance_history"]
+    panel = pd.DataFrame(
+        {"nip": perf["nip"], "year": perf["year"], "y": perf["rating"].map(RATING_POINTS)}
+    )
+    panel["g"] = panel["nip"].map(moves.set_index("nip")["year"]).fillna(0).astype(int)
+    event = panel["year"] - panel["g"]
+    panel["treated"] = (panel["g"] > 0) & (event >= 0)
+    for k in range(4):
+        panel[f"k{k}"] = (panel["treated"] & (event == k)).astype(float)
+    panel["later"] = (panel["treated"] & (event > 3)).astype(float)
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="The inplace keyword", category=pd.errors.Pandas4Warning
+        )
+        fit = pf.did2s(
+            panel,
+            yname="y",
+            first_stage="~ 0 | nip + year",
+            second_stage="~ k0 + k1 + k2 + k3 + later",
+            treatment="treated",
+            cluster="nip",
+        )
+    theirs = fit.coef()
+    for k in range(4):
+        assert ours[k]["estimate"] == pytest.approx(theirs[f"k{k}"], abs=1e-4)
