@@ -287,21 +287,23 @@ def _dummies(frame: pd.DataFrame, cell: np.ndarray, keys: pd.DataFrame) -> tuple
     keys = keys.assign(nip=frame["nip"].to_numpy()[cell])
     key_columns = [c for c in keys.columns if c != "nip"]
     cells = keys.groupby(key_columns).agg(n=("nip", "size"), nips=("nip", "unique")).reset_index()
-    cells["name"] = [f"d{i}" for i in range(len(cells))]
+    cells["name"] = [f"cell::{i}" for i in range(1, len(cells) + 1)]
     if cells.empty or cell.all():
         return None, cells
     codes = pd.MultiIndex.from_frame(keys[key_columns])
-    column = pd.MultiIndex.from_frame(cells[key_columns]).get_indexer(codes)
-    dummies = np.zeros((len(frame), len(cells)), dtype=np.float64)
-    dummies[np.flatnonzero(cell), column] = 1.0
-    data = pd.concat(
-        [
-            frame[["nip", "year", "y"]].reset_index(drop=True),
-            pd.DataFrame(dummies, columns=cells["name"].tolist()),
-        ],
-        axis=1,
+    code = np.zeros(len(frame), dtype=np.int64)
+    code[cell] = pd.MultiIndex.from_frame(cells[key_columns]).get_indexer(codes) + 1
+    # One factor column (0 outside the cells) and integer ids: pyfixest builds the dummies
+    # once, instead of a copy of a wide frame.
+    data = pd.DataFrame(
+        {
+            "y": frame["y"].to_numpy(),
+            "cell": code,
+            "nip": pd.factorize(frame["nip"])[0],
+            "year": frame["year"].to_numpy(),
+        }
     )
-    return _feols(f"y ~ {' + '.join(cells['name'])} | nip + year", data), cells
+    return _feols("y ~ i(cell, ref=0) | nip + year", data), cells
 
 
 @dataclass(frozen=True)
