@@ -72,7 +72,9 @@ class _Scenario:
     """The mutable working copy the changes are applied to."""
 
     def __init__(self, dataset: Dataset, policy: Mapping[str, Any]) -> None:
-        self.tables = {t: [_Row(r) for r in rows] for t, rows in dataset.contract_rows().items()}
+        self.dataset = dataset
+        self.rows = dataset.contract_rows()
+        self.tables = {t: [_Row(dict(r)) for r in rows] for t, rows in self.rows.items()}
         self.policy: dict[str, Any] = copy.deepcopy(dict(policy))
         self.keys: dict[str, _Origin] = {}
         self.pairs: dict[str, list[tuple[dict[str, Any], _Origin | None]]] = {
@@ -220,10 +222,10 @@ class _Scenario:
         for kind, pairs in self.pairs.items():
             if pairs or kind in policy:
                 policy[kind] = [p for p, _ in pairs]
+        tables = {t: [r.cells for r in rows] for t, rows in self.tables.items()}
         try:
-            dataset = dataset_from_tables(
-                {t: [r.cells for r in rows] for t, rows in self.tables.items()}
-            )
+            # Changes of the policy alone leave the input as it was, canonical hash included.
+            dataset = self.dataset if tables == self.rows else dataset_from_tables(tables)
         except DatasetError as err:
             raise DatasetError([self._dataset_problem(p) for p in err.problems]) from None
         try:

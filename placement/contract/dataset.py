@@ -82,6 +82,8 @@ class Dataset:
     sha256: str
     #: The §6 history tables the dataset gives (see :mod:`placement.contract.history`).
     history: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    #: The canonical form (CONTRACT §5) the sha256 is taken of; loading it gives this dataset.
+    canonical: bytes = b""
 
     @property
     def n_employees(self) -> int:
