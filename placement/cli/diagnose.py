@@ -36,6 +36,9 @@ def register(subparsers: Any) -> None:
         "--time-limit", type=_seconds, default=30.0, help="seconds for the search (30)"
     )
     parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    parser.add_argument(
+        "--quiet", action="store_true", help="print nothing: the exit status says it"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         out = {"feasible": True} if diagnosis is None else diagnosis.to_dict()
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+    elif args.quiet:
+        pass
     elif diagnosis is None:
         sys.stdout.write("feasible: the rules can all hold\n")
     else:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from placement.cli import main
-from placement.cli.exits import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
+from placement.cli.exits import EXIT_INPUT, EXIT_OK
 from tests.paths import EXAMPLE
 
 
@@ -45,5 +45,5 @@ def test_compare_reports_a_folder_that_is_not_a_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = _solve(tmp_path, "base", EXAMPLE / "policy.json")
-    assert main(["compare", str(base), str(tmp_path / "nothing")]) == EXIT_VIOLATIONS
+    assert main(["compare", str(base), str(tmp_path / "nothing")]) == EXIT_INPUT
     assert "not found" in capsys.readouterr().err
