@@ -284,8 +284,13 @@ class PersonDiff(Strict):
 
 
 class ComparisonOut(Strict):
-    """Runs side by side: their key figures and the employees placed differently."""
+    """Runs side by side: their key figures and the employees placed differently; a warning
+    when they come from different inputs or policies, with each input's sha256 and every
+    policy key whose value differs (``weights.<term>`` for a weight), per run."""
 
     runs: list[str]
+    warnings: list[str]
+    inputs: dict[str, str | None]
+    policy_differences: dict[str, dict[str, Any]]
     kpis: KpiTable
     people: list[PersonDiff]

@@ -419,6 +419,16 @@ def test_the_main_and_rotation_plans_are_compared_figure_by_figure_and_person_by
     people = {p["nip"]: p["positions"] for p in found["people"]}
     assert people[HENDRA] == {ids[0]: "DINKES-05", ids[1]: "DINKES-02", ids[2]: None}
     assert people[JOKO][ids[1]] == "" and people[FAJAR][ids[1]] == "DISDIK-02"
+    # Three policies, one input: a warning names the keys that differ, with each run's value.
+    assert len(set(found["inputs"].values())) == 1
+    assert [w.split(":")[0] for w in found["warnings"]] == [
+        "the runs were solved under different policies"
+    ]
+    rotation_policy = json.loads((EXAMPLE / "rotation" / "policy.json").read_text())
+    assert found["policy_differences"]["force_rotation"][ids[1]] is rotation_policy[
+        "force_rotation"
+    ]
+    assert "pins" in found["policy_differences"]
 
 
 def test_a_comparison_needs_two_distinct_finished_runs(
