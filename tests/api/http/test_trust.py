@@ -425,9 +425,9 @@ def test_the_main_and_rotation_plans_are_compared_figure_by_figure_and_person_by
         "the runs were solved under different policies"
     ]
     rotation_policy = json.loads((EXAMPLE / "rotation" / "policy.json").read_text())
-    assert found["policy_differences"]["force_rotation"][ids[1]] is rotation_policy[
-        "force_rotation"
-    ]
+    assert (
+        found["policy_differences"]["force_rotation"][ids[1]] is rotation_policy["force_rotation"]
+    )
     assert "pins" in found["policy_differences"]
 
 

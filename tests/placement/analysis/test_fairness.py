@@ -324,8 +324,10 @@ def test_the_cli_reports_fairness_as_text(
     # 14 wishes: one allowed (justified envy) leads, 13 blocked by legal rules follow.
     assert "\n1 justified-envy pair(s) " in out
     assert "\n13 blocked wish(es) (a legal rule forbids them): R05 2, R07 2, G07 1," in out
-    assert out.index("justified-envy pair(s)") < out.index("DISDIK-01 (rank 1") < out.index(
-        "blocked wish(es)"
+    assert (
+        out.index("justified-envy pair(s)")
+        < out.index("DISDIK-01 (rank 1")
+        < out.index("blocked wish(es)")
     )
     assert "R02 active discipline case" in out and "by job_class:" in out
 
