@@ -177,3 +177,10 @@ def test_an_infeasible_solve_says_so_in_words(
     out = capsys.readouterr().out
     assert "None" not in out
     assert "no plan    the rules cannot all hold (INFEASIBLE)" in out
+
+
+def test_evaluate_is_quiet_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["evaluate", str(EXAMPLE), "--out", str(tmp_path), "--quiet"]) == EXIT_OK
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / "evaluation.json").is_file()
