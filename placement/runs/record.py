@@ -99,4 +99,6 @@ def run_record(
         if plan_csv is None
         else hashlib.sha256(plan_csv.encode("utf-8")).hexdigest(),
         "previous": previous,
+        # A plan broken to the fewest changes from ``previous`` replays only with that rule.
+        "fewest_changes": "tie_break" in summary,
     }

@@ -61,7 +61,8 @@ def replay(run_dir: str | os.PathLike[str]) -> Replay:
         )
     policy = load_policy(record["policy"], dataset)
     previous = record.get("previous")
-    solution = solve(dataset, policy, previous=previous)
+    fewest = bool(record.get("fewest_changes")) and previous is not None
+    solution = solve(dataset, policy, previous=previous, fewest_changes=fewest)
     plan_text = None if solution.plan is None else plan_csv_text(solution.plan)
     replayed = run_record(solution.summary, plan_text, previous_plan(solution))
     differences = []
