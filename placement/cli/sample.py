@@ -23,6 +23,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--employees", type=int, default=5000, help="number of employees")
     p.add_argument("--seed", type=non_negative_int, default=2026, help="random seed")
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument(
+        "--history",
+        action="store_true",
+        help="also write placement_history, performance_history and training_history (nine SKP "
+        "years before the reference date, with planted move effects; see README)",
+    )
     add_output_options(
         p, json_help="print what was written as JSON", quiet_help="print nothing on success"
     )
@@ -36,9 +42,18 @@ def run(args: argparse.Namespace) -> int:
     if args.employees < 1:
         print("--employees must be at least 1", file=sys.stderr)
         return EXIT_INPUT
-    write_csv(generate(args.employees, args.seed), args.out)
+    tables = generate(args.employees, args.seed)
+    write_csv(tables, args.out)
+    if args.history:
+        from placement.synthetic.city import DEFAULT_REFERENCE_DATE
+        from placement.synthetic.history import city_history
+
+        history = city_history(tables, reference_date=DEFAULT_REFERENCE_DATE, seed=args.seed)
+        write_csv(history.tables, args.out)
     if args.json:
-        print(json.dumps({"employees": args.employees, "seed": args.seed, "out": str(args.out)}))
+        written = {"employees": args.employees, "seed": args.seed, "out": str(args.out)}
+        print(json.dumps({**written, "history": True} if args.history else written))
     elif not args.quiet:
-        print(f"wrote a {args.employees:,}-employee dataset to {args.out}")
+        extra = " with history" if args.history else ""
+        print(f"wrote a {args.employees:,}-employee dataset{extra} to {args.out}")
     return EXIT_OK

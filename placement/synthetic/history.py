@@ -13,6 +13,7 @@ first move inside the years, a later move ending the window, event years 1–3 f
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -20,7 +21,15 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_EFFECTS", "HistoryTruth", "SyntheticHistory", "generate_history"]
+__all__ = [
+    "CITY_SELECTION",
+    "DEFAULT_EFFECTS",
+    "CityHistory",
+    "HistoryTruth",
+    "SyntheticHistory",
+    "city_history",
+    "generate_history",
+]
 
 #: Planted effect (rating points on the latent score) of a move by its JPM category.
 DEFAULT_EFFECTS: Final[dict[str, float]] = {"MS": 0.4, "MMS": 0.15, "KMS": -0.6, "unknown": 0.0}
@@ -297,3 +306,184 @@ def _tables(
             for p, e in zip(course_who.tolist(), _date_text(course_end), strict=True)
         ],
     }
+
+
+@dataclass(frozen=True)
+class CityHistory:
+    """History tables (text cells, contract columns, rows in key order) of an existing city."""
+
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    truth: HistoryTruth
+
+
+#: Lowering of the lasting level of people moved inside the years: weaker people are moved.
+CITY_SELECTION: Final[float] = 0.3
+
+_COURSE_HOURS: Final[tuple[int, ...]] = (16, 24, 32, 40)
+
+
+def city_history(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    reference_date: dt.date,
+    seed: int,
+    n_years: int = 9,
+    effects: Mapping[str, float] = DEFAULT_EFFECTS,
+    training_recovery: float = 0.5,
+    year0_share: float = 0.5,
+) -> CityHistory:
+    """Placement, SKP and training histories for the employees of a generated city.
+
+    Every placed employee with a ``position_since`` has as latest spell is their current post from ``position_since``, so the
+    history agrees with ``employees``; the spell before it is another post of the city, begun 6
+    to 120 months earlier (reason ``first``). The move into the current post is the one whose
+    effect is planted, when it falls inside the SKP years (the ``n_years`` calendar years before
+    ``reference_date``'s). People moved inside the years have a lasting level lowered by
+    :data:`CITY_SELECTION` (selection); their move's JPM category, effect, training and
+    ``year0_share`` follow :func:`generate_history`. The random stream is drawn from ``seed``
+    alone, apart from the city's own, so the city's tables do not change.
+    """
+    rng = np.random.default_rng([seed, 6])
+    emp = tables["employees"]
+    positions = tables["positions"]["position_id"].to_numpy(dtype=str)
+    last = reference_date.year - 1
+    first = last - n_years + 1
+    n = len(emp)
+    nips = emp["nip"].to_numpy(dtype=str)
+    current = emp["position_id"].to_numpy(dtype=str)
+    since = pd.to_datetime(emp["position_since"].replace("", None)).to_numpy(dtype="datetime64[D]")
+    # Someone placed without a known start has no spell to write.
+    placed = (current != "") & ~np.isnat(since)
+    since_year = np.where(placed, since.astype("datetime64[Y]").astype(np.int64) + 1970, 0)
+    mover = placed & (since_year >= first) & (since_year <= last)
+
+    category = rng.choice(len(_CATEGORIES), n, p=_CATEGORY_SHARES)
+    low, high = np.array([80, 68, 40, 0])[category], np.array([101, 80, 68, 1])[category]
+    jpm = rng.integers(low, high)
+    reason = rng.choice(len(_REASONS), n, p=_REASON_SHARES)
+    prior_months = rng.integers(6, 121, n)
+    previous = positions[rng.integers(0, len(positions), n)]
+    previous = np.where(previous == current, positions[0], previous)
+    previous = np.where(previous == current, positions[-1], previous)
+    trained_draw = rng.random(n) < 0.4
+    earlier_draw = rng.random(n) < 0.3
+    within = rng.integers(0, 365, n)
+    before = rng.integers(30, 400, n)
+    hours = np.array(_COURSE_HOURS)[rng.integers(0, len(_COURSE_HOURS), n)]
+    person = rng.normal(0.0, 0.4, n) - CITY_SELECTION * mover
+    year_effect = rng.normal(0.0, 0.1, n_years)
+    noise = rng.normal(0.0, 0.55, (n, n_years))
+
+    reference = np.datetime64(reference_date.isoformat(), "D")
+    course_end = np.where(
+        trained_draw,
+        since + within.astype("timedelta64[D]"),
+        since - before.astype("timedelta64[D]"),
+    )
+    has_course = placed & (trained_draw | earlier_draw) & (course_end < reference)
+    courses = pd.DataFrame(
+        {"nip": nips[has_course], "end": course_end[has_course].astype("datetime64[ns]")}
+    )
+    moves = pd.DataFrame(
+        {"nip": nips[placed], "date": since[placed].astype("datetime64[ns]")}
+    ).reset_index()
+    pairs = moves.merge(courses, on="nip")
+    year_on = pd.DatetimeIndex(pairs["date"]) + pd.DateOffset(years=1)
+    hit = pairs["end"].ge(pairs["date"]) & pairs["end"].lt(year_on)
+    trained = np.zeros(n, dtype=bool)
+    trained[np.flatnonzero(placed)[pairs.loc[hit.to_numpy(), "index"].to_numpy()]] = True
+
+    event = np.arange(first, last + 1)[None, :] - since_year[:, None]
+    lasting = np.array([effects[c] for c in _CATEGORIES])[category]
+    lasting = lasting + np.where((category == 2) & trained, training_recovery, 0.0)
+    shape = np.where(event >= 1, 1.0, np.where(event == 0, year0_share, 0.0))
+    effect = np.where(mover, lasting, 0.0)[:, None] * shape
+    base = 3.6 + person[:, None] + year_effect[None, :] + noise
+    rating = np.clip(np.rint(base + effect), 1, 5).astype(np.int64)
+    diff = rating - np.clip(np.rint(base), 1, 5).astype(np.int64)
+    evaluated = (mover & (since_year > first))[:, None]
+    post = evaluated & (event >= 1) & (event <= 3)
+    year0 = evaluated & (event == 0)
+    cat_of, trained_of = category[:, None], trained[:, None]
+    truth = HistoryTruth(
+        att=_mean(diff[post]),
+        year0=_mean(diff[year0]),
+        event_years={k: _mean(diff[evaluated & (event == k)]) for k in range(4)},
+        by_category={
+            c: (_mean(diff[post & (cat_of == i)]), _mean(diff[year0 & (cat_of == i)]))
+            for i, c in enumerate(_CATEGORIES)
+        },
+        by_trained={
+            label: (
+                _mean(diff[post & (trained_of == flag)]),
+                _mean(diff[year0 & (trained_of == flag)]),
+            )
+            for label, flag in (("yes", True), ("no", False))
+        },
+        moves=int(evaluated.sum()),
+    )
+
+    start_previous = _months_before(since[placed], prior_months[placed])
+    spells = pd.DataFrame(
+        {
+            "nip": np.r_[nips[placed], nips[placed]],
+            "position_id": np.r_[previous[placed], current[placed]],
+            "unit": "",
+            "job_class": "",
+            "start_date": np.r_[_date_text(start_previous), _date_text(since[placed])],
+            "end_date": "",
+            "reason": np.r_[
+                np.full(int(placed.sum()), "first"), np.array(_REASONS)[reason[placed]]
+            ],
+            "jpm": np.r_[
+                np.full(int(placed.sum()), ""),
+                np.where(category[placed] == 3, "", jpm[placed].astype(str)),
+            ],
+        }
+    )
+    performance = pd.DataFrame(
+        {
+            "nip": np.repeat(nips, n_years),
+            "year": np.tile(np.arange(first, last + 1), n).astype(str),
+            "rating": np.array(_RATINGS)[rating.ravel() - 1],
+            "score": "",
+        }
+    )
+    competency = _course_competency(rng, tables["requirements"], current)
+    training = pd.DataFrame(
+        {
+            "nip": nips[has_course],
+            "competency": competency[has_course],
+            "end_date": _date_text(course_end[has_course]),
+            "hours": hours[has_course].astype(str),
+        }
+    )
+    keys = {
+        "placement_history": ["nip", "start_date"],
+        "performance_history": ["nip", "year"],
+        "training_history": ["nip", "end_date", "competency"],
+    }
+    frames = {"placement_history": spells, "performance_history": performance}
+    frames["training_history"] = training
+    return CityHistory(
+        tables={
+            name: frame.astype(str).sort_values(keys[name], kind="stable").reset_index(drop=True)
+            for name, frame in frames.items()
+        },
+        truth=truth,
+    )
+
+
+def _months_before(dates: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """``dates`` moved back by whole ``months``, on the first of the month (no day overflow)."""
+    month = dates.astype("datetime64[M]") - months.astype("timedelta64[M]")
+    return month.astype("datetime64[D]")
+
+
+def _course_competency(
+    rng: np.random.Generator, requirements: pd.DataFrame, posts: np.ndarray
+) -> np.ndarray:
+    """For each post, one competency it requires (drawn), or a general course when none."""
+    shuffled = requirements.iloc[rng.permutation(len(requirements))]
+    one = shuffled.drop_duplicates("position_id").set_index("position_id")["competency"]
+    return pd.Series(posts).map(one).fillna("Orientasi jabatan").to_numpy(dtype=str)

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from placement.contract.dataset import COLUMNS, TABLES
+from placement.contract.history import HISTORY_TABLES
 from placement.contract.enums import (
     EDUCATION_LEVELS,
     ESELON_BAND,
@@ -28,6 +29,7 @@ from placement.contract.enums import (
     STATUSES,
 )
 from placement.synthetic.city import SORT_KEYS, default_n_units, generate, write_csv
+from placement.synthetic.history import city_history
 
 DEMO = Path(__file__).resolve().parents[3] / "placement" / "data" / "binjai"
 REFERENCE = pd.Timestamp("2026-07-01")
@@ -389,11 +391,22 @@ def test_the_demo_dataset_is_exactly_generate_5000_2026(tmp_path: Path) -> None:
         assert (DEMO / f"{name}.csv").read_bytes() == (tmp_path / f"{name}.csv").read_bytes()
 
 
+def test_the_demo_history_is_exactly_city_history_of_the_demo_city(tmp_path: Path) -> None:
+    city = generate(5000, seed=2026)
+    write_csv(city_history(city, reference_date=REFERENCE.date(), seed=2026).tables, tmp_path)
+    for name in HISTORY_TABLES:
+        assert (DEMO / f"{name}.csv").read_bytes() == (tmp_path / f"{name}.csv").read_bytes()
+
+
 def test_the_demo_dataset_has_a_policy_readme_and_a_reasonable_size() -> None:
     assert json.loads((DEMO / "policy.json").read_text()) == {"reference_date": "2026-07-01"}
     readme = (DEMO / "README.md").read_text()
     assert "generate(5000, seed=2026)" in readme and "synthetic" in readme.lower()
-    assert sum(f.stat().st_size for f in DEMO.iterdir()) < 3_000_000
+    assert "city_history(" in readme and "planted" in readme
+    history = {f"{name}.csv" for name in HISTORY_TABLES}
+    # The solver's tables stay as small as before; the history adds a bounded amount.
+    assert sum(f.stat().st_size for f in DEMO.iterdir() if f.name not in history) < 3_000_000
+    assert sum((DEMO / name).stat().st_size for name in history) < 2_000_000
 
 
 def test_written_files_are_plain_utf8_with_unix_line_ends(tmp_path: Path) -> None:

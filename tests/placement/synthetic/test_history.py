@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 
-from placement.contract.history import RATING_POINTS
+from placement.contract.history import HISTORY_TABLES, RATING_POINTS
 from placement.contract.readers import dataset_from_tables
-from placement.synthetic.history import generate_history
+from placement.synthetic.city import generate
+from placement.synthetic.history import city_history, generate_history
 
 
 def test_the_generated_tables_load_and_the_same_seed_gives_the_same_city() -> None:
@@ -34,3 +37,38 @@ def test_the_truth_follows_the_planted_effects() -> None:
     assert truth.by_category["unknown"] == (0.0, 0.0)
     assert abs(truth.year0) < abs(truth.att)
     assert truth.by_trained["yes"][0] > truth.by_trained["no"][0]
+
+
+def test_a_city_history_agrees_with_the_employees_and_plants_selection() -> None:
+    """The latest spell is the current post; people moved inside the years rate lower before."""
+    city = generate(1200, seed=3)
+    history = city_history(city, reference_date=datetime.date(2026, 7, 1), seed=3)
+    tables = {k: v.to_dict("records") for k, v in city.items()}
+    tables.update({k: v.to_dict("records") for k, v in history.tables.items()})
+    dataset = dataset_from_tables(tables)
+    assert sorted(dataset.history) == sorted(HISTORY_TABLES)
+    spells = history.tables["placement_history"]
+    latest = spells.drop_duplicates("nip", keep="last").set_index("nip")
+    emp = city["employees"].set_index("nip").loc[latest.index]
+    assert (latest["position_id"] == emp["position_id"]).all()
+    assert (latest["start_date"] == emp["position_since"]).all()
+    years = history.tables["performance_history"]["year"].astype(int)
+    assert (years.min(), years.max(), years.nunique()) == (2017, 2025, 9)
+    since = pd.to_datetime(emp["position_since"]).dt.year
+    movers = set(since[(since >= 2019) & (since <= 2025)].index)
+    first = history.tables["performance_history"].query("year == '2017'").set_index("nip")
+    points = first["rating"].map(RATING_POINTS)
+    assert points[points.index.isin(movers)].mean() < points[~points.index.isin(movers)].mean()
+    truth = history.truth
+    assert truth.by_category["KMS"][0] < 0 < truth.by_category["MS"][0]
+
+
+def test_a_city_history_leaves_the_city_alone_and_repeats_itself() -> None:
+    city = generate(300, seed=9)
+    before = {k: v.copy() for k, v in city.items()}
+    a = city_history(city, reference_date=datetime.date(2026, 7, 1), seed=9)
+    b = city_history(city, reference_date=datetime.date(2026, 7, 1), seed=9)
+    for name in city:
+        pd.testing.assert_frame_equal(city[name], before[name])
+    for name in HISTORY_TABLES:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
