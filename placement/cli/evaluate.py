@@ -1,7 +1,10 @@
 """The ``placement evaluate`` command: what past moves did to SKP ratings (CONTRACT §6).
 
-Writes ``evaluation.json`` into ``--out`` and prints a readable summary, or the JSON itself with
-``--json``. A refused dataset exits 2 (reported by the CLI's one handler) and writes nothing.
+Writes ``evaluation.json`` and ``evaluation.html`` into ``--out`` and prints a readable summary,
+or the JSON itself with ``--json``. With ``--plan RUN_DIR`` it also applies the estimates to that
+run's moves (:mod:`placement.analysis.forecast`) and writes ``forecast.json``; the page shows the
+forecast and ``--json`` prints ``{"evaluation": …, "forecast": …}``. A refused dataset exits 2
+(reported by the CLI's one handler) and writes nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from placement.cli.exits import EXIT_OK
+from placement.cli.options import require_run_directory
 
 
 def register(subparsers: Any) -> None:
@@ -25,6 +29,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument(
+        "--plan",
+        type=Path,
+        metavar="RUN_DIR",
+        help="also forecast what this run's moves will do to SKP ratings (writes forecast.json)",
+    )
     parser.add_argument("--json", action="store_true", help="print evaluation.json")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
 
@@ -74,17 +84,67 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_forecast(forecast: dict[str, Any]) -> str:
+    """forecast.json as readable lines."""
+    lines = ["", f"what the plan's {forecast['moves']} move(s) are expected to do (rating points)"]
+    for key, label in (
+        ("without_training", "without training"),
+        ("with_training", f"training list delivered ({forecast['training_listed']} listed)"),
+        ("training_change", "change the training list makes"),
+    ):
+        value = forecast[key]
+        if value is not None:
+            interval = f"[{_number(value['ci_low'])}, {_number(value['ci_high'])}]"
+            lines.append(f"  {label:44}{_number(value['estimate']):>7} {interval}")
+    if forecast["worst"]:
+        lines.append("  worst expected moves (nip, to, JPM, tenure, without → with training)")
+        lines += [
+            f"    {m['nip']} {m['to_position']} {m['jpm_category']} {m['prior_tenure']} "
+            f"{_number(m['without_training'])} → {_number(m['with_training'])}"
+            + ("" if m["training_listed"] else " (no training listed)")
+            for m in forecast["worst"]
+        ]
+    lines += [f"  - {w}" for w in forecast["warnings"]]
+    return "\n".join(lines) + "\n"
+
+
+def _forecast(evaluation: dict[str, Any], dataset_sha: str, run_dir: Path) -> dict[str, Any]:
+    from placement.analysis.forecast import forecast_plan
+    from placement.runs.directory import load_run
+
+    plan_dataset, policy, solution = load_run(run_dir).with_plan()
+    result = forecast_plan(evaluation, plan_dataset, policy, solution).to_dict()
+    if plan_dataset.sha256 != dataset_sha:
+        result["warnings"].append(
+            "the run was solved on another input than the evaluated dataset: its people are "
+            "read from the run's own input"
+        )
+    return result
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute ``placement evaluate``; return the exit status."""
     from placement.analysis.evaluation import evaluate
     from placement.contract.readers import load_dataset
+    from placement.reports.evaluation import render_evaluation
 
+    if args.plan is not None:
+        require_run_directory(args.plan, plan=True)
     dataset = load_dataset(args.dataset)
     result = evaluate(dataset).to_dict()
+    forecast = None if args.plan is None else _forecast(result, dataset.sha256, args.plan)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     (out / "evaluation.json").write_text(text + "\n", encoding="utf-8")
-    if args.json or not args.quiet:
-        print(text if args.json else render(result), end="\n" if args.json else "")
+    page = render_evaluation(result, forecast)
+    (out / "evaluation.html").write_bytes(page.encode("utf-8"))
+    if forecast is not None:
+        forecast_text = json.dumps(forecast, ensure_ascii=False, indent=2)
+        (out / "forecast.json").write_text(forecast_text + "\n", encoding="utf-8")
+    if args.json:
+        shown = result if forecast is None else {"evaluation": result, "forecast": forecast}
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
+    elif not args.quiet:
+        print(render(result) + ("" if forecast is None else render_forecast(forecast)), end="")
     return EXIT_OK
