@@ -255,11 +255,11 @@ def forecast_plan(
     order = np.lexsort((table["nip"].to_numpy(), without))
     worst = tuple(
         MoveForecast(
-            nip=table.at[i, "nip"],
-            from_position=table.at[i, "from_position"],
-            to_position=table.at[i, "to_position"],
-            jpm_category=table.at[i, "jpm_category"],
-            prior_tenure=table.at[i, "prior_tenure"],
+            nip=str(table.at[i, "nip"]),
+            from_position=str(table.at[i, "from_position"]),
+            to_position=str(table.at[i, "to_position"]),
+            jpm_category=str(table.at[i, "jpm_category"]),
+            prior_tenure=str(table.at[i, "prior_tenure"]),
             training_listed=bool(table.at[i, "listed"]),
             without_training=float(without[i]),
             with_training=float(with_list[i]),

@@ -200,9 +200,8 @@ def plain_reading(
     if yes and no and _known(yes["att"]) and _known(no["att"]):
         d, low, high = _difference(yes["att"], no["att"])
         clear = low > 0 or high < 0
-        tail = (
-            f"selisihnya {_dec(d)} poin (selang 95 % {_dec(low)} s.d. {_dec(high)})"
-            + ("" if clear else "; tidak signifikan")
+        tail = f"selisihnya {_dec(d)} poin (selang 95 % {_dec(low)} s.d. {_dec(high)})" + (
+            "" if clear else "; tidak signifikan"
         )
         tail_en = f"the difference is {d:+.2f} points (95 % interval {low:+.2f} to {high:+.2f})" + (
             "" if clear else "; not significant"
@@ -368,7 +367,7 @@ def _forecast_section(forecast: Mapping[str, Any]) -> str:
     if change is not None:
         reading += (
             f"<p>{_e('Daftar pelatihan mengubah perkiraan sebesar ' + _dec(change['estimate']))}"
-            f" poin (selang 95 % {_e(_interval(change))}).<span class=\"en\" lang=\"en\">"
+            f' poin (selang 95 % {_e(_interval(change))}).<span class="en" lang="en">'
             f"The training list changes the forecast by {change['estimate']:+.2f} points "
             f"(95 % interval {_e(_interval_en(change))}).</span></p>"
         )
@@ -468,7 +467,9 @@ def render_evaluation(
         f"<style>{_CSS}</style></head><body><main>",
         f"<h1>{_bilingual('Evaluasi Mutasi', 'Evaluation of past moves')}</h1>",
         f"<p>{meta}</p>",
-        _section("Bacaan singkat", "Plain reading", f'<ul class="reading">{reading}</ul>', "reading"),
+        _section(
+            "Bacaan singkat", "Plain reading", f'<ul class="reading">{reading}</ul>', "reading"
+        ),
         _section("Efek per tahun", "Event study", chart, "event-study"),
         _section(
             "Efek per kelompok", "Effect by group", _group_table(evaluation.get("groups", {})),

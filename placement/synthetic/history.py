@@ -334,14 +334,14 @@ def city_history(
 ) -> CityHistory:
     """Placement, SKP and training histories for the employees of a generated city.
 
-    Every placed employee with a ``position_since`` has as latest spell is their current post from ``position_since``, so the
-    history agrees with ``employees``; the spell before it is another post of the city, begun 6
-    to 120 months earlier (reason ``first``). The move into the current post is the one whose
-    effect is planted, when it falls inside the SKP years (the ``n_years`` calendar years before
-    ``reference_date``'s). People moved inside the years have a lasting level lowered by
-    :data:`CITY_SELECTION` (selection); their move's JPM category, effect, training and
-    ``year0_share`` follow :func:`generate_history`. The random stream is drawn from ``seed``
-    alone, apart from the city's own, so the city's tables do not change.
+    Every placed employee with a ``position_since`` has their current post from that date as
+    latest spell, so the history agrees with ``employees``; the spell before it is another post
+    of the city, begun 6 to 120 months earlier (reason ``first``). The move into the current
+    post is the one whose effect is planted, when it falls inside the SKP years (the
+    ``n_years`` calendar years before ``reference_date``'s). People moved inside the years have
+    a lasting level lowered by :data:`CITY_SELECTION` (selection); their move's JPM category,
+    effect, training and ``year0_share`` follow :func:`generate_history`. The random stream is
+    drawn from ``seed`` alone, apart from the city's own, so the city's tables do not change.
     """
     rng = np.random.default_rng([seed, 6])
     emp = tables["employees"]

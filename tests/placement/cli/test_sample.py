@@ -15,3 +15,17 @@ def test_sample_writes_a_dataset_that_solves(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["solve", str(data), "--out", str(out), "--quiet"]) == EXIT_OK
     assert json.loads((out / "summary.json").read_text())["status"] == "OPTIMAL"
+
+
+def test_sample_writes_the_history_tables_only_when_asked(tmp_path: Path) -> None:
+    plain, full = tmp_path / "plain", tmp_path / "full"
+    assert (
+        main(["sample", "--employees", "200", "--seed", "4", "--out", str(plain), "--quiet"]) == 0
+    )
+    args = ["sample", "--employees", "200", "--seed", "4", "--history", "--quiet"]
+    assert main([*args, "--out", str(full)]) == EXIT_OK
+    history = {"placement_history.csv", "performance_history.csv", "training_history.csv"}
+    assert not history & {p.name for p in plain.iterdir()}
+    assert history <= {p.name for p in full.iterdir()}
+    for table in plain.iterdir():
+        assert (full / table.name).read_bytes() == table.read_bytes()

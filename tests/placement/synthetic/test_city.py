@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from placement.contract.dataset import COLUMNS, TABLES
-from placement.contract.history import HISTORY_TABLES
 from placement.contract.enums import (
     EDUCATION_LEVELS,
     ESELON_BAND,
@@ -28,6 +27,7 @@ from placement.contract.enums import (
     STATES,
     STATUSES,
 )
+from placement.contract.history import HISTORY_TABLES
 from placement.synthetic.city import SORT_KEYS, default_n_units, generate, write_csv
 from placement.synthetic.history import city_history
 
