@@ -1,9 +1,11 @@
 """Comparing two or more runs: a table of key figures and the per-person differences, with a
-warning when the runs come from different inputs or policies (and which policy keys differ)."""
+warning when the runs come from different inputs or policies (and which policy keys differ), and
+the expected SKP effect of each plan's moves when its dataset has history."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,10 +43,18 @@ class Comparison:
     inputs: tuple[str | None, ...] = ()
     policy_differences: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    #: Per run, its forecast (``placement.analysis.forecast``) as a dict, ``None`` without one.
+    expected_skp: tuple[dict[str, Any] | None, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form; ``expected_skp`` only when some run has a forecast."""
+        extra = (
+            {"expected_skp": dict(zip(self.names, self.expected_skp, strict=True))}
+            if any(f is not None for f in self.expected_skp)
+            else {}
+        )
         return {
+            **extra,
             "runs": list(self.names),
             "warnings": list(self.warnings),
             "inputs": dict(zip(self.names, self.inputs, strict=True)),
@@ -143,8 +153,24 @@ def _placements(plan: pd.DataFrame | None) -> dict[str, tuple[str, int]] | None:
     return {str(n): (str(t), int(s)) for n, t, s in cells}
 
 
-def compare(runs: list[tuple[str, Solution]]) -> Comparison:
+#: Key-figure rows added when some run has a forecast: the expected change in its movers' mean
+#: SKP rating points without training, and with the training list delivered within a year.
+EXPECTED_SKP_ROWS: tuple[str, ...] = ("expected_skp_effect", "expected_skp_effect_trained")
+
+
+def _expected(forecast: Mapping[str, Any] | None, key: str) -> float | None:
+    value = None if forecast is None else forecast.get(key)
+    return None if value is None else round(float(value["estimate"]), 3)
+
+
+def compare(
+    runs: list[tuple[str, Solution]],
+    expected_skp: Sequence[Mapping[str, Any] | None] | None = None,
+) -> Comparison:
     """Compare named runs; the per-person differences are against the first run.
+
+    ``expected_skp`` gives each run's forecast as a dict (or ``None``); when any is given, the
+    key figures gain :data:`EXPECTED_SKP_ROWS`.
 
     Raises
     ------
@@ -156,6 +182,12 @@ def compare(runs: list[tuple[str, Solution]]) -> Comparison:
         raise ValueError("compare needs at least two runs with distinct names")
     figures = [run_kpis(s) for _, s in runs]
     table = {k: tuple(f[k] for f in figures) for k in KPI_ROWS}
+    forecasts = tuple(expected_skp) if expected_skp is not None else (None,) * len(runs)
+    if len(forecasts) != len(runs):
+        raise ValueError("one expected SKP effect (or None) per run")
+    if any(f is not None for f in forecasts):
+        for row, key in zip(EXPECTED_SKP_ROWS, ("without_training", "with_training"), strict=True):
+            table[row] = tuple(_expected(f, key) for f in forecasts)
     # A run without a plan says nothing about anyone: it shows None and never makes a difference.
     placed = [_placements(solution.plan) for _, solution in runs]
     plans = [p for p in placed if p is not None]
@@ -178,4 +210,5 @@ def compare(runs: list[tuple[str, Solution]]) -> Comparison:
         inputs=inputs,
         policy_differences=policies,
         warnings=_warnings(names, inputs, policies),
+        expected_skp=tuple(None if f is None else dict(f) for f in forecasts),
     )

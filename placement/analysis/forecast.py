@@ -33,12 +33,21 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from placement.analysis.evaluation import evaluate
 from placement.contract.calendar import months_between
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.engine import Solution
 
-__all__ = ["WORST", "Forecast", "Interval", "MoveForecast", "forecast_plan"]
+__all__ = [
+    "WORST",
+    "Forecast",
+    "Interval",
+    "MoveForecast",
+    "forecast_plan",
+    "forecast_run",
+    "has_history",
+]
 
 #: Moves with the worst expected effect listed.
 WORST: Final[int] = 10
@@ -284,3 +293,31 @@ def _change(trained: Mapping[str, Any], share: float) -> Interval | None:
     if yes is None or no is None:
         return None
     return Interval(share * (yes[0] - no[0]), share * math.hypot(yes[1], no[1]))
+
+
+def has_history(dataset: Dataset) -> bool:
+    """Whether ``dataset`` has the placement and performance history an evaluation needs."""
+    history = dataset.history
+    return all(
+        name in history and not history[name].empty
+        for name in ("placement_history", "performance_history")
+    )
+
+
+def forecast_run(
+    dataset: Dataset,
+    policy: Policy,
+    solution: Solution,
+    evaluations: dict[str, dict[str, Any]] | None = None,
+) -> Forecast | None:
+    """The forecast of a solved run from its own dataset's history; ``None`` without history.
+
+    ``evaluations`` caches evaluation.json objects by the dataset's input hash, so that runs of
+    the same input are evaluated once.
+    """
+    if solution.plan is None or not has_history(dataset):
+        return None
+    cache = {} if evaluations is None else evaluations
+    if dataset.sha256 not in cache:
+        cache[dataset.sha256] = evaluate(dataset).to_dict()
+    return forecast_plan(cache[dataset.sha256], dataset, policy, solution)

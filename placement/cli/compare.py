@@ -1,5 +1,6 @@
 """``placement compare RUN_DIR RUN_DIR...``: key figures of every run and the employees placed
-differently than in the first run."""
+differently than in the first run; with the expected SKP effect of each plan when its dataset
+has history (the evaluation runs once per input)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from placement.analysis.compare import compare
+from placement.analysis.forecast import forecast_run
 from placement.cli.exits import EXIT_INPUT, EXIT_OK
 from placement.cli.options import add_output_options, require_run_directory
 from placement.runs.directory import load_run
@@ -40,7 +42,17 @@ def run(args: argparse.Namespace) -> int:
     names = [p.name or str(p) for p in runs]
     if len(set(names)) != len(names):
         names = [str(p) for p in runs]
-    comparison = compare([(n, load_run(p).solution) for n, p in zip(names, runs, strict=True)])
+    loaded = [load_run(p) for p in runs]
+    evaluations: dict[str, dict[str, Any]] = {}
+    forecasts = []
+    for run_ in loaded:
+        forecast = None
+        if run_.dataset is not None and run_.policy is not None:
+            forecast = forecast_run(run_.dataset, run_.policy, run_.solution, evaluations)
+        forecasts.append(None if forecast is None else forecast.to_dict())
+    comparison = compare(
+        [(n, r.solution) for n, r in zip(names, loaded, strict=True)], expected_skp=forecasts
+    )
     if args.json:
         print(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
     elif not args.quiet:

@@ -4,7 +4,8 @@ Writes ``report.html`` (a self-contained report, :mod:`placement.reports.html`) 
 ``lampiran-sk-mutasi.xlsx`` (the decree attachment, :mod:`placement.reports.decree`) into the run
 directory or ``--out``. The run is read back like ``placement explain`` does (its stored plan
 checked against the recorded input, policy and objective); the recorded summary.json is what
-the report shows, so reporting the same run twice writes the same bytes.
+the report shows, so reporting the same run twice writes the same bytes. When the run's dataset
+has history, the report shows the plan's expected SKP effect (:mod:`placement.analysis.forecast`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from placement.analysis.forecast import forecast_run
 from placement.cli.exits import EXIT_ERROR, EXIT_OK, STATUS_EXIT
 from placement.cli.options import add_output_options, require_run_directory
 from placement.reports.decree import decree_workbook
@@ -84,7 +86,10 @@ def write_report(
     dataset, policy, solution = loaded.with_plan()
     out = loaded.path if out_dir is None else out_dir
     out.mkdir(parents=True, exist_ok=True)
-    html_data = render_report(dataset, policy, solution).encode("utf-8")
+    forecast = forecast_run(dataset, policy, solution)
+    html_data = render_report(
+        dataset, policy, solution, forecast=None if forecast is None else forecast.to_dict()
+    ).encode("utf-8")
     xlsx_data = decree_workbook(dataset, solution, official=official)
     html_path, xlsx_path = out / HTML_NAME, out / XLSX_NAME
     html_path.write_bytes(html_data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -362,6 +362,55 @@ def _kpi_section(solution: Solution, k: Kpis) -> str:
     )
 
 
+def _signed(value: float) -> str:
+    """A signed number in Indonesian format: ``+0,09``, ``−0,43``."""
+    text = _dec(abs(value))
+    return text if text == _dec(0.0) else ("−" if value < 0 else "+") + text
+
+
+def _skp_section(forecast: Mapping[str, Any]) -> str:
+    """The expected SKP effect of the plan's moves (a forecast as a dict), with and without the
+    training list."""
+    head = "<h2>Perkiraan Dampak SKP (Expected SKP effect)</h2>"
+    without, with_list = forecast.get("without_training"), forecast.get("with_training")
+    if without is None or with_list is None:
+        return (
+            f'<section id="expected-skp">{head}<p class="note">Riwayat tidak cukup untuk '
+            "perkiraan (the history is not enough for a forecast).</p></section>"
+        )
+    rows = [
+        (
+            _e("Tanpa pelatihan (without training)"),
+            _e(_signed(without["estimate"])),
+            _e(f"{_signed(without['ci_low'])} s.d. {_signed(without['ci_high'])}"),
+        ),
+        (
+            _e(
+                f"Daftar pelatihan (gaps.csv) diberikan dalam setahun, "
+                f"{_int(int(forecast['training_listed']))} pegawai (training list delivered)"
+            ),
+            _e(_signed(with_list["estimate"])),
+            _e(f"{_signed(with_list['ci_low'])} s.d. {_signed(with_list['ci_high'])}"),
+        ),
+    ]
+    table = _table(
+        ("Skenario (scenario)", "Poin SKP (rating points)", "Selang 95 % (95 % interval)"),
+        rows,
+        numeric=(1, 2),
+    )
+    return (
+        f'<section id="expected-skp">{head}'
+        f"<p>Perkiraan perubahan rata-rata nilai SKP (SK 1 … SB 5) dari "
+        f"{_int(int(forecast['moves']))} pegawai yang dimutasi, dari taksiran efek mutasi masa "
+        "lalu per kategori JPM, masa jabatan dan pelatihan (expected change in the movers' mean "
+        "SKP rating points, from the estimated effects of past moves).</p>"
+        f"{table}"
+        '<p class="note">Selang hanya mencakup ketidakpastian taksiran, dengan menganggap taksiran '
+        "kelompok saling bebas (the interval covers the estimates' uncertainty only, treating "
+        "the group estimates as independent). Rincian: placement evaluate --plan.</p></section>"
+    )
+
+
 def _jpm_section(ctx: Context, plan: pd.DataFrame) -> str:
     jpm = plan_jpm(ctx, plan)
     before_e, nb, db = jpm.before_e, jpm.before_num, jpm.before_den
@@ -578,8 +627,12 @@ def render_report(
     *,
     max_rows: int = MAX_ROWS,
     page_rows: int = PAGE_ROWS,
+    forecast: Mapping[str, Any] | None = None,
 ) -> str:
     """The self-contained HTML report of a solved run.
+
+    ``forecast`` is the plan's expected SKP effect as a dict (``placement evaluate --plan``'s
+    forecast.json), shown after the key figures when given.
 
     Sections: summary, key figures (:func:`placement.reports.kpis.kpis`,
     :func:`placement.reports.kpis.run_kpis`), JPM distribution before and after as SVG bar
@@ -606,6 +659,7 @@ def render_report(
         ctx = solution.compiled.ctx
         parts += [
             _kpi_section(solution, kpis(solution)),
+            *([] if forecast is None else [_skp_section(forecast)]),
             _jpm_section(ctx, solution.plan),
             _matrix_section(solution.plan),
             _training_section(dataset, solution.gaps, max_rows=max_rows, page_rows=page_rows),

@@ -90,3 +90,50 @@ def test_compare_warns_when_the_inputs_differ(
     data = json.loads(capsys.readouterr().out)
     assert data["inputs"]["base"] != data["inputs"]["other"]
     assert [w.split(" (")[0] for w in data["warnings"]] == ["the runs come from different inputs"]
+
+
+def test_compare_shows_the_expected_skp_effect_of_runs_whose_dataset_has_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "city"
+    sample = ["sample", "--employees", "400", "--seed", "3", "--history", "--quiet"]
+    assert main([*sample, "--out", str(data)]) == EXIT_OK
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"reference_date": "2026-07-01"}')
+    fewer = tmp_path / "fewer.json"
+    fewer.write_text('{"reference_date": "2026-07-01", "max_moves": 5}')
+    runs = []
+    for name, chosen in (("a", policy), ("b", fewer)):
+        out = tmp_path / name
+        assert (
+            main(["solve", str(data), "--policy", str(chosen), "--out", str(out), "--quiet"]) == 0
+        )
+        runs.append(str(out))
+    plain = _solve(tmp_path, "plain", EXAMPLE / "policy.json")
+    capsys.readouterr()
+    assert main(["compare", *runs, str(plain), "--json"]) == EXIT_OK
+    data_out = json.loads(capsys.readouterr().out)
+    expected = data_out["expected_skp"]
+    assert expected["plain"] is None
+    assert expected["a"]["moves"] == data_out["kpis"]["moves"][0]
+    assert expected["b"]["moves"] == data_out["kpis"]["moves"][1] <= 5
+    shown = data_out["kpis"]["expected_skp_effect"]
+    assert shown[2] is None
+    for value, forecast in zip(shown[:2], (expected["a"], expected["b"]), strict=True):
+        if forecast["without_training"] is None:
+            assert value is None
+        else:
+            assert value == round(forecast["without_training"]["estimate"], 3)
+    assert main(["compare", *runs]) == EXIT_OK
+    assert "expected_skp_effect_trained" in capsys.readouterr().out
+
+
+def test_compare_without_history_adds_no_expected_skp_effect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = _solve(tmp_path, "a", EXAMPLE / "policy.json")
+    b = _solve(tmp_path, "b", EXAMPLE / "policy.json")
+    capsys.readouterr()
+    assert main(["compare", str(a), str(b), "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert "expected_skp" not in data and "expected_skp_effect" not in data["kpis"]

@@ -339,3 +339,36 @@ def test_the_training_needs_frame_matches_the_example_gaps(example: Run) -> None
     assert list(gaps["competency"]) == ["T.KESMAS"]
     page = _well_formed(render_report(*example))
     assert [a["data-competency"] for a in page.training[:-1]] == ["T.KESMAS"]
+
+
+def test_the_expected_skp_effect_is_shown_only_with_a_forecast(example: Run) -> None:
+    interval = {"estimate": -0.051, "se": 0.02, "ci_low": -0.09, "ci_high": -0.012}
+    trained = {"estimate": 0.02, "se": 0.02, "ci_low": -0.019, "ci_high": 0.059}
+    forecast = {"moves": 7, "training_listed": 3, "without_training": interval,
+                "with_training": trained}  # fmt: skip
+    text = render_report(*example, forecast=forecast)
+    _assert_self_contained(text, _well_formed(text))
+    assert 'id="expected-skp"' in text and "7 pegawai" in text and "3 pegawai" in text
+    assert "−0,05" in text and "−0,09 s.d. −0,01" in text and "+0,02" in text
+    assert 'id="expected-skp"' not in render_report(*example)
+    thin = render_report(*example, forecast={**forecast, "without_training": None})
+    assert "Riwayat tidak cukup" in thin
+
+
+def test_the_report_command_shows_the_expected_skp_effect_when_the_dataset_has_history(
+    tmp_path: Path,
+) -> None:
+    data, run = tmp_path / "city", tmp_path / "run"
+    sample = ["sample", "--employees", "400", "--seed", "3", "--history", "--quiet"]
+    assert main([*sample, "--out", str(data)]) == EXIT_OK
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"reference_date": "2026-07-01"}')
+    assert main(["solve", str(data), "--policy", str(policy), "--out", str(run), "--quiet"]) == 0
+    assert main(["report", str(run), "--quiet"]) == EXIT_OK
+    text = (run / "report.html").read_text(encoding="utf-8")
+    assert 'id="expected-skp"' in text
+    assert main(["evaluate", str(data), "--plan", str(run), "--out", str(tmp_path / "e"),
+                 "--quiet"]) == EXIT_OK  # fmt: skip
+    forecast = json.loads((tmp_path / "e" / "forecast.json").read_text(encoding="utf-8"))
+    moves = f"{forecast['moves']:,}".replace(",", ".")
+    assert f"dari {moves} pegawai yang dimutasi" in text
