@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, datasets, health, keys, runs, scenarios, solve, trust, web
+from api.routes import (
+    audit,
+    datasets,
+    evaluation,
+    health,
+    keys,
+    runs,
+    scenarios,
+    solve,
+    trust,
+    web,
+)
 
 
 def routers() -> list[APIRouter]:
@@ -14,6 +25,7 @@ def routers() -> list[APIRouter]:
         datasets.router,
         runs.router,
         trust.router,
+        evaluation.router,
         scenarios.router,
         solve.router,
         keys.router,

@@ -1,0 +1,113 @@
+"""How fast the evaluation of past moves runs: generated cities with nine SKP years.
+
+``python -m benchmarks.evaluation [--sizes 5000,100000] [--repeats 3,1] [--json OUT]``
+
+For each size a child process generates a city with planted move effects
+(:func:`placement.synthetic.history.generate_history`, 2016–2024), loads it as a dataset and
+times :func:`placement.analysis.evaluation.evaluate` ``repeats`` times (the median is
+reported); its peak resident memory covers generating, loading and evaluating. Each size runs in
+a fresh process so that one size's peak does not hide another's. It asserts that the overall
+estimate's interval covers the planted truth. Targets on a 2-core machine: 5,000 people in
+≤ 10 s; 100,000 in ≤ 2 minutes and ≤ 4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from placement.analysis.evaluation import evaluate
+from placement.contract.readers import dataset_from_tables
+from placement.synthetic.history import generate_history
+
+TARGETS: dict[int, tuple[float, float | None]] = {5000: (10.0, None), 100_000: (120.0, 4.0)}
+
+
+def measure(n_people: int, repeats: int) -> dict[str, Any]:
+    """Seconds (each run and the median) and peak memory of evaluating ``n_people`` × 9 years."""
+    t0 = time.perf_counter()
+    history = generate_history(n_people, seed=1)
+    dataset = dataset_from_tables(history.tables)
+    prepare = time.perf_counter() - t0
+    runs = []
+    result = None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = evaluate(dataset)
+        runs.append(time.perf_counter() - t0)
+    assert result is not None and result.att.estimate is not None
+    assert result.att.ci_low is not None and result.att.ci_high is not None
+    truth = history.truth.att
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    return {
+        "people": n_people,
+        "years": 9,
+        "ratings": len(dataset.history["performance_history"]),
+        "moves": result.moves,
+        "prepare_s": round(prepare, 2),
+        "evaluate_s": [round(r, 2) for r in runs],
+        "median_s": round(statistics.median(runs), 2),
+        "peak_rss_gb": round(peak_gb, 2),
+        "att": round(result.att.estimate, 4),
+        "att_interval": [round(result.att.ci_low, 4), round(result.att.ci_high, 4)],
+        "truth": round(truth, 4),
+        "covers_truth": result.att.ci_low <= truth <= result.att.ci_high,
+    }
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| people × years | ratings | moves | evaluate s (median) | runs | peak RSS GB | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        seconds, memory = TARGETS.get(r["people"], (None, None))
+        target = " ".join(
+            t
+            for t in (
+                f"≤ {seconds:g} s" if seconds else "",
+                f"≤ {memory:g} GB" if memory else "",
+            )
+            if t
+        )
+        lines.append(
+            f"| {r['people']:,} × {r['years']} | {r['ratings']:,} | {r['moves']:,} | "
+            f"{r['median_s']} | {len(r['evaluate_s'])} | {r['peak_rss_gb']} | {target} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure every size in its own process; print a Markdown table (and write JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="5000,100000")
+    parser.add_argument("--repeats", default="3,1", help="runs per size, in the order of sizes")
+    parser.add_argument("--json", type=Path, help="write the rows as JSON here")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one is not None:
+        # The child: one size, its row as JSON on stdout.
+        print(json.dumps(measure(args.one, int(args.repeats))))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    repeats = [int(r) for r in args.repeats.split(",")]
+    repeats += [repeats[-1]] * (len(sizes) - len(repeats))
+    rows = []
+    for size, count in zip(sizes, repeats, strict=True):
+        child = [sys.executable, "-m", "benchmarks.evaluation", "--one", str(size)]
+        done = subprocess.run([*child, "--repeats", str(count)], capture_output=True, check=True)
+        rows.append(json.loads(done.stdout))
+    sys.stdout.write(_table(rows) + "\n")
+    if args.json is not None:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
