@@ -1,7 +1,8 @@
-// The planners' page: sign in, upload, policy, run, plan, explanations, scenarios, comparison.
+// The planners' page: sign in, upload, policy, run, plan, explanations, the evaluation of past
+// moves, scenarios, comparison.
 
 import { ApiError, apiKey, call, clearApiKey, setApiKey } from "./api.js";
-import { groupedBars, horizontalBars } from "./charts.js";
+import { groupedBars, horizontalBars, intervals } from "./charts.js";
 import { lang, num, setLang, t, translateStatic } from "./i18n.js";
 import { readPolicy, renderPolicyForm, WEIGHTS } from "./policy.js";
 import { DataTable } from "./table.js";
@@ -19,6 +20,8 @@ const state = {
   problems: null,
   changes: [],
   comparison: null, // the answer of POST /v1/compare
+  evaluation: null, // the answer of GET /v1/datasets/{id}/evaluation
+  forecast: null, // the answer of GET /v1/runs/{id}/forecast
 };
 let planTable = null; // the DataTable of the plan
 let explainOpener = null; // where focus returns when the explanation closes
@@ -78,14 +81,17 @@ function showApp() {
 function signOut(message) {
   clearApiKey();
   stopPolling();
-  Object.assign(state, { datasetId: null, runId: null, plan: null, runs: [], counts: null, problems: null, changes: [], comparison: null });
+  Object.assign(state, { datasetId: null, runId: null, plan: null, runs: [], counts: null, problems: null, changes: [], comparison: null,
+    evaluation: null, forecast: null });
   planTable = null;
-  for (const id of ["policy", "run", "plan", "explain", "scenario", "compare"]) $(id).hidden = true;
+  for (const id of ["policy", "run", "plan", "explain", "evaluation", "scenario", "compare"]) $(id).hidden = true;
   for (const id of ["upload-counts", "upload-problems", "policy-problems", "plan-table", "kpis", "explain-body", "changes",
-    "scenario-problems", "compare-runs", "compare-kpis", "compare-people", "diagnosis"]) {
+    "scenario-problems", "compare-runs", "compare-kpis", "compare-people", "diagnosis", ...EVALUATION_PARTS]) {
     $(id).replaceChildren();
   }
-  for (const id of ["upload-status", "policy-status", "run-message", "scenario-status", "compare-status"]) $(id).textContent = "";
+  for (const id of ["upload-status", "policy-status", "run-message", "scenario-status", "compare-status", "evaluation-status"]) {
+    $(id).textContent = "";
+  }
   showApp();
   notice(typeof message === "string" ? message : t("signedOut"));
   $("api-key").focus();
@@ -107,9 +113,11 @@ async function upload(files) {
     state.counts = dataset.counts;
     $("upload-status").textContent = t("uploadOk");
     $("policy").hidden = false;
+    void loadEvaluation(dataset.id);
   } catch (error) {
     state.datasetId = null;
     $("policy").hidden = true;
+    hideEvaluation();
     if (error instanceof ApiError && Array.isArray(error.body?.problems)) {
       state.problems = error.body.problems;
       $("upload-status").textContent = t("uploadBad", { n: state.problems.length });
@@ -339,6 +347,7 @@ async function showPlan(runId) {
   $("render-note").textContent = t("renderNote", { ms: num(renderMs, 0) });
   fillDatalists();
   $("plan-title").scrollIntoView?.({ block: "start" });
+  void loadForecast(runId);
 }
 
 function renderKpis() {
@@ -353,6 +362,8 @@ function renderKpis() {
     ["kpiPreferences", `${num(k.preferences_met)} / ${num(k.preferences_given)}`],
     ["kpiObjective", `${num(k.objective)} (${k.status})`],
   ];
+  const expected = state.forecast?.without_training;
+  if (expected) cards.push(["kpiSkp", signed(expected.estimate)]);
   $("kpis").replaceChildren(...cards.map(([label, value]) =>
     el("div", { class: "kpi", "data-kpi": label }, el("span", { class: "kpi-label", text: t(label) }), el("strong", { class: "kpi-value", text: value }))));
 }
@@ -714,6 +725,125 @@ function renderComparison() {
   new DataTable(container, { caption: () => t("peopleDiff"), columns }).setRows(rows);
 }
 
+// ---------------------------------------------------------------- evaluation of past moves
+
+const EVALUATION_PARTS = ["evaluation-summary", "chart-evaluation", "evaluation-groups", "evaluation-forecast", "evaluation-warnings"];
+const GROUP_ORDER = ["jpm_category", "prior_tenure", "trained", "reason"];
+
+function signed(value) {
+  if (value === null || value === undefined) return "–";
+  return (value > 0 ? "+" : "") + num(value, 2);
+}
+
+function hideEvaluation() {
+  state.evaluation = null;
+  state.forecast = null;
+  $("evaluation").hidden = true;
+  for (const id of EVALUATION_PARTS) $(id).replaceChildren();
+  $("evaluation-status").textContent = "";
+}
+
+/** Ask for the evaluation of the uploaded dataset; a dataset without history has none. */
+async function loadEvaluation(datasetId) {
+  hideEvaluation();
+  $("evaluation-status").textContent = t("evaluationLoading");
+  let found = null;
+  try {
+    found = await call(`/v1/datasets/${encodeURIComponent(datasetId)}/evaluation`, {
+      retries: 60, onWait: () => { $("evaluation-status").textContent = t("evaluationWaiting"); },
+    });
+  } catch (error) {
+    if (state.datasetId !== datasetId) return;
+    if (error instanceof ApiError && error.status === 409) {
+      hideEvaluation();
+      return;
+    }
+    $("evaluation").hidden = false;
+    $("evaluation-status").textContent = t("errorGeneric", { detail: describeError(error) });
+    return;
+  }
+  if (state.datasetId !== datasetId) return;
+  state.evaluation = found;
+  $("evaluation").hidden = false;
+  $("evaluation-status").textContent = "";
+  renderEvaluation();
+  if (state.runId) void loadForecast(state.runId);
+}
+
+/** Ask for what the shown plan's moves are expected to do, when the dataset has history. */
+async function loadForecast(runId) {
+  state.forecast = null;
+  if (!state.evaluation) return;
+  try {
+    const found = await call(`/v1/runs/${encodeURIComponent(runId)}/forecast`, { retries: 60 });
+    if (state.runId !== runId) return;
+    state.forecast = found;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 409)) {
+      $("evaluation-status").textContent = t("errorGeneric", { detail: describeError(error) });
+    }
+  }
+  renderEvaluation();
+  if (state.plan) renderKpis();
+}
+
+function significant(e) {
+  return e.ci_low > 0 || e.ci_high < 0;
+}
+
+function effectCells(e) {
+  if (!e || e.estimate === null) return ["–", "–", num(e?.moves ?? 0)];
+  return [`${signed(e.estimate)}${significant(e) ? "" : " *"}`, `${signed(e.ci_low)} … ${signed(e.ci_high)}`, num(e.moves)];
+}
+
+function renderEvaluation() {
+  const found = state.evaluation;
+  if (!found) return;
+  const att = found.att;
+  const years = found.years ? `${found.years[0]}–${found.years[1]}` : "–";
+  const summary = [el("p", { text: t("evaluationSummary", { years, moves: num(found.moves), people: num(found.people) }) })];
+  if (att.estimate !== null) {
+    summary.push(el("p", { class: "lead", text: t("evaluationOverall", {
+      value: signed(att.estimate), low: signed(att.ci_low), high: signed(att.ci_high),
+      flag: significant(att) ? "" : t("notSignificant"),
+    }) }));
+  }
+  const naive = found.naive;
+  summary.push(el("p", { class: "help", text: t("naiveNote", { before: signed(naive.before_after), stayers: signed(naive.movers_vs_stayers) }) }));
+  $("evaluation-summary").replaceChildren(...summary);
+
+  const points = found.event_study.filter((e) => e.estimate !== null).map((e) => ({
+    x: e.event_year, label: `${t("eventYear")} ${e.event_year}`, value: e.estimate, low: e.ci_low, high: e.ci_high,
+  }));
+  const detail = points.map((p) => `${p.x}: ${signed(p.value)} (${signed(p.low)} … ${signed(p.high)})`).join("; ");
+  $("chart-evaluation").replaceChildren(intervals({ points, description: t("chartEvaluationLabel", { detail }) }));
+
+  const rows = [];
+  for (const dimension of GROUP_ORDER) {
+    for (const [label, g] of Object.entries(found.groups[dimension] ?? {})) {
+      const shown = t(`label_${label}`) === `label_${label}` ? label : t(`label_${label}`);
+      rows.push([`${t(`dim_${dimension}`)}: ${shown}`, ...effectCells(g.att), ...effectCells(g.year0)]);
+    }
+  }
+  const head = [t("group"), t("effect"), t("interval"), t("movesCount"), t("effectYear0"), t("interval"), t("movesCount")];
+  $("evaluation-groups").replaceChildren(simpleTable(t("groupsCaption"), head, rows));
+
+  const forecast = state.forecast;
+  const without = forecast?.without_training;
+  const withList = forecast?.with_training;
+  $("evaluation-forecast").replaceChildren(...(forecast ? [el("p", { class: "lead", "data-forecast": "",
+    text: without && withList ? t("forecastText", {
+      moves: num(forecast.moves), without: signed(without.estimate), low: signed(without.ci_low), high: signed(without.ci_high),
+      with: signed(withList.estimate), listed: num(forecast.training_listed),
+    }) : t("forecastNone") })] : []));
+
+  const warnings = found.warnings;
+  $("evaluation-warnings").replaceChildren(...(warnings.length ? [
+    el("h3", { text: t("evaluationWarnings") }),
+    el("ul", { lang: "en" }, ...warnings.map((w) => el("li", { text: w }))),
+  ] : []));
+}
+
 // ---------------------------------------------------------------- language
 
 function applyLanguage() {
@@ -726,6 +856,7 @@ function applyLanguage() {
   renderChanges();
   renderCompareChoices();
   renderComparison();
+  renderEvaluation();
   if (state.plan) {
     renderKpis();
     renderCharts();

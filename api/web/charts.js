@@ -1,4 +1,5 @@
-// SVG bar charts drawn in the page (no library): grouped vertical bars and horizontal bars.
+// SVG charts drawn in the page (no library): grouped vertical bars, horizontal bars, and
+// estimates with intervals (the event study).
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -72,5 +73,40 @@ export function horizontalBars({ items, description, width = 640, className = "b
     root.append(bar);
     root.append(svg("text", { x: pad.left + w + 6, y: y + 15, class: "axis" }, String(item.value)));
   });
+  return root;
+}
+
+/**
+ * Estimates with intervals: `points` = [{x, label, value, low, high}] along the x axis, a zero
+ * line, and a dashed line before x = 0 (the move).
+ */
+export function intervals({ points, description, width = 640, height = 260 }) {
+  const pad = { left: 52, right: 12, top: 14, bottom: 34 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const lows = points.map((p) => p.low);
+  const highs = points.map((p) => p.high);
+  const span = Math.max(0.05, ...highs.map(Math.abs), ...lows.map(Math.abs));
+  const top = span * 1.1;
+  const y = (v) => pad.top + plotH / 2 - (plotH / 2) * (v / top);
+  const xs = points.map((p) => p.x);
+  const first = Math.min(...xs, -1);
+  const last = Math.max(...xs, 1);
+  const x = (v) => pad.left + ((v - first + 0.5) / (last - first + 1)) * plotW;
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
+  root.append(svg("title", {}, description));
+  for (const v of [-top, -top / 2, 0, top / 2, top]) {
+    root.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), class: v === 0 ? "zero" : "grid" }));
+    root.append(svg("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, v.toFixed(2)));
+  }
+  root.append(svg("line", { x1: x(-0.5), x2: x(-0.5), y1: pad.top, y2: pad.top + plotH, class: "move-line" }));
+  for (const p of points) {
+    const cx = x(p.x);
+    root.append(svg("line", { x1: cx, x2: cx, y1: y(p.low), y2: y(p.high), class: "interval" }));
+    const dot = svg("circle", { cx, cy: y(p.value), r: 4, class: p.x >= 0 ? "estimate after" : "estimate" });
+    dot.append(svg("title", {}, `${p.label}: ${p.value.toFixed(2)} [${p.low.toFixed(2)}, ${p.high.toFixed(2)}]`));
+    root.append(dot);
+    root.append(svg("text", { x: cx, y: height - pad.bottom + 18, "text-anchor": "middle", class: "axis" }, String(p.x)));
+  }
   return root;
 }

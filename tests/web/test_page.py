@@ -15,6 +15,7 @@ import io
 import json
 import os
 import shutil
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from api.routes.web import CONTENT_TYPES, CSP, assets
+from placement.synthetic.city import generate, write_csv
+from placement.synthetic.history import city_history
 from tests.paths import EXAMPLE, ROOT
 from tests.web.conftest import Blocked, Service
 
@@ -330,3 +333,41 @@ def test_an_infeasible_run_of_an_xlsx_upload_shows_its_diagnosis(
     expect(page.locator("#plan")).to_be_hidden()
     assert blocked.urls == []
     assert blocked.errors == []
+
+
+def test_a_dataset_with_history_shows_the_evaluation_of_past_moves_and_the_plans_forecast(
+    page: Page, service: Service, blocked: Blocked, tmp_path: Path
+) -> None:
+    """A 300-person city with nine SKP years uploaded as CSV files, history included."""
+    city = generate(300, seed=21)
+    write_csv(city, tmp_path)
+    write_csv(city_history(city, reference_date=date(2026, 7, 1), seed=21).tables, tmp_path)
+    files = sorted(str(p) for p in tmp_path.glob("*.csv"))
+    assert len(files) == 9
+    sign_in(page, service)
+    with page.expect_response(
+        lambda r: r.url.endswith("/evaluation") and r.status == 200, timeout=180_000
+    ) as answer:
+        upload(page, files)
+    found = answer.value.json()
+    expect(page.locator("#upload-status")).to_have_text("Data valid dan tersimpan.")
+    section = page.locator("#evaluation")
+    expect(section).to_be_visible()
+    expect(section.locator("h2")).to_have_text("Evaluasi mutasi")
+    expect(page.locator("#evaluation-summary")).to_contain_text("Tahun SKP 2017–2025")
+    estimated = [e for e in found["event_study"] if e["estimate"] is not None]
+    expect(page.locator("#chart-evaluation svg circle")).to_have_count(len(estimated))
+    groups = sum(len(g) for g in found["groups"].values())
+    expect(page.locator("#evaluation-groups tbody tr")).to_have_count(groups)
+    expect(page.locator("#evaluation-groups")).to_contain_text("Kategori JPM: KMS")
+
+    run_plan(page, {"reference_date": "2026-07-01"})
+    forecast = page.locator("#evaluation-forecast [data-forecast]")
+    expect(forecast).to_contain_text("Rencana ini", timeout=120_000)
+    expect(page.locator('[data-kpi="kpiSkp"]')).to_be_attached()
+    page.click("#lang-toggle")
+    expect(section.locator("h2")).to_have_text("Evaluation of moves")
+    expect(forecast).to_contain_text("This plan")
+    snap(page, "7-evaluation")
+    assert serious_violations(page) == []
+    assert blocked.urls == [] and blocked.errors == []
