@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -9,8 +11,9 @@ import pytest
 
 from placement.analysis.evaluation import MIN_MOVES, evaluate, find_moves
 from placement.contract.dataset import Dataset
-from placement.contract.readers import dataset_from_tables
-from placement.synthetic.history import SyntheticHistory, generate_history
+from placement.contract.readers import dataset_from_tables, load_dataset
+from placement.synthetic.city import generate
+from placement.synthetic.history import SyntheticHistory, city_history, generate_history
 
 SEEDS = range(4)
 
@@ -237,3 +240,24 @@ def test_the_event_year_estimates_equal_pyfixest_did2s_when_every_year_is_rated(
     theirs = fit.coef()
     for k in range(4):
         assert ours[k]["estimate"] == pytest.approx(theirs[f"k{k}"], abs=1e-4)
+
+
+def test_the_embedded_samples_evaluation_recovers_what_was_planted_in_it() -> None:
+    """The demo city's history (placement/data/binjai) and the truth of the same draws."""
+    sample = Path(__file__).resolve().parents[3] / "placement" / "data" / "binjai"
+    truth = city_history(generate(5000, seed=2026), reference_date=date(2026, 7, 1), seed=2026)
+    found = evaluate(load_dataset(sample)).to_dict()
+
+    def covers(estimate: dict[str, Any], value: float) -> bool:
+        return bool(estimate["ci_low"] <= value <= estimate["ci_high"])
+
+    assert covers(found["att"], truth.truth.att)
+    for category in ("MS", "MMS", "KMS"):
+        group = found["groups"]["jpm_category"][category]["att"]
+        assert covers(group, truth.truth.by_category[category][0]), category
+    assert found["groups"]["jpm_category"]["KMS"]["att"]["ci_high"] < 0
+    for label in ("yes", "no"):
+        assert covers(found["groups"]["trained"][label]["att"], truth.truth.by_trained[label][0])
+    assert found["naive"]["movers_vs_stayers"] < 0 < truth.truth.att
+    assert not any(w.startswith("pre-move trend") for w in found["warnings"])
+    assert not any("disagrees with employees" in w for w in found["warnings"])
