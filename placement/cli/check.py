@@ -31,6 +31,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``placement check``; return the exit status."""
     dataset = load_dataset(args.dataset)
+    for note in () if args.quiet else dataset.notes:
+        print(note, file=sys.stderr)
     policy = load_policy(args.policy, dataset)
     plan = read_plan_csv(args.plan)
     report = check(dataset, policy, plan)

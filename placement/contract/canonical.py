@@ -3,7 +3,8 @@
 The canonical form is the UTF-8 encoding of one JSON text written with sorted keys, no
 whitespace (``separators=(",", ":")``) and non-ASCII characters as themselves
 (``ensure_ascii=False``). It is column-oriented, so that it is cheap to build for large tables:
-an object with one key per table of the contract (all six, also when empty), each value an
+an object with one key per table of the contract (all six, also when empty, plus ``units`` only
+when the dataset gives it, so that a dataset without units hashes as before), each value an
 object with one key per normalised column, each value the array of that column's cells in the
 normalised row order of :mod:`placement.contract.dataset`:
 
@@ -26,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placement.contract.dataset import COLUMNS, TABLES
+from placement.contract.dataset import COLUMNS, OPTIONAL_TABLES, TABLES
 
 __all__ = ["canonical_bytes", "dataset_sha256"]
 
@@ -38,22 +39,25 @@ def _cells(column: pd.Series) -> list[Any]:
     return column.tolist()
 
 
-def canonical_bytes(frames: Mapping[str, pd.DataFrame]) -> bytes:
+def canonical_bytes(frames: Mapping[str, pd.DataFrame | None]) -> bytes:
     """The canonical form (see the module docstring) of the normalised tables ``frames``.
 
     Parameters
     ----------
     frames
-        One normalised frame per table name of :data:`placement.contract.dataset.TABLES`.
+        One normalised frame per table name of :data:`placement.contract.dataset.TABLES`, plus
+        the optional tables (:data:`~placement.contract.dataset.OPTIONAL_TABLES`) the dataset
+        gives.
     """
+    given = {t: f for t in (*TABLES, *OPTIONAL_TABLES) if (f := frames.get(t)) is not None}
     data = {
-        table: {column: _cells(frames[table][column]) for column in COLUMNS[table]}
-        for table in TABLES
+        table: {column: _cells(frame[column]) for column in COLUMNS[table]}
+        for table, frame in given.items()
     }
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 
 
-def dataset_sha256(frames: Mapping[str, pd.DataFrame]) -> str:
+def dataset_sha256(frames: Mapping[str, pd.DataFrame | None]) -> str:
     """Hex sha256 of :func:`canonical_bytes`, equal for the CSV, xlsx and JSON forms of the data."""
     return hashlib.sha256(canonical_bytes(frames)).hexdigest()
