@@ -442,9 +442,7 @@ def _frame_from_records(
                 cells = columns[column]
                 for i, value in zip(rows, values, strict=True):
                     cells[i] = value
-    return _frame_from_columns(
-        name, header, list(columns.values()), len(records), problems, notes
-    )
+    return _frame_from_columns(name, header, list(columns.values()), len(records), problems, notes)
 
 
 def _frame_from_dataframe(
