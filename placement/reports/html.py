@@ -396,7 +396,7 @@ def _jpm_section(ctx: Context, plan: pd.DataFrame) -> str:
     )
 
 
-def _matrix_section(plan: pd.DataFrame) -> str:
+def _matrix_section(plan: pd.DataFrame, names: dict[str, str]) -> str:
     matrix = move_matrix(plan)
     head = "<h2>Matriks Mutasi antar Unit (Moves between units)</h2>"
     if matrix.empty:
@@ -410,10 +410,10 @@ def _matrix_section(plan: pd.DataFrame) -> str:
         "(rows: from unit; columns: to unit; diagonal: moves within a unit).</p>",
         '<div class="scroll"><table class="matrix"><thead><tr><th>Dari \\ Ke (from \\ to)</th>',
     ]
-    out += [f"<th>{_e(u)}</th>" for u in units]
+    out += [f'<th title="{_e(names.get(u, u))}">{_e(u)}</th>' for u in units]
     out.append("<th>Jumlah (total)</th></tr></thead><tbody>")
     for i, src in enumerate(units):
-        cells = [f'<th class="row">{_e(src)}</th>']
+        cells = [f'<th class="row" title="{_e(src)}">{_e(names.get(src, src))}</th>']
         for j, dst in enumerate(units):
             n = int(values[i, j])
             diag = ' class="diag"' if i == j else ""
@@ -524,9 +524,9 @@ def _moves_section(
             _e(pangkat_golongan(r.grade)),
             _e(_KIND_LABELS[r.kind]),
             _e(f"{r.from_title} ({r.from_position})" if r.from_position else "—"),
-            _e(r.from_unit or "—"),
+            _e(r.from_unit_name or "—"),
             _e(f"{r.to_title} ({r.to_position})"),
-            _e(r.to_unit),
+            _e(r.to_unit_name),
             _e(_jpm(before[i])),
             _e(_jpm(r.jpm)),
             _int(r.score),
@@ -559,8 +559,9 @@ def _unplaced_section(dataset: Dataset, plan: pd.DataFrame) -> str:
     if out.empty:
         return ""
     names = dataset.employees.set_index("nip")["name"]
+    units = dataset.unit_names()
     rows = [
-        (_e(nip), _e(names.get(nip, "")), _e(pid or "—"), _e(unit or "—"))
+        (_e(nip), _e(names.get(nip, "")), _e(pid or "—"), _e(units.get(unit, unit) or "—"))
         for nip, pid, unit in zip(out["nip"], out["from_position"], out["from_unit"], strict=True)
     ]
     return (
@@ -607,7 +608,7 @@ def render_report(
         parts += [
             _kpi_section(solution, kpis(solution)),
             _jpm_section(ctx, solution.plan),
-            _matrix_section(solution.plan),
+            _matrix_section(solution.plan, dataset.unit_names()),
             _training_section(dataset, solution.gaps, max_rows=max_rows, page_rows=page_rows),
             _moves_section(dataset, ctx, solution.plan, max_rows=max_rows, page_rows=page_rows),
             _unplaced_section(dataset, solution.plan),
