@@ -24,6 +24,7 @@ from api.db.store import Store
 from api.schemas.datasets import DatasetOut
 from placement.contract.canonical import canonical_bytes
 from placement.contract.dataset import OPTIONAL_TABLES, TABLES, Dataset
+from placement.contract.history import HISTORY_TABLES
 from placement.contract.readers import (
     MAX_ROWS,
     dataset_from_json,
@@ -134,14 +135,15 @@ def dataset_from_uploads(files: Sequence[Upload], max_rows: int = MAX_ROWS) -> D
         raise DatasetError(problems)
     with tempfile.TemporaryDirectory(prefix="placement-upload-") as folder:
         for stem, upload in zip(stems, files, strict=True):
-            if stem in TABLES or stem in OPTIONAL_TABLES:
+            if stem in TABLES or stem in OPTIONAL_TABLES or stem in HISTORY_TABLES:
                 (Path(folder) / f"{stem}.csv").write_bytes(upload.content)
         return load_dataset(folder, max_rows=max_rows)
 
 
 def frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """The normalised tables of ``dataset`` by name (optional ones only when given)."""
-    return {name: getattr(dataset, name) for name in dataset.tables()}
+    """The normalised tables of ``dataset`` by name (optional and history ones only when
+    given)."""
+    return {**{name: getattr(dataset, name) for name in dataset.tables()}, **dataset.history}
 
 
 def payload_of(dataset: Dataset) -> bytes:

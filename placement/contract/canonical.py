@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from placement.contract.dataset import COLUMNS, OPTIONAL_TABLES, TABLES
+from placement.contract.history import history_cells
 
 __all__ = ["canonical_bytes", "dataset_sha256"]
 
@@ -46,14 +47,16 @@ def canonical_bytes(frames: Mapping[str, pd.DataFrame | None]) -> bytes:
     ----------
     frames
         One normalised frame per table name of :data:`placement.contract.dataset.TABLES`, plus
-        the optional tables (:data:`~placement.contract.dataset.OPTIONAL_TABLES`) the dataset
-        gives.
+        the optional tables (:data:`~placement.contract.dataset.OPTIONAL_TABLES`) and the history
+        tables (CONTRACT §6) the dataset gives, which only then appear in the form.
     """
-    given = {t: f for t in (*TABLES, *OPTIONAL_TABLES) if (f := frames.get(t)) is not None}
+    present = {t: f for t, f in frames.items() if f is not None}
     data = {
-        table: {column: _cells(frame[column]) for column in COLUMNS[table]}
-        for table, frame in given.items()
+        table: {column: _cells(present[table][column]) for column in COLUMNS[table]}
+        for table in (*TABLES, *OPTIONAL_TABLES)
+        if table in present
     }
+    data.update(history_cells(present))
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 

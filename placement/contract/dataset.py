@@ -31,10 +31,13 @@ Normalised form (every frame has a fresh ``RangeIndex``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from placement.contract.history import HISTORY_COLUMNS, number_text
 
 TABLES: tuple[str, ...] = (
     "employees",
@@ -64,6 +67,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "preferences": ("nip", "target", "rank"),
     "relations": ("nip_a", "nip_b", "kind"),
     "units": ("unit", "name", "parent"),
+    **HISTORY_COLUMNS,
 }  # fmt: skip
 
 
@@ -104,6 +108,9 @@ class Dataset:
             if name
         }
 
+    #: The §6 history tables the dataset gives (see :mod:`placement.contract.history`).
+    history: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
     @property
     def n_employees(self) -> int:
         """Number of employees."""
@@ -120,10 +127,13 @@ class Dataset:
 
     def contract_rows(self) -> dict[str, list[dict[str, str]]]:
         """The tables as contract text rows: dates ``YYYY-MM-DD``, booleans ``true``/``false``,
-        numbers as digits, "" for empty cells. Loading them gives back this dataset."""
+        numbers as digits, "" for empty cells; the history tables too, when given. Loading
+        them gives back this dataset."""
         out: dict[str, list[dict[str, str]]] = {}
-        for table in self.tables():
-            frame: pd.DataFrame = getattr(self, table)
+        for table in (*self.tables(), *self.history):
+            frame: pd.DataFrame = (
+                self.history[table] if table in self.history else getattr(self, table)
+            )
             columns: dict[str, list[str]] = {}
             for column in COLUMNS[table]:
                 series = frame[column]
@@ -134,6 +144,8 @@ class Dataset:
                     columns[column] = ["" if d == "NaT" else str(d) for d in days.tolist()]
                 elif pd.api.types.is_bool_dtype(series.dtype):
                     columns[column] = ["true" if v else "false" for v in series.tolist()]
+                elif pd.api.types.is_float_dtype(series.dtype):
+                    columns[column] = [number_text(v) for v in series.tolist()]
                 else:
                     columns[column] = [str(v) for v in series.tolist()]
             rows = zip(*columns.values(), strict=True)

@@ -43,6 +43,7 @@ from placement.contract.enums import (
     STATES,
     STATUSES,
 )
+from placement.contract.history import validate_history
 from placement.errors import DatasetError, Problem
 
 _BOOLEANS: dict[str, bool] = {
@@ -369,6 +370,7 @@ def validate_tables(
             named = pd.Index(units.text["unit"].unique())
             used = named if codes is None else named.union(codes)
             _references(units, "parent", used, "parent unit")
+    history = validate_history(raw, pids, problems)
     if problems:
         raise DatasetError(problems)
 
@@ -383,9 +385,10 @@ def validate_tables(
     unit_frame = None if units is None else units.frame(["unit"])
     return Dataset(
         **frames,
-        sha256=dataset_sha256({**frames, "units": unit_frame}),
+        sha256=dataset_sha256({**frames, "units": unit_frame, **history}),
         units=unit_frame,
         notes=tuple(notes),
+        history=history,
     )
 
 
