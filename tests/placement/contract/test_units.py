@@ -91,3 +91,13 @@ def test_a_unit_row_without_its_code_is_refused() -> None:
 def test_a_parent_may_name_a_unit_only_positions_use() -> None:
     dataset = dataset_from_tables(example_json(units=[{"unit": "X", "parent": "DINKES"}]))
     assert dataset.units is not None and dataset.units["parent"].tolist() == ["DINKES"]
+
+
+def test_units_survive_the_contract_rows_a_run_records() -> None:
+    """A run directory stores the dataset as its contract rows: units must come back, with the
+    same hash, so that a recorded run replays and reports with its units' names."""
+    dataset = dataset_from_tables(example_json(units=UNITS))
+    rows = dataset.contract_rows()
+    assert [r["unit"] for r in rows["units"]] == ["BKPSDM", "DINKES", "DISDIK", "UPT-1"]
+    again = dataset_from_tables(rows)
+    assert again.sha256 == dataset.sha256 and again.unit_names() == dataset.unit_names()
