@@ -18,6 +18,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from placement.i18n import format_decimal, format_integer
+
 __all__ = ["DIMENSION_LABELS", "event_study_svg", "plain_reading", "render_evaluation"]
 
 #: Indonesian and English names of the group dimensions of evaluation.json.
@@ -66,7 +68,7 @@ def _e(value: object) -> str:
 
 def _size(value: float, places: int = 2) -> str:
     """The size of a number in Indonesian format: ``0,43``."""
-    return f"{abs(value):,.{places}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return format_decimal(abs(value), places)
 
 
 def _dec(value: float, places: int = 2) -> str:
@@ -77,7 +79,7 @@ def _dec(value: float, places: int = 2) -> str:
 
 
 def _int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return format_integer(int(value))
 
 
 def _bilingual(indonesian: str, english: str) -> str:
