@@ -9,6 +9,7 @@ from typing import Any
 
 from placement.check import check, format_violations
 from placement.cli.exits import EXIT_OK, EXIT_VIOLATIONS
+from placement.cli.options import add_dataset_options
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.runs.formats import read_plan_csv
@@ -23,6 +24,7 @@ def register(subparsers: Any) -> None:
         "independently of the solver. Exit status 1 when there are violations.",
     )
     p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(p)
     p.add_argument("plan", type=Path, help="plan.csv to check")
     p.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
     p.add_argument("--quiet", action="store_true", help="print only violations")
@@ -30,7 +32,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement check``; return the exit status."""
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, max_rows=args.max_rows)
     policy = load_policy(args.policy, dataset)
     plan = read_plan_csv(args.plan)
     report = check(dataset, policy, plan)

@@ -10,6 +10,7 @@ from typing import Any
 
 from placement.analysis.scenario import CHANGES, apply_changes
 from placement.cli.exits import EXIT_ERROR, STATUS_EXIT
+from placement.cli.options import add_dataset_options
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import solve
@@ -26,6 +27,7 @@ def register(subparsers: Any) -> None:
         "solve the scenario and write the usual outputs plus changes.json into --out.",
     )
     p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(p)
     p.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
     p.add_argument("--changes", type=Path, required=True, help="JSON array of changes")
     p.add_argument("--out", type=Path, required=True, help="output folder")
@@ -41,7 +43,7 @@ def _read_json(path: Path, table: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement scenario``; return the exit status."""
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, max_rows=args.max_rows)
     policy = {} if args.policy is None else _read_json(args.policy, "policy")
     changes = _read_json(args.changes, CHANGES)
     new_dataset, new_policy = apply_changes(dataset, policy, changes)
