@@ -33,6 +33,12 @@ def register(subparsers: Any) -> None:
     what.add_argument("--position", help="position to explain")
     p.add_argument("--top", type=int, help="how many alternatives or candidates (5 / 10)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--counterfactuals",
+        action="store_true",
+        help="with --nip: also search the first single change that gives the person a better "
+        "position (one whole solve per change tried; slow on large runs)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +46,12 @@ def run(args: argparse.Namespace) -> int:
     dataset, policy, solution = load_run(args.run_dir).with_plan()
     if args.nip is not None:
         result: Any = explain_person(
-            dataset, policy, solution, args.nip, top=5 if args.top is None else args.top
+            dataset,
+            policy,
+            solution,
+            args.nip,
+            top=5 if args.top is None else args.top,
+            counterfactuals=args.counterfactuals,
         )
     else:
         result = explain_position(
