@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -125,7 +126,7 @@ class _Check:
         self.pid: Obj = np.append(pos["position_id"].to_numpy(dtype=object), "")
         self.unit_text: Obj = np.append(pos["unit"].to_numpy(dtype=object), "")
         units = pd.Index(pd.unique(pos["unit"]))
-        self.unit: I64 = np.append(units.get_indexer(pos["unit"]), -1).astype(np.int64)
+        self.unit: I64 = np.append(units.get_indexer(pd.Index(pos["unit"])), -1).astype(np.int64)
         self.unit_names = units
         self.state: Obj = np.append(pos["state"].to_numpy(dtype=object), "")
         self.job_class: Obj = np.append(pos["job_class"].to_numpy(dtype=object), "")
@@ -157,14 +158,14 @@ class _Check:
         self.has_cur: B = cur >= 0
         self.status: Obj = emp["status"].to_numpy(dtype=object)
         self.grade_text: Obj = emp["grade"].to_numpy(dtype=object)
-        self.grade: I64 = emp["grade"].map(GRADE_INDEX).fillna(-1).to_numpy(dtype=np.int64)
+        self.grade: I64 = np.asarray(emp["grade"].map(GRADE_INDEX).fillna(-1), dtype=np.int64)
         self.edu_text: Obj = emp["education"].to_numpy(dtype=object)
-        self.edu: I64 = emp["education"].map(EDUCATION_RANK).fillna(-1).to_numpy(dtype=np.int64)
+        self.edu: I64 = np.asarray(emp["education"].map(EDUCATION_RANK).fillna(-1), dtype=np.int64)
         self.field_text: Obj = emp["education_field"].to_numpy(dtype=object)
         self.field: Obj = emp["education_field"].str.strip().str.casefold().to_numpy(dtype=object)
         self.birth = _date_parts(emp["birth_date"])
         self.since = _date_parts(emp["position_since"])
-        self.perf: I64 = emp["performance"].map(PERFORMANCE_SCORE).to_numpy(dtype=np.int64)
+        self.perf: I64 = np.asarray(emp["performance"].map(PERFORMANCE_SCORE), dtype=np.int64)
         self.discipline: B = emp["discipline"].to_numpy(dtype=bool)
         self.on_leave: B = emp["on_leave"].to_numpy(dtype=bool)
         ref = policy.reference_date
@@ -286,7 +287,8 @@ class _Check:
         """The row-wise PLAN checks and R rules; the recomputed score of every row."""
         c = {k: v[rows.row] for k, v in self.cells.items()}
         nip, e, p, placed = c["nip"], rows.e, rows.p, rows.placed
-        to_or_none = np.where(placed, self.pid[p], None)
+        to_or_none: Obj = self.pid[p].copy()
+        to_or_none[~placed] = None
         self._add(
             c["to_unit"] != self.unit_text[p],
             lambda i: Violation(
@@ -483,7 +485,7 @@ class _Check:
         pe = self.nip_index.get_indexer(pref["nip"]).astype(np.int64)
         rank = pref["rank"].to_numpy(dtype=np.int64)
         direct = self.pos_index.get_indexer(pref["target"]).astype(np.int64)
-        unit = self.unit_names.get_indexer(pref["target"]).astype(np.int64)
+        unit = self.unit_names.get_indexer(pd.Index(pref["target"])).astype(np.int64)
         width = self.n_p + 1 + len(self.unit_names)
         keys = np.concatenate(
             [
@@ -523,8 +525,11 @@ class _Check:
         )
         # Exact integers: int64 while the largest product fits, Python integers beyond.
         kind: type = np.int64 if bound < 2**60 else object
-        other = sum(weight[t] * terms[t].astype(kind) for t in _TERMS)
-        n_, d_ = num.astype(kind), den.astype(kind)
+        other: npt.NDArray[Any] = sum(
+            (weight[t] * terms[t].astype(kind) for t in _TERMS), np.zeros(len(e), dtype=kind)
+        )
+        n_: npt.NDArray[Any] = num.astype(kind)
+        d_: npt.NDArray[Any] = den.astype(kind)
         score = (10_000 * weight["jpm"] * n_ + 100 * d_ * other + 500 * d_) // (1000 * d_)
         return np.where(placed, score, 0).astype(np.int64), rank
 
