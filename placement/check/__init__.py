@@ -1,9 +1,11 @@
 """The independent checker: every rule of a plan re-verified and every score recomputed.
 
 Two implementations of the same contract (CONTRACT §3–§5), neither sharing code with the rules
-and scoring it checks: :mod:`placement.check.vectorised`, over whole columns, is the one the
-engine runs on every plan; :mod:`placement.check.scalar`, plain Python row by row, is the
-reference the vectorised one is tested against, and stays available as ``method="scalar"``.
+and scoring it checks, and giving the same report: :mod:`placement.check.vectorised`, over whole
+columns, and :mod:`placement.check.scalar`, plain Python row by row, the reference the
+vectorised one is tested against. By default (``method="auto"``) a plan of more than
+:data:`VECTORISE_ABOVE` rows is checked column-wise; below that the scalar checker is faster
+(the column-wise one pays a fixed cost of some tens of pandas operations).
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ from placement.check.scalar import expected_plan
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 
-#: The checker implementations by name.
-Method = Literal["vectorised", "scalar"]
+#: The checker implementations by name; ``auto`` picks one by the plan's size.
+Method = Literal["auto", "vectorised", "scalar"]
+
+#: Plans of more rows than this are checked column-wise under ``method="auto"``.
+VECTORISE_ABOVE = 1000
 
 
 def check(
-    dataset: Dataset, policy: Policy, plan: pd.DataFrame, *, method: Method = "vectorised"
+    dataset: Dataset, policy: Policy, plan: pd.DataFrame, *, method: Method = "auto"
 ) -> CheckReport:
     """Check ``plan`` against every rule of CONTRACT §3 and recompute its scores (§4).
 
@@ -44,8 +49,8 @@ def check(
         The plan in the columns of CONTRACT §5, either as read from plan.csv (text cells,
         ``""`` for empty) or as an engine builds it (bool ``moved``, integer ``score``, …).
     method
-        ``"vectorised"`` (column-wise, the default) or ``"scalar"`` (row by row, the
-        reference); both give the same report.
+        ``"vectorised"`` (column-wise), ``"scalar"`` (row by row, the reference) or
+        ``"auto"`` (column-wise above :data:`VECTORISE_ABOVE` rows); all give the same report.
 
     Returns
     -------
@@ -59,6 +64,8 @@ def check(
     ValueError
         For an unknown ``method``.
     """
+    if method == "auto":
+        method = "vectorised" if len(plan) > VECTORISE_ABOVE else "scalar"
     if method == "vectorised":
         return vectorised.check(dataset, policy, plan)
     if method == "scalar":
@@ -68,6 +75,7 @@ def check(
 
 __all__ = [
     "PLAN",
+    "VECTORISE_ABOVE",
     "X01",
     "CheckReport",
     "Method",

@@ -9,9 +9,11 @@ position, message), the same scores and the same objective.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,7 +81,7 @@ def test_both_checkers_give_the_same_report(
     if data.draw(st.booleans()):
         plan = _typed(plan)
     plan = data.draw(st.sampled_from(CHANGES))(plan)
-    fast = check(dataset, policy, plan)
+    fast = check(dataset, policy, plan, method="vectorised")
     reference = check(dataset, policy, plan, method="scalar")
     assert fast.violations == reference.violations
     assert fast.scores == reference.scores
@@ -105,3 +107,23 @@ def _one() -> tuple[Dataset, Policy]:
         positions=[{"position_id": "A-01"}],
     )
     return dataset, make_policy()
+
+
+def test_auto_checks_small_plans_row_by_row_and_larger_ones_column_wise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The package, not the function ``placement.check`` that placement re-exports.
+    checking = importlib.import_module("placement.check")
+    calls: list[str] = []
+    for name in ("scalar", "vectorised"):
+        module = getattr(checking, name)
+        real = module.check
+        monkeypatch.setattr(
+            module, "check", lambda *args, _n=name, _f=real: calls.append(_n) or _f(*args)
+        )
+    dataset, policy = _one()
+    plan = expected_plan(dataset, policy, {})
+    check(dataset, policy, plan)
+    monkeypatch.setattr(checking, "VECTORISE_ABOVE", 0)
+    check(dataset, policy, plan)
+    assert calls == ["scalar", "vectorised"]

@@ -51,7 +51,7 @@ E3 = make_nip(3)
 
 def check(dataset: Dataset, policy: Policy, plan: pd.DataFrame) -> CheckReport:
     """The vectorised report of ``plan``, once the scalar reference gave the same one."""
-    report = check_plan(dataset, policy, plan)
+    report = check_plan(dataset, policy, plan, method="vectorised")
     assert report == check_plan(dataset, policy, plan, method="scalar")
     return report
 
