@@ -284,9 +284,9 @@ def _plan_frames(compiled: Compiled, chosen: np.ndarray) -> tuple[pd.DataFrame, 
     score[placed] = compiled.terms.score[pair_of[placed]]
     jpm = np.full(n, "", dtype=object)
     jpm[placed] = jpm_text(compiled.terms.num[pair_of[placed]], compiled.terms.den[pair_of[placed]])
-    rank = pd.array([pd.NA] * n, dtype="Int64")
-    ranks = compiled.terms.rank[pair_of[placed]]
-    rank[np.flatnonzero(placed)[ranks > 0]] = ranks[ranks > 0]
+    ranks = np.zeros(n, dtype=np.int64)
+    ranks[placed] = compiled.terms.rank[pair_of[placed]]
+    rank = pd.arrays.IntegerArray(ranks, ranks <= 0)
     kind = np.full(n, -1, dtype=np.int64)
     kind[placed] = compiled.kind[pair_of[placed]]
     plan = pd.DataFrame(

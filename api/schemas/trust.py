@@ -103,6 +103,15 @@ class PersonExplanationOut(Strict):
     alternatives: list[Alternative]
     counterfactual: Counterfactual | None
     counterfactuals_tried: int
+    counterfactuals_computed: bool
+
+
+class PendingOut(Strict):
+    """An explanation still being computed: ask again at ``location`` (the same address)."""
+
+    status: str = "computing"
+    location: str
+    retry_after_s: int
 
 
 class Candidate(Strict):

@@ -15,6 +15,7 @@ from typing import Any
 
 from placement.check import check, format_violations
 from placement.cli.exits import EXIT_OK, EXIT_VIOLATIONS
+from placement.cli.options import add_dataset_options
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
 from placement.contract.readers import load_dataset
@@ -30,6 +31,7 @@ def register(subparsers: Any) -> None:
         "independently of the solver. Exit status 1 when there are violations.",
     )
     p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(p)
     p.add_argument("plan", type=Path, help="plan.csv to check, or a run directory")
     p.add_argument(
         "--policy",
@@ -43,7 +45,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement check``; return the exit status."""
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, max_rows=args.max_rows)
     for note in () if args.quiet or args.json else dataset.notes:
         print(note, file=sys.stderr)
     plan_path: Path = args.plan / PLAN if args.plan.is_dir() else args.plan

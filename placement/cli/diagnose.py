@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
+from placement.cli.options import add_dataset_options
 
 if TYPE_CHECKING:
     from placement.model.diagnose import Diagnosis
@@ -46,6 +47,7 @@ def register(subparsers: Any) -> None:
         "Exit status 0 when the problem is feasible, 3 when a conflict is reported.",
     )
     parser.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(parser)
     parser.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
     parser.add_argument(
         "--time-limit", type=_seconds, default=30.0, help="seconds for the search (30)"
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from placement.contract.readers import load_dataset
     from placement.model.diagnose import diagnose
 
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, max_rows=args.max_rows)
     policy = load_policy(args.policy, dataset)
     diagnosis = diagnose(dataset, policy, time_limit_s=args.time_limit)
     if args.json:

@@ -38,6 +38,12 @@ def register(subparsers: Any) -> None:
     add_output_options(
         p, json_help="print JSON instead of text", quiet_help="print nothing on success"
     )
+    p.add_argument(
+        "--counterfactuals",
+        action="store_true",
+        help="with --nip: also search the first single change that gives the person a better "
+        "position (one whole solve per change tried; slow on large runs)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown position {args.position!r}: not in the run's dataset")
     if args.nip is not None:
         result: Any = explain_person(
-            dataset, policy, solution, args.nip, top=5 if args.top is None else args.top
+            dataset,
+            policy,
+            solution,
+            args.nip,
+            top=5 if args.top is None else args.top,
+            counterfactuals=args.counterfactuals,
         )
     else:
         result = explain_position(

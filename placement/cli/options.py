@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from placement.cli.exits import UsageError
+from placement.contract.readers import MAX_ROWS
 from placement.runs.formats import PLAN, SUMMARY, read_summary
 
 
@@ -25,6 +26,25 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError("must be an integer ≥ 0")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer ≥ 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be an integer ≥ 1")
+    return value
+
+
+def add_dataset_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that loads a dataset: the row limit of its tables."""
+    p.add_argument(
+        "--max-rows",
+        type=positive_int,
+        default=MAX_ROWS,
+        help=f"most rows a CSV or JSON table may have ({MAX_ROWS:,}; an xlsx sheet holds at "
+        "most 1,048,575 whatever this says)",
+    )
 
 
 def add_solve_options(p: argparse.ArgumentParser, *, with_policy: bool = True) -> None:

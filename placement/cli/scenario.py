@@ -12,7 +12,12 @@ from typing import Any
 
 from placement.analysis.scenario import CHANGES, apply_changes, run_scenario
 from placement.cli.exits import EXIT_ERROR, STATUS_EXIT
-from placement.cli.options import add_solve_options, require_run_directory, solve_overrides
+from placement.cli.options import (
+    add_dataset_options,
+    add_solve_options,
+    require_run_directory,
+    solve_overrides,
+)
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import solve
@@ -32,6 +37,7 @@ def register(subparsers: Any) -> None:
         "under the policy first. summary.json's base.changes says how many changed.",
     )
     p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(p)
     add_solve_options(p)
     p.add_argument("--changes", type=Path, required=True, help="JSON array of changes")
     p.add_argument("--out", type=Path, required=True, help="output folder")
@@ -54,7 +60,7 @@ def _read_json(path: Path, table: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement scenario``; return the exit status."""
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, max_rows=args.max_rows)
     policy = {} if args.policy is None else _read_json(args.policy, "policy")
     if not isinstance(policy, dict):
         raise DatasetError([Problem("policy", None, None, f"{args.policy}: not a JSON object")])

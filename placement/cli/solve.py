@@ -15,9 +15,9 @@ from typing import Any
 from rich.console import Console
 
 from placement.cli.exits import STATUS_EXIT
-from placement.cli.options import add_solve_options
+from placement.cli.options import add_dataset_options, add_solve_options
 from placement.contract.policy import load_policy
-from placement.contract.readers import load_dataset
+from placement.contract.readers import MAX_ROWS, load_dataset
 from placement.engine import Solution, solve
 from placement.runs.directory import write_outputs
 from placement.runs.formats import read_previous
@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
         "dataset folder's own policy.json is used when it has one.",
     )
     p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(p)
     add_solve_options(p)
     p.add_argument("--json", action="store_true", help="print summary.json instead of text")
     p.add_argument("--out", type=Path, default=Path("out"), help="output folder (./out)")
@@ -65,7 +66,7 @@ def solve_and_write(
     quiet: bool = args.quiet
     with _progress(console, quiet) as stage:
         stage("loading the dataset")
-        dataset = load_dataset(dataset_path)
+        dataset = load_dataset(dataset_path, max_rows=getattr(args, "max_rows", MAX_ROWS))
         for note in () if quiet else dataset.notes:
             console.print(note, markup=False, highlight=False)
         policy = load_policy(policy_path, dataset)

@@ -47,6 +47,7 @@ from placement.errors import DatasetError, DatasetTooLargeError, Problem
 __all__ = [
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "XLSX_MAX_ROWS",
     "canonical_of",
     "dataset_from_json",
     "dataset_from_tables",
@@ -61,8 +62,13 @@ _IDENTIFIER_COLUMNS: frozenset[str] = frozenset(
     {"nip", "nip_a", "nip_b", "position_id", "unit", "target", "parent"}
 )
 
-#: Most rows a table may have by default, blank rows included (a spreadsheet's own limit).
-MAX_ROWS = 1_048_575
+#: Most rows a CSV or JSON table may have by default, blank rows included: room for a national
+#: agency's competencies (100,000 people with 10–11 each) several times over, while what is read
+#: into memory stays bounded by this many rows (the service sets its own, lower, limit).
+MAX_ROWS = 5_000_000
+#: Most data rows a sheet of a workbook can hold (a spreadsheet's own limit, header excluded):
+#: an xlsx table is held to it whatever larger limit is asked for.
+XLSX_MAX_ROWS = 1_048_575
 #: Most columns a table's header may have: far more than the contract's, far fewer than a
 #: crafted file can declare.
 MAX_COLUMNS = 1000
@@ -89,7 +95,9 @@ def load_dataset(source: str | os.PathLike[str], *, max_rows: int = MAX_ROWS) ->
     max_rows
         Most rows (blank ones included) a table may have; a larger table is refused with
         :class:`~placement.errors.DatasetTooLargeError` as soon as it is seen, before it is read
-        whole. Headers wider than :data:`MAX_COLUMNS` are refused the same way.
+        whole. A workbook's sheets are further held to :data:`XLSX_MAX_ROWS`, a CSV or JSON
+        table only to ``max_rows``. Headers wider than :data:`MAX_COLUMNS` are refused the same
+        way.
 
     Returns
     -------
@@ -112,7 +120,7 @@ def load_dataset(source: str | os.PathLike[str], *, max_rows: int = MAX_ROWS) ->
             [Problem(DATASET, None, None, f"{path}: expected a folder, an .xlsx or a .json file")]
         )
     if suffix == ".xlsx":
-        return validate_tables(*_read_xlsx(path, max_rows))
+        return validate_tables(*_read_xlsx(path, min(max_rows, XLSX_MAX_ROWS)))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:

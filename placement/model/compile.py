@@ -6,6 +6,8 @@ pins), weighted by their exact integer score. The G rules become the model's gen
 * G01 — a row takes at most one pair; a pin is a fixed pair (and the pinned row's only pair);
 * G02 — column capacities;
 * G03 — per related couple and shared unit: at most one of them ends there (side constraint);
+  the model merges the couples of a unit that are all related to one another (a household)
+  into one constraint per clique, which says the same for integer plans and more for the LP;
 * G04 — at most ``max_moves`` move pairs (side constraint);
 * G05 — per unit, at most ⌊f·headcount⌋ of its counted members take a pair outside it;
 * G06 — an overdue employee who can move loses the stay pair and must be placed;
@@ -295,7 +297,7 @@ def compile_model(
     fixed = np.flatnonzero(pinned[e]).astype(np.int64)
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
 
-    side = side_constraints(ctx, e, p, kind)
+    side = side_constraints(ctx, e, p, kind, cliques=True)
     if pol.no_justified_envy:
         side += envy_constraints(ctx, e, p, terms.rank, terms.score, pinned, col_cap)
     prev = None if previous is None else _previous_positions(ctx, previous)
@@ -422,9 +424,15 @@ def _previous_positions(ctx: Context, previous: Mapping[str, str]) -> I64:
     return np.where(found >= 0, found, np.where(given & unplaced, -1, -2)).astype(np.int64)
 
 
-def side_constraints(ctx: Context, e: I64, p: I64, kind: I64) -> list[SideConstraint]:
-    """G04, G05 and G03 over the pairs (e, p) of the given kinds, in that order."""
-    return _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p)
+def side_constraints(
+    ctx: Context, e: I64, p: I64, kind: I64, *, cliques: bool = False
+) -> list[SideConstraint]:
+    """G04, G05 and G03 over the pairs (e, p) of the given kinds, in that order.
+
+    G03 gives one constraint per couple and unit (each an instance a diagnosis can name), or
+    with ``cliques`` one per clique of couples in a unit (see :func:`relation_cliques`).
+    """
+    return _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p, cliques)
 
 
 def _max_moves(ctx: Context, e: I64, kind: I64) -> list[SideConstraint]:
@@ -467,8 +475,38 @@ def _unit_outflow(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
     return out
 
 
-def _relations(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
-    """G03: per separated couple and unit both could end in (not both already there): ≤ 1."""
+def relation_cliques(couples: list[tuple[int, int]]) -> list[tuple[int, ...]]:
+    """Cover the couples (edges) of one unit by cliques of people all related to one another.
+
+    Each couple is in exactly one clique; a clique of k people replaces its k·(k−1)/2 pairwise
+    constraints by one, valid because each person ends in at most one position. Greedy and
+    deterministic: couples in sorted order, each grown by the people related to every member
+    whose couples with the members are all still uncovered.
+    """
+    neighbours: dict[int, set[int]] = {}
+    for a, b in couples:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    covered: set[tuple[int, int]] = set()
+    out: list[tuple[int, ...]] = []
+    for a, b in sorted(couples):
+        if (a, b) in covered:
+            continue
+        members = [a, b]
+        for c in sorted(neighbours[a] & neighbours[b]):
+            if all(c in neighbours[x] and (min(c, x), max(c, x)) not in covered for x in members):
+                members.append(c)
+        members.sort()
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                covered.add((x, y))
+        out.append(tuple(members))
+    return out
+
+
+def _relations(ctx: Context, e: I64, p: I64, cliques: bool = False) -> list[SideConstraint]:
+    """G03: per separated couple and unit both could end in (not both already there): ≤ 1;
+    with ``cliques``, per clique of such couples in a unit."""
     rel = ctx.dataset.relations
     rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
     if not len(rel):
@@ -497,10 +535,19 @@ def _relations(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
         return units_of[emp]
 
     out: list[SideConstraint] = []
+    by_unit: dict[int, list[tuple[int, int]]] = {}
     for a, b in zip(ra.tolist(), rb.tolist(), strict=True):
         for u in np.intersect1d(units(a), units(b)).tolist():
             if home[a] == u and home[b] == u:
                 continue
+            if cliques:
+                by_unit.setdefault(u, []).append((min(a, b), max(a, b)))
+                continue
             idx = np.concatenate([pairs_in(a, u), pairs_in(b, u)]).astype(np.int64)
             out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=f"G03:{a}:{b}:{u}"))
+    for u in sorted(by_unit):
+        for members in relation_cliques(by_unit[u]):
+            idx = np.concatenate([pairs_in(x, u) for x in members]).astype(np.int64)
+            name = "G03:" + ":".join(map(str, members)) + f":{u}"
+            out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=name))
     return out
