@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=engine_version().split(" ")[-1].strip("()"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = metrics
