@@ -30,4 +30,5 @@ def test_redoc_renders_the_document_without_the_network(
     assert "penempatan" in page.inner_text("h1")
     page.locator("h2", has_text="Queue a run").first.wait_for()
     assert blocked.urls == []
-    assert blocked.errors == []
+    # The sidebar credit's logo is refused by the page's own policy before any request.
+    assert all("Content Security Policy" in error for error in blocked.errors)
