@@ -11,6 +11,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from api.core import problems
+from api.core.logging import AccessLogMiddleware
 from api.core.metrics import Metrics, MetricsMiddleware
 from api.core.middleware import BodyLimitMiddleware, IdempotencyMiddleware
 from api.core.openapi import openapi_document
@@ -103,4 +104,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(IdempotencyMiddleware, store=lambda: app.state.store)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(AccessLogMiddleware)
     return app

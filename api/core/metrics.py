@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CONTENT_TYPE", "Metrics", "MetricsMiddleware"]
+__all__ = ["CONTENT_TYPE", "Metrics", "MetricsMiddleware", "route_template"]
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 _SOLVE_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600)
@@ -79,13 +79,15 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = _route_of(scope)
+            route = route_template(scope)
             method = str(scope.get("method", ""))
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
 
 
-def _route_of(scope: Scope) -> str:
+def route_template(scope: Scope) -> str:
+    """The matched route's path template (``/v1/runs/{run_id}``), never the raw path, which
+    may carry an NIP; ``unmatched`` when no route matched."""
     route = scope.get("route")
     path = getattr(route, "path", None)
     return str(path) if path else "unmatched"
