@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api.core import problems
 from api.core.logging import AccessLogMiddleware
 from api.core.metrics import Metrics, MetricsMiddleware
 from api.core.middleware import BodyLimitMiddleware, IdempotencyMiddleware
+from api.core.negotiation import negotiate
 from api.core.openapi import openapi_document
 from api.db.store import Store
 from api.routes import routers
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(negotiate)],
     )
     app.state.settings = settings
     app.state.metrics = metrics

@@ -36,7 +36,12 @@ async def readyz(store: StoreDep) -> Response:
     return JSONResponse(Health(status="unavailable").model_dump(), status_code=503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}},
+)
 def metrics(registry: MetricsDep) -> Response:
     """Requests, latencies, runs by status and solve seconds, in the Prometheus text format."""
     return Response(registry.exposition(), media_type=CONTENT_TYPE)
