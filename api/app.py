@@ -18,7 +18,7 @@ from api.core.negotiation import negotiate
 from api.core.openapi import openapi_document
 from api.db.store import Store
 from api.routes import routers
-from api.services.runs import INTERRUPTED, RunPool
+from api.services.runs import RunPool
 from api.services.trust import Trust
 from api.settings import Settings
 from placement.engine import engine_version
@@ -39,21 +39,20 @@ def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
     store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
     try:
         store.migrate()
-        failed = store.runs.fail_interrupted(INTERRUPTED)
-        for run_id in failed:
-            store.audit.append(
-                actor="server", action="run.failed", target=run_id, details={"error": INTERRUPTED}
+        if store.dialect == "sqlite":
+            log.warning(
+                "SQLite: this instance must be the only one on its database; use PostgreSQL "
+                "to run several instances"
             )
-            metrics.runs.labels("failed").inc()
-        if failed:
-            log.warning("%d run(s) were interrupted by a stop and are marked failed", len(failed))
         pool = RunPool(store, settings, metrics)
-        resumed = pool.resume()
+        pool.start()
     except BaseException:
         store.close()
         raise
-    if resumed:
-        log.info("resumed %d queued run(s)", len(resumed))
+    log.info(
+        "instance %s claims runs with %d worker(s), lease %.1f s",
+        pool.owner, settings.workers, settings.lease_s,
+    )  # fmt: skip
     return store, pool
 
 
@@ -68,9 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     Returns
     -------
     FastAPI
-        The application. Its lifespan opens and migrates the database, marks runs interrupted
-        by an earlier stop as failed, resumes queued runs and starts the worker pool; at
-        shutdown it stops the workers and closes the database.
+        The application. Its lifespan opens and migrates the database and starts the worker
+        pool, which claims queued runs (and runs whose instance died) from the database; at
+        shutdown it stops the workers, puts their runs back in the queue and closes the
+        database.
     """
     settings = settings if settings is not None else Settings()
     metrics = Metrics()

@@ -51,6 +51,28 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.agency_runs = Gauge(
+            "placement_agency_runs",
+            "Runs in the database by agency and status (every instance's).",
+            ["agency", "status"],
+            registry=self.registry,
+        )
+        self.agency_queue = Gauge(
+            "placement_agency_queue_length",
+            "Runs of an agency waiting for a worker (every instance's).",
+            ["agency"],
+            registry=self.registry,
+        )
+
+    def count_runs(self, counts: dict[tuple[str, str], int]) -> None:
+        """Set the per-agency gauges from run counts by (agency, status)."""
+        self.agency_runs.clear()
+        self.agency_queue.clear()
+        for (agency, status), count in sorted(counts.items()):
+            self.agency_runs.labels(agency, status).set(count)
+        for agency in sorted({agency for agency, _ in counts}):
+            self.agency_queue.labels(agency).set(counts.get((agency, "queued"), 0))
+
     def exposition(self) -> bytes:
         """The metrics in the Prometheus text format."""
         return generate_latest(self.registry)

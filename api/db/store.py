@@ -11,6 +11,11 @@ once.
 
 from __future__ import annotations
 
+import copy
+import functools
+import inspect
+from typing import Any, TypeVar, cast
+
 from alembic import command
 from alembic.util import CommandError
 from sqlalchemy import text
@@ -19,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.db.engine import CONNECTION_ERRORS, WRITE, Database, unavailable
 from api.db.errors import StorageError
 from api.db.migrations import alembic_config
+from api.db.repositories.agencies import AgencyRepository
 from api.db.repositories.audit import AuditRepository
 from api.db.repositories.datasets import DatasetRepository
 from api.db.repositories.idempotency import IdempotencyRepository
@@ -28,6 +34,37 @@ from api.db.repositories.scenarios import ScenarioRepository
 
 # Arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.
 _MIGRATION_LOCK = 0x70656E656D
+_R = TypeVar("_R")
+
+
+class Scoped:
+    """A repository seen by one agency: every method that takes ``agency`` gets that one.
+
+    Reads then find only the agency's records, writes make records of the agency, and audit
+    records join the agency's chain; the repositories themselves stay plain.
+    """
+
+    def __init__(self, repository: object, agency: str) -> None:
+        self._repository = repository
+        self._agency = agency
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._repository, name)
+        if not callable(attribute) or "agency" not in inspect.signature(attribute).parameters:
+            return attribute
+
+        @functools.wraps(attribute)
+        def limited(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.setdefault("agency", self._agency) != self._agency:
+                raise ValueError(f"this store is limited to agency {self._agency!r}")
+            return attribute(*args, **kwargs)
+
+        return limited
+
+
+def scoped(repository: _R, agency: str) -> _R:
+    """``repository`` as :class:`Scoped` to ``agency``, typed as the repository itself."""
+    return cast(_R, Scoped(repository, agency))
 
 
 class Store:
@@ -45,18 +82,31 @@ class Store:
 
     Attributes
     ----------
-    datasets, runs, scenarios, keys, audit, idempotency
-        The repositories of the six kinds of record.
+    agencies, datasets, runs, scenarios, keys, audit, idempotency
+        The repositories of the seven kinds of record.
     """
 
     def __init__(self, database_url: str, *, busy_timeout_s: float = 30.0) -> None:
         self._db = Database(database_url, busy_timeout_s=busy_timeout_s)
+        self.agencies = AgencyRepository(self._db)
         self.datasets = DatasetRepository(self._db)
         self.runs = RunRepository(self._db)
         self.scenarios = ScenarioRepository(self._db)
         self.keys = KeyRepository(self._db)
         self.audit = AuditRepository(self._db)
         self.idempotency = IdempotencyRepository(self._db)
+
+    #: The agency this store is limited to (see :meth:`for_agency`); None sees every agency.
+    agency: str | None = None
+
+    def for_agency(self, agency: str) -> Store:
+        """This store as ``agency`` sees it: the same database, every repository limited to the
+        agency's records (another agency's are not found, as if they did not exist)."""
+        view = copy.copy(self)
+        view.agency = agency
+        for name in ("datasets", "runs", "scenarios", "keys", "audit", "idempotency"):
+            setattr(view, name, scoped(getattr(self, name), agency))
+        return view
 
     def __enter__(self) -> Store:
         return self

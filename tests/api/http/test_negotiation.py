@@ -39,7 +39,13 @@ def test_every_operation_answers_406_to_an_accept_it_cannot_satisfy(
 
 @pytest.mark.parametrize(
     "accept",
-    ["application/json", "*/*", "application/problem+json", "application/*", "text/html, */*;q=0.1"],
+    [
+        "application/json",
+        "*/*",
+        "application/problem+json",
+        "application/*",
+        "text/html, */*;q=0.1",
+    ],
 )
 def test_json_operations_accept_json_problem_details_and_wildcards(
     client: httpx.Client, keys: Keys, accept: str
