@@ -130,14 +130,28 @@ class Store:
             If the database cannot be reached.
         """
         config = alembic_config()
+        sqlite = self.dialect == "sqlite"
         try:
-            with self._db.engine.execution_options(**{WRITE: True}).begin() as connection:
-                if self.dialect == "postgresql":
-                    connection.execute(
-                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-                    )
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+            with self._db.engine.execution_options(**{WRITE: True}).connect() as connection:
+                # SQLite alters a table by rebuilding it, which foreign keys would refuse; they
+                # are switched off (outside any transaction) and the result checked after.
+                raw: Any = connection.connection.dbapi_connection
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys=OFF")
+                try:
+                    with connection.begin():
+                        if not sqlite:
+                            connection.execute(
+                                text("SELECT pg_advisory_xact_lock(:key)"),
+                                {"key": _MIGRATION_LOCK},
+                            )
+                        config.attributes["connection"] = connection
+                        command.upgrade(config, "head")
+                    if sqlite and raw.execute("PRAGMA foreign_key_check").fetchall():
+                        raise StorageError("the migrated database breaks a foreign key")
+                finally:
+                    if sqlite:
+                        raw.execute("PRAGMA foreign_keys=ON")
         except CommandError as exc:
             raise StorageError(f"cannot migrate the database: {exc}") from exc
         except CONNECTION_ERRORS as exc:
