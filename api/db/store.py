@@ -17,6 +17,7 @@ import inspect
 from typing import Any, TypeVar, cast
 
 from alembic import command
+from alembic.migration import MigrationContext
 from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -145,10 +146,16 @@ class Store:
                                 text("SELECT pg_advisory_xact_lock(:key)"),
                                 {"key": _MIGRATION_LOCK},
                             )
+                        before = MigrationContext.configure(connection).get_current_revision()
                         config.attributes["connection"] = connection
                         command.upgrade(config, "head")
+                        after = MigrationContext.configure(connection).get_current_revision()
                     if sqlite and raw.execute("PRAGMA foreign_key_check").fetchall():
                         raise StorageError("the migrated database breaks a foreign key")
+                    if sqlite and before != after:
+                        # Give back the pages of the rebuilt tables, so that the file's size
+                        # says how much the data takes.
+                        raw.execute("VACUUM")
                 finally:
                     if sqlite:
                         raw.execute("PRAGMA foreign_keys=ON")

@@ -159,8 +159,9 @@ class RunPool:
 
     @property
     def backlog(self) -> int:
-        """Runs waiting for a worker in the database (every instance's, every agency's)."""
-        return self._store.runs.count_queued()
+        """Runs queued for or held by a worker in the database (every instance's, every
+        agency's): the load ``max_queued_runs`` bounds."""
+        return self._store.runs.count_waiting()
 
     @property
     def alive(self) -> bool:

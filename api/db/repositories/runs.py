@@ -135,10 +135,10 @@ class RunRepository:
         with self._db.session(write=False) as session:
             return int(session.execute(query).scalar_one())
 
-    def count_queued(self, *, agency: str | None = None) -> int:
-        """Number of runs waiting for a worker (of ``agency`` only, when given)."""
+    def count_waiting(self, *, agency: str | None = None) -> int:
+        """Number of runs queued for or held by a worker (of ``agency`` only, when given)."""
         query = owned(
-            select(func.count()).select_from(Run).where(Run.status == "queued"),
+            select(func.count()).select_from(Run).where(Run.status.in_(ACTIVE_STATUSES)),
             Run.agency,
             agency,
         )

@@ -176,7 +176,7 @@ def test_runs_are_claimed_oldest_first_and_released_back_to_the_queue(store: Sto
     assert store.runs.release(older, owner="a") is True
     waiting = store.runs.get(older)
     assert waiting is not None and waiting.status == "queued"
-    assert store.runs.count_queued() == 2
+    assert store.runs.count_waiting() == 2
     second = store.runs.claim(owner="b", lease_s=60)
     assert second is not None and second.id == older
     third = store.runs.claim(owner="b", lease_s=60)
