@@ -286,7 +286,7 @@ class RunPool:
     def _run(self, run: RunRecord) -> None:
         store, run_id, owner = self._store, run.id, self.owner
         self._metrics.runs.labels("running").inc()
-        self._audit(run, "run.start", {"attempt": run.attempts})
+        self._audit(run, "run.start", {"attempt": run.attempts, "instance": owner})
         started = time.perf_counter()
         try:
             dataset = self._dataset(run.dataset_id)
@@ -337,7 +337,9 @@ class RunPool:
         details = result_details(solution) | {"policy": solution.summary.get("policy")}
         if finished:
             self._metrics.runs.labels(status).inc()
-            self._audit(run, f"run.{status}", details | {"attempt": run.attempts})
+            self._audit(
+                run, f"run.{status}", details | {"attempt": run.attempts, "instance": owner}
+            )
         else:
             self._audit(run, "run.discarded", details | {"reason": self._lost_reason(run_id)})
 
