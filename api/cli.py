@@ -104,13 +104,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _agencies(store: Store, args: argparse.Namespace) -> int:
     from api.core.problems import ApiError
+    from api.db.errors import Conflict
     from api.services.keys import create_agency
 
     if args.agencies_command == "create":
         try:
             create_agency(store, code=args.code, name=args.name, actor="cli")
-        except ApiError as exc:
-            print(f"error: {exc.detail}", file=sys.stderr)
+        except (ApiError, Conflict) as exc:
+            print(f"error: {getattr(exc, 'detail', exc)}", file=sys.stderr)
             return 2
         print(f"created agency {args.code}")
         return 0
@@ -121,6 +122,7 @@ def _agencies(store: Store, args: argparse.Namespace) -> int:
 
 def _keys(store: Store, args: argparse.Namespace) -> int:
     from api.core.problems import ApiError
+    from api.db.errors import NotFound
     from api.services.keys import create_key, revoke_key
 
     if args.keys_command == "create":
@@ -129,8 +131,8 @@ def _keys(store: Store, args: argparse.Namespace) -> int:
             record, secret = create_key(
                 store, role=args.role, name=args.name, actor="cli", agency=agency
             )
-        except ApiError as exc:
-            print(f"error: {exc.detail}", file=sys.stderr)
+        except (ApiError, NotFound) as exc:
+            print(f"error: {getattr(exc, 'detail', exc)}", file=sys.stderr)
             return 2
         owner = "platform" if record.agency is None else f"agency {record.agency}"
         print(f"created {record.role} key {record.id} ({owner}); it is shown once, keep it safe:")
