@@ -213,3 +213,14 @@ def test_an_agency_admin_manages_only_its_own_keys_and_a_platform_admin_every_ag
     everything = client.get("/v1/audit", params={"limit": 1000}, headers=root).json()["records"]
     assert {"agency.create", "key.create"} <= {r["action"] for r in everything}
     assert client.get("/v1/audit/verify", headers=root).json()["ok"] is True
+
+
+def test_metrics_count_runs_and_queues_per_agency_without_personal_data(
+    client: httpx.Client, agencies: tuple[Agency, Agency]
+) -> None:
+    text = client.get("/metrics").text
+    for agency in agencies:
+        assert f'placement_agency_runs{{agency="{agency.code}",status="succeeded"}} 2.0' in text
+        assert f'placement_agency_queue_length{{agency="{agency.code}"}}' in text
+    assert NIP not in text
+    assert not any(record_id in text for a in agencies for record_id in a.records.values())
