@@ -44,7 +44,7 @@ _T = TypeVar("_T")
 
 #: Seconds between two progress writes of one run (the last report is always written).
 PROGRESS_EVERY_S = 0.5
-INTERRUPTED = "the run ended the instances that solved it too many times"
+EXHAUSTED = "the run ended the instances that solved it too many times"
 NOT_STORED = "the plan was found but could not be stored (the database is unavailable or full)"
 #: Seconds a worker waits before each new attempt of a write the database refused.
 RETRY_DELAYS_S = (0.1, 0.3, 1.0, 3.0)
@@ -216,14 +216,14 @@ class RunPool:
 
     def _fail_exhausted(self) -> None:
         failed = self._store.runs.fail_exhausted(
-            max_attempts=self._settings.max_attempts, reason=INTERRUPTED
+            max_attempts=self._settings.max_attempts, reason=EXHAUSTED
         )
         for run_id in failed:
             record = self._store.runs.get(run_id)
             self._metrics.runs.labels("failed").inc()
             self._store.audit.append(
                 actor="server", action="run.failed", target=run_id,
-                details={"error": INTERRUPTED}, agency=record.agency if record else None,
+                details={"error": EXHAUSTED}, agency=record.agency if record else None,
             )  # fmt: skip
 
     def _keep_leases(self) -> None:
