@@ -141,7 +141,9 @@ class Result:
     ``chosen`` is a bool per pair (``None`` without a solution); ``objective`` the exact integer
     objective of ``chosen`` (recomputed from the weights, never the solver's float); ``bound`` an
     upper bound on the optimum when known (equal to ``objective`` when OPTIMAL); ``runtime_s``
-    wall time including model build; ``build_s`` the part spent building the solver's model.
+    wall time including model build; ``build_s`` the part spent building the solver's model;
+    ``proved_by`` names what proved the status (the back-end whose bound met the objective, or
+    which proved infeasibility; ``""`` when nothing was proved).
     """
 
     status: Status
@@ -152,3 +154,4 @@ class Result:
     runtime_s: float
     build_s: float = 0.0
     message: str = ""
+    proved_by: str = ""
