@@ -32,7 +32,9 @@ def test_the_race_returns_the_same_plan_in_every_run_whoever_proves_first() -> N
 
 
 @pytest.mark.usefixtures("no_head_start")
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(small_models())
 def test_the_race_agrees_with_brute_force(model: AssignmentModel) -> None:
     optimum = brute_force(model)
