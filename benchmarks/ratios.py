@@ -18,6 +18,7 @@ so it moves with the code rather than with the machine's load. Each time is the 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -58,12 +59,15 @@ def measure(repeats: int = REPEATS) -> dict[str, float]:
         compiled = solve(dataset, policy).compiled
         if compiled is None:
             raise RuntimeError(f"the 1k {kind} city did not compile")
-        engine = fastest(lambda d=dataset, p=policy: solve(d, p), repeats)
-        raw = fastest(lambda m=compiled.model, b=baseline: baselines.run(b, m, _LIMIT_S), repeats)
+        model = compiled.model
+        engine = fastest(functools.partial(solve, dataset, policy), repeats)
+        raw = fastest(functools.partial(baselines.run, baseline, model, _LIMIT_S), repeats)
         out[f"city-1k-{kind}/{baseline}"] = round(engine / raw, 3)
-    models = [gap_model(read_gap(p)) for p in quick_gap_files(gap_data_dir())]
-    engine = sum(fastest(lambda m=m: solvers.solve(m, "auto", seed=0), repeats) for m in models)
-    raw = sum(fastest(lambda m=m: baselines.run("cpsat", m, _LIMIT_S), repeats) for m in models)
+    engine = raw = 0.0
+    for path in quick_gap_files(gap_data_dir()):
+        model = gap_model(read_gap(path))
+        engine += fastest(functools.partial(solvers.solve, model, "auto", seed=0), repeats)
+        raw += fastest(functools.partial(baselines.run, "cpsat", model, _LIMIT_S), repeats)
     out["gap-quick/cpsat"] = round(engine / raw, 3)
     return out
 

@@ -132,6 +132,7 @@ def test_the_1k_city_plan_passes_the_checker_and_a_second_backend_agrees(kind: s
     dataset, policy = city_1k(kind)
     auto = city_solution(kind, "auto")
     assert auto.status == "OPTIMAL" and auto.plan is not None
+    assert auto.summary["proved_by"] in ("flow", "lp", "highs", "cpsat")
     report = check(dataset, policy, auto.plan)
     assert report.ok and report.objective == auto.objective
     other = city_solution(kind, "highs")
