@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 
 import solvers
 from solvers import AssignmentModel, Status
+from solvers.backends import cpsat
 from solvers.methods import racing
 from tests.solvers.models import brute_force, random_gap, small_models
 
@@ -67,8 +68,8 @@ def test_auto_races_a_knapsack_model_that_the_head_start_does_not_prove() -> Non
 
 
 def test_a_feasible_warm_start_is_kept_when_the_race_finds_nothing_better_in_time() -> None:
-    model = random_gap(300, 15, seed=2)
-    start = solvers.solve(model, "cpsat", time_limit_s=2.0, seed=0)
+    model = random_gap(120, 8, seed=2)
+    start = cpsat.solve(model, seed=0, deterministic_time_s=1.0)
     assert start.chosen is not None
     result = racing.race(model, time_limit_s=0.5, seed=0, warm_start=start.chosen)
     assert result.chosen is not None and result.objective is not None
