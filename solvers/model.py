@@ -82,6 +82,12 @@ class AssignmentModel:
         return len(self.pair_row)
 
     @property
+    def has_knapsack(self) -> bool:
+        """True when some side constraint weighs a pair by more than one (a knapsack row, as
+        the agents' capacities of a generalised assignment)."""
+        return any(s.coef is not None and bool((s.coef > 1).any()) for s in self.side)
+
+    @property
     def has_side_constraints(self) -> bool:
         """True when the model has side constraints (pure min-cost flow cannot solve it)."""
         return len(self.side) > 0

@@ -158,7 +158,7 @@ def _auto(
             return replace(exact_bb, runtime_s=time.perf_counter() - started)
     relax_bound = relaxed.bound
     start = _best_start(model, [warm_start, flow_heuristic(model, relaxed.chosen)])
-    if has_knapsack(model):
+    if model.has_knapsack:
         return _exact_after_flow(
             model, relaxed.chosen, relax_bound, start, started, time_limit_s, seed, on_progress
         )
@@ -170,11 +170,6 @@ def _auto(
     return _exact_after_flow(
         model, relaxed.chosen, relax_bound, start, started, time_limit_s, seed, on_progress
     )
-
-
-def has_knapsack(model: AssignmentModel) -> bool:
-    """Whether some side constraint weighs a pair by more than one (a knapsack row)."""
-    return any(s.coef is not None and bool((s.coef > 1).any()) for s in model.side)
 
 
 def _exact_after_flow(
@@ -202,7 +197,7 @@ def _exact_after_flow(
 
     hint = start[0] if start[0] is not None else relaxed
     share = None if time_limit_s is None else started + _PRICING_SHARE * time_limit_s
-    priced = lp_bound(model, relaxed, start[0], deadline=share) if has_knapsack(model) else None
+    priced = lp_bound(model, relaxed, start[0], deadline=share) if model.has_knapsack else None
     bound, bound_by = relax_bound, "flow"
     if priced is not None and (bound is None or priced.bound < bound):
         bound, bound_by = priced.bound, "lp"
