@@ -153,6 +153,7 @@ class EnvyPair(Strict):
     reason: str
     objective_loss: int | None
     notes: list[str]
+    blocked: bool
 
 
 class GroupOutcome(Strict):
@@ -171,12 +172,17 @@ class GroupOutcome(Strict):
 
 
 class FairnessOut(Strict):
-    """Justified envy in a plan, and outcomes per unit, grade, gender and job class."""
+    """Justified envy in a plan (``justified_envy`` allowed wishes, ``blocked_wishes`` that a
+    legal rule forbids, counted by rule; ``envy`` lists both, each marked ``blocked`` or not),
+    and outcomes per unit, grade, gender and job class."""
 
     status: str
     objective: int
     no_justified_envy: bool
     envy_pairs: int
+    justified_envy: int
+    blocked_wishes: int
+    blocked_by_rule: dict[str, int]
     resolved: int
     unexplained: int
     max_explained: int
@@ -278,8 +284,13 @@ class PersonDiff(Strict):
 
 
 class ComparisonOut(Strict):
-    """Runs side by side: their key figures and the employees placed differently."""
+    """Runs side by side: their key figures and the employees placed differently; a warning
+    when they come from different inputs or policies, with each input's sha256 and every
+    policy key whose value differs (``weights.<term>`` for a weight), per run."""
 
     runs: list[str]
+    warnings: list[str]
+    inputs: dict[str, str | None]
+    policy_differences: dict[str, dict[str, Any]]
     kpis: KpiTable
     people: list[PersonDiff]

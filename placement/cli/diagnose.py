@@ -9,9 +9,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
+
+if TYPE_CHECKING:
+    from placement.model.diagnose import Diagnosis
 
 
 def _seconds(text: str) -> float:
@@ -19,6 +22,18 @@ def _seconds(text: str) -> float:
     if not value >= 0:
         raise argparse.ArgumentTypeError("must be a number of seconds ≥ 0")
     return value
+
+
+def _print_text(diagnosis: Diagnosis | None) -> None:
+    if diagnosis is None:
+        sys.stdout.write("feasible: the rules can all hold\n")
+        return
+    sys.stdout.write(f"{diagnosis.text}\n")
+    for item in diagnosis.conflict:
+        fields = ", ".join(f"{k}={v}" for k, v in item.items() if k != "rule")
+        sys.stdout.write(f"  {item['rule']}  {fields}\n")
+    if not diagnosis.minimal:
+        sys.stdout.write("(time limit reached: the set may not be minimal)\n")
 
 
 def register(subparsers: Any) -> None:
@@ -36,6 +51,9 @@ def register(subparsers: Any) -> None:
         "--time-limit", type=_seconds, default=30.0, help="seconds for the search (30)"
     )
     parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    parser.add_argument(
+        "--quiet", action="store_true", help="print nothing: the exit status says it"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,13 +69,6 @@ def run(args: argparse.Namespace) -> int:
         out = {"feasible": True} if diagnosis is None else diagnosis.to_dict()
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    elif diagnosis is None:
-        sys.stdout.write("feasible: the rules can all hold\n")
-    else:
-        sys.stdout.write(f"{diagnosis.text}\n")
-        for item in diagnosis.conflict:
-            fields = ", ".join(f"{k}={v}" for k, v in item.items() if k != "rule")
-            sys.stdout.write(f"  {item['rule']}  {fields}\n")
-        if not diagnosis.minimal:
-            sys.stdout.write("(time limit reached: the set may not be minimal)\n")
+    elif not args.quiet:
+        _print_text(diagnosis)
     return EXIT_OK if diagnosis is None else EXIT_INFEASIBLE

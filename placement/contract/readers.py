@@ -35,10 +35,18 @@ import numpy as np
 import pandas as pd
 
 from placement.contract.dataset import COLUMNS, TABLES, Dataset
+from placement.contract.history import HISTORY_TABLES
 from placement.contract.validation import validate_tables
 from placement.errors import DatasetError, DatasetTooLargeError, Problem
 
-__all__ = ["MAX_COLUMNS", "MAX_ROWS", "dataset_from_json", "dataset_from_tables", "load_dataset"]
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "canonical_of",
+    "dataset_from_json",
+    "dataset_from_tables",
+    "load_dataset",
+]
 
 #: Table name used for problems that concern a whole file rather than one table.
 DATASET = "dataset"
@@ -216,7 +224,7 @@ def _known_tables(tables: Mapping[Any, Any], problems: list[Problem]) -> dict[st
     found: dict[str, Any] = {}
     for key, value in tables.items():
         name = _table_name(key)
-        if name not in TABLES:
+        if name not in TABLES and name not in HISTORY_TABLES:
             continue
         if name in found:
             problems.append(Problem(name, None, None, f"the table is given twice ({key!r})"))
@@ -481,3 +489,15 @@ def _float_text(value: float, column: str) -> tuple[str, str | None]:
             f"({value:.15g}); store it as text"
         )
     return digits, None
+
+
+def canonical_of(dataset: Dataset) -> bytes:
+    """The canonical form (CONTRACT §5) of ``dataset``: the one its loader recorded, or, for a
+    dataset built in code rather than loaded, the form of its contract rows loaded anew."""
+    if dataset.canonical:
+        return dataset.canonical
+    rows = {
+        table: [{k: v for k, v in row.items() if v} for row in rows]
+        for table, rows in dataset.contract_rows().items()
+    }
+    return dataset_from_json(rows).canonical

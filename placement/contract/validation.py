@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placement.contract.canonical import dataset_sha256
+from placement.contract.canonical import canonical_json, sha256_of
 from placement.contract.dataset import COLUMNS, TABLES, Dataset
 from placement.contract.enums import (
     EDUCATION_LEVELS,
@@ -42,6 +42,7 @@ from placement.contract.enums import (
     STATES,
     STATUSES,
 )
+from placement.contract.history import validate_history
 from placement.errors import DatasetError, Problem
 
 _BOOLEANS: dict[str, bool] = {
@@ -202,6 +203,26 @@ class _Table:
         frame = pd.DataFrame({c: self.out[c] for c in COLUMNS[self.name]})
         return _sorted(frame, order)
 
+    def canonical_cells(self) -> dict[str, pd.Series]:
+        """Every contract column's given cells in the canonical form's normal text (CONTRACT
+        §5), ``""`` where not given: no default filled in, nothing derived from the NIP."""
+        cells: dict[str, pd.Series] = {}
+        for column, spec in _SPEC[self.name].items():
+            text = self.text[column]
+            given = text.ne("")
+            if spec.kind in ("text", "fields"):
+                cells[column] = text
+                continue
+            out = self.out[column]
+            if spec.kind == "bool":
+                normal = out.map({True: "true", False: "false"})
+            elif spec.kind == "date":
+                normal = out.dt.strftime("%Y-%m-%d")
+            else:  # enumerations in their contract spelling, integers in plain decimal
+                normal = out.astype(str)
+            cells[column] = normal.where(given, "").astype(object)
+        return cells
+
 
 def _sorted(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """``frame`` stably sorted by ``keys`` (text compared as text), with a fresh index.
@@ -321,6 +342,7 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
         "nip_b",
         "a relation of someone with themselves",
     )
+    history, history_cells = validate_history(raw, pids, problems)
     if problems:
         raise DatasetError(problems)
 
@@ -332,7 +354,9 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
         "preferences": t["preferences"].frame(["nip", "target", "rank"]),
         "relations": _merge_relations(rel.frame(["nip_a", "nip_b", "kind"])),
     }
-    return Dataset(**frames, sha256=dataset_sha256(frames))
+    cells = {name: t[name].canonical_cells() for name in TABLES}
+    canonical = canonical_json({**cells, **history_cells})
+    return Dataset(**frames, history=history, sha256=sha256_of(canonical), canonical=canonical)
 
 
 def _employees(emp: _Table, pids: pd.Index | None) -> None:

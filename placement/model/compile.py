@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from placement.errors import PlacementError
 from placement.model.envy import envy_constraints
 from placement.model.rules import (
     ABOLISHED,
@@ -74,6 +75,17 @@ class Compiled:
     mem: I64 | None = None
     #: for a restricted model, the number of pairs of the whole model.
     all_pairs: int | None = None
+    #: with the fewest-changes tie-break (see :func:`fewest_changes_weights`), the factor the
+    #: primary weights are multiplied by and the least tie-break total a plan can have; a model
+    #: objective W reads back as the primary objective ``(W - tie_offset) // tie_scale``.
+    tie_scale: int = 1
+    tie_offset: int = 0
+
+    def primary(self, value: int | None) -> int | None:
+        """A model objective or bound read back on the primary objective (see ``tie_scale``)."""
+        if value is None or self.tie_scale == 1:
+            return value
+        return (value - self.tie_offset) // self.tie_scale
 
 
 def candidate_moves(ctx: Context) -> tuple[I64, I64]:
@@ -169,11 +181,52 @@ def is_pure(ctx: Context, previous: Mapping[str, str] | None = None) -> bool:
     )
 
 
+#: Largest magnitude a model objective may reach: every back-end, including those that compute
+#: in floating point, represents integers up to 2**53 exactly.
+EXACT_LIMIT = 2**53
+
+
+def fewest_changes_weights(weight: I64, e: I64, p: I64, prev: I64) -> tuple[I64, int, int]:
+    """Weights whose optimum is lexicographic: the best ``weight`` total first, then the fewest
+    employees placed differently from ``prev`` (per employee, -1 unplaced, -2 not counted).
+
+    Returns ``(weight · M + keep, M, K_min)``. ``keep`` is +1 on the pair that keeps an
+    employee's previous position and −1 on every pair of someone previously unplaced, so a
+    plan's keep total is K = (unchanged employees) − u, u the number previously unplaced. K
+    ranges over [−u, k] with k the number previously placed, so any two plans' K differ by at
+    most u + k = n, the employees with a previous placement, and M = n + 1.
+
+    Why exact: let a plan x have primary total S(x) and tie total K(x), both integers, and
+    W(x) = M·S(x) + K(x). If S(x) > S(y) then S(x) ≥ S(y) + 1, so W(x) − W(y) ≥ M − n = 1 > 0:
+    no gain in K ever buys a point of S, and a plan maximising W has the optimal S. Among plans
+    with that S, W orders them by K, that is by the fewest changes. Read back, the primary
+    total is S = ⌊(W − K_min)/M⌋ with K_min = −u, because 0 ≤ K − K_min ≤ n < M (and the same
+    formula turns a bound on W into a bound on S).
+
+    Raises
+    ------
+    PlacementError
+        When the scaled objective could exceed :data:`EXACT_LIMIT`.
+    """
+    counted = prev != -2
+    scale = int(counted.sum()) + 1
+    offset = -int((prev == -1).sum())
+    keep = np.where(prev[e] == p, 1, 0) - np.where(prev[e] == -1, 1, 0)
+    largest = int(np.abs(weight).max(initial=0)) * scale + 1
+    if largest * max(len(prev), 1) >= EXACT_LIMIT:
+        raise PlacementError(
+            "the weights are too large to break ties by the fewest changes exactly; "
+            "lower the policy's weights"
+        )
+    return (weight * scale + keep).astype(np.int64), scale, offset
+
+
 def compile_model(
     ctx: Context,
     previous: Mapping[str, str] | None = None,
     *,
     restrict_above: int | None = None,
+    fewest_changes: bool = False,
 ) -> Compiled:
     """Build the assignment model of ``ctx`` (see the module docstring).
 
@@ -187,6 +240,10 @@ def compile_model(
     ``disruption_weight``, every employee whose placement differs from the previous plan costs
     ⌊10⁴·weight⌋ points in the model's weights (never in the scores): a bonus on the pair that
     keeps the previous placement, or a penalty on every pair of someone previously unplaced.
+
+    With ``fewest_changes`` (and a ``previous`` plan), ties between optimal plans are broken
+    by the fewest employees placed differently from it, exactly (:func:`fewest_changes_weights`):
+    the optimum of the model weights is unchanged.
     """
     n, m = ctx.n_employees, ctx.n_positions
     pol = ctx.policy
@@ -246,6 +303,9 @@ def compile_model(
     if prev is not None and pol.disruption_weight > 0:
         penalty = int(pol.disruption_weight * 10_000)
         weight = weight + np.where(prev[e] == p, penalty, 0) - np.where(prev[e] == -1, penalty, 0)
+    scale, offset = 1, 0
+    if prev is not None and fewest_changes:
+        weight, scale, offset = fewest_changes_weights(weight, e, p, prev)
     model = AssignmentModel(
         n_rows=n,
         n_cols=m,
@@ -258,7 +318,10 @@ def compile_model(
         side=tuple(side),
     )
     log.debug("compiled %d pairs, %d side constraints", model.n_pairs, len(side))
-    return Compiled(ctx, model, e, p, kind, terms, must_move, tuple(conflicts), prev)
+    return Compiled(
+        ctx, model, e, p, kind, terms, must_move, tuple(conflicts), prev,
+        tie_scale=scale, tie_offset=offset,
+    )  # fmt: skip
 
 
 def _pins(ctx: Context) -> tuple[I64, I64]:
