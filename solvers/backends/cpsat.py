@@ -121,7 +121,11 @@ def solve(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = np.fromiter(solver.response_proto.solution, dtype=np.int64, count=n)
         chosen = checked(model, as_chosen(values, n), NAME)
-    bound = integer_bound(solver.best_objective_bound)
+    # Stopped before its search began, CP-SAT answers UNKNOWN with a bound of 0, which is no
+    # bound at all; the bounds its callback reported then stand.
+    bound = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = integer_bound(solver.best_objective_bound)
     if stop_at is not None and chosen is not None and model.objective_of(chosen) >= stop_at:
         # The caller knows ``stop_at`` to be the optimum; the search was not asked to prove it.
         bound = model.objective_of(chosen)

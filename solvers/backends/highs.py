@@ -43,8 +43,12 @@ def solve(
     warm_start: BoolArray | None = None,
     on_progress: ProgressCallback | None = None,
     on_incumbent: IncumbentCallback | None = None,
+    stop_at: int | None = None,
 ) -> Result:
     """Solve ``model`` with the HiGHS MIP solver.
+
+    ``stop_at`` ends the search at the first solution of at least that objective (a known
+    optimum: the search need not prove it again).
 
     ``time_limit_s`` covers build and solve (HiGHS may overrun it; the portfolio enforces it
     from outside). Improving solutions and bound moves are reported through ``on_progress``
@@ -99,12 +103,15 @@ def solve(
     improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
     interrupt = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
 
-    def callback(kind: object, _msg: str, out: object, _in: object, _data: object) -> None:
+    def callback(kind: object, _msg: str, out: object, data_in: object, _data: object) -> None:
         bound = integer_bound(out.mip_dual_bound)  # type: ignore[attr-defined]
         if kind == improving:
             reporter.solution(as_chosen(out.mip_solution, n), bound)  # type: ignore[attr-defined]
         else:
             reporter.bound(bound)
+            best = reporter.best_objective
+            if stop_at is not None and best is not None and best >= stop_at:
+                data_in.user_interrupt = True  # type: ignore[attr-defined]
 
     h.setCallback(callback, None)
     h.startCallback(improving)
@@ -134,9 +141,14 @@ def solve(
     chosen = None
     if info.primal_solution_status == 2:
         chosen = as_chosen(h.getSolution().col_value, n)
+    bound = integer_bound(info.mip_dual_bound)
+    best = reporter.best_objective
+    if stop_at is not None and best is not None and best >= stop_at:
+        # The caller knows ``stop_at`` to be the optimum; the search was not asked to prove it.
+        bound = best
     return reporter.result(
         chosen,
-        integer_bound(info.mip_dual_bound),
+        bound,
         build_s=build_s,
         message=h.modelStatusToString(model_status),
     )
