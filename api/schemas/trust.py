@@ -244,6 +244,13 @@ class PositionNames(Strict):
     capacity: list[int]
 
 
+class UnitNames(Strict):
+    """Every unit of the dataset by code, with its name (the code where none is given)."""
+
+    unit: list[str]
+    name: list[str]
+
+
 class FiguresOut(Strict):
     """Key figures, JPM histograms, moves between units (``[from_unit, to_unit, count]``,
     largest first) and the names behind the ids of a plan."""
@@ -253,6 +260,7 @@ class FiguresOut(Strict):
     unit_moves: list[tuple[str, str, int]]
     employees: EmployeeNames
     positions: PositionNames
+    units: UnitNames
 
 
 class KpiTable(Strict):

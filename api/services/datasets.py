@@ -23,7 +23,7 @@ from api.db.records import DatasetRecord
 from api.db.store import Store
 from api.schemas.datasets import DatasetOut
 from placement.contract.canonical import matches
-from placement.contract.dataset import TABLES, Dataset
+from placement.contract.dataset import OPTIONAL_TABLES, TABLES, Dataset
 from placement.contract.history import HISTORY_TABLES
 from placement.contract.readers import (
     MAX_ROWS,
@@ -136,7 +136,7 @@ def dataset_from_uploads(files: Sequence[Upload], max_rows: int = MAX_ROWS) -> D
         raise DatasetError(problems)
     with tempfile.TemporaryDirectory(prefix="placement-upload-") as folder:
         for stem, upload in zip(stems, files, strict=True):
-            if stem in TABLES or stem in HISTORY_TABLES:
+            if stem in TABLES or stem in OPTIONAL_TABLES or stem in HISTORY_TABLES:
                 (Path(folder) / f"{stem}.csv").write_bytes(upload.content)
         return load_dataset(folder, max_rows=max_rows)
 

@@ -44,6 +44,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``placement check``; return the exit status."""
     dataset = load_dataset(args.dataset)
+    for note in () if args.quiet or args.json else dataset.notes:
+        print(note, file=sys.stderr)
     plan_path: Path = args.plan / PLAN if args.plan.is_dir() else args.plan
     policy = _policy(args.policy, plan_path.parent, dataset, quiet=args.quiet or args.json)
     plan = read_plan_csv(plan_path)

@@ -66,6 +66,8 @@ def solve_and_write(
     with _progress(console, quiet) as stage:
         stage("loading the dataset")
         dataset = load_dataset(dataset_path)
+        for note in () if quiet else dataset.notes:
+            console.print(note, markup=False, highlight=False)
         policy = load_policy(policy_path, dataset)
         if args.solver is not None:
             policy = dataclasses.replace(policy, solver=args.solver)
