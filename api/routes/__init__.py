@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from api.routes import (
     audit,
     datasets,
+    docs,
     evaluation,
     health,
     keys,
@@ -31,4 +32,5 @@ def routers() -> list[APIRouter]:
         keys.router,
         audit.router,
         web.router,
+        docs.router,
     ]
