@@ -28,6 +28,8 @@ from placement.cli import (
     scenario,
     service,
     solve,
+    solve_many,
+    sweep,
 )
 from placement.cli.exits import EXIT_ERROR, EXIT_INPUT, print_refusal
 from placement.errors import DatasetError, PlacementError, PlanFormatError
@@ -46,6 +48,8 @@ COMMANDS: dict[str, ModuleType] = {
     "report": report,
     "diagnose": diagnose,
     "scenario": scenario,
+    "sweep": sweep,
+    "solve-many": solve_many,
     "compare": compare,
     "bench": bench,
     "serve": service,

@@ -1,0 +1,77 @@
+"""The ``--cluster``/``--workers`` options of the commands that solve many problems at once, and
+the progress bar they show while the runs come back."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from placement.executors import Executor, open_executor
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer ≥ 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be an integer ≥ 1")
+    return value
+
+
+def add_cluster_options(p: argparse.ArgumentParser) -> None:
+    """Add ``--cluster``, ``--workers`` and ``--quiet``."""
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="solve on Dask: 'local' starts a cluster on this machine (one single-threaded "
+        "worker per core, or --workers), tcp://HOST:8786 uses a running scheduler; default: "
+        "a local process pool",
+    )
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        help="processes of the local pool (default 2) or workers of --cluster local",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+@contextlib.contextmanager
+def executor_for(args: argparse.Namespace) -> Iterator[Executor]:
+    """The executor the options ask for, closed on exit."""
+    executor = open_executor(args.cluster, args.workers)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+@contextlib.contextmanager
+def progress_bar(
+    console: Console, total: int, what: str, *, quiet: bool
+) -> Iterator[Callable[[str], None]]:
+    """A bar advanced by one for each finished run (called with its status); nothing when
+    ``quiet`` or not on a terminal."""
+    if quiet or not console.is_terminal:
+        yield lambda _status: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} without plan"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(what, total=total, failed=0)
+        failed = 0
+
+        def advance(status: str) -> None:
+            nonlocal failed
+            if status not in ("OPTIMAL", "FEASIBLE"):
+                failed += 1
+            progress.update(task, advance=1, failed=failed)
+
+        yield advance
