@@ -217,7 +217,7 @@ class DaskCluster:
                     n_workers=workers or os.cpu_count() or 1,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",  # any free port: several clusters may share a machine
                 )
                 self._client = Client(self._cluster)
             else:
