@@ -4,16 +4,14 @@ nothing."""
 
 from __future__ import annotations
 
-import os
-import signal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from distributed import Client, LocalCluster, WorkerPlugin
+from distributed import Client, LocalCluster
 
 from placement.errors import PlacementError
 from placement.executors import DaskCluster, Executor, LocalPool, Outcome, open_executor
+from tests.placement.killing import KillOnce
 
 
 def add(shared: int, item: int) -> int:
@@ -28,19 +26,6 @@ def fail_on_three(log: str, item: int) -> int:
     if item == 3:
         raise ValueError("three is refused")
     return item * 10
-
-
-class KillOnce(WorkerPlugin):
-    """Kills the worker process (SIGKILL) the first time any worker starts executing a task:
-    ``marker`` records that it happened and which process died."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
-        if finish == "executing" and not os.path.exists(self.marker):
-            Path(self.marker).write_text(str(os.getpid()), encoding="utf-8")
-            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _attempts(log: Path) -> list[int]:
