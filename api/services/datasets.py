@@ -24,6 +24,7 @@ from api.db.store import Store
 from api.schemas.datasets import DatasetOut
 from placement.contract.canonical import canonical_bytes
 from placement.contract.dataset import TABLES, Dataset
+from placement.contract.history import HISTORY_TABLES
 from placement.contract.readers import (
     MAX_ROWS,
     dataset_from_json,
@@ -134,14 +135,14 @@ def dataset_from_uploads(files: Sequence[Upload], max_rows: int = MAX_ROWS) -> D
         raise DatasetError(problems)
     with tempfile.TemporaryDirectory(prefix="placement-upload-") as folder:
         for stem, upload in zip(stems, files, strict=True):
-            if stem in TABLES:
+            if stem in TABLES or stem in HISTORY_TABLES:
                 (Path(folder) / f"{stem}.csv").write_bytes(upload.content)
         return load_dataset(folder, max_rows=max_rows)
 
 
 def frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
     """The normalised tables of ``dataset`` by name."""
-    return {name: getattr(dataset, name) for name in TABLES}
+    return {**{name: getattr(dataset, name) for name in TABLES}, **dataset.history}
 
 
 def payload_of(dataset: Dataset) -> bytes:
@@ -152,7 +153,8 @@ def payload_of(dataset: Dataset) -> bytes:
 def dataset_from_payload(payload: bytes) -> Dataset:
     """Reload a stored canonical payload into a validated dataset."""
     columns = json.loads(payload.decode("utf-8"))
-    tables = {name: pd.DataFrame(columns[name], dtype=object) for name in TABLES}
+    names = [*TABLES, *(name for name in HISTORY_TABLES if name in columns)]
+    tables = {name: pd.DataFrame(columns[name], dtype=object) for name in names}
     return dataset_from_tables(tables)
 
 

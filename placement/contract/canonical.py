@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from placement.contract.dataset import COLUMNS, TABLES
+from placement.contract.history import history_cells
 
 __all__ = ["canonical_bytes", "dataset_sha256"]
 
@@ -44,12 +45,14 @@ def canonical_bytes(frames: Mapping[str, pd.DataFrame]) -> bytes:
     Parameters
     ----------
     frames
-        One normalised frame per table name of :data:`placement.contract.dataset.TABLES`.
+        One normalised frame per table name of :data:`placement.contract.dataset.TABLES`, plus
+        the history tables the dataset gives (CONTRACT §6), which only then appear in the form.
     """
     data = {
         table: {column: _cells(frames[table][column]) for column in COLUMNS[table]}
         for table in TABLES
     }
+    data.update(history_cells(frames))
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 

@@ -29,10 +29,13 @@ Normalised form (every frame has a fresh ``RangeIndex``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from placement.contract.history import HISTORY_COLUMNS, number_text
 
 TABLES: tuple[str, ...] = (
     "employees",
@@ -58,6 +61,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "requirements": ("position_id", "competency", "level", "weight"),
     "preferences": ("nip", "target", "rank"),
     "relations": ("nip_a", "nip_b", "kind"),
+    **HISTORY_COLUMNS,
 }  # fmt: skip
 
 
@@ -76,6 +80,8 @@ class Dataset:
     relations: pd.DataFrame
     #: sha256 of the canonical form: equal for the CSV, xlsx and JSON forms of the same data.
     sha256: str
+    #: The §6 history tables the dataset gives (see :mod:`placement.contract.history`).
+    history: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def n_employees(self) -> int:
@@ -93,10 +99,13 @@ class Dataset:
 
     def contract_rows(self) -> dict[str, list[dict[str, str]]]:
         """The tables as contract text rows: dates ``YYYY-MM-DD``, booleans ``true``/``false``,
-        numbers as digits, "" for empty cells. Loading them gives back this dataset."""
+        numbers as digits, "" for empty cells; the history tables too, when given. Loading
+        them gives back this dataset."""
         out: dict[str, list[dict[str, str]]] = {}
-        for table in TABLES:
-            frame: pd.DataFrame = getattr(self, table)
+        for table in (*TABLES, *self.history):
+            frame: pd.DataFrame = (
+                self.history[table] if table in self.history else getattr(self, table)
+            )
             columns: dict[str, list[str]] = {}
             for column in COLUMNS[table]:
                 series = frame[column]
@@ -107,6 +116,8 @@ class Dataset:
                     columns[column] = ["" if d == "NaT" else str(d) for d in days.tolist()]
                 elif pd.api.types.is_bool_dtype(series.dtype):
                     columns[column] = ["true" if v else "false" for v in series.tolist()]
+                elif pd.api.types.is_float_dtype(series.dtype):
+                    columns[column] = [number_text(v) for v in series.tolist()]
                 else:
                     columns[column] = [str(v) for v in series.tolist()]
             rows = zip(*columns.values(), strict=True)

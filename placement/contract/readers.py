@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from placement.contract.dataset import COLUMNS, TABLES, Dataset
+from placement.contract.history import HISTORY_TABLES
 from placement.contract.validation import validate_tables
 from placement.errors import DatasetError, DatasetTooLargeError, Problem
 
@@ -216,7 +217,7 @@ def _known_tables(tables: Mapping[Any, Any], problems: list[Problem]) -> dict[st
     found: dict[str, Any] = {}
     for key, value in tables.items():
         name = _table_name(key)
-        if name not in TABLES:
+        if name not in TABLES and name not in HISTORY_TABLES:
             continue
         if name in found:
             problems.append(Problem(name, None, None, f"the table is given twice ({key!r})"))

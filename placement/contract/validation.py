@@ -42,6 +42,7 @@ from placement.contract.enums import (
     STATES,
     STATUSES,
 )
+from placement.contract.history import validate_history
 from placement.errors import DatasetError, Problem
 
 _BOOLEANS: dict[str, bool] = {
@@ -321,6 +322,7 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
         "nip_b",
         "a relation of someone with themselves",
     )
+    history = validate_history(raw, pids, problems)
     if problems:
         raise DatasetError(problems)
 
@@ -332,7 +334,7 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
         "preferences": t["preferences"].frame(["nip", "target", "rank"]),
         "relations": _merge_relations(rel.frame(["nip_a", "nip_b", "kind"])),
     }
-    return Dataset(**frames, sha256=dataset_sha256(frames))
+    return Dataset(**frames, history=history, sha256=dataset_sha256({**frames, **history}))
 
 
 def _employees(emp: _Table, pids: pd.Index | None) -> None:

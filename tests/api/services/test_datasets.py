@@ -13,6 +13,7 @@ from api.services.datasets import (
 )
 from placement import DatasetError, dataset_from_tables, load_dataset
 from placement.synthetic.city import generate
+from placement.synthetic.history import generate_history
 from tests.paths import EXAMPLE
 
 
@@ -52,3 +53,10 @@ def test_a_table_uploaded_twice_is_a_problem() -> None:
 def test_no_files_is_a_problem() -> None:
     with pytest.raises(DatasetError):
         dataset_from_uploads([])
+
+
+def test_a_dataset_with_history_round_trips_through_its_payload() -> None:
+    dataset = dataset_from_tables(generate_history(100, seed=0).tables)
+    reloaded = dataset_from_payload(payload_of(dataset))
+    assert set(reloaded.history) == set(dataset.history)
+    assert reloaded.sha256 == dataset.sha256
