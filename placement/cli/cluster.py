@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
+import logging
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
@@ -40,7 +42,17 @@ def add_cluster_options(p: argparse.ArgumentParser) -> None:
 
 @contextlib.contextmanager
 def executor_for(args: argparse.Namespace) -> Iterator[Executor]:
-    """The executor the options ask for, closed on exit."""
+    """The executor the options ask for, closed on exit.
+
+    Dask logs every connection and cancelled key at INFO; a command shows them only with
+    ``--verbose``.
+    """
+    if args.cluster is not None:
+        # Importing distributed sets its loggers' levels: import first, then quieten.
+        with contextlib.suppress(ImportError):
+            importlib.import_module("distributed")
+        verbose = bool(getattr(args, "verbose", False))
+        logging.getLogger("distributed").setLevel(logging.DEBUG if verbose else logging.WARNING)
     executor = open_executor(args.cluster, args.workers)
     try:
         yield executor
