@@ -76,6 +76,7 @@ def solve(
     policy: Policy,
     *,
     previous: Mapping[str, str] | None = None,
+    fewest_changes: bool = False,
     on_stage: StageCallback | None = None,
     on_progress: ProgressCallback | None = None,
     restrict_above: int | None = RESTRICT_ABOVE,
@@ -86,12 +87,18 @@ def solve(
     ``previous`` (nip → position_id, "" for unplaced) is a plan to stay close to: with a
     positive ``policy.disruption_weight`` each changed assignment is penalised, and the
     summary reports how many changes the new optimum needs.
+    With ``fewest_changes`` the objective is left as it is and, among its optimal plans, one
+    with the fewest employees placed differently from ``previous`` is returned (exactly, see
+    :func:`~placement.model.compile.fewest_changes_weights`); the summary's ``tie_break``
+    reports the number of changes.
     A pure assignment of more than ``restrict_above`` allowed moves (``None``: never) is
     solved by flow with column generation, proven optimal for the whole model; when the proof
     does not close, the whole model is compiled and solved as usual.
     Infeasibility and time-outs are statuses, not exceptions; a plan that fails the checker
     (a bug, never a user error) raises :class:`~placement.errors.PlacementError`.
     """
+    if fewest_changes and previous is None:
+        raise ValueError("fewest_changes needs a previous plan to stay close to")
     stage = on_stage or (lambda _name: None)
     t0 = time.perf_counter()
     stage("compiling the model")
@@ -99,7 +106,9 @@ def solve(
     backend = policy.solver or "auto"
     if backend not in ("auto", "flow"):
         restrict_above = None
-    compiled = compile_model(ctx, previous, restrict_above=restrict_above)
+    compiled = compile_model(
+        ctx, previous, restrict_above=restrict_above, fewest_changes=fewest_changes
+    )
     t_compile = time.perf_counter() - t0
     priced = None
     if compiled.space is not None and not compiled.conflicts:
@@ -107,7 +116,7 @@ def solve(
         priced = _solve_priced(compiled)
     if compiled.space is not None and priced is None:
         # Not proven by pricing, or infeasible: the whole model decides (and diagnoses).
-        compiled = compile_model(ctx, previous)
+        compiled = compile_model(ctx, previous, fewest_changes=fewest_changes)
         t_compile = time.perf_counter() - t0
 
     if priced is not None:
@@ -125,7 +134,7 @@ def solve(
                 backend,
                 time_limit_s=policy.time_limit_s,
                 seed=policy.seed,
-                on_progress=on_progress,
+                on_progress=_primary_progress(compiled, on_progress),
             )
         except solvers.SolverError as exc:
             raise SolverError(str(exc)) from exc
@@ -159,7 +168,10 @@ def solve(
         "solve_s": round(max(t_solve - result.build_s, 0.0), 3),
         "check_s": round(t_check, 3),
     }
-    summary = _summary(dataset, policy, compiled, result, plan, objective, runtime, timings)
+    summary = _summary(
+        dataset, policy, compiled, result, plan, objective, runtime, timings,
+        fewest_changes=fewest_changes,
+    )  # fmt: skip
     if diagnosis is not None:
         summary["diagnosis"] = diagnosis.to_dict()
     return Solution(
@@ -172,6 +184,20 @@ def solve(
         timings=timings,
         compiled=compiled,
     )
+
+
+def _primary_progress(
+    compiled: Compiled, on_progress: ProgressCallback | None
+) -> ProgressCallback | None:
+    """``on_progress`` told the objective and bound on the model's primary objective."""
+    if on_progress is None or compiled.tie_scale == 1:
+        return on_progress
+    report = on_progress
+
+    def primary(objective: int | None, bound: int | None, elapsed: float) -> None:
+        report(compiled.primary(objective), compiled.primary(bound), elapsed)
+
+    return primary
 
 
 def _solve_priced(compiled: Compiled) -> tuple[Compiled, solvers.Result] | None:
@@ -260,9 +286,9 @@ def _plan_frames(compiled: Compiled, chosen: np.ndarray) -> tuple[pd.DataFrame, 
     score[placed] = compiled.terms.score[pair_of[placed]]
     jpm = np.full(n, "", dtype=object)
     jpm[placed] = jpm_text(compiled.terms.num[pair_of[placed]], compiled.terms.den[pair_of[placed]])
-    rank = pd.array([pd.NA] * n, dtype="Int64")
-    ranks = compiled.terms.rank[pair_of[placed]]
-    rank[np.flatnonzero(placed)[ranks > 0]] = ranks[ranks > 0]
+    ranks = np.zeros(n, dtype=np.int64)
+    ranks[placed] = compiled.terms.rank[pair_of[placed]]
+    rank = pd.arrays.IntegerArray(ranks, ranks <= 0)
     kind = np.full(n, -1, dtype=np.int64)
     kind[placed] = compiled.kind[pair_of[placed]]
     plan = pd.DataFrame(
@@ -304,13 +330,15 @@ def _summary(
     objective: int | None,
     runtime: float,
     timings: dict[str, float],
+    *,
+    fewest_changes: bool = False,
 ) -> dict[str, Any]:
     disrupted = compiled.previous is not None and policy.disruption_weight > 0
     summary: dict[str, Any] = {
         "status": str(result.status),
         "objective": objective,
         # With a disruption penalty the solver's bound is on the penalised objective.
-        "bound": None if disrupted else result.bound,
+        "bound": None if disrupted else compiled.primary(result.bound),
         "solver": result.solver,
         "runtime_s": round(runtime, 3),
         "moves": None,
@@ -339,9 +367,14 @@ def _summary(
         summary["disruption"] = {
             "weight": policy.to_dict()["disruption_weight"],
             "changes": int((known & (to != prev)).sum()),
-            "penalised_objective": result.objective,
-            "penalised_bound": result.bound,
+            "penalised_objective": compiled.primary(result.objective),
+            "penalised_bound": compiled.primary(result.bound),
         }
+        if fewest_changes:
+            summary["tie_break"] = {
+                "rule": "fewest_changes",
+                "changes": summary["disruption"]["changes"],
+            }
     summary["model"] = {
         "employees": compiled.ctx.n_employees,
         "positions": compiled.ctx.n_positions,

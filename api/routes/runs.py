@@ -12,7 +12,7 @@ from api.routes.common import accepts, problems
 from api.routes.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
 from api.schemas.runs import GapsOut, PlanOut, RunCreate, RunList, RunOut
 from api.services.datasets import XLSX
-from api.services.exports import csv_to_xlsx, gap_rows, plan_rows
+from api.services.exports import csv_to_xlsx, gap_rows, people_plan_xlsx, plan_rows
 from api.services.runs import cancel_run, create_run, get_run, run_out, run_output
 from placement.reports.escaping import spreadsheet_safe_csv
 
@@ -92,10 +92,16 @@ def read_plan(
 ) -> Response | PlanOut:
     """The plan: JSON by default, CSV with ``Accept: text/csv``, xlsx with the xlsx type.
 
-    Downloads are meant for spreadsheets: a CSV cell that starts with ``=``, ``+``, ``-``,
-    ``@``, a tab or a carriage return (and is not a plain number) gets a ``'`` in front, and
-    xlsx text cells are text, never formulas. The JSON rows are the data as computed."""
+    JSON and CSV are the contract's plan.csv columns; the xlsx is made for people: Indonesian
+    headers, names, positions by title, units by name, NIPs as text, numeric score and JPM, a
+    frozen, filterable header. Downloads are meant for spreadsheets: a CSV cell that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (and is not a plain number) gets a
+    ``'`` in front, and xlsx text cells are text, never formulas. The JSON rows are the data as
+    computed."""
     data = run_output(store, run_id, "plan")
+    if accepts(accept, XLSX) and not accepts(accept, "text/csv"):
+        workbook = people_plan_xlsx(store, run_id, data)
+        return Response(workbook, media_type=XLSX, headers=_named("plan.xlsx"))
     return _as_file(data, "plan", accept) or PlanOut(run_id=run_id, rows=plan_rows(data))
 
 

@@ -3,15 +3,17 @@ the decree.
 
 Explanations, reports and the decree describe the stored plan of a succeeded run (rebuilt, not
 solved again, and re-checked). Slow results are computed once per run and kept; a request waits
-for one at most the service's synchronous time limit, then gets 503 with ``Retry-After`` while
-the computation goes on.
+for one at most the service's synchronous time limit while the computation goes on: an
+explanation then answers 202 with a ``Location`` to poll (the same address, which answers 200
+once the result is there), the other results 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from api.core.auth import Viewer
 from api.routes.common import problems
@@ -22,6 +24,7 @@ from api.schemas.trust import (
     DiagnosisOut,
     FairnessOut,
     FiguresOut,
+    PendingOut,
     PersonExplanationOut,
     PositionExplanationOut,
 )
@@ -32,47 +35,83 @@ from placement.analysis.fairness import MAX_EXPLAINED
 router = APIRouter(tags=["trust"])
 
 _SLOW = (404, 409, 422, 429, 503)
+#: Seconds a client is asked to wait before polling an explanation again.
+POLL_AFTER_S = 2
+_EXPLAIN = {
+    **problems(*_SLOW),
+    202: {
+        "model": PendingOut,
+        "description": "Still being computed after the service's synchronous time limit: the "
+        "computation goes on; poll the address in `Location` (this same address) after "
+        "`Retry-After` seconds until it answers 200.",
+    },
+}
+
+
+def _pending(request: Request) -> JSONResponse:
+    """202 pointing back at the request's own address, where the result will be."""
+    location = str(request.url)
+    body = PendingOut(location=location, retry_after_s=POLL_AFTER_S)
+    return JSONResponse(
+        body.model_dump(),
+        status_code=202,
+        headers={"Location": location, "Retry-After": str(POLL_AFTER_S)},
+    )
 
 
 @router.get(
     "/v1/runs/{run_id}/explain/employees/{nip}",
     response_model=PersonExplanationOut,
-    responses=problems(*_SLOW),
+    responses=_EXPLAIN,
     summary="Why an employee got their placement",
 )
 async def explain_employee(
     run_id: str,
     nip: str,
+    request: Request,
     _: Viewer,
     store: StoreDep,
     trust: TrustDep,
     top: Annotated[int, Query(ge=0, le=20)] = 5,
-) -> PersonExplanationOut:
+    counterfactuals: bool = True,
+) -> PersonExplanationOut | JSONResponse:
     """The placement's score terms; every preferred position and the ``top`` best-scoring
     others, each with the rules that block it or, when allowed, what pinning the employee
-    there costs the plan (verified by re-solving); and the first single change to the data
-    or policy after which a re-solve gives the employee a better-scoring position.
-    409 when the run has no plan."""
-    return await service.explain_employee(trust, store, run_id, nip, top=top)
+    there costs the plan (verified by re-solving the solved model with that pair fixed); and,
+    unless ``counterfactuals=false``, the first single change to the data or policy after
+    which a re-solve gives the employee a better-scoring position (one whole solve per change
+    tried: the slow part; ``counterfactuals_computed`` says whether it was searched).
+    202 while it is still being computed; 409 when the run has no plan."""
+    try:
+        return await service.explain_employee(
+            trust, store, run_id, nip, top=top, counterfactuals=counterfactuals
+        )
+    except service.ResultPendingError:
+        return _pending(request)
 
 
 @router.get(
     "/v1/runs/{run_id}/explain/positions/{position_id}",
     response_model=PositionExplanationOut,
-    responses=problems(*_SLOW),
+    responses=_EXPLAIN,
     summary="Who holds a position and who could",
 )
 async def explain_a_position(
     run_id: str,
     position_id: str,
+    request: Request,
     _: Viewer,
     store: StoreDep,
     trust: TrustDep,
     top: Annotated[int, Query(ge=1, le=200)] = 10,
-) -> PositionExplanationOut:
+) -> PositionExplanationOut | JSONResponse:
     """Holders before and after, the ``top`` eligible candidates by score (the shortlist of a
-    JPT post), and how many employees each rule excludes. 409 when the run has no plan."""
-    return await service.explain_a_position(trust, store, run_id, position_id, top=top)
+    JPT post), and how many employees each rule excludes. 202 while it is still being
+    computed; 409 when the run has no plan."""
+    try:
+        return await service.explain_a_position(trust, store, run_id, position_id, top=top)
+    except service.ResultPendingError:
+        return _pending(request)
 
 
 @router.get(

@@ -103,6 +103,15 @@ class PersonExplanationOut(Strict):
     alternatives: list[Alternative]
     counterfactual: Counterfactual | None
     counterfactuals_tried: int
+    counterfactuals_computed: bool
+
+
+class PendingOut(Strict):
+    """An explanation still being computed: ask again at ``location`` (the same address)."""
+
+    status: str = "computing"
+    location: str
+    retry_after_s: int
 
 
 class Candidate(Strict):
@@ -153,6 +162,7 @@ class EnvyPair(Strict):
     reason: str
     objective_loss: int | None
     notes: list[str]
+    blocked: bool
 
 
 class GroupOutcome(Strict):
@@ -171,12 +181,17 @@ class GroupOutcome(Strict):
 
 
 class FairnessOut(Strict):
-    """Justified envy in a plan, and outcomes per unit, grade, gender and job class."""
+    """Justified envy in a plan (``justified_envy`` allowed wishes, ``blocked_wishes`` that a
+    legal rule forbids, counted by rule; ``envy`` lists both, each marked ``blocked`` or not),
+    and outcomes per unit, grade, gender and job class."""
 
     status: str
     objective: int
     no_justified_envy: bool
     envy_pairs: int
+    justified_envy: int
+    blocked_wishes: int
+    blocked_by_rule: dict[str, int]
     resolved: int
     unexplained: int
     max_explained: int
@@ -238,6 +253,13 @@ class PositionNames(Strict):
     capacity: list[int]
 
 
+class UnitNames(Strict):
+    """Every unit of the dataset by code, with its name (the code where none is given)."""
+
+    unit: list[str]
+    name: list[str]
+
+
 class FiguresOut(Strict):
     """Key figures, JPM histograms, moves between units (``[from_unit, to_unit, count]``,
     largest first) and the names behind the ids of a plan."""
@@ -247,6 +269,7 @@ class FiguresOut(Strict):
     unit_moves: list[tuple[str, str, int]]
     employees: EmployeeNames
     positions: PositionNames
+    units: UnitNames
 
 
 class KpiTable(Strict):
@@ -278,8 +301,13 @@ class PersonDiff(Strict):
 
 
 class ComparisonOut(Strict):
-    """Runs side by side: their key figures and the employees placed differently."""
+    """Runs side by side: their key figures and the employees placed differently; a warning
+    when they come from different inputs or policies, with each input's sha256 and every
+    policy key whose value differs (``weights.<term>`` for a weight), per run."""
 
     runs: list[str]
+    warnings: list[str]
+    inputs: dict[str, str | None]
+    policy_differences: dict[str, dict[str, Any]]
     kpis: KpiTable
     people: list[PersonDiff]

@@ -1,9 +1,9 @@
 """Datasets as the service receives and stores them.
 
 A dataset arrives in one of the contract's three forms (JSON body, CSV files, one xlsx
-workbook), is validated by :mod:`placement.contract.readers`, and is stored in its canonical form
-(:func:`placement.contract.canonical.canonical_bytes`): column-oriented JSON of the normalised
-tables. Reloading that payload through the loader gives back a dataset with the same sha256.
+workbook), is validated by :mod:`placement.contract.readers`, and is stored in its canonical
+form (CONTRACT §5, :mod:`placement.contract.canonical`). Reloading that payload through the
+loader gives back a dataset with the same sha256.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from api.core.problems import ApiError
 from api.db.records import DatasetRecord
 from api.db.store import Store
 from api.schemas.datasets import DatasetOut
-from placement.contract.canonical import canonical_bytes
-from placement.contract.dataset import TABLES, Dataset
+from placement.contract.canonical import matches
+from placement.contract.dataset import OPTIONAL_TABLES, TABLES, Dataset
 from placement.contract.history import HISTORY_TABLES
 from placement.contract.readers import (
     MAX_ROWS,
+    canonical_of,
     dataset_from_json,
     dataset_from_tables,
     load_dataset,
@@ -135,27 +136,28 @@ def dataset_from_uploads(files: Sequence[Upload], max_rows: int = MAX_ROWS) -> D
         raise DatasetError(problems)
     with tempfile.TemporaryDirectory(prefix="placement-upload-") as folder:
         for stem, upload in zip(stems, files, strict=True):
-            if stem in TABLES or stem in HISTORY_TABLES:
+            if stem in TABLES or stem in OPTIONAL_TABLES or stem in HISTORY_TABLES:
                 (Path(folder) / f"{stem}.csv").write_bytes(upload.content)
         return load_dataset(folder, max_rows=max_rows)
 
 
-def frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """The normalised tables of ``dataset`` by name."""
-    return {**{name: getattr(dataset, name) for name in TABLES}, **dataset.history}
-
-
 def payload_of(dataset: Dataset) -> bytes:
-    """The canonical form of ``dataset``, as stored."""
-    return canonical_bytes(frames_of(dataset))
+    """The canonical form of ``dataset`` (CONTRACT §5), as stored."""
+    return canonical_of(dataset)
 
 
 def dataset_from_payload(payload: bytes) -> Dataset:
-    """Reload a stored canonical payload into a validated dataset."""
-    columns = json.loads(payload.decode("utf-8"))
-    names = [*TABLES, *(name for name in HISTORY_TABLES if name in columns)]
-    tables = {name: pd.DataFrame(columns[name], dtype=object) for name in names}
-    return dataset_from_tables(tables)
+    """Reload a stored payload into a validated dataset.
+
+    A payload is the dataset's canonical form (one array of row objects per table). A database
+    written before the engine followed the contract's canonical form holds column-oriented
+    payloads (one object of column arrays per table); those load too.
+    """
+    tables = json.loads(payload.decode("utf-8"))
+    if any(isinstance(value, dict) for value in tables.values()):
+        frames = {name: pd.DataFrame(columns, dtype=object) for name, columns in tables.items()}
+        return dataset_from_tables(frames)
+    return dataset_from_json(tables)
 
 
 def store_dataset(store: Store, dataset: Dataset, *, actor: str) -> DatasetRecord:
@@ -182,7 +184,7 @@ def load_stored(store: Store, dataset_id: str) -> Dataset:
     if record is None or payload is None:
         raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
     dataset = dataset_from_payload(payload)
-    if dataset.sha256 != record.sha256:
+    if not matches(dataset, record.sha256):
         log.error("dataset %s does not reload to its recorded sha256", dataset_id)
         raise ApiError(500, "a stored dataset could not be reloaded", kind="internal")
     return dataset

@@ -2,7 +2,9 @@
 
 Downloads are meant for spreadsheets: CSV cells that a spreadsheet would read as a formula are
 escaped by :func:`placement.reports.escaping.spreadsheet_safe_csv`, and xlsx text cells are
-written as text, never as formulas.
+written as text, never as formulas. The JSON rows and the CSV keep the contract's machine form
+(CONTRACT §5); the plan's xlsx is the form for people
+(:func:`placement.reports.workbook.plan_workbook`: Indonesian headers, names, units by name).
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from api.core.problems import ApiError
+from api.db.store import Store
 from api.schemas.runs import GapRow, PlanRow
+from api.services.datasets import load_stored
+from api.services.runs import get_run
+from placement.reports.workbook import plan_workbook
 from placement.runs.formats import read_gaps, read_plan
 
 #: Columns of plan.csv and gaps.csv whose cells are integers.
@@ -102,3 +109,13 @@ def csv_to_xlsx(data: bytes, sheet: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def people_plan_xlsx(store: Store, run_id: str, plan_csv: bytes) -> bytes:
+    """The plan of run ``run_id`` (its stored ``plan_csv``) as the people's workbook, labelled
+    from the run's dataset; 409 when that dataset has been deleted."""
+    record = get_run(store, run_id)
+    if store.datasets.get(record.dataset_id) is None:
+        raise ApiError(409, "the run's dataset has been deleted", kind="dataset-deleted")
+    dataset = load_stored(store, record.dataset_id)
+    return plan_workbook(dataset, read_plan(plan_csv.decode("utf-8")))

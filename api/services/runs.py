@@ -211,10 +211,12 @@ class RunPool:
         try:
             dataset = self._dataset(run.dataset_id)
             policy = effective_policy(load_policy(run.policy, dataset), self._settings)
-            previous = self._previous(run_id) if policy.disruption_weight > 0 else None
+            # A scenario of a run changes only what it must: its base run's plan breaks ties.
+            previous = self._previous(run_id)
             solution = solve(
-                dataset, policy, previous=previous, on_progress=self._progress(run_id, started)
-            )
+                dataset, policy, previous=previous, fewest_changes=previous is not None,
+                on_progress=self._progress(run_id, started),
+            )  # fmt: skip
         except _StopError:
             self._interrupted(run_id, time.perf_counter() - started)
             return

@@ -7,8 +7,9 @@ bounded memory per application: both are deterministic for a finished run, so a 
 computed once and shared by every request that asks for it.
 
 A computation runs in a thread of its own, at most ``settings.workers`` at a time. A request
-waits for its result at most ``settings.sync_time_limit_s`` seconds; after that it gets 503 with
-``Retry-After`` while the computation goes on, and the same request later gets the result.
+waits for its result at most ``settings.sync_time_limit_s`` seconds; after that the computation
+goes on and the same request later gets the result. An explanation then answers 202 with the
+address to poll (:class:`ResultPendingError`); the other results answer 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ class FinishedRun:
     solution: Solution
 
 
+class ResultPendingError(Exception):
+    """A result still being computed when its request stopped waiting: ask again later."""
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(f"still being computed after {waited_s:g} seconds")
+        self.waited_s = waited_s
+
+
 class Memo:
     """Results by key, computed once each in a thread of their own; the newest ``size`` kept.
 
@@ -111,6 +120,22 @@ class Memo:
         thread.start()
         return future
 
+    async def wait(self, key: Hashable, compute: Callable[[], T], timeout_s: float) -> T:
+        """The result of ``key``, waiting at most ``timeout_s`` seconds for it.
+
+        Raises
+        ------
+        ResultPendingError
+            When the computation takes longer; it goes on.
+        Exception
+            Whatever ``compute`` raised.
+        """
+        future = self.start(key, compute)
+        try:
+            return await to_thread.run_sync(lambda: future.result(timeout=timeout_s))
+        except concurrent.futures.TimeoutError:
+            raise ResultPendingError(timeout_s) from None
+
     async def get(self, key: Hashable, compute: Callable[[], T], timeout_s: float) -> T:
         """The result of ``key``, waiting at most ``timeout_s`` seconds for it.
 
@@ -121,10 +146,9 @@ class Memo:
         Exception
             Whatever ``compute`` raised.
         """
-        future = self.start(key, compute)
         try:
-            return await to_thread.run_sync(lambda: future.result(timeout=timeout_s))
-        except concurrent.futures.TimeoutError:
+            return await self.wait(key, compute, timeout_s)
+        except ResultPendingError:
             raise ApiError(
                 503, f"the result takes longer than {timeout_s:g} seconds; it is still being "
                 "computed, ask again later", kind="in-progress", headers={"Retry-After": "10"},
@@ -161,14 +185,21 @@ class Trust:
         self.runs = Memo(RUNS_KEPT, slots)
         self.results = Memo(RESULTS_KEPT, slots)
 
-    async def finished(self, store: Store, run_id: str) -> FinishedRun:
-        """The succeeded run ``run_id``, rebuilt; 404 unknown, 409 unfinished or without plan."""
-        record = await to_thread.run_sync(_finished_record, store, run_id)
-        return await self.runs.get(("run", run_id), lambda: _rebuild(store, record), self.timeout_s)
+    async def finished(self, store: Store, run_id: str, *, poll: bool = False) -> FinishedRun:
+        """The succeeded run ``run_id``, rebuilt; 404 unknown, 409 unfinished or without plan.
 
-    async def compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The result of ``compute`` under ``key`` (see :class:`Memo`)."""
-        return await self.results.get(key, compute, self.timeout_s)
+        With ``poll``, a rebuild that outlasts the wait raises :class:`ResultPendingError`
+        instead of 503.
+        """
+        record = await to_thread.run_sync(_finished_record, store, run_id)
+        memo = self.runs.wait if poll else self.runs.get
+        return await memo(("run", run_id), lambda: _rebuild(store, record), self.timeout_s)
+
+    async def compute(self, key: Hashable, compute: Callable[[], T], *, poll: bool = False) -> T:
+        """The result of ``compute`` under ``key`` (see :class:`Memo`); with ``poll``, one that
+        outlasts the wait raises :class:`ResultPendingError` instead of 503."""
+        memo = self.results.wait if poll else self.results.get
+        return await memo(key, compute, self.timeout_s)
 
 
 def _unfinished(record: RunRecord) -> ApiError:
@@ -280,30 +311,47 @@ def _without_plan(summary: dict[str, Any]) -> Solution:
 
 
 async def explain_employee(
-    trust: Trust, store: Store, run_id: str, nip: str, *, top: int
+    trust: Trust, store: Store, run_id: str, nip: str, *, top: int, counterfactuals: bool = True
 ) -> PersonExplanationOut:
-    """Why employee ``nip`` got their placement in run ``run_id``; 404 without that employee."""
-    run = await trust.finished(store, run_id)
+    """Why employee ``nip`` got their placement in run ``run_id``; 404 without that employee.
+
+    Raises
+    ------
+    ResultPendingError
+        When the explanation outlasts the service's wait (it goes on; ask again).
+    """
+    run = await trust.finished(store, run_id, poll=True)
     _require_employee(run, nip)
     return await trust.compute(
-        ("employee", run_id, nip, top),
+        ("employee", run_id, nip, top, counterfactuals),
         lambda: PersonExplanationOut.model_validate(
-            explain_person(run.dataset, run.policy, run.solution, nip, top=top).to_dict()
+            explain_person(
+                run.dataset, run.policy, run.solution, nip, top=top,
+                counterfactuals=counterfactuals,
+            ).to_dict()
         ),
-    )
+        poll=True,
+    )  # fmt: skip
 
 
 async def explain_a_position(
     trust: Trust, store: Store, run_id: str, position_id: str, *, top: int
 ) -> PositionExplanationOut:
-    """Who holds position ``position_id`` in run ``run_id`` and who could; 404 without it."""
-    run = await trust.finished(store, run_id)
+    """Who holds position ``position_id`` in run ``run_id`` and who could; 404 without it.
+
+    Raises
+    ------
+    ResultPendingError
+        When the explanation outlasts the service's wait (it goes on; ask again).
+    """
+    run = await trust.finished(store, run_id, poll=True)
     _require_position(run, position_id)
     return await trust.compute(
         ("position", run_id, position_id, top),
         lambda: PositionExplanationOut.model_validate(
             explain_position(run.dataset, run.policy, run.solution, position_id, top=top).to_dict()
         ),
+        poll=True,
     )
 
 

@@ -13,7 +13,7 @@ const state = {
   datasetId: null,
   runId: null, // the run shown in the plan section
   polling: null,
-  plan: null, // {rows, figures}
+  plan: null, // {rows, figures, positions, units}
   runs: [], // finished runs of this tab: {id, label}
   counts: null,
   problems: null,
@@ -310,6 +310,8 @@ async function showPlan(runId) {
     names.set(nip, figures.employees.name[i]);
     jpmBefore.set(nip, figures.employees.jpm_before[i]);
   });
+  const units = new Map();
+  figures.units.unit.forEach((code, i) => units.set(code, figures.units.name[i]));
   const positions = new Map();
   figures.positions.position_id.forEach((id, i) => {
     positions.set(id, { title: figures.positions.title[i], unit: figures.positions.unit[i], jobClass: figures.positions.job_class[i] });
@@ -317,11 +319,13 @@ async function showPlan(runId) {
   const rows = plan.rows.map((row) => ({
     ...row,
     name: names.get(row.nip) ?? "",
+    from_unit_name: units.get(row.from_unit) ?? row.from_unit,
+    to_unit_name: units.get(row.to_unit) ?? row.to_unit,
     kind: kindOf(row),
     job_class: positions.get(row.to_position || row.from_position)?.jobClass ?? "",
     jpm_before: jpmBefore.get(row.nip) ?? "",
   }));
-  state.plan = { rows, figures, positions };
+  state.plan = { rows, figures, positions, units };
   $("plan").hidden = false;
   $("scenario").hidden = false;
   $("compare").hidden = false;
@@ -369,13 +373,18 @@ function renderCharts() {
       { name: t("after"), className: "bar-after", values: f.jpm_bins.after },
     ],
   }));
-  const top = f.unit_moves.slice(0, 12).map(([from, to, n]) => ({ label: `${from} → ${to}`, value: n }));
+  const top = f.unit_moves.slice(0, 12).map(([from, to, n]) => ({ label: `${unitName(from)} → ${unitName(to)}`, value: n }));
   if (!top.length) {
     $("chart-moves").replaceChildren(el("p", { text: t("noMoves") }));
     return;
   }
   const detail = top.map((m) => `${m.label}: ${m.value}`).join("; ");
   $("chart-moves").replaceChildren(horizontalBars({ items: top, description: t("chartMovesLabel", { detail }) }));
+}
+
+// A unit's name from the dataset's units table, or its code where the dataset names none.
+function unitName(code) {
+  return state.plan?.units.get(code) ?? code;
 }
 
 function options(select, values, labelOf = (v) => v) {
@@ -386,9 +395,10 @@ function options(select, values, labelOf = (v) => v) {
 
 function renderFilters() {
   const rows = state.plan.rows;
-  const units = [...new Set(rows.flatMap((r) => [r.from_unit, r.to_unit]).filter(Boolean))].sort();
+  const units = [...new Set(rows.flatMap((r) => [r.from_unit, r.to_unit]).filter(Boolean))]
+    .sort((a, b) => unitName(a).localeCompare(unitName(b)));
   const classes = [...new Set(rows.map((r) => r.job_class).filter(Boolean))].sort();
-  options($("filter-unit"), units);
+  options($("filter-unit"), units, unitName);
   options($("filter-class"), classes);
   options($("filter-kind"), ["move", "stay", "new", "unplaced"], (k) => t(KIND_TEXT[k]));
 }
@@ -427,8 +437,8 @@ function renderPlanTable() {
       { key: "name", label: () => t("name") },
       { key: "from_position", label: () => t("fromPosition"), cell: (r) => positionLink(r.from_position) },
       { key: "to_position", label: () => t("toPosition"), cell: (r) => positionLink(r.to_position) },
-      { key: "from_unit", label: () => t("fromUnit") },
-      { key: "to_unit", label: () => t("toUnit") },
+      { key: "from_unit_name", label: () => t("fromUnit") },
+      { key: "to_unit_name", label: () => t("toUnit") },
       { key: "job_class", label: () => t("jobClass") },
       { key: "kind", label: () => t("change"), cell: (r) => el("span", { class: `tag ${r.kind}`, text: t(KIND_TEXT[r.kind]) }) },
       { key: "jpm_before", label: () => t("jpmBefore"), type: "number" },
@@ -525,7 +535,7 @@ async function explainPosition(positionId) {
     });
     const who = (list) => list.map((nip) => `${nip} ${state.plan.rows.find((r) => r.nip === nip)?.name ?? ""}`.trim()).join("; ") || "–";
     $("explain-body").replaceChildren(
-      el("h3", { text: `${x.position_id} · ${x.title} (${x.unit})` }),
+      el("h3", { text: `${x.position_id} · ${x.title} (${unitName(x.unit)})` }),
       el("p", { text: `${t("capacity")}: ${x.capacity} · ${x.state}` }),
       x.shortlist ? el("p", { class: "help", text: t("shortlist") }) : null,
       el("p", { text: `${t("holdersBefore")}: ${who(x.holders_before)}` }),
@@ -557,7 +567,7 @@ const OPS = [
 ];
 
 function fillDatalists() {
-  $("position-ids").replaceChildren(...[...state.plan.positions.entries()].map(([id, p]) => el("option", { value: id, text: `${p.title} (${p.unit})` })));
+  $("position-ids").replaceChildren(...[...state.plan.positions.entries()].map(([id, p]) => el("option", { value: id, text: `${p.title} (${unitName(p.unit)})` })));
   $("employee-nips").replaceChildren(...state.plan.rows.map((r) => el("option", { value: r.nip, text: r.name })));
 }
 

@@ -1,8 +1,10 @@
-"""Comparing two or more runs: a table of key figures and the per-person differences."""
+"""Comparing two or more runs: a table of key figures and the per-person differences, with a
+warning when the runs come from different inputs or policies (and which policy keys differ)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,16 +29,28 @@ class Comparison:
 
     A position ``""`` means unplaced, ``None`` that the employee is not in that run's dataset
     or that the run has no plan (a run without a plan is left out of the differences).
+    ``inputs`` is each run's input_sha256; ``policy_differences`` maps every policy key whose
+    value is not the same in all runs (``weights.<term>`` for a weight) to its value per run;
+    ``warnings`` says in words when the inputs or the policies differ, since the differences
+    then mix what the changes did with what the other data or rules did.
     """
 
     names: tuple[str, ...]
     kpis: dict[str, tuple[Any, ...]]
     people: tuple[PersonDiff, ...]
+    inputs: tuple[str | None, ...] = ()
+    policy_differences: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "runs": list(self.names),
+            "warnings": list(self.warnings),
+            "inputs": dict(zip(self.names, self.inputs, strict=True)),
+            "policy_differences": {
+                k: dict(zip(self.names, v, strict=True)) for k, v in self.policy_differences.items()
+            },
             "kpis": {k: list(v) for k, v in self.kpis.items()},
             "people": [
                 {
@@ -50,9 +64,15 @@ class Comparison:
 
     def text(self) -> str:
         """A readable table of the key figures followed by the per-person differences."""
+        lines = [f"warning: {w}" for w in self.warnings]
+        if self.policy_differences:
+            rows = [[k, *(_cell(v) for v in vals)] for k, vals in self.policy_differences.items()]
+            lines += text_table(["policy", *self.names], rows)
+        if lines:
+            lines.append("")
         head = ["", *self.names]
         rows = [[k, *(_cell(v) for v in vals)] for k, vals in self.kpis.items()]
-        lines = text_table(head, rows)
+        lines += text_table(head, rows)
         lines.append("")
         if not self.people:
             lines.append("nobody is placed differently")
@@ -79,6 +99,40 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
+
+
+def _flat_policy(summary: dict[str, Any]) -> dict[str, Any] | None:
+    """A run's recorded policy with one key per weight; ``None`` when none is recorded."""
+    policy = summary.get("policy")
+    if not isinstance(policy, dict):
+        return None
+    flat = {k: v for k, v in policy.items() if k != "weights"}
+    for term, weight in (policy.get("weights") or {}).items():
+        flat[f"weights.{term}"] = weight
+    return flat
+
+
+def _policy_differences(policies: list[dict[str, Any] | None]) -> dict[str, tuple[Any, ...]]:
+    """Every key whose value is not the same in all runs that record a policy (sorted)."""
+    known = [p for p in policies if p is not None]
+    out: dict[str, tuple[Any, ...]] = {}
+    for key in sorted(set().union(*known)) if known else []:
+        seen = {json.dumps(p.get(key), sort_keys=True) for p in known}
+        if len(seen) > 1:
+            out[key] = tuple(None if p is None else p.get(key) for p in policies)
+    return out
+
+
+def _warnings(
+    names: tuple[str, ...], inputs: tuple[str | None, ...], policies: dict[str, tuple[Any, ...]]
+) -> tuple[str, ...]:
+    out = []
+    if len({i for i in inputs if i is not None}) > 1:
+        shown = ", ".join(f"{n} {(i or '?')[:12]}…" for n, i in zip(names, inputs, strict=True))
+        out.append(f"the runs come from different inputs (input_sha256 {shown})")
+    if policies:
+        out.append(f"the runs were solved under different policies: {', '.join(policies)}")
+    return tuple(out)
 
 
 def _placements(plan: pd.DataFrame | None) -> dict[str, tuple[str, int]] | None:
@@ -115,4 +169,13 @@ def compare(runs: list[tuple[str, Solution]]) -> Comparison:
             positions = tuple(None if c is None else c[0] for c in cells)
             scores = tuple(None if c is None else c[1] for c in cells)
             people.append(PersonDiff(nip, positions, scores))
-    return Comparison(names=names, kpis=table, people=tuple(people))
+    inputs = tuple(solution.summary.get("input_sha256") for _, solution in runs)
+    policies = _policy_differences([_flat_policy(solution.summary) for _, solution in runs])
+    return Comparison(
+        names=names,
+        kpis=table,
+        people=tuple(people),
+        inputs=inputs,
+        policy_differences=policies,
+        warnings=_warnings(names, inputs, policies),
+    )

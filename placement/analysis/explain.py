@@ -4,6 +4,12 @@ Every claim is a rule id with the values that failed, or a number found by re-so
 plan is better by N points" is the plan objective minus the objective of the same problem with
 the person pinned to that position, and a counterfactual is a single change to the data or the
 policy after which a re-solve gives the person a better-scoring position.
+
+Only what a question needs is solved again: the problem is compiled once per explanation (or
+the solved run's model is reused) and each pinned alternative is that model with one pair fixed,
+not a new solve from the data. Counterfactuals change the data or the policy, so each is a whole
+solve: they are computed on request (``counterfactuals=True``), and the explanation says whether
+they were.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import pandas as pd
 from placement.analysis.whatif import (
     Failure,
     g_notes,
+    objective_with_pin,
     plan_of,
     planned_positions,
     rule_failures,
@@ -30,6 +37,7 @@ from placement.contract.policy import Policy
 from placement.contract.readers import dataset_from_tables
 from placement.engine import Solution, solve
 from placement.errors import PlacementError
+from placement.model.compile import Compiled, compile_model
 from placement.model.rules import ABOLISHED, MOVE, NEW, R_RULES, STAY, Context, build_context
 from placement.model.scoring import jpm_text, score_pairs
 from placement.runs.record import dataset_rows
@@ -127,6 +135,7 @@ class PersonExplanation:
     alternatives: tuple[Alternative, ...]
     counterfactual: Counterfactual | None
     counterfactuals_tried: int
+    counterfactuals_computed: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -141,6 +150,7 @@ class PersonExplanation:
             "alternatives": [a.to_dict() for a in self.alternatives],
             "counterfactual": self.counterfactual.to_dict() if self.counterfactual else None,
             "counterfactuals_tried": self.counterfactuals_tried,
+            "counterfactuals_computed": self.counterfactuals_computed,
         }
 
     def text(self) -> str:
@@ -171,7 +181,9 @@ class PersonExplanation:
             notes = f" ({'; '.join(a.notes)})" if a.notes else ""
             lines.append(lead + f"allowed; held by {holders}; {verdict}{notes}")
         cf = self.counterfactual
-        if cf is None:
+        if not self.counterfactuals_computed:
+            lines.append("  counterfactuals not computed (ask for them to search)")
+        elif cf is None:
             lines.append(f"  no single change tried ({self.counterfactuals_tried}) helps")
         else:
             lines.append(
@@ -290,7 +302,13 @@ def _months_before(date: dt.date, months: int) -> dt.date:
 
 
 def explain_person(
-    dataset: Dataset, policy: Policy, solution: Solution, nip: str, *, top: int = 5
+    dataset: Dataset,
+    policy: Policy,
+    solution: Solution,
+    nip: str,
+    *,
+    top: int = 5,
+    counterfactuals: bool = True,
 ) -> PersonExplanation:
     """Explain the placement of employee ``nip`` in ``solution``.
 
@@ -303,6 +321,9 @@ def explain_person(
     top
         How many of the best-scoring positions the employee did not get to explain, besides
         every preferred position (unit targets expand to their positions).
+    counterfactuals
+        Search for the first single change that gives the employee a better position (one
+        whole solve per change tried); without it the explanation says they were not computed.
     """
     plan = plan_of(solution)
     objective = int(solution.objective or 0)
@@ -347,6 +368,7 @@ def explain_person(
     to_index = planned_positions(ctx, plan)
 
     alternatives = []
+    compiled: Compiled | None = None
     for p, blocked in zip(chosen, fails, strict=True):
         pid = str(ctx.position_id[p])
         if pinned_to is not None and pinned_to != pid:
@@ -362,20 +384,23 @@ def explain_person(
         if blocked:
             alternatives.append(base)
             continue
-        pinned = solve(dataset, with_pin(policy, nip, pid))
-        better = objective - pinned.objective if pinned.objective is not None else None
+        compiled = compiled or _whole_model(ctx, solution)
+        pinned_status, pinned_objective = _pinned(dataset, policy, compiled, e, p)
+        better = objective - pinned_objective if pinned_objective is not None else None
         alternatives.append(
             dataclasses.replace(
                 base,
                 holders=tuple(plan.loc[plan["to_position"] == pid, "nip"].tolist()),
-                pinned_status=pinned.status,
-                pinned_objective=pinned.objective,
+                pinned_status=pinned_status,
+                pinned_objective=pinned_objective,
                 better_by=better,
                 notes=tuple(g_notes(ctx, ctx.policy, to_index, e, p, _ALTERNATIVE_NOTES)),
             )
         )
 
-    cf, tried = _counterfactual(dataset, policy, solution, ctx, e, score_now, ps)
+    cf, tried = None, 0
+    if counterfactuals:
+        cf, tried = _counterfactual(dataset, policy, solution, ctx, e, score_now, ps)
     return PersonExplanation(
         nip=nip,
         name=str(dataset.employees["name"].iat[e]),
@@ -387,7 +412,33 @@ def explain_person(
         alternatives=tuple(alternatives),
         counterfactual=cf,
         counterfactuals_tried=tried,
+        counterfactuals_computed=counterfactuals,
     )
+
+
+def _whole_model(ctx: Context, solution: Solution) -> Compiled:
+    """The model of the problem with every allowed pair: the solved run's own when it has one
+    (and no previous plan weighs on it), else compiled once from the context."""
+    known = solution.compiled
+    if known is not None and known.space is None and known.previous is None:
+        return known
+    return compile_model(ctx)
+
+
+def _pinned(
+    dataset: Dataset, policy: Policy, compiled: Compiled, e: int, p: int
+) -> tuple[str, int | None]:
+    """Status and objective of the problem with employee e pinned to position p.
+
+    When the pair is in the model, pinning it is fixing it there (the model is not compiled
+    again); a pair the model leaves out (a stay that forced rotation removes) is solved whole
+    under the policy with the pin.
+    """
+    if np.any((compiled.e == e) & (compiled.p == p)):
+        return objective_with_pin(compiled, policy, e, p)
+    ctx = compiled.ctx
+    solution = solve(dataset, with_pin(policy, str(ctx.nip[e]), str(ctx.position_id[p])))
+    return str(solution.status), solution.objective
 
 
 def _counterfactual(

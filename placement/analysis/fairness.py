@@ -19,6 +19,12 @@ rule that explains why e did not get p:
   full move budget (G04), a unit at its outflow limit (G05), a separated relative in p's unit
   (G03), or the first rule of the pinned problem's diagnosis.
 
+Pairs are split in two. *Justified envy* proper: the pair is allowed and no pinned or
+immovable holder sits in the way, so only the objective or a G rule on the whole plan (G03–G05)
+kept e out. *Blocked wishes*: a legal rule forbids the placement itself (an R rule, a pin, G06)
+or the seat belongs to a holder who is pinned or must keep it (G01, G07), which rule X01 exempts
+too. Reports lead with the first and count the second by rule.
+
 The outcome distribution counts, per unit, grade, gender (when any is given) and job class, who
 moved, stayed, was newly placed or ended unplaced, with mean JPM before and after, preferences
 met and mean score. Unit and job class are those of the position held before, or, for a
@@ -73,7 +79,8 @@ class EnvyPair:
 
     ``rule`` explains why the employee did not get it: an R or G rule id, ``"objective"``
     (``objective_loss`` points lost by pinning the employee there), or ``None`` when the pair
-    was not re-solved. ``reason`` says the same with values.
+    was not re-solved. ``reason`` says the same with values. ``blocked`` marks a wish a legal
+    rule forbids (see the module docstring), as opposed to justified envy proper.
     """
 
     nip: str
@@ -89,6 +96,7 @@ class EnvyPair:
     reason: str
     objective_loss: int | None = None
     notes: tuple[str, ...] = ()
+    blocked: bool = False
 
     @property
     def difference(self) -> int | None:
@@ -112,6 +120,7 @@ class EnvyPair:
             "reason": self.reason,
             "objective_loss": self.objective_loss,
             "notes": list(self.notes),
+            "blocked": self.blocked,
         }
 
 
@@ -159,13 +168,34 @@ class Fairness:
     max_explained: int
     distribution: dict[str, tuple[GroupOutcome, ...]]
 
+    @property
+    def justified(self) -> tuple[EnvyPair, ...]:
+        """Justified envy proper: allowed wishes with no legal rule in the way."""
+        return tuple(p for p in self.envy if not p.blocked)
+
+    @property
+    def blocked(self) -> tuple[EnvyPair, ...]:
+        """Wishes a legal rule forbids."""
+        return tuple(p for p in self.envy if p.blocked)
+
+    def blocked_by_rule(self) -> dict[str, int]:
+        """How many wishes each rule blocks, most first (then by rule id)."""
+        counts: dict[str, int] = {}
+        for p in self.blocked:
+            counts[str(p.rule)] = counts.get(str(p.rule), 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form: ``envy`` and ``envy_pairs`` hold both kinds of pairs,
+        ``justified_envy`` and ``blocked_wishes`` count each."""
         return {
             "status": self.status,
             "objective": self.objective,
             "no_justified_envy": self.no_justified_envy,
             "envy_pairs": len(self.envy),
+            "justified_envy": len(self.justified),
+            "blocked_wishes": len(self.blocked),
+            "blocked_by_rule": self.blocked_by_rule(),
             "resolved": self.resolved,
             "unexplained": self.unexplained,
             "max_explained": self.max_explained,
@@ -174,25 +204,22 @@ class Fairness:
         }
 
     def text(self) -> str:
-        """A readable report: the envy pairs, then one table per grouping."""
+        """A readable report: justified envy, the blocked wishes, then one table per grouping."""
         rule = f" (rule {X01} on)" if self.no_justified_envy else ""
         lines = [
             f"plan {self.status}, objective {self.objective}{rule}",
-            f"{len(self.envy)} justified-envy pair(s); {self.resolved} re-solved, "
+            f"{len(self.justified)} justified-envy pair(s) (an allowed wish; the seat is free or "
+            f"held by someone scoring less); {self.resolved} re-solved, "
             f"{self.unexplained} left unexplained (at most {self.max_explained} re-solved)",
         ]
-        for p in self.envy:
-            outcome = p.outcome or "unplaced"
-            if p.outcome_rank is not None:
-                outcome += f" (rank {p.outcome_rank})"
-            if p.holder is None:
-                against = "a free seat"
-            else:
-                against = f"{p.holder} (score {p.holder_score}, {p.difference} less)"
-            lines.append(
-                f"  {p.nip} wants {p.position_id} (rank {p.preference_rank}, score {p.score}) "
-                f"over {outcome}; against {against}: {p.reason}"
-            )
+        lines += [_envy_line(p) for p in self.justified]
+        by_rule = ", ".join(f"{r} {n}" for r, n in self.blocked_by_rule().items())
+        lines += [
+            "",
+            f"{len(self.blocked)} blocked wish(es) (a legal rule forbids them)"
+            + (f": {by_rule}" if by_rule else ""),
+        ]
+        lines += [_envy_line(p) for p in self.blocked]
         for grouping, groups in self.distribution.items():
             lines += ["", f"by {grouping}:"]
             head = ["group", "employees", "moved", "stayed", "new", "unplaced", "JPM before",
@@ -214,6 +241,20 @@ class Fairness:
             ]
             lines += text_table(head, rows)
         return "\n".join(lines) + "\n"
+
+
+def _envy_line(p: EnvyPair) -> str:
+    outcome = p.outcome or "unplaced"
+    if p.outcome_rank is not None:
+        outcome += f" (rank {p.outcome_rank})"
+    if p.holder is None:
+        against = "a free seat"
+    else:
+        against = f"{p.holder} (score {p.holder_score}, {p.difference} less)"
+    return (
+        f"  {p.nip} wants {p.position_id} (rank {p.preference_rank}, score {p.score}) "
+        f"over {outcome}; against {against}: {p.reason}"
+    )
 
 
 def _num(value: float | None) -> str:
@@ -335,7 +376,7 @@ def _envy(
             else:
                 rule, reason = "G07", f"G07 holder {holder[1]} may not move and must keep a post"
         if rule is not None:
-            out.append(_with(base, rule, reason))
+            out.append(replace(_with(base, rule, reason), blocked=True))
             continue
         notes = tuple(g_notes(ctx, policy, to, e, p, _ENVY_NOTES))
         if budget <= 0:

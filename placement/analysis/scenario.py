@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from placement.contract.dataset import Dataset
@@ -72,7 +72,9 @@ class _Scenario:
     """The mutable working copy the changes are applied to."""
 
     def __init__(self, dataset: Dataset, policy: Mapping[str, Any]) -> None:
-        self.tables = {t: [_Row(r) for r in rows] for t, rows in dataset.contract_rows().items()}
+        self.dataset = dataset
+        self.rows = dataset.contract_rows()
+        self.tables = {t: [_Row(dict(r)) for r in rows] for t, rows in self.rows.items()}
         self.policy: dict[str, Any] = copy.deepcopy(dict(policy))
         self.keys: dict[str, _Origin] = {}
         self.pairs: dict[str, list[tuple[dict[str, Any], _Origin | None]]] = {
@@ -220,10 +222,10 @@ class _Scenario:
         for kind, pairs in self.pairs.items():
             if pairs or kind in policy:
                 policy[kind] = [p for p, _ in pairs]
+        tables = {t: [r.cells for r in rows] for t, rows in self.tables.items()}
         try:
-            dataset = dataset_from_tables(
-                {t: [r.cells for r in rows] for t, rows in self.tables.items()}
-            )
+            # Changes of the policy alone leave the input as it was, canonical hash included.
+            dataset = self.dataset if tables == self.rows else dataset_from_tables(tables)
         except DatasetError as err:
             raise DatasetError([self._dataset_problem(p) for p in err.problems]) from None
         try:
@@ -306,7 +308,37 @@ def apply_changes(
     return work.build()
 
 
-def run_scenario(dataset: Dataset, policy: Mapping[str, Any], changes: Sequence[Any]) -> Solution:
-    """Apply ``changes`` (see :func:`apply_changes`) and solve the resulting scenario."""
+def placements(solution: Solution) -> dict[str, str]:
+    """nip → position_id of a solution's plan (``""`` unplaced); empty without a plan."""
+    if solution.plan is None:
+        return {}
+    return dict(zip(solution.plan["nip"], solution.plan["to_position"], strict=True))
+
+
+def run_scenario(
+    dataset: Dataset,
+    policy: Mapping[str, Any],
+    changes: Sequence[Any],
+    *,
+    base: Solution | None = None,
+) -> Solution:
+    """Apply ``changes`` (see :func:`apply_changes`) and solve the resulting scenario.
+
+    With a ``base`` solution that has a plan, the scenario changes only what it must: among
+    its optimal plans the one with the fewest employees placed differently from the base plan
+    is returned (exactly; the objective is the scenario's optimum, see
+    :func:`placement.engine.solve`'s ``fewest_changes``), and the summary's ``base`` records
+    the base's objective and input hash and the number of ``changes`` from its plan.
+    """
     new_dataset, new_policy = apply_changes(dataset, policy, changes)
-    return solve(new_dataset, load_policy(new_policy, new_dataset))
+    loaded = load_policy(new_policy, new_dataset)
+    if base is None or base.plan is None:
+        return solve(new_dataset, loaded)
+    solution = solve(new_dataset, loaded, previous=placements(base), fewest_changes=True)
+    tie_break = solution.summary.get("tie_break")
+    described = {
+        "input_sha256": base.summary.get("input_sha256"),
+        "objective": base.objective,
+        "changes": None if tie_break is None else tie_break["changes"],
+    }
+    return replace(solution, summary=solution.summary | {"base": described})

@@ -1,9 +1,10 @@
 """The ``placement`` command line.
 
 Exit codes: 0 a plan was found (OPTIMAL or FEASIBLE) or a check passed; 1 the checker found
-violations, or an unexpected engine error; 2 the dataset, policy or plan file was refused
-(every problem is printed, nothing is written); 3 the rules are INFEASIBLE; 4 the time limit
-ran out before any plan was found (TIMEOUT_NO_SOLUTION).
+violations, or an unexpected engine error; 2 a user error: the dataset, policy or plan file was
+refused (every problem is printed, nothing is written), a bad option value, an unknown employee
+or position, a folder that is not a run directory or a run without a plan; 3 the rules are
+INFEASIBLE; 4 the time limit ran out before any plan was found (TIMEOUT_NO_SOLUTION).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from placement.cli import (
     solve_many,
     sweep,
 )
-from placement.cli.exits import EXIT_ERROR, EXIT_INPUT, print_refusal
+from placement.cli.exits import EXIT_ERROR, EXIT_INPUT, UsageError, print_refusal
+from placement.engine import engine_version
 from placement.errors import DatasetError, PlacementError, PlanFormatError
 
 #: Every command → the module that adds it to the parser (``register(subparsers)``) and runs it
@@ -69,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log engine details")
+    parser.add_argument("--version", action="version", version=engine_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in dict.fromkeys(COMMANDS.values()):
         module.register(sub)
@@ -79,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
     The one place errors become exit statuses: a refused input prints every problem and exits
-    2, any other engine error (and a file that cannot be read or written) prints one line and
+    2, a user's mistake (:class:`~placement.cli.exits.UsageError`) prints one line and exits 2,
+    any other engine error (and a file that cannot be read or written) prints one line and
     exits 1.
     """
     args = build_parser().parse_args(argv)
@@ -94,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except PlanFormatError as err:
         print(f"refused: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
         return EXIT_INPUT
     except (PlacementError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

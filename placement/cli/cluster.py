@@ -12,19 +12,12 @@ from collections.abc import Callable, Iterator
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from placement.cli.options import add_output_options, positive_int
 from placement.executors import Executor, open_executor
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: an integer ≥ 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be an integer ≥ 1")
-    return value
-
-
 def add_cluster_options(p: argparse.ArgumentParser) -> None:
-    """Add ``--cluster``, ``--workers`` and ``--quiet``."""
+    """Add ``--cluster``, ``--workers``, ``--json`` and ``--quiet``."""
     p.add_argument(
         "--cluster",
         metavar="ADDRESS",
@@ -37,7 +30,11 @@ def add_cluster_options(p: argparse.ArgumentParser) -> None:
         type=positive_int,
         help="processes of the local pool (default 2) or workers of --cluster local",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress display")
+    add_output_options(
+        p,
+        json_help="print the table as JSON instead of the reasons and files",
+        quiet_help="no progress display",
+    )
 
 
 @contextlib.contextmanager

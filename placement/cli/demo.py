@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,16 @@ def register(subparsers: Any) -> None:
     )
     add_solve_options(p, with_policy=False)
     p.add_argument("--out", type=Path, default=DEMO_OUT, help=f"output folder (./{DEMO_OUT})")
+    p.add_argument("--json", action="store_true", help="print summary.json instead of text")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement demo``; return the exit status."""
     path = demo_dataset_path()
     solution, written = solve_and_write(args, path, path / "policy.json")
+    if args.json:
+        print(json.dumps(solution.summary, indent=2, ensure_ascii=False))
+        return STATUS_EXIT[solution.status]
     _print_demo(solution)
     for written_path in written:
         print(f"wrote {written_path}")

@@ -9,9 +9,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
+from placement.cli.options import add_dataset_options
+
+if TYPE_CHECKING:
+    from placement.model.diagnose import Diagnosis
 
 
 def _seconds(text: str) -> float:
@@ -19,6 +23,18 @@ def _seconds(text: str) -> float:
     if not value >= 0:
         raise argparse.ArgumentTypeError("must be a number of seconds ≥ 0")
     return value
+
+
+def _print_text(diagnosis: Diagnosis | None) -> None:
+    if diagnosis is None:
+        sys.stdout.write("feasible: the rules can all hold\n")
+        return
+    sys.stdout.write(f"{diagnosis.text}\n")
+    for item in diagnosis.conflict:
+        fields = ", ".join(f"{k}={v}" for k, v in item.items() if k != "rule")
+        sys.stdout.write(f"  {item['rule']}  {fields}\n")
+    if not diagnosis.minimal:
+        sys.stdout.write("(time limit reached: the set may not be minimal)\n")
 
 
 def register(subparsers: Any) -> None:
@@ -31,11 +47,15 @@ def register(subparsers: Any) -> None:
         "Exit status 0 when the problem is feasible, 3 when a conflict is reported.",
     )
     parser.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(parser)
     parser.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
     parser.add_argument(
         "--time-limit", type=_seconds, default=30.0, help="seconds for the search (30)"
     )
     parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    parser.add_argument(
+        "--quiet", action="store_true", help="print nothing: the exit status says it"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,20 +64,13 @@ def run(args: argparse.Namespace) -> int:
     from placement.contract.readers import load_dataset
     from placement.model.diagnose import diagnose
 
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, max_rows=args.max_rows)
     policy = load_policy(args.policy, dataset)
     diagnosis = diagnose(dataset, policy, time_limit_s=args.time_limit)
     if args.json:
         out = {"feasible": True} if diagnosis is None else diagnosis.to_dict()
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    elif diagnosis is None:
-        sys.stdout.write("feasible: the rules can all hold\n")
-    else:
-        sys.stdout.write(f"{diagnosis.text}\n")
-        for item in diagnosis.conflict:
-            fields = ", ".join(f"{k}={v}" for k, v in item.items() if k != "rule")
-            sys.stdout.write(f"  {item['rule']}  {fields}\n")
-        if not diagnosis.minimal:
-            sys.stdout.write("(time limit reached: the set may not be minimal)\n")
+    elif not args.quiet:
+        _print_text(diagnosis)
     return EXIT_OK if diagnosis is None else EXIT_INFEASIBLE

@@ -26,6 +26,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--json", action="store_true", help="print evaluation.json")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
 
 
 def _number(value: float | None, signed: bool = True) -> str:
@@ -84,5 +85,6 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     (out / "evaluation.json").write_text(text + "\n", encoding="utf-8")
-    print(text if args.json else render(result), end="\n" if args.json else "")
+    if args.json or not args.quiet:
+        print(text if args.json else render(result), end="\n" if args.json else "")
     return EXIT_OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from placement.errors import DatasetError
+from placement.errors import DatasetError, PlacementError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_TIMEOUT = 0, 1, 2, 3, 4
 #: An engine error that is not a rule violation exits like violations: not a usable result.
@@ -27,3 +27,8 @@ def print_refusal(err: DatasetError) -> None:
     for problem in err.problems:
         print(problem, file=sys.stderr)
     print(f"refused: {len(err.problems)} problem(s); nothing was written", file=sys.stderr)
+
+
+class UsageError(PlacementError):
+    """A mistake of the command's user, who can fix it: an unknown employee or position, a
+    folder that is not a run directory, a run without a plan to work on. Exits 2."""

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from placement.analysis.explain import explain_person, explain_position
-from placement.cli.exits import EXIT_OK
+from placement.cli.exits import EXIT_OK, UsageError
+from placement.cli.options import add_output_options, non_negative_int, require_run_directory
 from placement.runs.directory import load_run
 
 
@@ -31,16 +32,36 @@ def register(subparsers: Any) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--nip", help="employee to explain")
     what.add_argument("--position", help="position to explain")
-    p.add_argument("--top", type=int, help="how many alternatives or candidates (5 / 10)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--top", type=non_negative_int, help="how many alternatives or candidates (5 / 10)"
+    )
+    add_output_options(
+        p, json_help="print JSON instead of text", quiet_help="print nothing on success"
+    )
+    p.add_argument(
+        "--counterfactuals",
+        action="store_true",
+        help="with --nip: also search the first single change that gives the person a better "
+        "position (one whole solve per change tried; slow on large runs)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement explain``; return the exit status."""
+    require_run_directory(args.run_dir, plan=True)
     dataset, policy, solution = load_run(args.run_dir).with_plan()
+    if args.nip is not None and args.nip not in set(dataset.employees["nip"]):
+        raise UsageError(f"unknown employee {args.nip!r}: not in the run's dataset")
+    if args.position is not None and args.position not in set(dataset.positions["position_id"]):
+        raise UsageError(f"unknown position {args.position!r}: not in the run's dataset")
     if args.nip is not None:
         result: Any = explain_person(
-            dataset, policy, solution, args.nip, top=5 if args.top is None else args.top
+            dataset,
+            policy,
+            solution,
+            args.nip,
+            top=5 if args.top is None else args.top,
+            counterfactuals=args.counterfactuals,
         )
     else:
         result = explain_position(
@@ -48,6 +69,6 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
+    elif not args.quiet:
         print(result.text())
     return EXIT_OK

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from placement.cli.exits import EXIT_ERROR, EXIT_OK
+from placement.cli.exits import EXIT_OK
+from placement.cli.options import add_output_options, non_negative_int, require_run_directory
 from placement.runs.directory import load_run
 
 
@@ -29,10 +29,12 @@ def register(subparsers: Any) -> None:
         "finds a free seat), with the rule that explains it, and the outcomes by group.",
     )
     p.add_argument("run_dir", type=Path, help="run directory (placement solve --out DIR)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_output_options(
+        p, json_help="print JSON instead of text", quiet_help="print nothing on success"
+    )
     p.add_argument(
         "--max-explained",
-        type=int,
+        type=non_negative_int,
         default=MAX_EXPLAINED,
         metavar="N",
         help=f"explain at most N envy pairs by solving again (default {MAX_EXPLAINED})",
@@ -43,13 +45,11 @@ def run(args: argparse.Namespace) -> int:
     """Run ``placement fairness``; return the exit status."""
     from placement.analysis.fairness import fairness
 
-    if args.max_explained < 0:
-        print("error: --max-explained must be ≥ 0", file=sys.stderr)
-        return EXIT_ERROR
+    require_run_directory(args.run_dir, plan=True)
     dataset, policy, solution = load_run(args.run_dir).with_plan()
     report = fairness(dataset, policy, solution, max_explained=args.max_explained)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
+    elif not args.quiet:
         print(report.text(), end="")
     return EXIT_OK

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from placement.cli.exits import EXIT_OK, EXIT_VIOLATIONS
+from placement.cli.options import add_output_options, require_run_directory
 from placement.runs.replay import replay
 
 
@@ -21,15 +22,18 @@ def register(subparsers: Any) -> None:
         "differ.",
     )
     p.add_argument("run_dir", type=Path, help="a folder written by placement solve --out")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_output_options(
+        p, json_help="print JSON", quiet_help="print nothing: the exit status says it"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement replay``; return the exit status."""
+    require_run_directory(args.run_dir, plan=True)
     outcome = replay(args.run_dir)
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
-    else:
+    elif not args.quiet:
         verdict = "identical" if outcome.identical else "DIFFERENT"
         print(f"replayed plan is {verdict} (sha256 {outcome.replayed_plan_sha256})")
         recorded, replayed = outcome.recorded_objective, outcome.replayed_objective

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from placement.cli.exits import EXIT_ERROR, EXIT_OK, STATUS_EXIT
+from placement.cli.options import add_output_options, require_run_directory
 from placement.reports.decree import decree_workbook
 from placement.reports.html import render_report
 from placement.runs.directory import LoadedRun, load_run
@@ -64,7 +65,9 @@ def register(subparsers: Any) -> None:
         default=OFFICIAL,
         help="the signing official in the decree attachment (default: 'WALI KOTA …')",
     )
-    p.add_argument("--json", action="store_true", help="print the files and counts as JSON")
+    add_output_options(
+        p, json_help="print the files and counts as JSON", quiet_help="print nothing on success"
+    )
 
 
 def write_report(
@@ -100,6 +103,7 @@ def write_report(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement report``; return the exit status."""
+    require_run_directory(args.run_dir)
     loaded = load_run(args.run_dir)
     if loaded.solution.plan is None:
         # Nothing to report is the run's own outcome, so it exits with the run's status.
@@ -112,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     written = write_report(loaded, args.out, official=args.official)
     if args.json:
         print(json.dumps(written.to_dict(), indent=2, ensure_ascii=False))
-    else:
+    elif not args.quiet:
         print(f"wrote {written.html} ({written.html_bytes:,} bytes)")
         print(
             f"wrote {written.xlsx} ({written.moves:,} moves and "

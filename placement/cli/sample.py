@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from placement.cli.exits import EXIT_INPUT, EXIT_OK
-from placement.cli.options import non_negative_int
+from placement.cli.options import add_output_options, non_negative_int
 
 
 def register(subparsers: Any) -> None:
@@ -22,6 +23,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--employees", type=int, default=5000, help="number of employees")
     p.add_argument("--seed", type=non_negative_int, default=2026, help="random seed")
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    add_output_options(
+        p, json_help="print what was written as JSON", quiet_help="print nothing on success"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,5 +37,8 @@ def run(args: argparse.Namespace) -> int:
         print("--employees must be at least 1", file=sys.stderr)
         return EXIT_INPUT
     write_csv(generate(args.employees, args.seed), args.out)
-    print(f"wrote a {args.employees:,}-employee dataset to {args.out}")
+    if args.json:
+        print(json.dumps({"employees": args.employees, "seed": args.seed, "out": str(args.out)}))
+    elif not args.quiet:
+        print(f"wrote a {args.employees:,}-employee dataset to {args.out}")
     return EXIT_OK

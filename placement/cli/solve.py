@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,12 +15,15 @@ from typing import Any
 from rich.console import Console
 
 from placement.cli.exits import STATUS_EXIT
-from placement.cli.options import add_solve_options
+from placement.cli.options import add_dataset_options, add_solve_options
 from placement.contract.policy import load_policy
-from placement.contract.readers import load_dataset
+from placement.contract.readers import MAX_ROWS, load_dataset
 from placement.engine import Solution, solve
 from placement.runs.directory import write_outputs
 from placement.runs.formats import read_previous
+
+#: The policy a dataset folder may hold for itself, used when no --policy is given.
+POLICY_FILE = "policy.json"
 
 
 def register(subparsers: Any) -> None:
@@ -27,10 +32,13 @@ def register(subparsers: Any) -> None:
         "solve",
         help="solve a dataset and write plan.csv, summary.json and gaps.csv",
         description="Solve DATASET (a folder of CSVs, an .xlsx or a .json file) under a "
-        "policy and write plan.csv, summary.json and gaps.csv into --out.",
+        "policy and write plan.csv, summary.json and gaps.csv into --out. Without --policy, a "
+        "dataset folder's own policy.json is used when it has one.",
     )
     p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    add_dataset_options(p)
     add_solve_options(p)
+    p.add_argument("--json", action="store_true", help="print summary.json instead of text")
     p.add_argument("--out", type=Path, default=Path("out"), help="output folder (./out)")
     p.add_argument(
         "--previous",
@@ -58,7 +66,9 @@ def solve_and_write(
     quiet: bool = args.quiet
     with _progress(console, quiet) as stage:
         stage("loading the dataset")
-        dataset = load_dataset(dataset_path)
+        dataset = load_dataset(dataset_path, max_rows=getattr(args, "max_rows", MAX_ROWS))
+        for note in () if quiet else dataset.notes:
+            console.print(note, markup=False, highlight=False)
         policy = load_policy(policy_path, dataset)
         if args.solver is not None:
             policy = dataclasses.replace(policy, solver=args.solver)
@@ -74,12 +84,32 @@ def solve_and_write(
     return solution, written
 
 
+def folder_policy(dataset: Path, policy: Path | None, *, quiet: bool) -> Path | None:
+    """The policy file to solve under: ``policy`` when given, else the dataset folder's own
+    policy.json when it has one (said on standard error unless ``quiet``), else none."""
+    own = dataset / POLICY_FILE
+    if policy is not None or not own.is_file():
+        return policy
+    if not quiet:
+        print(f"note: using {own} (give --policy to choose another)", file=sys.stderr)
+    return own
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``placement solve``; return the exit status."""
-    solution, written = solve_and_write(args, args.dataset, args.policy)
+    policy = folder_policy(args.dataset, args.policy, quiet=args.quiet)
+    solution, written = solve_and_write(args, args.dataset, policy)
     s = solution.summary
+    if args.json:
+        print(json.dumps(s, indent=2, ensure_ascii=False))
+        return STATUS_EXIT[solution.status]
     print(f"status     {s['status']}")
-    print(f"objective  {s['objective']}  (bound {s['bound']}, solver {s['solver']})")
+    if solution.plan is not None:
+        print(f"objective  {s['objective']}  (bound {s['bound']}, solver {s['solver']})")
+    elif s["status"] == "INFEASIBLE":
+        print("no plan    the rules cannot all hold (INFEASIBLE)")
+    else:
+        print("no plan    the time limit ran out before any plan was found")
     if solution.plan is not None:
         print(
             f"moves {s['moves']}, new placements {s['new_placements']}, "

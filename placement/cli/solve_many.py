@@ -35,15 +35,19 @@ def run(args: argparse.Namespace) -> int:
     agencies = read_agencies(args.agencies)
     console = Console(stderr=True)
     with executor_for(args) as executor:
-        if not args.quiet:
+        quiet = args.quiet or args.json
+        if not quiet:
             console.print(f"{len(agencies)} agencies on {executor.description}")
-        with progress_bar(console, len(agencies), "agencies", quiet=args.quiet) as advance:
+        with progress_bar(console, len(agencies), "agencies", quiet=quiet) as advance:
 
             def done(agency_run: AgencyRun) -> None:
                 advance(agency_run.run.status)
 
             runs = run_national(agencies, executor, on_done=done)
     written = write_national(runs, args.out)
+    if args.json:
+        print(written[1].read_text(encoding="utf-8"), end="")
+        return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK
     for r in runs:
         if r.run.error:
             print(f"{r.agency}: {r.run.status}: {r.run.error}")

@@ -1,19 +1,21 @@
-"""Canonical form of a normalised dataset, and its sha256.
+"""The canonical form of a dataset (CONTRACT §5) and its sha256, ``input_sha256``.
 
-The canonical form is the UTF-8 encoding of one JSON text written with sorted keys, no
-whitespace (``separators=(",", ":")``) and non-ASCII characters as themselves
-(``ensure_ascii=False``). It is column-oriented, so that it is cheap to build for large tables:
-an object with one key per table of the contract (all six, also when empty), each value an
-object with one key per normalised column, each value the array of that column's cells in the
-normalised row order of :mod:`placement.contract.dataset`:
+A JSON object with one key per table of §1 — the six of the engine always, an absent one as
+``[]`` — plus each of ``units`` and the §6 history tables that the dataset contains. Each table
+is an array with one object per data row holding exactly the cells of that row that are given
+(not empty after trimming) for the contract's columns: unknown columns left out, defaults not
+filled in, duplicates not merged. Values are text in normal form (enumerations in the
+contract's spelling, booleans ``true``/``false``, dates ``YYYY-MM-DD``, integers in decimal
+without sign or leading zeros, anything else as its trimmed text); the validators of
+:mod:`placement.contract.validation` and :mod:`placement.contract.history` produce those texts.
+Rows are sorted by the
+table's key compared as text, then by the row's own serialisation; the whole is serialised with
+sorted keys, separators ``,`` and ``:`` and non-ASCII characters as themselves, as UTF-8 with no
+trailing newline. Any two engines that follow the contract agree on the bytes, and the CSV,
+xlsx and JSON forms of the same data give the same bytes.
 
-- text as a string, ``""`` when not given;
-- dates as ``"YYYY-MM-DD"``, ``null`` when unknown;
-- integers as JSON integers, booleans as ``true``/``false``.
-
-For example ``{"competencies":{"competency":["M01"],"level":[2],"nip":["1990…"]},…}``.
-Because it is computed from the normalised frames, every spelling the loader accepts (CSV text,
-xlsx cells, JSON numbers and ``null``, case variants of enumerations) gives the same bytes.
+The bytes are also a dataset: loading them as JSON gives back the same dataset and the same
+hash, which is how run records and the service store their input.
 """
 
 from __future__ import annotations
@@ -21,42 +23,107 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from placement.contract.dataset import COLUMNS, TABLES
-from placement.contract.history import history_cells
+from placement.contract.dataset import COLUMNS, TABLES, Dataset
 
-__all__ = ["canonical_bytes", "dataset_sha256"]
+__all__ = ["SORT_KEYS", "canonical_json", "legacy_sha256", "matches", "sha256_of"]
+
+#: The key each table's rows are sorted by (a missing key cell counts as empty text).
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "employees": ("nip",),
+    "positions": ("position_id",),
+    "competencies": ("nip", "competency"),
+    "requirements": ("position_id", "competency"),
+    "preferences": ("nip", "target", "rank"),
+    "relations": ("nip_a", "nip_b", "kind"),
+    "units": ("unit",),
+    "placement_history": ("nip", "start_date"),
+    "performance_history": ("nip", "year"),
+    "training_history": ("nip", "end_date", "competency"),
+}
 
 
-def _cells(column: pd.Series) -> list[Any]:
-    if pd.api.types.is_datetime64_any_dtype(column.dtype):
-        days = np.datetime_as_string(column.to_numpy().astype("datetime64[D]"), unit="D")
-        return [None if d == "NaT" else d for d in days.tolist()]
-    return column.tolist()
+def _encoded(values: np.ndarray) -> np.ndarray:
+    """JSON string literals of text cells, each distinct value encoded once."""
+    uniques, inverse = np.unique(values.astype(str), return_inverse=True)
+    literals = np.array([json.dumps(v, ensure_ascii=False) for v in uniques.tolist()], dtype=object)
+    return literals[inverse.reshape(-1)]
 
 
-def canonical_bytes(frames: Mapping[str, pd.DataFrame]) -> bytes:
-    """The canonical form (see the module docstring) of the normalised tables ``frames``.
+def _table(columns: Mapping[str, pd.Series], keys: tuple[str, ...]) -> str:
+    """One table's JSON array: row objects of the given cells, in canonical order."""
+    names = sorted(columns)
+    n = len(columns[names[0]]) if names else 0
+    if n == 0:
+        return "[]"
+    fragments = []
+    for name in names:
+        values = columns[name].to_numpy(dtype=object)
+        given = values != ""
+        fragment = np.full(n, "", dtype=object)
+        fragment[given] = f'"{name}":' + _encoded(values[given])
+        fragments.append(fragment.tolist())
+    rows = ["{" + ",".join(f for f in parts if f) + "}" for parts in zip(*fragments, strict=True)]
+    order = pd.DataFrame(
+        {
+            **{f"k{i}": columns[k].to_numpy(dtype=object) for i, k in enumerate(keys)},
+            "row": np.array(rows, dtype=object),
+        }
+    )
+    sorted_rows = order.sort_values([*(f"k{i}" for i in range(len(keys))), "row"], kind="stable")
+    return "[" + ",".join(sorted_rows["row"].tolist()) + "]"
+
+
+def canonical_json(tables: Mapping[str, Mapping[str, pd.Series]]) -> bytes:
+    """The canonical form of a dataset's given cells.
 
     Parameters
     ----------
-    frames
-        One normalised frame per table name of :data:`placement.contract.dataset.TABLES`, plus
-        the history tables the dataset gives (CONTRACT §6), which only then appear in the form.
+    tables
+        Per table name, per contract column, the column's cells in normal-form text (``""``
+        where not given), every column of a table aligned on the same rows. The six engine
+        tables must all be present (empty when the dataset lacks them); ``units`` and the
+        history tables only when the dataset contains them.
     """
+    parts = [
+        f"{json.dumps(name)}:{_table(tables[name], SORT_KEYS[name])}" for name in sorted(tables)
+    ]
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
+def sha256_of(canonical: bytes) -> str:
+    """Hex sha256 of canonical bytes: the dataset's ``input_sha256``."""
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def legacy_sha256(dataset: Dataset) -> str:
+    """The hash this engine gave ``dataset`` before it followed the contract's canonical form.
+
+    Column-oriented JSON of the six normalised tables (defaults filled in). Kept only so that
+    run directories and service databases written then still match their runs to their inputs
+    (:func:`matches`); nothing new is hashed this way.
+    """
+
+    def cells(column: pd.Series) -> list[object]:
+        if pd.api.types.is_datetime64_any_dtype(column.dtype):
+            days = np.datetime_as_string(column.to_numpy().astype("datetime64[D]"), unit="D")
+            return [None if d == "NaT" else d for d in days.tolist()]
+        return list(column.tolist())
+
     data = {
-        table: {column: _cells(frames[table][column]) for column in COLUMNS[table]}
+        table: {column: cells(getattr(dataset, table)[column]) for column in COLUMNS[table]}
         for table in TABLES
     }
-    data.update(history_cells(frames))
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def dataset_sha256(frames: Mapping[str, pd.DataFrame]) -> str:
-    """Hex sha256 of :func:`canonical_bytes`, equal for the CSV, xlsx and JSON forms of the data."""
-    return hashlib.sha256(canonical_bytes(frames)).hexdigest()
+def matches(dataset: Dataset, recorded_sha256: object) -> bool:
+    """Whether ``dataset`` is the input a run recorded as ``recorded_sha256`` (its canonical hash,
+    or for a run recorded before the canonical form, the hash of that time)."""
+    if dataset.sha256 == recorded_sha256:
+        return True
+    return bool(dataset.history == {} and legacy_sha256(dataset) == recorded_sha256)

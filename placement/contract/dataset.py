@@ -25,6 +25,8 @@ Normalised form (every frame has a fresh ``RangeIndex``):
 ``preferences`` sorted by (nip, target, rank): nip str, target str, rank int64.
 ``relations`` sorted by (nip_a, nip_b, kind), merged, with nip_a < nip_b: nip_a, nip_b str,
     kind str (spouse|family|other).
+``units`` (``None`` when the dataset does not give the table) sorted by ``unit``: unit str,
+    name str, parent str ("" when not given).
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ TABLES: tuple[str, ...] = (
     "relations",
 )
 
+#: Optional tables that are part of a dataset, and of its canonical form, only when given.
+OPTIONAL_TABLES: tuple[str, ...] = ("units",)
+
 #: Columns of each normalised table, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "employees": (
@@ -61,6 +66,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "requirements": ("position_id", "competency", "level", "weight"),
     "preferences": ("nip", "target", "rank"),
     "relations": ("nip_a", "nip_b", "kind"),
+    "units": ("unit", "name", "parent"),
     **HISTORY_COLUMNS,
 }  # fmt: skip
 
@@ -80,8 +86,32 @@ class Dataset:
     relations: pd.DataFrame
     #: sha256 of the canonical form: equal for the CSV, xlsx and JSON forms of the same data.
     sha256: str
+    #: The organisational units by code, or ``None`` when the dataset has no ``units`` table.
+    units: pd.DataFrame | None = None
+    #: What the readers noticed and a person should be told (e.g. a ``;``-separated CSV file);
+    #: never part of the data or its hash.
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def tables(self) -> tuple[str, ...]:
+        """Names of the tables this dataset holds: the six of the contract, then the optional
+        ones it gives."""
+        return (*TABLES, *(t for t in OPTIONAL_TABLES if getattr(self, t) is not None))
+
+    def unit_names(self) -> dict[str, str]:
+        """The name of every unit the ``units`` table names (empty names left out): a unit
+        missing here is printed as its code (CONTRACT §1), ``names.get(code, code)``."""
+        if self.units is None:
+            return {}
+        return {
+            code: name
+            for code, name in zip(self.units["unit"], self.units["name"], strict=True)
+            if name
+        }
+
     #: The §6 history tables the dataset gives (see :mod:`placement.contract.history`).
     history: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    #: The canonical form (CONTRACT §5) the sha256 is taken of; loading it gives this dataset.
+    canonical: bytes = b""
 
     @property
     def n_employees(self) -> int:
@@ -95,14 +125,14 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""
-        return {t: len(getattr(self, t)) for t in TABLES}
+        return {t: len(getattr(self, t)) for t in self.tables()}
 
     def contract_rows(self) -> dict[str, list[dict[str, str]]]:
         """The tables as contract text rows: dates ``YYYY-MM-DD``, booleans ``true``/``false``,
         numbers as digits, "" for empty cells; the history tables too, when given. Loading
         them gives back this dataset."""
         out: dict[str, list[dict[str, str]]] = {}
-        for table in (*TABLES, *self.history):
+        for table in (*self.tables(), *self.history):
             frame: pd.DataFrame = (
                 self.history[table] if table in self.history else getattr(self, table)
             )

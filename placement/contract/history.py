@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,6 @@ __all__ = [
     "HISTORY_TABLES",
     "RATING_POINTS",
     "REASONS",
-    "history_cells",
     "number_text",
     "validate_history",
 ]
@@ -182,6 +181,26 @@ class _Reader:
         self.note(bad, column, lambda v: f"{column} must be {what} {span}, got {v!r}")
         return numbers.mask(bad)
 
+    def canonical_cells(self) -> dict[str, pd.Series]:
+        """Every column's given cells in the canonical form's normal text (CONTRACT §5), ``""``
+        where not given: enumerations in their contract spelling, dates ``YYYY-MM-DD``,
+        integers in plain decimal, decimals as their trimmed text."""
+        cells: dict[str, pd.Series] = {}
+        for column, spec in _SPECS[self.name].items():
+            text = self.text[column]
+            given = text.ne("")
+            out = self.out[column]
+            if spec.kind in ("text", "decimal"):
+                normal = text
+            elif spec.kind == "date":
+                normal = out.dt.strftime("%Y-%m-%d")
+            elif spec.kind == "int":
+                normal = out.map(lambda v: "" if math.isnan(v) else str(int(v)))
+            else:
+                normal = out.astype(str)
+            cells[column] = normal.where(given, "").astype(object)
+        return cells
+
     def frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.out)
         if "year" in frame:
@@ -234,8 +253,9 @@ def _spells(table: _Reader, positions: pd.Index | None) -> None:
 
 def validate_history(
     raw: Mapping[str, pd.DataFrame], positions: pd.Index | None, problems: list[Problem]
-) -> dict[str, pd.DataFrame]:
-    """Validate the history tables present in ``raw``; return their normalised frames.
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, pd.Series]]]:
+    """Validate the history tables present in ``raw``; return their normalised frames and
+    their given cells in the canonical form's normal text.
 
     Parameters
     ----------
@@ -248,16 +268,18 @@ def validate_history(
         Every problem found is appended here; the frames returned are meaningless when any is.
     """
     frames: dict[str, pd.DataFrame] = {}
+    cells: dict[str, dict[str, pd.Series]] = {}
     for name in HISTORY_TABLES:
         if name not in raw:
             continue
         table = _Reader(name, raw[name], problems)
+        cells[name] = table.canonical_cells()
         if name == "placement_history":
             _spells(table, positions)
         elif name == "performance_history":
             _duplicates(table, ("nip", "year"), "(nip, year)")
         frames[name] = table.frame()
-    return frames
+    return frames, cells
 
 
 def number_text(value: float) -> str:
@@ -265,34 +287,3 @@ def number_text(value: float) -> str:
     if math.isnan(value):
         return ""
     return str(int(value)) if value.is_integer() else repr(value)
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return int(value) if value.is_integer() else value
-    return value
-
-
-def history_cells(frames: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, list[Any]]]:
-    """The canonical cells of the history tables in ``frames`` (others are ignored).
-
-    Column-oriented like the other tables' canonical form: dates ``YYYY-MM-DD`` or ``null``,
-    numbers as JSON numbers (whole ones as integers) or ``null``, text as given.
-    """
-    out: dict[str, dict[str, list[Any]]] = {}
-    for name in HISTORY_TABLES:
-        if name not in frames:
-            continue
-        frame = frames[name]
-        columns: dict[str, list[Any]] = {}
-        for column in HISTORY_COLUMNS[name]:
-            series = frame[column]
-            if pd.api.types.is_datetime64_any_dtype(series.dtype):
-                days = np.datetime_as_string(series.to_numpy().astype("datetime64[D]"), unit="D")
-                columns[column] = [None if d == "NaT" else d for d in days.tolist()]
-            else:
-                columns[column] = [_cell(v) for v in series.tolist()]
-        out[name] = columns
-    return out

@@ -7,7 +7,11 @@ read as text: CSV cells as they are; xlsx and JSON booleans as ``true``/``false`
 ``YYYY-MM-DD``, whole numbers as their decimal digits (JSON numbers exactly as written), JSON
 ``null`` as empty. A number cell of an xlsx identifier column with more than 15 digits is
 refused, since a spreadsheet number cannot hold them exactly. Tables, rows and columns beyond
-the size limits are refused as soon as they are seen, before a file is read whole. The raw
+the size limits are refused as soon as they are seen, before a file is read whole.
+
+Two habits of spreadsheets are accepted and said so in the dataset's ``notes``: a CSV file
+separated by ``;`` (detected per file from its header line) and the column names of SIASN-style
+exports (:mod:`placement.contract.aliases`). The raw
 tables then go through :func:`placement.contract.validation.validate_tables`, which returns the
 validated dataset or one error listing every problem.
 
@@ -34,23 +38,37 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placement.contract.dataset import COLUMNS, TABLES, Dataset
+from placement.contract.aliases import contract_column
+from placement.contract.dataset import COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
 from placement.contract.history import HISTORY_TABLES
 from placement.contract.validation import validate_tables
 from placement.errors import DatasetError, DatasetTooLargeError, Problem
 
-__all__ = ["MAX_COLUMNS", "MAX_ROWS", "dataset_from_json", "dataset_from_tables", "load_dataset"]
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "XLSX_MAX_ROWS",
+    "canonical_of",
+    "dataset_from_json",
+    "dataset_from_tables",
+    "load_dataset",
+]
 
 #: Table name used for problems that concern a whole file rather than one table.
 DATASET = "dataset"
 
 #: Columns holding identifiers: whole numbers given for them are read as their digits.
 _IDENTIFIER_COLUMNS: frozenset[str] = frozenset(
-    {"nip", "nip_a", "nip_b", "position_id", "unit", "target"}
+    {"nip", "nip_a", "nip_b", "position_id", "unit", "target", "parent"}
 )
 
-#: Most rows a table may have by default, blank rows included (a spreadsheet's own limit).
-MAX_ROWS = 1_048_575
+#: Most rows a CSV or JSON table may have by default, blank rows included: room for a national
+#: agency's competencies (100,000 people with 10–11 each) several times over, while what is read
+#: into memory stays bounded by this many rows (the service sets its own, lower, limit).
+MAX_ROWS = 5_000_000
+#: Most data rows a sheet of a workbook can hold (a spreadsheet's own limit, header excluded):
+#: an xlsx table is held to it whatever larger limit is asked for.
+XLSX_MAX_ROWS = 1_048_575
 #: Most columns a table's header may have: far more than the contract's, far fewer than a
 #: crafted file can declare.
 MAX_COLUMNS = 1000
@@ -77,7 +95,9 @@ def load_dataset(source: str | os.PathLike[str], *, max_rows: int = MAX_ROWS) ->
     max_rows
         Most rows (blank ones included) a table may have; a larger table is refused with
         :class:`~placement.errors.DatasetTooLargeError` as soon as it is seen, before it is read
-        whole. Headers wider than :data:`MAX_COLUMNS` are refused the same way.
+        whole. A workbook's sheets are further held to :data:`XLSX_MAX_ROWS`, a CSV or JSON
+        table only to ``max_rows``. Headers wider than :data:`MAX_COLUMNS` are refused the same
+        way.
 
     Returns
     -------
@@ -100,7 +120,7 @@ def load_dataset(source: str | os.PathLike[str], *, max_rows: int = MAX_ROWS) ->
             [Problem(DATASET, None, None, f"{path}: expected a folder, an .xlsx or a .json file")]
         )
     if suffix == ".xlsx":
-        return validate_tables(*_read_xlsx(path, max_rows))
+        return validate_tables(*_read_xlsx(path, min(max_rows, XLSX_MAX_ROWS)))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -132,6 +152,7 @@ def dataset_from_json(obj: Any, *, max_rows: int = MAX_ROWS) -> Dataset:
     if not isinstance(obj, Mapping):
         raise DatasetError([Problem(DATASET, None, None, "the dataset is not a JSON object")])
     problems: list[Problem] = []
+    notes: list[str] = []
     tables: dict[str, Sequence[Mapping[str, Any]]] = {}
     for name, rows in _known_tables(obj, problems).items():
         if isinstance(rows, list):
@@ -139,7 +160,7 @@ def dataset_from_json(obj: Any, *, max_rows: int = MAX_ROWS) -> Dataset:
             tables[name] = rows
         else:
             problems.append(Problem(name, None, None, "the table is not an array of rows"))
-    return validate_tables(*_from_tables(tables, problems))
+    return validate_tables(_from_tables(tables, problems, notes), problems, notes)
 
 
 def dataset_from_tables(
@@ -157,7 +178,9 @@ def dataset_from_tables(
         Listing every problem found.
     """
     problems: list[Problem] = []
-    return validate_tables(*_from_tables(_known_tables(tables, problems), problems))
+    notes: list[str] = []
+    known = _known_tables(tables, problems)
+    return validate_tables(_from_tables(known, problems, notes), problems, notes)
 
 
 def _cell_text(value: Any, column: str) -> tuple[str, str | None]:
@@ -217,7 +240,7 @@ def _known_tables(tables: Mapping[Any, Any], problems: list[Problem]) -> dict[st
     found: dict[str, Any] = {}
     for key, value in tables.items():
         name = _table_name(key)
-        if name not in TABLES and name not in HISTORY_TABLES:
+        if name not in TABLES and name not in OPTIONAL_TABLES and name not in HISTORY_TABLES:
             continue
         if name in found:
             problems.append(Problem(name, None, None, f"the table is given twice ({key!r})"))
@@ -242,22 +265,23 @@ def _check_columns(name: str, n_columns: int) -> None:
 
 def _read_csv_folder(
     folder: Path, max_rows: int = MAX_ROWS
-) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
     problems: list[Problem] = []
+    notes: list[str] = []
     try:
         files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
     except OSError as exc:
         raise DatasetError([Problem(DATASET, None, None, f"{folder}: {exc.strerror}")]) from None
     raw: dict[str, pd.DataFrame] = {}
     for name, path in _known_tables({p.stem: p for p in files}, problems).items():
-        frame = _read_csv(path, name, problems, max_rows)
+        frame = _read_csv(path, name, problems, notes, max_rows)
         if frame is not None:
             raw[name] = frame
-    return raw, problems
+    return raw, problems, notes
 
 
 def _read_csv(
-    path: Path, name: str, problems: list[Problem], max_rows: int = MAX_ROWS
+    path: Path, name: str, problems: list[Problem], notes: list[str], max_rows: int = MAX_ROWS
 ) -> pd.DataFrame | None:
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -268,20 +292,20 @@ def _read_csv(
         problems.append(Problem(name, None, None, f"{path.name} is not UTF-8 (byte {exc.start})"))
         return None
     if not text.strip():
-        return _frame_from_rows(name, [], [], problems)
+        return _frame_from_rows(name, [], [], problems, notes)
     # Bounds first, counted without parsing: a line is at most a row (quoted cells may span
     # lines), and the header's cells are counted by the csv module on the first line alone.
     end = len(text.rstrip("\r\n"))
     _check_rows(name, max(text.count("\n", 0, end), text.count("\r", 0, end)), max_rows)
     first = _LINE_END.split(text, maxsplit=1)[0]
-    try:
-        width = len(next(csv.reader([first]), []))
-    except csv.Error:  # the parser below reports what is wrong with the line
-        width = first.count(",") + 1
+    separator, width = _separator(first)
     _check_columns(name, width)
+    if separator != ",":
+        notes.append(f"{path.name}: read as {separator}-separated")
     try:
         cells = pd.read_csv(
             io.StringIO(text),
+            sep=separator,
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -295,15 +319,32 @@ def _read_csv(
     header = cells.iloc[0].tolist()
     body = cells.iloc[1:]
     columns = [body.iloc[:, i] for i in range(body.shape[1])]
-    return _frame_from_columns(name, header, columns, len(body), problems)
+    return _frame_from_columns(name, header, columns, len(body), problems, notes)
+
+
+def _separator(header: str) -> tuple[str, int]:
+    """The cell separator of a CSV file, told from its header line, and the header's width.
+
+    A comma, unless the header splits into more cells at semicolons: what a spreadsheet saves as
+    "CSV" under Indonesian (and most European) regional settings, where the comma is the decimal
+    mark. Header cells are column names, which hold neither character.
+    """
+    widths = {}
+    for separator in (",", ";"):
+        try:
+            widths[separator] = len(next(csv.reader([header], delimiter=separator), []))
+        except csv.Error:  # the parser reports what is wrong with the line
+            widths[separator] = header.count(separator) + 1
+    return (";", widths[";"]) if widths[";"] > widths[","] else (",", widths[","])
 
 
 def _read_xlsx(
     path: Path, max_rows: int = MAX_ROWS
-) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
     import openpyxl
 
     problems: list[Problem] = []
+    notes: list[str] = []
     _check_unpacked(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -322,10 +363,10 @@ def _read_xlsx(
             except Exception as exc:  # a corrupt sheet inside a valid archive
                 problems.append(Problem(name, None, None, f"the sheet could not be read: {exc}"))
                 continue
-            raw[name] = _frame_from_rows(name, header, rows, problems)
+            raw[name] = _frame_from_rows(name, header, rows, problems, notes)
     finally:
         book.close()
-    return raw, problems
+    return raw, problems, notes
 
 
 def _check_unpacked(path: Path) -> None:
@@ -365,21 +406,24 @@ def _sheet_rows(name: str, sheet: Any, max_rows: int) -> tuple[list[str], list[t
 
 
 def _from_tables(
-    tables: Mapping[str, Any], problems: list[Problem]
-) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    tables: Mapping[str, Any], problems: list[Problem], notes: list[str]
+) -> dict[str, pd.DataFrame]:
     raw: dict[str, pd.DataFrame] = {}
     for name, rows in tables.items():
         if isinstance(rows, pd.DataFrame):
-            raw[name] = _frame_from_dataframe(name, rows, problems)
+            raw[name] = _frame_from_dataframe(name, rows, problems, notes)
         elif isinstance(rows, Sequence) and not isinstance(rows, str | bytes):
-            raw[name] = _frame_from_records(name, rows, problems)
+            raw[name] = _frame_from_records(name, rows, problems, notes)
         else:
             problems.append(Problem(name, None, None, "the table is not a sequence of rows"))
-    return raw, problems
+    return raw
 
 
-def _frame_from_records(name: str, records: Sequence[Any], problems: list[Problem]) -> pd.DataFrame:
-    """Rows given as mappings; keys match case-insensitively row by row.
+def _frame_from_records(
+    name: str, records: Sequence[Any], problems: list[Problem], notes: list[str]
+) -> pd.DataFrame:
+    """Rows given as mappings; keys match case-insensitively row by row, export names
+    (:mod:`placement.contract.aliases`) where a row does not give the contract's name.
 
     Every contract column is present: a key a row leaves out is an empty cell, so a required
     value left out is reported on its row.
@@ -404,6 +448,8 @@ def _frame_from_records(name: str, records: Sequence[Any], problems: list[Proble
                 )
             elif column in columns:
                 sources[column] = key
+        for key, column in _aliased(name, keys, sources, notes).items():
+            sources[column] = key
         for column, key in sources.items():
             values = [records[i][key] for i in rows]
             if whole:
@@ -412,21 +458,44 @@ def _frame_from_records(name: str, records: Sequence[Any], problems: list[Proble
                 cells = columns[column]
                 for i, value in zip(rows, values, strict=True):
                     cells[i] = value
-    return _frame_from_columns(name, header, list(columns.values()), len(records), problems)
+    return _frame_from_columns(name, header, list(columns.values()), len(records), problems, notes)
 
 
-def _frame_from_dataframe(name: str, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+def _frame_from_dataframe(
+    name: str, frame: pd.DataFrame, problems: list[Problem], notes: list[str]
+) -> pd.DataFrame:
     columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
-    return _frame_from_columns(name, list(frame.columns), columns, len(frame), problems)
+    return _frame_from_columns(name, list(frame.columns), columns, len(frame), problems, notes)
 
 
 def _frame_from_rows(
-    name: str, header: Sequence[Any], rows: Sequence[Sequence[Any]], problems: list[Problem]
+    name: str,
+    header: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    problems: list[Problem],
+    notes: list[str],
 ) -> pd.DataFrame:
     width = len(header)
     padded = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
     columns = list(zip(*padded, strict=True)) if padded else [() for _ in header]
-    return _frame_from_columns(name, header, columns, len(rows), problems)
+    return _frame_from_columns(name, header, columns, len(rows), problems, notes)
+
+
+def _aliased(
+    name: str, labels: Sequence[Any], taken: Mapping[str, Any], notes: list[str]
+) -> dict[Any, str]:
+    """Export column names among ``labels`` read as the contract columns not already ``taken``
+    (:mod:`placement.contract.aliases`); each use noted once per table."""
+    found: dict[Any, str] = {}
+    for label in labels:
+        column = contract_column(name, str(label))
+        if column is None or column in taken or column in found.values():
+            continue
+        found[label] = column
+        note = f"{name}: column {str(label).strip()!r} read as {column!r}"
+        if note not in notes:
+            notes.append(note)
+    return found
 
 
 def _frame_from_columns(
@@ -435,11 +504,13 @@ def _frame_from_columns(
     columns: Sequence[Sequence[Any] | pd.Series],
     n_rows: int,
     problems: list[Problem],
+    notes: list[str],
 ) -> pd.DataFrame:
     """Text frame (object cells) with canonical column names, indexed by data row number."""
     known = set(COLUMNS[name])
     texts: dict[str, np.ndarray] = {}
-    for label, values in zip(header, columns, strict=True):
+    given = list(zip(header, columns, strict=True))
+    for label, values in given:
         column = _table_name(label)
         if column not in known:
             continue
@@ -447,6 +518,10 @@ def _frame_from_columns(
             problems.append(Problem(name, None, column, "the column is given twice"))
             continue
         texts[column] = _texts(name, column, values, problems)
+    aliased = _aliased(name, [label for label, _ in given], texts, notes)
+    for label, values in given:
+        if label in aliased:
+            texts[aliased[label]] = _texts(name, aliased[label], values, problems)
     return pd.DataFrame(texts, index=pd.RangeIndex(1, n_rows + 1), dtype=object)
 
 
@@ -482,3 +557,15 @@ def _float_text(value: float, column: str) -> tuple[str, str | None]:
             f"({value:.15g}); store it as text"
         )
     return digits, None
+
+
+def canonical_of(dataset: Dataset) -> bytes:
+    """The canonical form (CONTRACT §5) of ``dataset``: the one its loader recorded, or, for a
+    dataset built in code rather than loaded, the form of its contract rows loaded anew."""
+    if dataset.canonical:
+        return dataset.canonical
+    rows = {
+        table: [{k: v for k, v in row.items() if v} for row in rows]
+        for table, rows in dataset.contract_rows().items()
+    }
+    return dataset_from_json(rows).canonical

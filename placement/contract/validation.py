@@ -13,7 +13,8 @@ their number.
 
 Problem locations, where a choice had to be made: a duplicate key is reported on every row that
 repeats an earlier one, in the key's last column (``nip``, ``position_id``, ``competency``); an
-unknown reference in the column naming it; a relation of someone with themselves in ``nip_b``; a
+unknown reference in the column naming it (a unit's ``parent`` must be a unit of the
+``units`` table or of a position); a relation of someone with themselves in ``nip_b``; a
 ``min_grade`` above ``max_grade`` in ``max_grade``; a required column or table that is missing
 with row ``None``.
 """
@@ -28,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placement.contract.canonical import dataset_sha256
-from placement.contract.dataset import COLUMNS, TABLES, Dataset
+from placement.contract.canonical import canonical_json, sha256_of
+from placement.contract.dataset import COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
 from placement.contract.enums import (
     EDUCATION_LEVELS,
     GENDERS,
@@ -51,6 +52,9 @@ _BOOLEANS: dict[str, bool] = {
 }  # fmt: skip
 _DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _NIP_RE = re.compile(r"[0-9]{18}")
+#: A date with the year last: day, month, year, one separator throughout.
+_DAY_FIRST_RE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})")
+_SHORT_YEAR_RE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{2}")
 _FIRST_DAY, _LAST_DAY = pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-11")
 #: An integer cell: optional sign, at most 9 digits, optionally ``.0`` (as spreadsheets write).
 _INT_RE = re.compile(r"([+-]?[0-9]{1,9})(?:\.0*)?")
@@ -119,6 +123,11 @@ _SPEC: dict[str, dict[str, _Column]] = {
         "nip_b": _Column("text", required=True),
         "kind": _Column("enum", required=True, choices=RELATION_KINDS),
     },
+    "units": {
+        "unit": _Column("text", required=True),
+        "name": _Column("text"),
+        "parent": _Column("text"),
+    },
 }
 
 _REQUIRED_TABLES = ("employees", "positions")
@@ -186,10 +195,7 @@ class _Table:
             self.note(bad, column, lambda v: f"{column} {v!r} is not a boolean (true/false)")
             return flags.fillna(False).astype(bool)
         if spec.kind == "date":
-            dates = _dates(text, _DATE_PATTERN, "%Y-%m-%d")
-            bad = ~blank & dates.isna()
-            self.note(bad, column, lambda v: f"{column} {v!r} is not a date YYYY-MM-DD")
-            return dates
+            return self._date(column, text, blank)
         numbers = _on_uniques(text, _integer).astype("float64")
         bad = ~blank & (numbers.isna() | numbers.lt(spec.low))
         if spec.high is not None:
@@ -199,9 +205,39 @@ class _Table:
         fill = spec.default if isinstance(spec.default, int) else 0
         return numbers.mask(blank | bad, fill).astype("int64")
 
+    def _date(self, column: str, text: pd.Series, blank: pd.Series) -> pd.Series:
+        """Dates ``YYYY-MM-DD`` (the contract's form) or day first, ``DD/MM/YYYY`` (the form an
+        Indonesian spreadsheet writes; ``-`` and ``.`` separate too): a date with the year last
+        is always read day first, never month first, so ``03/12/1998`` is 3 December."""
+        iso = _on_uniques(text, _day_first_iso)
+        dates = _dates(iso.where(iso.notna(), text), _DATE_PATTERN, "%Y-%m-%d")
+        bad = ~blank & dates.isna()
+        self.note(bad, column, lambda v: f"{column} {v!r} {_date_problem(v)}")
+        return dates
+
     def frame(self, order: Sequence[str]) -> pd.DataFrame:
         frame = pd.DataFrame({c: self.out[c] for c in COLUMNS[self.name]})
         return _sorted(frame, order)
+
+    def canonical_cells(self) -> dict[str, pd.Series]:
+        """Every contract column's given cells in the canonical form's normal text (CONTRACT
+        §5), ``""`` where not given: no default filled in, nothing derived from the NIP."""
+        cells: dict[str, pd.Series] = {}
+        for column, spec in _SPEC[self.name].items():
+            text = self.text[column]
+            given = text.ne("")
+            if spec.kind in ("text", "fields"):
+                cells[column] = text
+                continue
+            out = self.out[column]
+            if spec.kind == "bool":
+                normal = out.map({True: "true", False: "false"})
+            elif spec.kind == "date":
+                normal = out.dt.strftime("%Y-%m-%d")
+            else:  # enumerations in their contract spelling, integers in plain decimal
+                normal = out.astype(str)
+            cells[column] = normal.where(given, "").astype(object)
+        return cells
 
 
 def _sorted(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
@@ -256,6 +292,27 @@ def _dates(text: pd.Series, pattern: str, layout: str) -> pd.Series:
     return pd.Series(parsed.to_numpy()[codes], index=text.index)
 
 
+def _day_first_iso(text: str) -> str | None:
+    """``YYYY-MM-DD`` text of a day-first date (``D/M/YYYY``, ``DD-MM-YYYY`` …), else ``None``.
+
+    The text is only rearranged: whether it names a real day is decided with every other date.
+    """
+    match = _DAY_FIRST_RE.fullmatch(text)
+    if match is None:
+        return None
+    day, month, year = match.group(1, 3, 4)
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def _date_problem(text: str) -> str:
+    """Why a date cell was refused, in terms of the form it was written in."""
+    if _DAY_FIRST_RE.fullmatch(text):
+        return "is not a real date (read day first, DD/MM/YYYY)"
+    if _SHORT_YEAR_RE.fullmatch(text):
+        return "has a two-digit year, which is ambiguous: write DD/MM/YYYY or YYYY-MM-DD"
+    return "is not a date YYYY-MM-DD (or DD/MM/YYYY)"
+
+
 def _duplicates(table: _Table, columns: Sequence[str], what: str) -> None:
     """Report rows repeating the key ``columns`` of an earlier row (all parts non-empty)."""
     keys = pd.DataFrame({c: table.text[c] for c in columns})
@@ -278,12 +335,15 @@ def _references(table: _Table, column: str, known: pd.Index | None, what: str) -
     table.note(values.ne("") & ~values.isin(known), column, lambda v: f"unknown {what} {v!r}")
 
 
-def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) -> Dataset:
+def validate_tables(
+    raw: Mapping[str, pd.DataFrame], problems: list[Problem], notes: Sequence[str] = ()
+) -> Dataset:
     """The validated dataset of ``raw`` text tables (contract column names, cells as text,
     indexed by data row number), or one error listing ``problems`` and every problem found.
 
     ``problems`` holds what the readers already found; a required table missing from ``raw``
-    is reported unless a problem about that whole table is already there.
+    is reported unless a problem about that whole table is already there. ``notes`` are what
+    the readers want a person told about how they read the files; the dataset keeps them.
 
     Raises
     ------
@@ -294,13 +354,14 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
         if name not in raw and not any(p.table == name and p.row is None for p in problems):
             problems.append(Problem(name, None, None, "required table missing"))
     t = {name: _Table(name, raw.get(name), problems) for name in TABLES}
+    optional = {name: _Table(name, raw[name], problems) for name in OPTIONAL_TABLES if name in raw}
     emp, pos = t["employees"], t["positions"]
 
     # Keys known for reference checks; None when the table or key column is absent, so that a
     # missing table is reported once rather than once per referring row.
     nips = pd.Index(emp.text["nip"].unique()) if "nip" in emp.present else None
     pids = pd.Index(pos.text["position_id"].unique()) if "position_id" in pos.present else None
-    units = pd.Index(pos.text["unit"].unique()) if "unit" in pos.present else None
+    codes = pd.Index(pos.text["unit"].unique()) if "unit" in pos.present else None
 
     _duplicates(emp, ["nip"], "nip")
     _duplicates(pos, ["position_id"], "position_id")
@@ -312,8 +373,8 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
     _references(t["competencies"], "nip", nips, "employee nip")
     _references(t["requirements"], "position_id", pids, "position_id")
     _references(t["preferences"], "nip", nips, "employee nip")
-    if pids is not None and units is not None:
-        _references(t["preferences"], "target", pids.union(units), "target (position or unit)")
+    if pids is not None and codes is not None:
+        _references(t["preferences"], "target", pids.union(codes), "target (position or unit)")
     rel = t["relations"]
     _references(rel, "nip_a", nips, "employee nip")
     _references(rel, "nip_b", nips, "employee nip")
@@ -322,7 +383,14 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
         "nip_b",
         "a relation of someone with themselves",
     )
-    history = validate_history(raw, pids, problems)
+    units = optional.get("units")
+    if units is not None:
+        _duplicates(units, ["unit"], "unit")
+        if "unit" in units.present:
+            named = pd.Index(units.text["unit"].unique())
+            used = named if codes is None else named.union(codes)
+            _references(units, "parent", used, "parent unit")
+    history, history_cells = validate_history(raw, pids, problems)
     if problems:
         raise DatasetError(problems)
 
@@ -334,7 +402,19 @@ def validate_tables(raw: Mapping[str, pd.DataFrame], problems: list[Problem]) ->
         "preferences": t["preferences"].frame(["nip", "target", "rank"]),
         "relations": _merge_relations(rel.frame(["nip_a", "nip_b", "kind"])),
     }
-    return Dataset(**frames, history=history, sha256=dataset_sha256({**frames, **history}))
+    cells = {name: t[name].canonical_cells() for name in TABLES}
+    if units is not None:
+        cells["units"] = units.canonical_cells()
+    canonical = canonical_json({**cells, **history_cells})
+    unit_frame = None if units is None else units.frame(["unit"])
+    return Dataset(
+        **frames,
+        sha256=sha256_of(canonical),
+        units=unit_frame,
+        notes=tuple(notes),
+        history=history,
+        canonical=canonical,
+    )
 
 
 def _employees(emp: _Table, pids: pd.Index | None) -> None:

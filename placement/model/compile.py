@@ -6,6 +6,8 @@ pins), weighted by their exact integer score. The G rules become the model's gen
 * G01 — a row takes at most one pair; a pin is a fixed pair (and the pinned row's only pair);
 * G02 — column capacities;
 * G03 — per related couple and shared unit: at most one of them ends there (side constraint);
+  the model merges the couples of a unit that are all related to one another (a household)
+  into one constraint per clique, which says the same for integer plans and more for the LP;
 * G04 — at most ``max_moves`` move pairs (side constraint);
 * G05 — per unit, at most ⌊f·headcount⌋ of its counted members take a pair outside it;
 * G06 — an overdue employee who can move loses the stay pair and must be placed;
@@ -27,6 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from placement.errors import PlacementError
 from placement.model.envy import envy_constraints
 from placement.model.rules import (
     ABOLISHED,
@@ -74,6 +77,17 @@ class Compiled:
     mem: I64 | None = None
     #: for a restricted model, the number of pairs of the whole model.
     all_pairs: int | None = None
+    #: with the fewest-changes tie-break (see :func:`fewest_changes_weights`), the factor the
+    #: primary weights are multiplied by and the least tie-break total a plan can have; a model
+    #: objective W reads back as the primary objective ``(W - tie_offset) // tie_scale``.
+    tie_scale: int = 1
+    tie_offset: int = 0
+
+    def primary(self, value: int | None) -> int | None:
+        """A model objective or bound read back on the primary objective (see ``tie_scale``)."""
+        if value is None or self.tie_scale == 1:
+            return value
+        return (value - self.tie_offset) // self.tie_scale
 
 
 def candidate_moves(ctx: Context) -> tuple[I64, I64]:
@@ -169,11 +183,52 @@ def is_pure(ctx: Context, previous: Mapping[str, str] | None = None) -> bool:
     )
 
 
+#: Largest magnitude a model objective may reach: every back-end, including those that compute
+#: in floating point, represents integers up to 2**53 exactly.
+EXACT_LIMIT = 2**53
+
+
+def fewest_changes_weights(weight: I64, e: I64, p: I64, prev: I64) -> tuple[I64, int, int]:
+    """Weights whose optimum is lexicographic: the best ``weight`` total first, then the fewest
+    employees placed differently from ``prev`` (per employee, -1 unplaced, -2 not counted).
+
+    Returns ``(weight · M + keep, M, K_min)``. ``keep`` is +1 on the pair that keeps an
+    employee's previous position and −1 on every pair of someone previously unplaced, so a
+    plan's keep total is K = (unchanged employees) − u, u the number previously unplaced. K
+    ranges over [−u, k] with k the number previously placed, so any two plans' K differ by at
+    most u + k = n, the employees with a previous placement, and M = n + 1.
+
+    Why exact: let a plan x have primary total S(x) and tie total K(x), both integers, and
+    W(x) = M·S(x) + K(x). If S(x) > S(y) then S(x) ≥ S(y) + 1, so W(x) − W(y) ≥ M − n = 1 > 0:
+    no gain in K ever buys a point of S, and a plan maximising W has the optimal S. Among plans
+    with that S, W orders them by K, that is by the fewest changes. Read back, the primary
+    total is S = ⌊(W − K_min)/M⌋ with K_min = −u, because 0 ≤ K − K_min ≤ n < M (and the same
+    formula turns a bound on W into a bound on S).
+
+    Raises
+    ------
+    PlacementError
+        When the scaled objective could exceed :data:`EXACT_LIMIT`.
+    """
+    counted = prev != -2
+    scale = int(counted.sum()) + 1
+    offset = -int((prev == -1).sum())
+    keep = np.where(prev[e] == p, 1, 0) - np.where(prev[e] == -1, 1, 0)
+    largest = int(np.abs(weight).max(initial=0)) * scale + 1
+    if largest * max(len(prev), 1) >= EXACT_LIMIT:
+        raise PlacementError(
+            "the weights are too large to break ties by the fewest changes exactly; "
+            "lower the policy's weights"
+        )
+    return (weight * scale + keep).astype(np.int64), scale, offset
+
+
 def compile_model(
     ctx: Context,
     previous: Mapping[str, str] | None = None,
     *,
     restrict_above: int | None = None,
+    fewest_changes: bool = False,
 ) -> Compiled:
     """Build the assignment model of ``ctx`` (see the module docstring).
 
@@ -187,6 +242,10 @@ def compile_model(
     ``disruption_weight``, every employee whose placement differs from the previous plan costs
     ⌊10⁴·weight⌋ points in the model's weights (never in the scores): a bonus on the pair that
     keeps the previous placement, or a penalty on every pair of someone previously unplaced.
+
+    With ``fewest_changes`` (and a ``previous`` plan), ties between optimal plans are broken
+    by the fewest employees placed differently from it, exactly (:func:`fewest_changes_weights`):
+    the optimum of the model weights is unchanged.
     """
     n, m = ctx.n_employees, ctx.n_positions
     pol = ctx.policy
@@ -238,7 +297,7 @@ def compile_model(
     fixed = np.flatnonzero(pinned[e]).astype(np.int64)
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
 
-    side = side_constraints(ctx, e, p, kind)
+    side = side_constraints(ctx, e, p, kind, cliques=True)
     if pol.no_justified_envy:
         side += envy_constraints(ctx, e, p, terms.rank, terms.score, pinned, col_cap)
     prev = None if previous is None else _previous_positions(ctx, previous)
@@ -246,6 +305,9 @@ def compile_model(
     if prev is not None and pol.disruption_weight > 0:
         penalty = int(pol.disruption_weight * 10_000)
         weight = weight + np.where(prev[e] == p, penalty, 0) - np.where(prev[e] == -1, penalty, 0)
+    scale, offset = 1, 0
+    if prev is not None and fewest_changes:
+        weight, scale, offset = fewest_changes_weights(weight, e, p, prev)
     model = AssignmentModel(
         n_rows=n,
         n_cols=m,
@@ -258,7 +320,10 @@ def compile_model(
         side=tuple(side),
     )
     log.debug("compiled %d pairs, %d side constraints", model.n_pairs, len(side))
-    return Compiled(ctx, model, e, p, kind, terms, must_move, tuple(conflicts), prev)
+    return Compiled(
+        ctx, model, e, p, kind, terms, must_move, tuple(conflicts), prev,
+        tie_scale=scale, tie_offset=offset,
+    )  # fmt: skip
 
 
 def _pins(ctx: Context) -> tuple[I64, I64]:
@@ -359,9 +424,15 @@ def _previous_positions(ctx: Context, previous: Mapping[str, str]) -> I64:
     return np.where(found >= 0, found, np.where(given & unplaced, -1, -2)).astype(np.int64)
 
 
-def side_constraints(ctx: Context, e: I64, p: I64, kind: I64) -> list[SideConstraint]:
-    """G04, G05 and G03 over the pairs (e, p) of the given kinds, in that order."""
-    return _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p)
+def side_constraints(
+    ctx: Context, e: I64, p: I64, kind: I64, *, cliques: bool = False
+) -> list[SideConstraint]:
+    """G04, G05 and G03 over the pairs (e, p) of the given kinds, in that order.
+
+    G03 gives one constraint per couple and unit (each an instance a diagnosis can name), or
+    with ``cliques`` one per clique of couples in a unit (see :func:`relation_cliques`).
+    """
+    return _max_moves(ctx, e, kind) + _unit_outflow(ctx, e, p) + _relations(ctx, e, p, cliques)
 
 
 def _max_moves(ctx: Context, e: I64, kind: I64) -> list[SideConstraint]:
@@ -404,8 +475,38 @@ def _unit_outflow(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
     return out
 
 
-def _relations(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
-    """G03: per separated couple and unit both could end in (not both already there): ≤ 1."""
+def relation_cliques(couples: list[tuple[int, int]]) -> list[tuple[int, ...]]:
+    """Cover the couples (edges) of one unit by cliques of people all related to one another.
+
+    Each couple is in exactly one clique; a clique of k people replaces its k·(k−1)/2 pairwise
+    constraints by one, valid because each person ends in at most one position. Greedy and
+    deterministic: couples in sorted order, each grown by the people related to every member
+    whose couples with the members are all still uncovered.
+    """
+    neighbours: dict[int, set[int]] = {}
+    for a, b in couples:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    covered: set[tuple[int, int]] = set()
+    out: list[tuple[int, ...]] = []
+    for a, b in sorted(couples):
+        if (a, b) in covered:
+            continue
+        members = [a, b]
+        for c in sorted(neighbours[a] & neighbours[b]):
+            if all(c in neighbours[x] and (min(c, x), max(c, x)) not in covered for x in members):
+                members.append(c)
+        members.sort()
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                covered.add((x, y))
+        out.append(tuple(members))
+    return out
+
+
+def _relations(ctx: Context, e: I64, p: I64, cliques: bool = False) -> list[SideConstraint]:
+    """G03: per separated couple and unit both could end in (not both already there): ≤ 1;
+    with ``cliques``, per clique of such couples in a unit."""
     rel = ctx.dataset.relations
     rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
     if not len(rel):
@@ -434,10 +535,19 @@ def _relations(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
         return units_of[emp]
 
     out: list[SideConstraint] = []
+    by_unit: dict[int, list[tuple[int, int]]] = {}
     for a, b in zip(ra.tolist(), rb.tolist(), strict=True):
         for u in np.intersect1d(units(a), units(b)).tolist():
             if home[a] == u and home[b] == u:
                 continue
+            if cliques:
+                by_unit.setdefault(u, []).append((min(a, b), max(a, b)))
+                continue
             idx = np.concatenate([pairs_in(a, u), pairs_in(b, u)]).astype(np.int64)
             out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=f"G03:{a}:{b}:{u}"))
+    for u in sorted(by_unit):
+        for members in relation_cliques(by_unit[u]):
+            idx = np.concatenate([pairs_in(x, u) for x in members]).astype(np.int64)
+            name = "G03:" + ":".join(map(str, members)) + f":{u}"
+            out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=name))
     return out

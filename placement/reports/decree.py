@@ -3,10 +3,11 @@
 The workbook lists every move and new placement of a plan with the columns a decree
 attachment carries (No, NIP, Nama, Pangkat/Golongan, Jabatan/Unit Lama, Jabatan/Unit Baru,
 Keterangan), under a title block whose number and date are left blank and above a signature
-block left for the official. Every text cell is written as text, never as a formula, so a
-name such as ``=HYPERLINK(...)`` cannot run in a spreadsheet. The bytes depend only on the run:
-the workbook's created/modified stamps and the zip entries' times are the policy's reference
-date.
+block left for the official. Units are shown by name when the dataset's ``units`` table names
+them (by code otherwise); the header row is frozen and filterable. Every text cell is written
+as text, never as a formula, so a name such as ``=HYPERLINK(...)`` cannot run in a
+spreadsheet. The bytes depend only on the run: the workbook's created/modified stamps and the
+zip entries' times are the policy's reference date.
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ HEADER: tuple[tuple[str, int], ...] = (
     ("Nama", 30),
     ("Pangkat/Golongan", 24),
     ("Jabatan Lama", 34),
-    ("Unit Lama", 14),
+    ("Unit Lama", 30),
     ("Jabatan Baru", 34),
-    ("Unit Baru", 14),
+    ("Unit Baru", 30),
     ("Keterangan", 26),
 )
 
@@ -60,7 +61,8 @@ class Transfer:
     """One move or new placement of a plan, with the names a decree shows.
 
     ``kind`` is ``"move"`` or ``"new"``; the ``from_*`` fields are "" for a new placement;
-    ``from_state`` is the state of the position left.
+    ``from_state`` is the state of the position left; the ``*_unit_name`` fields are the units'
+    names, or their codes where the dataset does not name them.
     """
 
     nip: str
@@ -77,6 +79,8 @@ class Transfer:
     score: int
     jpm: str
     preference_rank: int | None
+    from_unit_name: str
+    to_unit_name: str
 
     @property
     def remark(self) -> str:
@@ -99,6 +103,7 @@ def transfers(dataset: Dataset, plan: pd.DataFrame) -> list[Transfer]:
         return [str(v) for v in series.fillna("").tolist()]
 
     ranks = [None if pd.isna(v) else int(v) for v in rows["preference_rank"].tolist()]
+    names = dataset.unit_names()
     columns = zip(
         text(rows["nip"]),
         text(rows["nip"].map(emp["name"])),
@@ -114,6 +119,8 @@ def transfers(dataset: Dataset, plan: pd.DataFrame) -> list[Transfer]:
         [int(v) for v in rows["score"].tolist()],
         text(rows["jpm"]),
         ranks,
+        [names.get(u, u) for u in text(rows["from_unit"])],
+        [names.get(u, u) for u in text(rows["to_unit"])],
         strict=True,
     )
     return [Transfer(*c) for c in columns]
@@ -236,9 +243,9 @@ def decree_workbook(
             row.name,
             pangkat_golongan(row.grade),
             _position_text(row.from_title, row.from_position),
-            row.from_unit or "—",
+            row.from_unit_name or "—",
             _position_text(row.to_title, row.to_position),
-            row.to_unit,
+            row.to_unit_name,
             row.remark,
         )
         for col, value in enumerate(values, start=1):
@@ -249,6 +256,7 @@ def decree_workbook(
     _signature_block(ws, r + 4, official, width)
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(r, header_row)}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

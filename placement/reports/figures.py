@@ -3,8 +3,8 @@
 One JSON-ready document per solution with a plan: the key figures of
 :func:`placement.reports.kpis.kpis`,
 the JPM histogram before and after (ten 10-point bins, exact), the moves between units, and the
-people and positions of the dataset (name, current JPM; title, unit, job class, state, capacity),
-so that a plan table can be labelled and filtered without a second request.
+people and positions of the dataset (name, current JPM; title, unit, job class, state, capacity)
+and the units' names, so that a plan table can be labelled and filtered without a second request.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def plan_figures(solution: Solution) -> dict[str, Any]:
         ``after``: counts in 0–<10, …, 90–100), ``unit_moves`` (``[from_unit, to_unit, count]``,
         sorted by count, largest first), ``employees`` (``nip``, ``name``, ``jpm_before``: the
         JPM in the current position with 2 decimals, empty when unplaced) and ``positions``
-        (``position_id``, ``title``, ``unit``, ``job_class``, ``state``, ``capacity``).
+        (``position_id``, ``title``, ``unit``, ``job_class``, ``state``, ``capacity``) and
+        ``units`` (``unit``, ``name``: every unit the positions or the ``units`` table name, by
+        code; the name is the code where the dataset gives none).
 
     Raises
     ------
@@ -57,6 +59,9 @@ def plan_figures(solution: Solution) -> dict[str, Any]:
     ]
     emp = ctx.dataset.employees
     pos = ctx.dataset.positions
+    names = ctx.dataset.unit_names()
+    listed = [] if ctx.dataset.units is None else ctx.dataset.units["unit"].tolist()
+    codes = sorted({*pos["unit"].tolist(), *listed})
     return {
         "kpis": kpis(solution).to_dict(),
         "jpm_bins": {
@@ -77,4 +82,5 @@ def plan_figures(solution: Solution) -> dict[str, Any]:
             "state": _text(pos["state"]),
             "capacity": [int(c) for c in pos["capacity"]],
         },
+        "units": {"unit": codes, "name": [names.get(c, c) for c in codes]},
     }

@@ -2,10 +2,10 @@
 
 One page with no external assets and no script: inline CSS, SVG charts drawn here, and every
 data value escaped. Labels are Indonesian with the English in parentheses; numbers use the
-Indonesian format (``1.234,56``). The page depends only on the run (dataset, policy and
-solution), so the same run always renders the same bytes. Long per-person lists are split into
-collapsible pages and capped at ``max_rows`` rows; the page says when rows are left out (they
-are all in plan.csv and gaps.csv).
+Indonesian format (``1.234,56``, by :mod:`placement.i18n`). The page depends only on the run
+(dataset, policy and solution), so the same run always renders the same bytes. Long per-person
+lists are split into collapsible pages and capped at ``max_rows`` rows; the page says when rows
+are left out (they are all in plan.csv and gaps.csv).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.enums import MANAGERIAL_COMPETENCIES, SOCIOCULTURAL_COMPETENCIES
 from placement.contract.policy import Policy
 from placement.engine import Solution
+from placement.i18n import format_decimal, format_integer
 from placement.model.rules import Context, index_of
 from placement.model.scoring import jpm_text
 from placement.reports.decree import pangkat_golongan, transfers
@@ -105,15 +106,6 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _dec(value: float, places: int = 2) -> str:
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def _fmt(value: Any) -> str:
     """A value in Indonesian number format; "–" for none."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -121,15 +113,15 @@ def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "ya (yes)" if value else "tidak (no)"
     if isinstance(value, int | np.integer):
-        return _int(int(value))
+        return format_integer(int(value))
     if isinstance(value, float | np.floating):
-        return _dec(float(value))
+        return format_decimal(float(value))
     return str(value)
 
 
 def _jpm(text: str) -> str:
     """A two-decimal JPM text (``76.92``) in Indonesian format."""
-    return text.replace(".", ",") if text else "–"
+    return format_decimal(text) if text else "–"
 
 
 def _competency_name(code: str) -> str:
@@ -174,7 +166,8 @@ def _paged(
     parts = []
     for start in range(0, len(shown), page_rows):
         page = shown[start : start + page_rows]
-        label = f"{what} {_int(start + 1)}–{_int(start + len(page))} dari (of) {_int(len(rows))}"
+        first, last = format_integer(start + 1), format_integer(start + len(page))
+        label = f"{what} {first}–{last} dari (of) {format_integer(len(rows))}"
         attr = " open" if start == 0 else ""
         parts.append(
             f"<details{attr}><summary>{label}</summary><div class='scroll'>"
@@ -182,10 +175,11 @@ def _paged(
             + "</div></details>"
         )
     if len(rows) > len(shown):
+        n_shown, n_rows = format_integer(len(shown)), format_integer(len(rows))
         parts.append(
-            f'<p class="note">Ditampilkan {_int(len(shown))} dari {_int(len(rows))} baris; '
-            f"daftar lengkap ada di {_e(source)} (showing {_int(len(shown))} of "
-            f"{_int(len(rows))} rows; the full list is in {_e(source)}).</p>"
+            f'<p class="note">Ditampilkan {n_shown} dari {n_rows} baris; '
+            f"daftar lengkap ada di {_e(source)} (showing {n_shown} of "
+            f"{n_rows} rows; the full list is in {_e(source)}).</p>"
         )
     return "".join(parts)
 
@@ -231,7 +225,7 @@ def bar_chart(
         out.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-            f"{_int(tick)}</text>"
+            f"{format_integer(tick)}</text>"
         )
     for g, label in enumerate(labels):
         x0 = left + g * group_w + group_w * 0.1
@@ -241,12 +235,13 @@ def bar_chart(
             x, y = x0 + s * bar_w, top + plot_h - h
             out.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.92:.1f}" height="{h:.1f}" '
-                f'fill="{colour}"><title>{_e(name)} · {_e(label)}: {_int(value)}</title></rect>'
+                f'fill="{colour}"><title>{_e(name)} · {_e(label)}: '
+                f"{format_integer(value)}</title></rect>"
             )
             if value:
                 out.append(
                     f'<text x="{x + bar_w * 0.46:.1f}" y="{y - 3:.1f}" font-size="9" '
-                    f'text-anchor="middle">{_int(value)}</text>'
+                    f'text-anchor="middle">{format_integer(value)}</text>'
                 )
         out.append(
             f'<text x="{left + (g + 0.5) * group_w:.1f}" y="{top + plot_h + 14}" '
@@ -282,8 +277,8 @@ def _header(dataset: Dataset, policy: Policy, solution: Solution) -> str:
         f'<p class="meta">Kebijakan (policy): tanggal acuan (reference date) '
         f"{_e(policy.reference_date.isoformat())}, batas JPM (floor) {_e(policy.jpm_floor)}, "
         f"sidik (fingerprint) <code>{_e(policy_hash)}</code></p>"
-        f'<p class="meta">{_int(dataset.n_employees)} pegawai (employees), '
-        f"{_int(dataset.n_positions)} jabatan (positions)</p>"
+        f'<p class="meta">{format_integer(dataset.n_employees)} pegawai (employees), '
+        f"{format_integer(dataset.n_positions)} jabatan (positions)</p>"
         "</header>"
     )
 
@@ -386,17 +381,18 @@ def _jpm_section(ctx: Context, plan: pd.DataFrame) -> str:
         ],
         width=720,
     )
+    n_before, n_after = format_integer(len(before_e)), format_integer(len(after_e))
     return (
         "<section><h2>Sebaran JPM (JPM distribution)</h2>"
         f'<div class="charts">{by_category}{histogram}</div>'
         '<p class="note">MS ≥ 80, MMS 68–&lt;80, KMS &lt; 68. Sebelum: '
-        f"{_int(len(before_e))} pegawai yang menjabat; sesudah: {_int(len(after_e))} pegawai "
-        f"yang ditempatkan (before: {_int(len(before_e))} employees holding a position; "
-        f"after: {_int(len(after_e))} placed).</p></section>"
+        f"{n_before} pegawai yang menjabat; sesudah: {n_after} pegawai "
+        f"yang ditempatkan (before: {n_before} employees holding a position; "
+        f"after: {n_after} placed).</p></section>"
     )
 
 
-def _matrix_section(plan: pd.DataFrame) -> str:
+def _matrix_section(plan: pd.DataFrame, names: dict[str, str]) -> str:
     matrix = move_matrix(plan)
     head = "<h2>Matriks Mutasi antar Unit (Moves between units)</h2>"
     if matrix.empty:
@@ -410,10 +406,10 @@ def _matrix_section(plan: pd.DataFrame) -> str:
         "(rows: from unit; columns: to unit; diagonal: moves within a unit).</p>",
         '<div class="scroll"><table class="matrix"><thead><tr><th>Dari \\ Ke (from \\ to)</th>',
     ]
-    out += [f"<th>{_e(u)}</th>" for u in units]
+    out += [f'<th title="{_e(names.get(u, u))}">{_e(u)}</th>' for u in units]
     out.append("<th>Jumlah (total)</th></tr></thead><tbody>")
     for i, src in enumerate(units):
-        cells = [f'<th class="row">{_e(src)}</th>']
+        cells = [f'<th class="row" title="{_e(src)}">{_e(names.get(src, src))}</th>']
         for j, dst in enumerate(units):
             n = int(values[i, j])
             diag = ' class="diag"' if i == j else ""
@@ -425,14 +421,14 @@ def _matrix_section(plan: pd.DataFrame) -> str:
             cells.append(
                 f'<td{diag} data-from="{_e(src)}" data-to="{_e(dst)}" '
                 f'style="background:rgba(31,111,235,{alpha:.2f});color:{ink}" '
-                f'title="{_e(src)} → {_e(dst)}: {n}">{_int(n)}</td>'
+                f'title="{_e(src)} → {_e(dst)}: {n}">{format_integer(n)}</td>'
             )
-        cells.append(f'<td class="n"><b>{_int(int(values[i].sum()))}</b></td>')
+        cells.append(f'<td class="n"><b>{format_integer(int(values[i].sum()))}</b></td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
-    totals = "".join(f"<td>{_int(int(c))}</td>" for c in values.sum(axis=0))
+    totals = "".join(f"<td>{format_integer(int(c))}</td>" for c in values.sum(axis=0))
     out.append(
         f'<tr class="total"><th class="row">Jumlah (total)</th>{totals}'
-        f"<td>{_int(int(values.sum()))}</td></tr>"
+        f"<td>{format_integer(int(values.sum()))}</td></tr>"
     )
     out.append("</tbody></table></div>")
     return "<section>" + "".join(out) + "</section>"
@@ -454,9 +450,9 @@ def _training_section(
             f'<tr data-competency="{_e(code)}" data-people="{int(r["people"])}" '
             f'data-shortfall="{int(r["total_shortfall"])}">'
             f"<td>{_e(code)}</td><td>{_e(_competency_name(str(code)))}</td>"
-            f'<td class="n">{_int(int(r["people"]))}</td>'
-            f'<td class="n">{_dec(float(r["mean_shortfall"]))}</td>'
-            f'<td class="n">{_int(int(r["total_shortfall"]))}</td></tr>'
+            f'<td class="n">{format_integer(int(r["people"]))}</td>'
+            f'<td class="n">{format_decimal(float(r["mean_shortfall"]))}</td>'
+            f'<td class="n">{format_integer(int(r["total_shortfall"]))}</td></tr>'
         )
     people = int(gaps["nip"].nunique())
     table = (
@@ -466,9 +462,9 @@ def _training_section(
         '<th class="n">Total kekurangan (total shortfall)</th></tr></thead><tbody>'
         + "".join(rows)
         + f'<tr class="total" data-people="{people}" data-items="{len(gaps)}">'
-        f"<td>Jumlah (total)</td><td>{_int(len(gaps))} butir (items)</td>"
-        f'<td class="n">{_int(people)}</td><td></td>'
-        f'<td class="n">{_int(int(needs["total_shortfall"].sum()))}</td></tr>'
+        f"<td>Jumlah (total)</td><td>{format_integer(len(gaps))} butir (items)</td>"
+        f'<td class="n">{format_integer(people)}</td><td></td>'
+        f'<td class="n">{format_integer(int(needs["total_shortfall"].sum()))}</td></tr>'
         "</tbody></table>"
         '<p class="note">Jumlah pegawai pada baris total: pegawai berbeda yang perlu sedikitnya '
         "satu pelatihan (people in the total row: distinct people needing at least one "
@@ -482,9 +478,9 @@ def _training_section(
             _e(emp.get(nip, "")),
             _e(f"{titles.get(pid, '')} ({pid})"),
             _e(code),
-            _int(int(req)),
-            _int(int(att)),
-            _int(int(req) - int(att)),
+            format_integer(int(req)),
+            format_integer(int(att)),
+            format_integer(int(req) - int(att)),
         )
         for nip, pid, code, req, att in zip(
             gaps["nip"], gaps["position_id"], gaps["competency"], gaps["required"],
@@ -518,19 +514,19 @@ def _moves_section(
             before[i] = text
     listing: list[Sequence[str]] = [
         (
-            _int(i + 1),
+            format_integer(i + 1),
             _e(r.nip),
             _e(r.name),
             _e(pangkat_golongan(r.grade)),
             _e(_KIND_LABELS[r.kind]),
             _e(f"{r.from_title} ({r.from_position})" if r.from_position else "—"),
-            _e(r.from_unit or "—"),
+            _e(r.from_unit_name or "—"),
             _e(f"{r.to_title} ({r.to_position})"),
-            _e(r.to_unit),
+            _e(r.to_unit_name),
             _e(_jpm(before[i])),
             _e(_jpm(r.jpm)),
-            _int(r.score),
-            "–" if r.preference_rank is None else _int(r.preference_rank),
+            format_integer(r.score),
+            "–" if r.preference_rank is None else format_integer(r.preference_rank),
         )
         for i, r in enumerate(rows)
     ]
@@ -549,8 +545,9 @@ def _moves_section(
     moves = sum(r.kind == "move" for r in rows)
     return (
         "<section><h2>Daftar Mutasi dan Penempatan Baru (Moves and new placements)</h2>"
-        f'<p class="note">{_int(moves)} mutasi (moves), {_int(len(rows) - moves)} penempatan '
-        "baru (new placements), urut NIP (sorted by NIP).</p>" + body + "</section>"
+        f'<p class="note">{format_integer(moves)} mutasi (moves), '
+        f"{format_integer(len(rows) - moves)} penempatan baru (new placements), "
+        "urut NIP (sorted by NIP).</p>" + body + "</section>"
     )
 
 
@@ -559,8 +556,9 @@ def _unplaced_section(dataset: Dataset, plan: pd.DataFrame) -> str:
     if out.empty:
         return ""
     names = dataset.employees.set_index("nip")["name"]
+    units = dataset.unit_names()
     rows = [
-        (_e(nip), _e(names.get(nip, "")), _e(pid or "—"), _e(unit or "—"))
+        (_e(nip), _e(names.get(nip, "")), _e(pid or "—"), _e(units.get(unit, unit) or "—"))
         for nip, pid, unit in zip(out["nip"], out["from_position"], out["from_unit"], strict=True)
     ]
     return (
@@ -607,7 +605,7 @@ def render_report(
         parts += [
             _kpi_section(solution, kpis(solution)),
             _jpm_section(ctx, solution.plan),
-            _matrix_section(solution.plan),
+            _matrix_section(solution.plan, dataset.unit_names()),
             _training_section(dataset, solution.gaps, max_rows=max_rows, page_rows=page_rows),
             _moves_section(dataset, ctx, solution.plan, max_rows=max_rows, page_rows=page_rows),
             _unplaced_section(dataset, solution.plan),

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from placement.contract.dataset import Dataset
-from placement.contract.readers import dataset_from_json
+from placement.contract.readers import canonical_of, dataset_from_json
 from placement.engine import Solution
 
 RECORD = "run.json"
@@ -40,9 +40,9 @@ def dataset_rows(dataset: Dataset) -> dict[str, list[dict[str, str]]]:
 
 
 def input_bytes(dataset: Dataset) -> bytes:
-    """``input.json.gz`` content: deterministic gzip of the contract JSON form."""
-    text = json.dumps(dataset_rows(dataset), ensure_ascii=False, sort_keys=True)
-    return gzip.compress(text.encode("utf-8"), mtime=0)
+    """``input.json.gz`` content: deterministic gzip of the dataset's canonical form (CONTRACT
+    §5), which loads back into the same dataset with the same hash."""
+    return gzip.compress(canonical_of(dataset), mtime=0)
 
 
 def load_input(path: str | Path) -> Dataset:
@@ -99,4 +99,6 @@ def run_record(
         if plan_csv is None
         else hashlib.sha256(plan_csv.encode("utf-8")).hexdigest(),
         "previous": previous,
+        # A plan broken to the fewest changes from ``previous`` replays only with that rule.
+        "fewest_changes": "tie_break" in summary,
     }

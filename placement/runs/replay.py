@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from placement.contract.canonical import matches
 from placement.contract.policy import load_policy
 from placement.engine import solve
 from placement.errors import PlacementError
@@ -54,13 +55,14 @@ def replay(run_dir: str | os.PathLike[str]) -> Replay:
     record, dataset = loaded.record, loaded.dataset
     if record is None or dataset is None:
         raise PlacementError(f"{loaded.path} has no {RECORD} and {INPUT}: not a recorded run")
-    if dataset.sha256 != record["input_sha256"]:
+    if not matches(dataset, record["input_sha256"]):
         raise PlacementError(
             f"the recorded input hashes to {dataset.sha256}, not {record['input_sha256']}"
         )
     policy = load_policy(record["policy"], dataset)
     previous = record.get("previous")
-    solution = solve(dataset, policy, previous=previous)
+    fewest = bool(record.get("fewest_changes")) and previous is not None
+    solution = solve(dataset, policy, previous=previous, fewest_changes=fewest)
     plan_text = None if solution.plan is None else plan_csv_text(solution.plan)
     replayed = run_record(solution.summary, plan_text, previous_plan(solution))
     differences = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from placement.check import check
+from placement.contract.canonical import matches
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.engine import Solution, Status
@@ -80,7 +81,7 @@ def stored_solution(
         stored file cannot be read, or the plan breaks a rule or does not add up to the
         recorded objective.
     """
-    if dataset.sha256 != summary.get("input_sha256"):
+    if not matches(dataset, summary.get("input_sha256")):
         raise PlacementError("the dataset is not the input the run recorded")
     status = recorded_status(summary)
     compiled = compile_model(build_context(dataset, policy))

@@ -97,7 +97,11 @@ SORT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "requirements": ("position_id", "competency"),
     "preferences": ("nip", "rank"),
     "relations": ("nip_a", "nip_b", "kind"),
+    "units": ("unit",),
 }
+
+#: The unit each kind of field unit reports to, where the city has it.
+_PARENT_BY_KIND: Final[dict[str, str]] = {"puskesmas": "DINKES", "sd": "DISDIK", "smp": "DISDIK"}
 
 _DAYS_PER_MONTH: Final = 30.436875
 _DAYS_PER_YEAR: Final = 365.2425
@@ -202,6 +206,23 @@ def _units(n_units: int) -> list[Unit]:
     if n_units <= len(named):
         return named[:n_units]
     return named + [_extra_unit(i) for i in range(n_units - len(named))]
+
+
+def _units_table(units: Sequence[Unit]) -> pd.DataFrame:
+    """The ``units`` table: code, name and the unit each kelurahan, puskesmas and school reports
+    to (its kecamatan, the health or the education office) when the city has that unit."""
+    kecamatan = {
+        "KEL-" + _slug(kel): "KEC-" + _slug(kec) for kec, v in KECAMATAN.items() for kel in v
+    }
+    codes = {u.code for u in units}
+    parents = [kecamatan.get(u.code, _PARENT_BY_KIND.get(u.kind, "")) for u in units]
+    return pd.DataFrame(
+        {
+            "unit": [u.code for u in units],
+            "name": [u.name for u in units],
+            "parent": [p if p in codes else "" for p in parents],
+        }
+    ).sort_values("unit", kind="stable", ignore_index=True)
 
 
 def default_n_units(n_employees: int) -> int:
@@ -1005,7 +1026,9 @@ def generate(
     -------
     dict[str, pandas.DataFrame]
         The six contract tables (``employees``, ``positions``, ``competencies``,
-        ``requirements``, ``preferences``, ``relations``) with the contract's columns in order,
+        ``requirements``, ``preferences``, ``relations``) and ``units`` (the units' names; it
+        draws no random numbers, so the other tables are as without it), with the contract's
+        columns in order,
         every cell a string in contract spelling (``""`` when empty), rows sorted by
         :data:`SORT_KEYS`.
     """
@@ -1042,8 +1065,9 @@ def generate(
         "requirements": _requirements(rng, pos),
         "preferences": _preferences(rng, pos, emp, unit_codes),
         "relations": _relations(rng, emp),
+        "units": _units_table(units),
     }
-    return {name: tables[name][list(COLUMNS[name])].astype(str) for name in TABLES}
+    return {name: tables[name][list(COLUMNS[name])].astype(str) for name in (*TABLES, "units")}
 
 
 def write_csv(tables: Mapping[str, pd.DataFrame], out_dir: str | os.PathLike[str]) -> None:

@@ -28,7 +28,9 @@ from api.routes.web import CONTENT_TYPES, CSP, assets
 from tests.paths import EXAMPLE, ROOT
 from tests.web.conftest import Blocked, Service
 
-TABLES = ("employees", "positions", "competencies", "requirements", "preferences", "relations")
+TABLES = (
+    "employees", "positions", "competencies", "requirements", "preferences", "relations", "units"
+)  # fmt: skip
 BINJAI = ROOT / "placement" / "data" / "binjai"
 PAGE_ROWS = 50
 SERIOUS = ("serious", "critical")
@@ -127,7 +129,14 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
 ) -> None:
     sign_in(page, service)
     assert page.evaluate("sessionStorage.length") == 1
-    upload(page, csv_files(EXAMPLE))
+    folder = tmp_path / "example"
+    folder.mkdir()
+    for name in csv_files(EXAMPLE):
+        shutil.copy(name, folder)
+    (folder / "units.csv").write_text(
+        "unit,name\nDINKES,Dinas Kesehatan\nDISDIK,Dinas Pendidikan\n"
+    )
+    upload(page, csv_files(folder))
     expect(page.locator("#upload-status")).to_have_text("Data valid dan tersimpan.")
     expect(page.locator("#upload-counts")).to_contain_text("employees")
     policy = json.loads((EXAMPLE / "policy.json").read_text())
@@ -145,6 +154,10 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
     expect(page.locator("#chart-jpm svg rect").first).to_be_attached()
     plan_lines = (EXAMPLE / "plan.csv").read_text().splitlines()
     expect(page.locator("#plan-table tbody tr")).to_have_count(len(plan_lines) - 1)
+    # Units by name where the dataset names them, by code where it does not.
+    expect(page.locator("#plan-table tbody")).to_contain_text("Dinas Kesehatan")
+    expect(page.locator("#plan-table tbody")).to_contain_text("BKPSDM")
+    expect(page.locator("#filter-unit")).to_contain_text("Dinas Pendidikan")
     snap(page, "1-plan")
 
     # Filters: only the movers, then everyone again.
@@ -193,6 +206,8 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
         assert data[:2] == b"PK", button
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         assert workbook.sheetnames, button
+        cells = {c for row in workbook.active.iter_rows(values_only=True) for c in row}
+        assert "NIP" in cells and "Dinas Kesehatan" in cells, button
         workbook.close()
 
     # A scenario: abolish the position of a mover's target, then compare with the base run.
@@ -237,8 +252,8 @@ def test_a_planner_runs_explains_changes_compares_and_downloads_a_plan(
 def test_a_refused_upload_lists_every_problem_in_a_sortable_table(
     page: Page, service: Service, blocked: Blocked, tmp_path: Path
 ) -> None:
-    for name in TABLES:
-        shutil.copy(EXAMPLE / f"{name}.csv", tmp_path / f"{name}.csv")
+    for name in csv_files(EXAMPLE):
+        shutil.copy(name, tmp_path)
     lines = (tmp_path / "employees.csv").read_text().splitlines()
     header = lines[0].split(",")
     bad = lines[1].split(",")

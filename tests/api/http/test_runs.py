@@ -11,6 +11,7 @@ import httpx
 import openpyxl
 import pytest
 
+from placement.reports.workbook import PLAN_HEADER
 from tests.api.fixtures import (
     EXAMPLE_OBJECTIVE,
     XLSX,
@@ -121,16 +122,21 @@ def test_the_plan_as_xlsx_holds_the_same_rows(
     answer = client.get(f"/v1/runs/{example_run}/plan", headers=keys["viewer"] | {"Accept": XLSX})
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == XLSX
-    book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
-    try:
-        header, *cells = list(book["plan"].iter_rows(values_only=True))
-    finally:
-        book.close()
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    sheet = book["Rencana Penempatan"]
+    header, *cells = list(sheet.iter_rows(values_only=True))
     reference = rows_of((EXAMPLE / "plan.csv").read_text())
-    assert list(header) == list(reference[0])
+    assert list(header) == [label for label, _ in PLAN_HEADER]
+    assert header[:2] == ("NIP", "Nama") and "JPM (%)" in header
     assert [row[0] for row in cells] == [r["nip"] for r in reference]
-    scores = [row[header.index("score")] for row in cells]
+    assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(2, len(cells) + 2))
+    scores = [row[header.index("Skor")] for row in cells]
     assert scores == [int(r["score"]) for r in reference]
+    jpm = [row[header.index("JPM (%)")] for row in cells]
+    assert jpm == [float(r["jpm"]) if r["jpm"] else None for r in reference]
+    moved = [row[header.index("Pindah")] for row in cells]
+    assert moved == ["Ya" if r["moved"] == "true" else "Tidak" for r in reference]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:J{len(cells) + 1}"
 
 
 def test_the_gaps_are_the_reference_gaps_in_json_and_csv(

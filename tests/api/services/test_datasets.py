@@ -12,9 +12,10 @@ from api.services.datasets import (
     payload_of,
 )
 from placement import DatasetError, dataset_from_tables, load_dataset
+from placement.contract.canonical import matches
 from placement.synthetic.city import generate
 from placement.synthetic.history import generate_history
-from tests.paths import EXAMPLE
+from tests.paths import DATA, EXAMPLE
 
 
 @pytest.mark.parametrize("form", ["example.json", "example.xlsx", "."])
@@ -60,3 +61,20 @@ def test_a_dataset_with_history_round_trips_through_its_payload() -> None:
     reloaded = dataset_from_payload(payload_of(dataset))
     assert set(reloaded.history) == set(dataset.history)
     assert reloaded.sha256 == dataset.sha256
+
+
+def test_a_payload_stored_in_the_old_column_form_still_loads_and_matches_its_record() -> None:
+    """Databases written before the contract's canonical form store column-oriented payloads
+    and the hash of that time (d305e9c7… for the shared example)."""
+    payload = (DATA / "legacy_service_payload.json").read_bytes()
+    dataset = dataset_from_payload(payload)
+    example = load_dataset(EXAMPLE)
+    assert matches(dataset, "d305e9c744d875f7580385957499b1ccd388a6ba469f4ea2cc60de5ad7736e6f")
+    for table in ("employees", "positions", "competencies", "requirements", "preferences"):
+        assert getattr(dataset, table).equals(getattr(example, table))
+
+
+def test_a_new_payload_is_the_canonical_form_of_the_contract() -> None:
+    dataset = load_dataset(EXAMPLE)
+    assert payload_of(dataset) == dataset.canonical
+    assert dataset_from_payload(payload_of(dataset)).sha256 == dataset.sha256

@@ -8,7 +8,7 @@ import anyio
 import pytest
 
 from api.core.problems import ApiError
-from api.services.trust import Memo
+from api.services.trust import Memo, ResultPendingError
 
 
 def test_a_slow_result_answers_503_and_the_next_request_gets_it_without_recomputing() -> None:
@@ -64,3 +64,17 @@ def test_only_the_most_recently_used_results_are_kept() -> None:
         assert anyio.run(memo.get, key, lambda k=key: compute(k), 60) == key.upper()
     # "b" was the least recently used when "c" came in, so it is computed twice.
     assert calls == ["a", "b", "c", "b"]
+
+
+def test_waiting_for_a_slow_result_raises_pending_and_the_result_comes_later() -> None:
+    memo = Memo(size=4, slots=threading.Semaphore(1))
+    release = threading.Event()
+
+    def compute() -> int:
+        release.wait(60)
+        return 42
+
+    with pytest.raises(ResultPendingError):
+        anyio.run(memo.wait, "k", compute, 0.01)
+    release.set()
+    assert anyio.run(memo.wait, "k", compute, 60) == 42

@@ -280,3 +280,32 @@ def test_the_cli_refuses_a_run_whose_recorded_objective_differs(
     (tmp_path / "summary.json").write_text(json.dumps(summary))
     assert _cli(["explain", str(tmp_path), "--nip", nips["Erna"]]) == 1
     assert "recorded 1" in capsys.readouterr().err
+
+
+def test_the_cli_searches_counterfactuals_only_on_request(
+    run_dir: Path, nips: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _cli(["explain", str(run_dir), "--nip", nips["Fajar"], "--json"]) == 0
+    quick = json.loads(capsys.readouterr().out)
+    assert not quick["counterfactuals_computed"] and quick["counterfactual"] is None
+    assert quick["counterfactuals_tried"] == 0
+    assert (
+        _cli(["explain", str(run_dir), "--nip", nips["Fajar"], "--json", "--counterfactuals"]) == 0
+    )
+    full = json.loads(capsys.readouterr().out)
+    assert full["counterfactuals_computed"] and full["counterfactual"]["detail"] == {
+        "jpm_floor": "40"
+    }
+    assert quick["alternatives"] == full["alternatives"]
+
+
+def test_pinned_alternatives_without_the_run_model_match_those_with_it(
+    example: ExampleRun, nips: dict[str, str]
+) -> None:
+    """A run read back from its files has no model: the explanation compiles one itself."""
+    dataset, policy, solution = example
+    bare = dataclasses.replace(solution, compiled=None)
+    for name in ("Maya", "Lukman", "Fajar"):
+        with_model = explain_person(dataset, policy, solution, nips[name], counterfactuals=False)
+        without = explain_person(dataset, policy, bare, nips[name], counterfactuals=False)
+        assert with_model.alternatives == without.alternatives

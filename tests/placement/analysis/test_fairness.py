@@ -321,7 +321,14 @@ def test_the_cli_reports_fairness_as_text(
 ) -> None:
     assert _cli(["fairness", str(run_dir)]) == 0
     out = capsys.readouterr().out
-    assert "14 justified-envy pair(s)" in out
+    # 14 wishes: one allowed (justified envy) leads, 13 blocked by legal rules follow.
+    assert "\n1 justified-envy pair(s) " in out
+    assert "\n13 blocked wish(es) (a legal rule forbids them): R05 2, R07 2, G07 1," in out
+    assert (
+        out.index("justified-envy pair(s)")
+        < out.index("DISDIK-01 (rank 1")
+        < out.index("blocked wish(es)")
+    )
     assert "R02 active discipline case" in out and "by job_class:" in out
 
 
@@ -331,6 +338,11 @@ def test_the_cli_reports_fairness_as_json(
     assert _cli(["fairness", str(run_dir), "--json", "--max-explained", "0"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["envy_pairs"] == len(data["envy"]) == 14
+    assert (data["justified_envy"], data["blocked_wishes"]) == (1, 13)
+    assert sum(data["blocked_by_rule"].values()) == 13
+    assert [p["position_id"] for p in data["envy"] if not p["blocked"]] == ["DISDIK-01"]
+    assert all(p["blocked"] == (not p["allowed"] or p["rule"] in ("G01", "G07"))
+               for p in data["envy"])  # fmt: skip
     assert data["resolved"] == 0 and data["unexplained"] == 1
     assert sum(g["employees"] for g in data["distribution"]["grade"]) == 14
     unexplained = [p for p in data["envy"] if p["rule"] is None]

@@ -15,41 +15,36 @@ import pytest
 from placement.analysis.compare import compare
 from placement.analysis.scenario import apply_changes, run_scenario
 from placement.contract.dataset import TABLES, Dataset
-from placement.contract.policy import load_policy
-from placement.contract.readers import load_dataset
-from placement.engine import Solution, solve
+from placement.engine import Solution
 from placement.errors import DatasetError
-from tests.paths import EXAMPLE
+from tests.placement.example import (
+    BASE_OBJECTIVE,
+    FAJAR,
+    GITA,
+    JOKO,
+    MAYA,
+    example_dataset,
+    example_policy,
+    placements,
+    solved_example,
+)
 
-BASE_OBJECTIVE = 287692
-FAJAR = "199405052019031006"
-GITA = "199207072016022007"
-JOKO = "197907112005011010"
-MAYA = "197312122000032013"
 NEW_NIP = "199501012020121015"
 
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return load_dataset(EXAMPLE)
+    return example_dataset()
 
 
 @pytest.fixture(scope="module")
 def policy() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EXAMPLE / "policy.json").read_text())
-    return data
+    return example_policy()
 
 
 @pytest.fixture(scope="module")
 def base(dataset: Dataset, policy: dict[str, Any]) -> Solution:
-    solution = solve(dataset, load_policy(policy, dataset))
-    assert solution.objective == BASE_OBJECTIVE
-    return solution
-
-
-def _plan_of(solution: Solution) -> dict[str, str]:
-    assert solution.plan is not None
-    return dict(zip(solution.plan["nip"], solution.plan["to_position"], strict=True))
+    return solved_example(dataset, policy)
 
 
 def _problems(err: pytest.ExceptionInfo[DatasetError]) -> list[tuple[str, int | None, str | None]]:
@@ -93,7 +88,7 @@ def test_each_lifted_rule_changes_the_optimum_by_the_documented_amount(
 
 def test_opening_disdik_03_places_fajar_there(dataset: Dataset, policy: dict[str, Any]) -> None:
     """DISDIK-03 has no requirements (JPM 100) and Fajar ranks it 3 through his unit DISDIK."""
-    plan = _plan_of(run_scenario(dataset, policy, [{"op": "open", "position_id": "DISDIK-03"}]))
+    plan = placements(run_scenario(dataset, policy, [{"op": "open", "position_id": "DISDIK-03"}]))
     assert plan[FAJAR] == "DISDIK-03"
 
 
@@ -104,7 +99,7 @@ def test_closing_disdik_02_leaves_joko_without_a_seat(
     move, DINKES-05, is Hendra's, so Joko ends unplaced: −30800."""
     closed = run_scenario(dataset, policy, [{"op": "close", "position_id": "DISDIK-02"}])
     assert closed.objective == BASE_OBJECTIVE - 30800
-    assert _plan_of(closed)[JOKO] == ""
+    assert placements(closed)[JOKO] == ""
 
 
 def test_abolishing_bkpsdm_01_unplaces_lukman_and_nur_and_strips_bkpsdm(
@@ -116,7 +111,7 @@ def test_abolishing_bkpsdm_01_unplaces_lukman_and_nur_and_strips_bkpsdm(
     changes = [{"op": "abolish", "position_id": "BKPSDM-01"}]
     abolished = run_scenario(dataset, policy, changes)
     assert abolished.objective == BASE_OBJECTIVE - 45600
-    plan = _plan_of(abolished)
+    plan = placements(abolished)
     assert plan["198601012011011012"] == plan["200001102026062014"] == ""
     comparison = compare([("base", base), ("abolish", abolished)])
     assert comparison.kpis["units_stripped"] == (0, 1)
@@ -142,7 +137,7 @@ def test_adding_an_employee_with_competencies_gives_a_new_placement(
     assert new_dataset.sha256 != dataset.sha256
     solution = run_scenario(dataset, policy, changes)
     assert solution.objective == BASE_OBJECTIVE + 43100
-    plan = _plan_of(solution)
+    plan = placements(solution)
     assert (plan[FAJAR], plan[NEW_NIP], plan[MAYA]) == ("DISDIK-03", "DISDIK-03", "DISDIK-04")
 
 
@@ -165,7 +160,7 @@ def test_pinning_maya_to_disdik_04_costs_the_difference_to_her_stay(
     changes = [{"op": "pin", "nip": MAYA, "position_id": "DISDIK-04"}]
     solution = run_scenario(dataset, policy, changes)
     assert solution.objective == BASE_OBJECTIVE - 100
-    assert _plan_of(solution)[MAYA] == "DISDIK-04"
+    assert placements(solution)[MAYA] == "DISDIK-04"
 
 
 def test_forbidding_joko_from_disdik_02_lets_fajar_take_the_seat(
@@ -176,7 +171,7 @@ def test_forbidding_joko_from_disdik_02_lets_fajar_take_the_seat(
     changes = [{"op": "forbid", "nip": JOKO, "position_id": "DISDIK-02"}]
     solution = run_scenario(dataset, policy, changes)
     assert solution.objective == BASE_OBJECTIVE - 8200
-    assert _plan_of(solution)[FAJAR] == "DISDIK-02"
+    assert placements(solution)[FAJAR] == "DISDIK-02"
 
 
 # ----------------------------------------------------------------------------- refusals

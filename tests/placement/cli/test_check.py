@@ -42,3 +42,9 @@ def test_check_refuses_a_plan_file_without_the_plan_columns(tmp_path: Path) -> N
     plan = tmp_path / "plan.csv"
     plan.write_text("nip,somewhere\n1,2\n")
     assert main(["check", str(EXAMPLE), str(plan)]) == EXIT_INPUT
+
+
+def test_max_rows_refuses_a_longer_table_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(EXAMPLE), str(EXAMPLE / "plan.csv"), "--max-rows", "3"])
+    assert code == EXIT_INPUT
+    assert "more than 3 rows" in capsys.readouterr().err

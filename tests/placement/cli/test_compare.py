@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from placement.cli import main
-from placement.cli.exits import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
+from placement.cli.exits import EXIT_INPUT, EXIT_OK
 from tests.paths import EXAMPLE
 
 
@@ -45,5 +45,48 @@ def test_compare_reports_a_folder_that_is_not_a_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = _solve(tmp_path, "base", EXAMPLE / "policy.json")
-    assert main(["compare", str(base), str(tmp_path / "nothing")]) == EXIT_VIOLATIONS
+    assert main(["compare", str(base), str(tmp_path / "nothing")]) == EXIT_INPUT
     assert "not found" in capsys.readouterr().err
+
+
+def test_compare_warns_when_the_policies_differ_and_shows_how(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = _solve(tmp_path, "base", EXAMPLE / "policy.json")
+    rotation = _solve(tmp_path, "rotation", EXAMPLE / "rotation" / "policy.json")
+    capsys.readouterr()
+    assert main(["compare", str(base), str(rotation), "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    main_policy = json.loads((EXAMPLE / "policy.json").read_text())
+    rotation_policy = json.loads((EXAMPLE / "rotation" / "policy.json").read_text())
+    changed = {k for k in rotation_policy if rotation_policy[k] != main_policy.get(k)}
+    assert changed and changed <= set(data["policy_differences"])
+    for key in changed:
+        assert data["policy_differences"][key]["rotation"] == rotation_policy[key]
+    assert len(data["warnings"]) == 1 and "different policies" in data["warnings"][0]
+    assert data["inputs"]["base"] == data["inputs"]["rotation"]
+    assert main(["compare", str(base), str(rotation)]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert text.startswith("warning: the runs were solved under different policies")
+    assert all(key in text for key in changed)
+
+
+def test_compare_warns_when_the_inputs_differ(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = _solve(tmp_path, "base", EXAMPLE / "policy.json")
+    same = _solve(tmp_path, "same", EXAMPLE / "policy.json")
+    changes = tmp_path / "changes.json"
+    changes.write_text(json.dumps([{"op": "capacity", "position_id": "DISDIK-01", "capacity": 3}]))
+    other = tmp_path / "other"
+    argv = ["scenario", str(EXAMPLE), "--policy", str(EXAMPLE / "policy.json"),
+            "--changes", str(changes), "--out", str(other), "--quiet"]  # fmt: skip
+    assert main(argv) == EXIT_OK
+    capsys.readouterr()
+    assert main(["compare", str(base), str(same), "--json"]) == EXIT_OK
+    quiet = json.loads(capsys.readouterr().out)
+    assert quiet["warnings"] == [] and quiet["policy_differences"] == {}
+    assert main(["compare", str(base), str(other), "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["inputs"]["base"] != data["inputs"]["other"]
+    assert [w.split(" (")[0] for w in data["warnings"]] == ["the runs come from different inputs"]

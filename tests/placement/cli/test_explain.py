@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from placement.cli import main
-from placement.cli.exits import EXIT_ERROR, EXIT_OK
+from placement.cli.exits import EXIT_ERROR, EXIT_INPUT, EXIT_OK
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import Solution, solve
@@ -48,5 +48,5 @@ def test_a_run_without_a_plan_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "summary.json").write_text('{"status": "INFEASIBLE", "objective": null}\n')
-    assert main(["explain", str(tmp_path), "--nip", FAJAR]) == EXIT_ERROR
+    assert main(["explain", str(tmp_path), "--nip", FAJAR]) == EXIT_INPUT
     assert "has no plan (status INFEASIBLE)" in capsys.readouterr().err

@@ -37,3 +37,19 @@ def test_the_solve_many_command_writes_each_agency_and_the_table(
 
 def test_a_folder_without_agencies_exits_2(tmp_path: Path) -> None:
     assert main(["solve-many", str(tmp_path), "--out", str(tmp_path / "o")]) == EXIT_INPUT
+
+
+def test_with_json_the_command_prints_the_table_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "agencies" / "kota"
+    folder.mkdir(parents=True)
+    for csv in EXAMPLE.glob("*.csv"):
+        if csv.name not in ("plan.csv", "gaps.csv"):
+            shutil.copy(csv, folder / csv.name)
+    shutil.copy(EXAMPLE / "policy.json", folder / "policy.json")
+    out = tmp_path / "out"
+    assert main(["solve-many", str(tmp_path / "agencies"), "--out", str(out), "--json"]) == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    assert document["agencies"][0]["agency"] == "kota"
+    assert document["totals"]["status_OPTIMAL"] == 1

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from placement.contract.policy import load_policy
-from placement.contract.readers import dataset_from_tables, load_dataset
+from placement.contract.readers import dataset_from_json, dataset_from_tables, load_dataset
 from placement.engine import solve
 from placement.errors import DatasetError
 from tests.paths import EXAMPLE
@@ -207,7 +207,7 @@ def test_a_dataset_with_history_solves_exactly_as_without() -> None:
     assert a.plan.equals(b.plan)
 
 
-def test_the_contract_rows_of_a_dataset_with_history_load_back_to_the_same_hash() -> None:
+def test_a_dataset_with_history_loads_back_from_its_canonical_form_to_the_same_hash() -> None:
     dataset = dataset_from_tables(
         city(
             placement_history=[spell(ANI, "P1", "2012-03-04", jpm="79.5", unit="U1")],
@@ -218,7 +218,11 @@ def test_the_contract_rows_of_a_dataset_with_history_load_back_to_the_same_hash(
     rows = dataset.contract_rows()
     assert rows["placement_history"][0]["jpm"] == "79.5"
     assert rows["training_history"][0]["hours"] == "16"
-    assert dataset_from_tables(rows).sha256 == dataset.sha256
+    canonical = json.loads(dataset.canonical)
+    assert canonical["placement_history"] == [
+        {"jpm": "79.5", "nip": ANI, "position_id": "P1", "start_date": "2012-03-04", "unit": "U1"}
+    ]
+    assert dataset_from_json(canonical).sha256 == dataset.sha256
 
 
 def test_a_run_of_a_dataset_with_history_is_recorded_with_it_and_replays(tmp_path: Path) -> None:

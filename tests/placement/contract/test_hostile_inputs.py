@@ -322,3 +322,34 @@ def test_generated_hostile_tables_give_a_dataset_or_a_precise_dataset_error(
         nips = list(dataset.employees["nip"])
         assert len(nips) <= len(given)
         assert all(isinstance(nip, str) and nip == nip.strip() and nip for nip in nips)
+
+
+def test_the_spreadsheet_row_limit_holds_only_for_xlsx(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a sheet limit of 1 row, the same two employees load from CSV and JSON and are
+    refused from xlsx, under the same ``max_rows``."""
+    monkeypatch.setattr(loading, "XLSX_MAX_ROWS", 1)
+    csv_dataset = load_dataset(write_csv(tmp_path / "csv", EMPLOYEES), max_rows=10)
+    assert csv_dataset.n_employees == 2
+    rows = {
+        "employees": [dict(zip(EMPLOYEES[0].split(","), line.split(","), strict=True))
+                      for line in EMPLOYEES[1:]],
+        "positions": [dict(zip(POSITIONS[0].split(","), line.split(","), strict=True))
+                      for line in POSITIONS[1:]],
+    }  # fmt: skip
+    (tmp_path / "d.json").write_text(json.dumps(rows), encoding="utf-8")
+    assert load_dataset(tmp_path / "d.json", max_rows=10).n_employees == 2
+    path = xlsx(tmp_path / "rows.xlsx", [line.split(",") for line in EMPLOYEES])
+    problems = refusal(lambda: load_dataset(path, max_rows=10))
+    assert problems == [Problem("employees", None, None, "the table has more than 1 rows")]
+
+
+def test_csv_and_json_tables_may_be_longer_than_a_spreadsheet_by_default() -> None:
+    assert loading.MAX_ROWS > loading.XLSX_MAX_ROWS
+    rows = [{"nip": NIP_A, "competency": f"T{i}", "level": "1"} for i in range(3)]
+    problems = refusal(
+        lambda: dataset_from_json({"employees": [], "positions": [], "competencies": rows},
+                                  max_rows=2)
+    )  # fmt: skip
+    assert problems == [Problem("competencies", None, None, "the table has more than 2 rows")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import zipfile
 
 import openpyxl
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import placement
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
+from placement.contract.readers import dataset_from_json
 from placement.reports.decree import HEADER, decree_workbook
 from tests.paths import EXAMPLE
 from tests.placement.builders import (
@@ -143,3 +145,23 @@ def test_a_solution_without_a_plan_has_no_decree() -> None:
     solution = placement.solve(dataset, policy)
     with pytest.raises(ValueError, match="without a plan"):
         decree_workbook(dataset, solution)
+
+
+def test_units_are_named_and_the_header_row_is_filterable() -> None:
+    """The example with a units table naming two of its three units: named units print their
+    names, BKPSDM (not named) its code."""
+    data = json.loads((EXAMPLE / "example.json").read_text())
+    data["units"] = [
+        {"unit": "DINKES", "name": "Dinas Kesehatan"},
+        {"unit": "DISDIK", "name": "Dinas Pendidikan"},
+    ]
+    dataset = dataset_from_json(data)
+    solution = placement.solve(dataset, placement.load_policy(EXAMPLE / "policy.json", dataset))
+    ws = _sheet(decree_workbook(dataset, solution))
+    header, rows = _table(ws)
+    nur, gita, _joko = rows
+    assert gita[5] == "Dinas Pendidikan" and gita[7] == "Dinas Kesehatan"
+    assert gita[8] == "Mutasi antar unit"
+    assert nur[7] == "BKPSDM"
+    assert "PKM" not in str(rows) and "'DINKES'" not in str(rows)
+    assert ws.auto_filter.ref == f"A{header}:I{header + len(rows)}"

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from placement import load_dataset, load_policy, solve
+from placement.contract.readers import dataset_from_json
 from placement.engine import Solution
 from placement.reports.figures import plan_figures
 from placement.reports.kpis import move_matrix
@@ -43,3 +44,19 @@ def test_a_solution_without_a_plan_has_no_figures(example: Solution) -> None:
     without = dataclasses.replace(example, plan=None)
     with pytest.raises(ValueError, match="no figures"):
         plan_figures(without)
+
+
+def test_units_are_listed_by_code_with_their_names_or_their_codes(example: Solution) -> None:
+    figures = plan_figures(example)
+    assert figures["units"] == {
+        "unit": ["BKPSDM", "DINKES", "DISDIK"],
+        "name": ["BKPSDM", "DINKES", "DISDIK"],  # the example names no unit
+    }
+    data = json.loads((EXAMPLE / "example.json").read_text())
+    data["units"] = [{"unit": "DINKES", "name": "Dinas Kesehatan"}, {"unit": "UPT-X"}]
+    dataset = dataset_from_json(data)
+    named = solve(dataset, load_policy(json.loads((EXAMPLE / "policy.json").read_text()), dataset))
+    assert plan_figures(named)["units"] == {
+        "unit": ["BKPSDM", "DINKES", "DISDIK", "UPT-X"],
+        "name": ["BKPSDM", "Dinas Kesehatan", "DISDIK", "UPT-X"],
+    }

@@ -18,6 +18,7 @@ from placement.cli import main
 from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
+from placement.contract.readers import dataset_from_json
 from placement.reports.html import render_report
 from placement.reports.kpis import move_matrix
 from placement.runs.directory import write_outputs
@@ -339,3 +340,16 @@ def test_the_training_needs_frame_matches_the_example_gaps(example: Run) -> None
     assert list(gaps["competency"]) == ["T.KESMAS"]
     page = _well_formed(render_report(*example))
     assert [a["data-competency"] for a in page.training[:-1]] == ["T.KESMAS"]
+
+
+def test_units_are_shown_by_name_where_the_dataset_names_them() -> None:
+    data = json.loads((EXAMPLE / "example.json").read_text())
+    data["units"] = [{"unit": "DINKES", "name": "Dinas Kesehatan"}, {"unit": "DISDIK"}]
+    dataset = dataset_from_json(data)
+    policy = placement.load_policy(EXAMPLE / "policy.json", dataset)
+    page = render_report(dataset, policy, placement.solve(dataset, policy))
+    _well_formed(page)
+    assert "<td>Dinas Kesehatan</td>" in page  # Gita's new unit in the list of moves
+    assert '<th class="row" title="DINKES">Dinas Kesehatan</th>' in page
+    assert '<th title="Dinas Kesehatan">DINKES</th>' in page
+    assert "<td>DISDIK</td>" in page  # given without a name: its code

@@ -21,33 +21,30 @@ from placement.errors import PlacementError
 from placement.runs.directory import load_run, write_outputs
 from placement.runs.formats import summary_json_text
 from tests.paths import EXAMPLE
-
-BASE_OBJECTIVE = 287692
-FAJAR = "199405052019031006"
-JOKO = "197907112005011010"
+from tests.placement.example import (
+    BASE_OBJECTIVE,
+    FAJAR,
+    JOKO,
+    example_dataset,
+    example_policy,
+    placements,
+    solved_example,
+)
 
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return load_dataset(EXAMPLE)
+    return example_dataset()
 
 
 @pytest.fixture(scope="module")
 def policy() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EXAMPLE / "policy.json").read_text())
-    return data
+    return example_policy()
 
 
 @pytest.fixture(scope="module")
 def base(dataset: Dataset, policy: dict[str, Any]) -> Solution:
-    solution = solve(dataset, load_policy(policy, dataset))
-    assert solution.objective == BASE_OBJECTIVE
-    return solution
-
-
-def _plan_of(solution: Solution) -> dict[str, str]:
-    assert solution.plan is not None
-    return dict(zip(solution.plan["nip"], solution.plan["to_position"], strict=True))
+    return solved_example(dataset, policy)
 
 
 def write_feasible_run(base: Solution, dataset: Dataset, folder: Path) -> int:
@@ -56,7 +53,7 @@ def write_feasible_run(base: Solution, dataset: Dataset, folder: Path) -> int:
     recorded as FEASIBLE the way a run stopped by its time limit is; return its objective."""
     write_outputs(base, folder)
     policy = load_policy(base.summary["policy"], dataset)
-    plan = expected_plan(dataset, policy, _plan_of(base) | {JOKO: "", FAJAR: "DISDIK-02"})
+    plan = expected_plan(dataset, policy, placements(base) | {JOKO: "", FAJAR: "DISDIK-02"})
     report = check(dataset, policy, plan)
     assert report.ok and report.objective is not None and report.objective < BASE_OBJECTIVE
     (folder / "plan.csv").write_text(plan.to_csv(index=False, lineterminator="\n"))
@@ -72,7 +69,7 @@ def test_a_run_directory_loads_back_to_the_same_plan(base: Solution, tmp_path: P
     loaded = load_run(tmp_path / "base")
     assert loaded.solution.objective == BASE_OBJECTIVE
     assert loaded.solution.status is Status.OPTIMAL
-    assert _plan_of(loaded.solution) == _plan_of(base)
+    assert placements(loaded.solution) == placements(base)
     assert loaded.summary == base.summary and loaded.record is not None
     assert loaded.dataset is not None and loaded.dataset.sha256 == base.summary["input_sha256"]
 
@@ -111,7 +108,10 @@ def test_a_feasible_run_loads_as_the_plan_it_stored(
     loaded = load_run(tmp_path)
     assert loaded.solution.status is Status.FEASIBLE
     assert loaded.solution.objective == objective
-    assert _plan_of(loaded.solution)[JOKO] == "" and _plan_of(loaded.solution)[FAJAR] == "DISDIK-02"
+    assert (
+        placements(loaded.solution)[JOKO] == ""
+        and placements(loaded.solution)[FAJAR] == "DISDIK-02"
+    )
 
 
 def test_a_stored_plan_edited_after_the_run_is_refused(base: Solution, tmp_path: Path) -> None:

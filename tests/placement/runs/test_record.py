@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -20,11 +21,22 @@ def _run_dir(tmp_path: Path, policy: str = "policy.json") -> Path:
     return out
 
 
-def test_the_contract_json_form_of_a_dataset_loads_back_to_the_same_hash() -> None:
+def test_the_contract_json_form_of_a_dataset_loads_back_to_the_same_data() -> None:
     for form in (EXAMPLE, EXAMPLE / "example.xlsx", EXAMPLE / "example.json"):
         dataset = load_dataset(form)
         rows = json.loads(json.dumps(dataset_rows(dataset)), parse_int=str, parse_float=str)
-        assert dataset_from_json(rows).sha256 == dataset.sha256
+        again = dataset_from_json(rows)
+        for table in ("employees", "positions", "competencies", "requirements", "relations"):
+            assert getattr(again, table).equals(getattr(dataset, table))
+
+
+def test_the_recorded_input_is_the_canonical_form_and_loads_back_to_the_same_hash(
+    tmp_path: Path,
+) -> None:
+    out = _run_dir(tmp_path)
+    dataset = load_dataset(EXAMPLE)
+    assert gzip.decompress((out / "input.json.gz").read_bytes()) == dataset.canonical
+    assert load_input(out / "input.json.gz").sha256 == dataset.sha256
 
 
 def test_solve_records_the_input_and_the_plan_hash(tmp_path: Path) -> None:

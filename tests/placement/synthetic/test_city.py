@@ -63,7 +63,7 @@ def months_held(employees: pd.DataFrame) -> pd.Series:
 
 def assert_valid(tables: Tables) -> None:
     """Contract columns, unique keys, resolving references and value ranges."""
-    assert list(tables) == list(TABLES)
+    assert list(tables) == [*TABLES, "units"]
     for name, frame in tables.items():
         assert list(frame.columns) == list(COLUMNS[name])
         assert all(pd.api.types.is_string_dtype(frame[c]) for c in frame.columns)
@@ -385,8 +385,17 @@ def test_the_reference_date_moves_every_date() -> None:
 
 def test_the_demo_dataset_is_exactly_generate_5000_2026(tmp_path: Path) -> None:
     write_csv(generate(5000, seed=2026), tmp_path)
-    for name in TABLES:
+    for name in (*TABLES, "units"):
         assert (DEMO / f"{name}.csv").read_bytes() == (tmp_path / f"{name}.csv").read_bytes()
+
+
+def test_every_unit_of_the_city_has_a_name_and_a_parent_it_holds() -> None:
+    tables = generate(1500, seed=4, n_units=48)  # kelurahan, puskesmas and schools too
+    units = tables["units"]
+    assert set(units["unit"]) == set(tables["positions"]["unit"])
+    assert units["name"].ne("").all() and units["name"].ne(units["unit"]).all()
+    parents = units["parent"][units["parent"] != ""]
+    assert not parents.empty and parents.isin(units["unit"]).all()
 
 
 def test_the_demo_dataset_has_a_policy_readme_and_a_reasonable_size() -> None:

@@ -1,4 +1,8 @@
-"""The independent checker: example plans, one broken plan per rule, exact arithmetic."""
+"""The independent checker: example plans, one broken plan per rule, exact arithmetic.
+
+Every check here runs both implementations, the vectorised one and the scalar reference, and
+requires the same report from both, word for word.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from placement.check import (
-    CheckReport,
-    check,
-    expected_plan,
-    format_violations,
-)
+from placement.check import CheckReport, expected_plan, format_violations
+from placement.check import check as check_plan
 from placement.contract.calendar import months_between, retirement_date
 from placement.contract.dataset import Dataset
 from placement.contract.plan import PLAN_COLUMNS
@@ -47,6 +47,13 @@ E3 = make_nip(3)
 
 
 # -- fixtures ----------------------------------------------------------------------------------
+
+
+def check(dataset: Dataset, policy: Policy, plan: pd.DataFrame) -> CheckReport:
+    """The vectorised report of ``plan``, once the scalar reference gave the same one."""
+    report = check_plan(dataset, policy, plan, method="vectorised")
+    assert report == check_plan(dataset, policy, plan, method="scalar")
+    return report
 
 
 def one_mover(

@@ -1,10 +1,11 @@
-"""The independent checker: re-verifies every rule and recomputes every score of a plan.
+"""The reference checker: re-verifies every rule and recomputes every score of a plan, row by row.
 
 It shares no code with the optimiser on purpose: it is plain scalar Python over the plan's rows
 with dictionary lookups, written straight from CONTRACT §3–§5, so that a bug in the vectorised
-rules or in a solver back-end cannot hide behind the same bug here. The cost is linear in the
-number of employees and of their requirements; the one loop over positions is G06's search for
-an allowed move, done only for overdue employees who do not move.
+rules or in a solver back-end cannot hide behind the same bug here. It is also the reference
+the vectorised checker (:mod:`placement.check.vectorised`) is tested against. The cost is
+linear in the number of employees and of their requirements; the one loop over positions is
+G06's search for an allowed move, done only for overdue employees who do not move.
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
+from placement.check.report import (
+    PLAN,
+    X01,
+    CheckReport,
+    Violation,
+    cell_text,
+    require_plan_columns,
+    sort_key,
+)
 from placement.contract.calendar import (
     months_between,
     retirement_date,
@@ -38,77 +47,9 @@ from placement.contract.enums import (
     JPT_CLASSES,
     PERFORMANCE_SCORE,
     RETIREMENT_AGE,
-    RULES,
 )
 from placement.contract.plan import PLAN_COLUMNS
 from placement.contract.policy import Policy
-from placement.errors import PlanFormatError
-
-#: Rule id of format and consistency problems of the plan itself.
-PLAN = "PLAN"
-
-#: Rule id of the extension rule ``no_justified_envy`` (checked only when the policy enables it).
-X01 = "X01"
-
-_RULE_ORDER: dict[str, int] = (
-    {PLAN: 0} | {rule: i + 1 for i, rule in enumerate(RULES)} | {X01: len(RULES) + 1}
-)
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule.
-
-    Attributes
-    ----------
-    rule
-        A contract rule id (``R01`` … ``R11``, ``G01`` … ``G07``), the extension rule ``X01``
-        when the policy enables ``no_justified_envy``, or ``PLAN`` for a format or consistency
-        problem of the plan.
-    nip
-        The employee concerned, ``None`` for a rule on a unit or on the whole plan.
-    position_id
-        The position concerned, if any.
-    message
-        What is wrong, with the failing values, starting with the rule id.
-    """
-
-    rule: str
-    nip: str | None
-    position_id: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return self.message if self.nip is None else f"nip {self.nip}: {self.message}"
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """Result of :func:`check`.
-
-    Attributes
-    ----------
-    violations
-        Every broken rule, ordered by rule id (``PLAN`` first), then nip.
-    scores
-        Recomputed score per nip of every employee row of the plan (0 when unplaced).
-    objective
-        Sum of ``scores``.
-    """
-
-    violations: tuple[Violation, ...]
-    scores: dict[str, int]
-    objective: int
-
-    @property
-    def ok(self) -> bool:
-        """True when the plan breaks no rule."""
-        return not self.violations
-
-    @property
-    def rules(self) -> frozenset[str]:
-        """Ids of the rules broken at least once."""
-        return frozenset(v.rule for v in self.violations)
 
 
 class _Row(NamedTuple):
@@ -159,11 +100,6 @@ class _Placement:
     preference_rank: int | None
 
 
-def format_violations(report: CheckReport) -> list[str]:
-    """One line per violation, for a terminal: ``nip <nip>: <message>`` or the message alone."""
-    return [str(v) for v in report.violations]
-
-
 def check(dataset: Dataset, policy: Policy, plan: pd.DataFrame) -> CheckReport:
     """Check ``plan`` against every rule of CONTRACT §3 and recompute its scores (§4).
 
@@ -191,6 +127,25 @@ def check(dataset: Dataset, policy: Policy, plan: pd.DataFrame) -> CheckReport:
     return _Checker(dataset, policy).run(_plan_rows(plan))
 
 
+def alternative_violations(
+    dataset: Dataset, policy: Policy, final: Mapping[str, str]
+) -> list[Violation]:
+    """G06 and X01 over the final positions (nip → position_id, ``""`` unplaced) of a plan.
+
+    These two rules ask which positions a person could have taken instead: a search over
+    positions by employee profile that the vectorised checker takes from here rather than
+    repeating it; they apply only under ``force_rotation`` and ``no_justified_envy``.
+    """
+    checker = _Checker(dataset, policy)
+    found: list[Violation] = []
+    final = dict(final)
+    if policy.force_rotation:
+        checker.g06(final, found)
+    if policy.no_justified_envy:
+        checker.x01(final, found)
+    return found
+
+
 def expected_plan(dataset: Dataset, policy: Policy, placements: Mapping[str, str]) -> pd.DataFrame:
     """The plan.csv rows (text cells) for the given final positions, as the checker computes them.
 
@@ -206,45 +161,9 @@ def expected_plan(dataset: Dataset, policy: Policy, placements: Mapping[str, str
     return _Checker(dataset, policy).expected_rows(placements)
 
 
-def require_plan_columns(frame: pd.DataFrame, where: str) -> None:
-    """Refuse a plan frame that lacks a column of plan.csv; ``where`` names it in the message.
-
-    Raises
-    ------
-    PlanFormatError
-        Naming every missing column.
-    """
-    missing = [c for c in PLAN_COLUMNS if c not in frame.columns]
-    if missing:
-        raise PlanFormatError(f"{where}: missing column(s) {', '.join(missing)}")
-
-
 def _plan_rows(plan: pd.DataFrame) -> list[_Row]:
-    columns = [[_cell_text(v, c) for v in plan[c].tolist()] for c in PLAN_COLUMNS]
+    columns = [[cell_text(v, c) for v in plan[c].tolist()] for c in PLAN_COLUMNS]
     return [_Row(*values) for values in zip(*columns, strict=True)]
-
-
-def _cell_text(value: object, column: str) -> str:
-    """The plan.csv spelling of a typed cell."""
-    if type(value) is str:
-        return value.strip()
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, np.generic):
-        return _cell_text(value.item(), column)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if column == "jpm":
-            return f"{value:.2f}"
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, Decimal) and column == "jpm":
-        return f"{value:.2f}"
-    return str(value).strip()
 
 
 def _parse_int(text: str) -> int | None:
@@ -391,7 +310,7 @@ class _Checker:
                     Violation(PLAN, nip, None, f"PLAN employee {nip} has no row in the plan")
                 )
         self._global_rules(final, found)
-        found.sort(key=lambda v: (_RULE_ORDER[v.rule], v.nip or "", v.position_id or "", v.message))
+        found.sort(key=sort_key)
         return CheckReport(tuple(found), scores, sum(scores.values()))
 
     @staticmethod
@@ -684,9 +603,9 @@ class _Checker:
         if self.policy.max_unit_outflow is not None:
             self._g05(final, self.policy.max_unit_outflow, found)
         if self.policy.force_rotation:
-            self._g06(final, found)
+            self.g06(final, found)
         if self.policy.no_justified_envy:
-            self._x01(final, found)
+            self.x01(final, found)
         for nip, to in final.items():
             current = self.positions.get(self.employees[nip].position_id)
             if not to and current is not None and current.state != "abolished":
@@ -750,7 +669,8 @@ class _Checker:
                     )
                 )
 
-    def _g06(self, final: dict[str, str], found: list[Violation]) -> None:
+    def g06(self, final: dict[str, str], found: list[Violation]) -> None:
+        """G06: an overdue employee who stays or ends unplaced while a move was allowed."""
         search = _MoveSearch(self)
         for nip, to in final.items():
             e = self.employees[nip]
@@ -775,7 +695,7 @@ class _Checker:
 
     # -- extension rules ---------------------------------------------------------------------
 
-    def _x01(self, final: dict[str, str], found: list[Violation]) -> None:
+    def x01(self, final: dict[str, str], found: list[Violation]) -> None:
         """X01: nobody may prefer an allowed position to their outcome while it has a free seat
         or a holder who scores less there, unless that holder is pinned to it or cannot be
         anywhere else (may not move and must keep the post)."""
@@ -938,12 +858,4 @@ def _render_jpm(num: int, den: int) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
-__all__ = [
-    "PLAN",
-    "CheckReport",
-    "Violation",
-    "check",
-    "expected_plan",
-    "format_violations",
-    "require_plan_columns",
-]
+__all__ = ["alternative_violations", "check", "expected_plan"]

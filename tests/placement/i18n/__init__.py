@@ -1,0 +1,1 @@
+"""Tests of placement.i18n: numbers and dates formatted for a locale."""
