@@ -35,9 +35,11 @@ FUZZ_EXAMPLES ?= 25
 fuzz: $(STAMP)
 	$(BIN)/python -m benchmarks.fuzz_service --examples $(FUZZ_EXAMPLES)
 
-# Loopback load: concurrent clients uploading datasets, queueing runs and polling them.
+# Loopback load: concurrent clients of two agencies uploading datasets, queueing runs and
+# polling them, on two instances sharing the PostgreSQL of PLACEMENT_TEST_POSTGRES_URL
+# (scripts/ci-postgres.sh starts one).
 load: $(STAMP)
-	$(BIN)/python -m benchmarks.load_service --clients 50 --seconds 60
+	$(BIN)/python -m benchmarks.load_service --clients 50 --seconds 60 --instances 2 --agencies 2
 
 # Known vulnerabilities of the pinned dependencies (asks PyPI's advisory data, so it needs the
 # network); every line of constraints.txt is pinned, so nothing is resolved or installed. It

@@ -8,15 +8,17 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api.core import problems
+from api.core.logging import AccessLogMiddleware
 from api.core.metrics import Metrics, MetricsMiddleware
 from api.core.middleware import BodyLimitMiddleware, IdempotencyMiddleware
+from api.core.negotiation import negotiate
 from api.core.openapi import openapi_document
 from api.db.store import Store
 from api.routes import routers
-from api.services.runs import INTERRUPTED, RunPool
+from api.services.runs import RunPool
 from api.services.trust import Trust
 from api.settings import Settings
 from placement.engine import engine_version
@@ -37,21 +39,20 @@ def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
     store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
     try:
         store.migrate()
-        failed = store.runs.fail_interrupted(INTERRUPTED)
-        for run_id in failed:
-            store.audit.append(
-                actor="server", action="run.failed", target=run_id, details={"error": INTERRUPTED}
+        if store.dialect == "sqlite":
+            log.warning(
+                "SQLite: this instance must be the only one on its database; use PostgreSQL "
+                "to run several instances"
             )
-            metrics.runs.labels("failed").inc()
-        if failed:
-            log.warning("%d run(s) were interrupted by a stop and are marked failed", len(failed))
         pool = RunPool(store, settings, metrics)
-        resumed = pool.resume()
+        pool.start()
     except BaseException:
         store.close()
         raise
-    if resumed:
-        log.info("resumed %d queued run(s)", len(resumed))
+    log.info(
+        "instance %s claims runs with %d worker(s), lease %.1f s",
+        pool.owner, settings.workers, settings.lease_s,
+    )  # fmt: skip
     return store, pool
 
 
@@ -66,9 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     Returns
     -------
     FastAPI
-        The application. Its lifespan opens and migrates the database, marks runs interrupted
-        by an earlier stop as failed, resumes queued runs and starts the worker pool; at
-        shutdown it stops the workers and closes the database.
+        The application. Its lifespan opens and migrates the database and starts the worker
+        pool, which claims queued runs (and runs whose instance died) from the database; at
+        shutdown it stops the workers, puts their runs back in the queue and closes the
+        database.
     """
     settings = settings if settings is not None else Settings()
     metrics = Metrics()
@@ -89,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=engine_version().split(" ")[-1].strip("()"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(negotiate)],
     )
     app.state.settings = settings
     app.state.metrics = metrics
@@ -101,4 +106,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(IdempotencyMiddleware, store=lambda: app.state.store)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(AccessLogMiddleware)
     return app

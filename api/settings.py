@@ -42,6 +42,16 @@ class Settings(BaseSettings):
         Largest time limit a policy may ask for.
     sync_time_limit_s
         Time limit of a synchronous ``POST /v1/solve``.
+    lease_s
+        How long a worker's claim on a run lasts without renewal. Workers renew it while they
+        solve; when an instance dies, its runs are claimed again by another instance (and
+        solved from the start) this long after its last renewal.
+    max_attempts
+        Claims of one run after which a run whose lease expired again is failed rather than
+        claimed once more (it keeps ending the instances that solve it).
+    poll_s
+        How often an idle instance looks in the database for queued runs (runs queued by the
+        instance itself are taken at once).
     """
 
     model_config = SettingsConfigDict(env_prefix="PLACEMENT_", extra="ignore")
@@ -58,6 +68,9 @@ class Settings(BaseSettings):
     default_time_limit_s: float = Field(default=60.0, gt=0)
     max_time_limit_s: float = Field(default=600.0, gt=0)
     sync_time_limit_s: float = Field(default=20.0, gt=0)
+    lease_s: float = Field(default=30.0, ge=0.5)
+    max_attempts: int = Field(default=3, ge=1)
+    poll_s: float = Field(default=1.0, gt=0)
 
     @model_validator(mode="after")
     def _limits_are_ordered(self) -> Settings:

@@ -2,10 +2,13 @@
 ``GET /v1/runs/{id}`` under concurrent clients, and the whole workflow under concurrent clients.
 
 ``python -m benchmarks.load_service [--employees 200] [--solves 40] [--clients 20]
-[--seconds 10] [--runs-per-client 2] [--json results.json]``
+[--seconds 10] [--runs-per-client 2] [--instances 1] [--agencies 1] [--postgres URL]
+[--json results.json]``
 
-Starts ``python -m api.cli serve`` (which is ``placement serve``) as a subprocess on a free
-127.0.0.1 port with a fresh SQLite database in a temporary folder, creates a planner key, then:
+Starts ``--instances`` processes of ``python -m api.cli serve`` (which is ``placement serve``)
+on free 127.0.0.1 ports, on a fresh SQLite database in a temporary folder or, with
+``--postgres`` (a server URL; required for several instances), a new database on that server
+dropped at the end; creates ``--agencies`` agencies and planner keys spread over them, then:
 
 1. sends ``--solves`` synchronous solves of a generated ``--employees`` dataset
    (:func:`placement.synthetic.city.generate`, seed 2026, default policy) one after another and
@@ -16,9 +19,11 @@ Starts ``python -m api.cli serve`` (which is ``placement serve``) as a subproces
 3. has ``--clients`` threads, each with a planner key of its own, upload a dataset, queue a run
    on it and poll the run until it is final, ``--runs-per-client`` times or until ``--seconds``
    run out; every plan is checked with :func:`placement.check` against the uploaded data and the
-   run's policy. Reported: requests per second, p95 latency, runs submitted, runs that reached
-   a final state, plans checked, and runs lost (submitted but never final, or missing from
-   ``GET /v1/runs``).
+   run's policy. Clients take the instances in turn, as a load balancer would. Reported:
+   requests per second, p95 latency, runs submitted, runs that reached a final state, plans
+   checked, runs lost (submitted but never final, or missing from their agency's ``GET
+   /v1/runs``), runs solved to completion more than once (audit trail), and runs seen by
+   another agency's listing.
 
 Bounded: loopback only, at most ``--solves`` solves and ``--seconds`` (≤ 60) of polling; the
 server and its database are removed at the end. Results are logged as a Markdown table and
@@ -41,12 +46,15 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pandas as pd
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from api.db.store import Store
 from placement.check import check
@@ -85,7 +93,11 @@ def service(database_url: str, workers: int) -> Iterator[str]:
     """Run the service as a subprocess on loopback; yield its base URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLACEMENT_")}
-    env |= {"PLACEMENT_DATABASE_URL": database_url, "PLACEMENT_WORKERS": str(workers)}
+    env |= {
+        "PLACEMENT_DATABASE_URL": database_url,
+        "PLACEMENT_WORKERS": str(workers),
+        "PLACEMENT_POLL_S": "0.2",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--host", HOST, "--port", str(port)],
         env=env,
@@ -271,18 +283,27 @@ def _workflow(
 
 
 def measure_workflow(
-    url: str, keys: list[dict[str, str]], dataset: dict[str, Any], runs: int, seconds: float
+    url: str | list[str],
+    keys: list[dict[str, str]],
+    dataset: dict[str, Any],
+    runs: int,
+    seconds: float,
+    agencies: list[str] | None = None,
 ) -> dict[str, Any]:
-    """``len(keys)`` clients, one key each, uploading, queueing and polling ``runs`` runs each
-    (or until ``seconds`` run out); see the module's step 3."""
+    """``len(keys)`` clients, one key each (of ``agencies[i]``, one agency when not given),
+    uploading, queueing and polling ``runs`` runs each (or until ``seconds`` run out) on the
+    instances ``url`` in turn; see the module's step 3."""
+    urls = [url] if isinstance(url, str) else list(url)
+    owners = agencies if agencies is not None else ["" for _ in keys]
     outs = [_Client() for _ in keys]
     start_line = threading.Barrier(len(keys) + 1)
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=_workflow, args=(url, key, dataset, runs, deadline, start_line, out)
+            target=_workflow,
+            args=(urls[i % len(urls)], key, dataset, runs, deadline, start_line, out),
         )
-        for key, out in zip(keys, outs, strict=True)
+        for i, (key, out) in enumerate(zip(keys, outs, strict=True))
     ]
     for thread in threads:
         thread.start()
@@ -293,8 +314,17 @@ def measure_workflow(
     elapsed = time.perf_counter() - started
     submitted = [run_id for out in outs for run_id in out.submitted]
     final = {k: v for out in outs for k, v in out.final.items()}
-    with httpx.Client(base_url=url, headers=keys[0], timeout=120) as client:
-        listed = {r["id"]: r["status"] for r in client.get("/v1/runs?limit=1000").json()["runs"]}
+    listed: dict[str, str] = {}
+    seen_across = 0
+    for agency in sorted(set(owners)):
+        first = owners.index(agency)
+        theirs = {
+            r for out, o in zip(outs, owners, strict=True) if o != agency for r in out.submitted
+        }
+        with httpx.Client(base_url=urls[0], headers=keys[first], timeout=120) as client:
+            page = client.get("/v1/runs?limit=1000").json()["runs"]
+        seen_across += sum(1 for r in page if r["id"] in theirs)
+        listed |= {r["id"]: r["status"] for r in page if r["id"] not in theirs}
     lost = [r for r in submitted if r not in final or listed.get(r) not in FINAL]
     latencies = [x for out in outs for x in out.latencies]
     return {
@@ -309,44 +339,99 @@ def measure_workflow(
         "plans_checked": sum(out.checked for out in outs),
         "runs_lost": len(lost),
         "duplicates": len(submitted) - len(set(submitted)),
+        "seen_across_agencies": seen_across,
+        "instances": len(urls),
+        "agencies": len(set(owners)),
         "errors": [e for out in outs for e in out.errors],
     }
 
 
+@contextlib.contextmanager
+def fresh_database(postgres: str | None) -> Iterator[str]:
+    """A new empty database: a SQLite file in a temporary folder, or a new database on the
+    PostgreSQL server ``postgres`` (dropped at the end)."""
+    if postgres is None:
+        with tempfile.TemporaryDirectory(prefix="placement-load-") as folder:
+            yield f"sqlite:///{Path(folder) / 'placement.db'}"
+        return
+    url = make_url(postgres).set(drivername="postgresql+psycopg")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"placement_load_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def solved_twice(database_url: str) -> int:
+    """Runs with more than one ``run.succeeded`` or ``run.failed`` in the audit trail."""
+    finished: dict[str, int] = {}
+    with Store(database_url) as store:
+        after = 0
+        while page := store.audit.after(after_seq=after, limit=1000):
+            for record in page:
+                if record.action in ("run.succeeded", "run.failed") and record.target:
+                    finished[record.target] = finished.get(record.target, 0) + 1
+            after = page[-1].seq
+    return sum(1 for count in finished.values() if count > 1)
+
+
 def run(
-    employees: int, solves: int, clients: int, seconds: float, runs_per_client: int = 2
+    employees: int,
+    solves: int,
+    clients: int,
+    seconds: float,
+    runs_per_client: int = 2,
+    instances: int = 1,
+    agencies: int = 1,
+    postgres: str | None = None,
 ) -> dict[str, Any]:
-    """Start a service, measure both loads, and return the results."""
-    with tempfile.TemporaryDirectory(prefix="placement-load-") as folder:
-        database_url = f"sqlite:///{Path(folder) / 'placement.db'}"
+    """Start the instances, measure the three loads, and return the results."""
+    with fresh_database(postgres) as database_url, contextlib.ExitStack() as stack:
+        codes = [f"agency-{i + 1}" for i in range(agencies)]
         with Store(database_url) as store:
             store.migrate()
-            _, secret = store.keys.create(role="planner", name="load test")
+            for code in codes:
+                store.agencies.create(code=code, name=code)
+            _, secret = store.keys.create(role="planner", name="load test", agency=codes[0])
+            owners = [codes[i % agencies] for i in range(clients)]
             keys = [
-                {"Authorization": f"Bearer {store.keys.create(role='planner', name=f'c{i}')[1]}"}
-                for i in range(clients)
+                {
+                    "Authorization": "Bearer "
+                    + store.keys.create(role="planner", name=f"c{i}", agency=owner)[1]
+                }
+                for i, owner in enumerate(owners)
             ]
         headers = {"Authorization": f"Bearer {secret}"}
         dataset = dataset_json(employees)
-        with service(database_url, workers=2) as url:
-            solve = measure_solves(url, headers, dataset, solves)
-            with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
-                created = client.post("/v1/datasets", json=dataset)
-                created.raise_for_status()
-                queued = client.post(
-                    "/v1/runs",
-                    json={
-                        "dataset_id": created.json()["id"],
-                        "policy": {"reference_date": "2026-07-01"},
-                    },
-                )
-                queued.raise_for_status()
-                run_id = queued.json()["id"]
-            poll = measure_polling(url, headers, run_id, clients, seconds)
-            workflow = measure_workflow(url, keys, dataset_json(30), runs_per_client, seconds)
+        urls = [stack.enter_context(service(database_url, workers=2)) for _ in range(instances)]
+        url = urls[0]
+        solve = measure_solves(url, headers, dataset, solves)
+        with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+            created = client.post("/v1/datasets", json=dataset)
+            created.raise_for_status()
+            queued = client.post(
+                "/v1/runs",
+                json={
+                    "dataset_id": created.json()["id"],
+                    "policy": {"reference_date": "2026-07-01"},
+                },
+            )
+            queued.raise_for_status()
+            run_id = queued.json()["id"]
+        poll = measure_polling(url, headers, run_id, clients, seconds)
+        workflow = measure_workflow(
+            urls, keys, dataset_json(30), runs_per_client, seconds, agencies=owners
+        )
+        workflow["solved_twice"] = solved_twice(database_url)
     return {
         "employees": employees,
         "cpus": os.cpu_count(),
+        "database": "postgresql" if postgres else "sqlite",
         "post_solve": solve,
         "get_run": poll,
         "workflow": workflow,
@@ -367,10 +452,12 @@ def markdown(results: dict[str, Any]) -> str:
             f"| upload, queue, poll, check; {w['clients']} concurrent clients, {w['seconds']} s "
             f"| {w['requests']} | | {w['p95_ms']} | {w['requests_per_s']} req/s |",
             "",
-            f"runs submitted {w['runs_submitted']}, reached a final state {w['runs_final']}, "
-            f"succeeded {w['runs_succeeded']}, plans passing placement.check "
+            f"{w['instances']} instance(s) on {results['database']}, {w['agencies']} "
+            f"agency(ies); runs submitted {w['runs_submitted']}, reached a final state "
+            f"{w['runs_final']}, succeeded {w['runs_succeeded']}, plans passing placement.check "
             f"{w['plans_checked']}, lost {w['runs_lost']}, duplicated {w['duplicates']}, "
-            f"errors {len(w['errors'])}",
+            f"solved to completion twice {w['solved_twice']}, seen by another agency "
+            f"{w['seen_across_agencies']}, errors {len(w['errors'])}",
         ]
     )
 
@@ -385,6 +472,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs-per-client", type=int, default=2)
+    parser.add_argument("--instances", type=int, default=1, help="service processes (1)")
+    parser.add_argument("--agencies", type=int, default=1, help="agencies of the clients (1)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("PLACEMENT_TEST_POSTGRES_URL") or None,
+        help="PostgreSQL server URL (default $PLACEMENT_TEST_POSTGRES_URL; else SQLite)",
+    )
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     args = parser.parse_args()
     if not (1 <= args.solves <= MAX_SOLVES and 1 <= args.clients <= MAX_CLIENTS):
@@ -393,14 +487,22 @@ def main() -> None:
         parser.error(f"--runs-per-client must be 1…{MAX_RUNS_PER_CLIENT}")
     if not 0 < args.seconds <= MAX_SECONDS:
         parser.error(f"--seconds must be in (0, {MAX_SECONDS}]")
+    if not (1 <= args.instances <= 8 and 1 <= args.agencies <= args.clients):
+        parser.error("--instances must be 1…8 and --agencies 1…--clients")
+    if args.instances > 1 and not args.postgres:
+        parser.error("several instances need PostgreSQL: give --postgres URL")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    results = run(args.employees, args.solves, args.clients, args.seconds, args.runs_per_client)
+    results = run(
+        args.employees, args.solves, args.clients, args.seconds, args.runs_per_client,
+        instances=args.instances, agencies=args.agencies, postgres=args.postgres,
+    )  # fmt: skip
     _log.info("%s", markdown(results))
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     workflow = results["workflow"]
-    if workflow["runs_lost"] or workflow["duplicates"] or workflow["errors"]:
+    broken = ("runs_lost", "duplicates", "solved_twice", "seen_across_agencies", "errors")
+    if any(workflow[name] for name in broken):
         raise SystemExit(1)
 
 

@@ -321,6 +321,7 @@ def _gap(instance: Instance, method: str, solver: str, options: Options) -> Reco
             "bound": gap_value(result.bound, sense),
             "build_s": round(build, 3),
             "solve_s": round(out["total_s"] - build, 3),
+            "proved_by": result.proved_by,
             "message": result.message[:200],
         }
     )
@@ -348,6 +349,7 @@ def _engine_city(dataset: Any, policy: Any, solver: str, time_limit_s: float) ->
         "build_s": t["compile_s"] + t["build_s"],
         "solve_s": t["solve_s"] + t["check_s"],
         "moves": solution.summary["moves"],
+        "proved_by": solution.summary["proved_by"],
         "model": {
             "rows": solution.summary["model"]["employees"],
             "cols": solution.summary["model"]["positions"],

@@ -340,6 +340,7 @@ def _summary(
         # With a disruption penalty the solver's bound is on the penalised objective.
         "bound": None if disrupted else compiled.primary(result.bound),
         "solver": result.solver,
+        "proved_by": result.proved_by,
         "runtime_s": round(runtime, 3),
         "moves": None,
         "new_placements": None,

@@ -204,6 +204,7 @@ class DaskCluster:
         self, address: str = LOCAL, *, workers: int | None = None, timeout_s: float = 30.0
     ) -> None:
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError:
             raise PlacementError(
@@ -213,12 +214,15 @@ class DaskCluster:
         self._cluster: LocalCluster | None = None
         try:
             if address == LOCAL:
-                self._cluster = LocalCluster(
-                    n_workers=workers or os.cpu_count() or 1,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",  # any free port: several clusters may share a machine
-                )
+                # A solve with a time limit, or a race of two back-ends, starts child
+                # processes, which a daemonic worker process may not have.
+                with dask.config.set({"distributed.worker.daemon": False}):
+                    self._cluster = LocalCluster(
+                        n_workers=workers or os.cpu_count() or 1,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",  # any free port: clusters may share a machine
+                    )
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(address, timeout=timeout_s)

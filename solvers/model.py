@@ -82,6 +82,12 @@ class AssignmentModel:
         return len(self.pair_row)
 
     @property
+    def has_knapsack(self) -> bool:
+        """True when some side constraint weighs a pair by more than one (a knapsack row, as
+        the agents' capacities of a generalised assignment)."""
+        return any(s.coef is not None and bool((s.coef > 1).any()) for s in self.side)
+
+    @property
     def has_side_constraints(self) -> bool:
         """True when the model has side constraints (pure min-cost flow cannot solve it)."""
         return len(self.side) > 0
@@ -141,7 +147,9 @@ class Result:
     ``chosen`` is a bool per pair (``None`` without a solution); ``objective`` the exact integer
     objective of ``chosen`` (recomputed from the weights, never the solver's float); ``bound`` an
     upper bound on the optimum when known (equal to ``objective`` when OPTIMAL); ``runtime_s``
-    wall time including model build; ``build_s`` the part spent building the solver's model.
+    wall time including model build; ``build_s`` the part spent building the solver's model;
+    ``proved_by`` names what proved the status (the back-end whose bound met the objective, or
+    which proved infeasibility; ``""`` when nothing was proved).
     """
 
     status: Status
@@ -152,3 +160,4 @@ class Result:
     runtime_s: float
     build_s: float = 0.0
     message: str = ""
+    proved_by: str = ""

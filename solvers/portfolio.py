@@ -28,15 +28,12 @@ from solvers.errors import SolverError
 from solvers.methods.branch_and_bound import count_broken, is_packing, packing_branch_and_bound
 from solvers.methods.duals import restrict
 from solvers.methods.lp_bound import fix_by_reduced_cost, lp_bound
+from solvers.methods.racing import NAME as RACE
+from solvers.methods.racing import race
 from solvers.model import AssignmentModel, BoolArray, Result, Status
 
 _log = logging.getLogger(__name__)
 _EXACT_AFTER_FLOW = "highs"
-#: Exact back-end for models with weighted (knapsack) side constraints, e.g. per-agent
-#: capacities of a generalised assignment: their LP relaxation is weak, so LP-based search
-#: (HiGHS, the LP core of :mod:`solvers.methods.lp_bound`) branches long, while CP-SAT's
-#: propagation and cuts prove the public GAP instances gap1–12 in well under a second each.
-_EXACT_KNAPSACK = "cpsat"
 _HEURISTIC_ROUNDS = 5
 #: The flow branch-and-bound is tried when the flow optimum breaks at most this many packings
 #: (its tree grows about exponentially in them: 2 broken took 4 nodes at 5,000 employees, 6
@@ -95,10 +92,15 @@ def solve(
         raise SolverError(f"unknown solver {solver!r}; choose 'auto' or one of {BACKENDS}")
 
     if solver == "flow" or (solver == "auto" and not model.has_side_constraints):
-        return flow.solve(model, seed=seed, on_progress=on_progress)
-    if solver == "auto":
-        return _auto(model, time_limit_s, seed, warm_start, on_progress)
-    return _run(solver, model, time_limit_s, seed, warm_start, on_progress)
+        result = flow.solve(model, seed=seed, on_progress=on_progress)
+    elif solver == "auto":
+        result = _auto(model, time_limit_s, seed, warm_start, on_progress)
+    else:
+        result = _run(solver, model, time_limit_s, seed, warm_start, on_progress)
+    proven = result.status in (Status.OPTIMAL, Status.INFEASIBLE)
+    if proven and not result.proved_by:
+        return replace(result, proved_by=result.solver)
+    return result
 
 
 def _run(
@@ -156,29 +158,21 @@ def _auto(
             return replace(exact_bb, runtime_s=time.perf_counter() - started)
     relax_bound = relaxed.bound
     start = _best_start(model, [warm_start, flow_heuristic(model, relaxed.chosen)])
-    if has_knapsack(model):
+    if model.has_knapsack:
         return _exact_after_flow(
-            _EXACT_KNAPSACK, model, relaxed.chosen, relax_bound, start, started, time_limit_s,
-            seed, on_progress,
-        )  # fmt: skip
+            model, relaxed.chosen, relax_bound, start, started, time_limit_s, seed, on_progress
+        )
     priced = _priced(
         model, relaxed.chosen, relax_bound, started, time_limit_s, seed, start, on_progress
     )
     if priced is not None:
         return priced
     return _exact_after_flow(
-        _EXACT_AFTER_FLOW, model, relaxed.chosen, relax_bound, start, started, time_limit_s,
-        seed, on_progress,
-    )  # fmt: skip
-
-
-def has_knapsack(model: AssignmentModel) -> bool:
-    """Whether some side constraint weighs a pair by more than one (a knapsack row)."""
-    return any(s.coef is not None and bool((s.coef > 1).any()) for s in model.side)
+        model, relaxed.chosen, relax_bound, start, started, time_limit_s, seed, on_progress
+    )
 
 
 def _exact_after_flow(
-    name: str,
     model: AssignmentModel,
     relaxed: BoolArray,
     relax_bound: int | None,
@@ -188,8 +182,8 @@ def _exact_after_flow(
     seed: int | None,
     on_progress: ProgressCallback | None,
 ) -> Result:
-    """The exact back-end ``name`` on the whole model, hinted with the best start, its bound
-    tightened by the flow relaxation's."""
+    """HiGHS and CP-SAT raced on the whole model (:func:`solvers.methods.racing.race`), hinted
+    with the best start, their bound tightened by the flow relaxation's."""
     _log.debug("auto: relaxation bound %s, warm start objective %s", relax_bound, start[1])
     if on_progress is not None:
         on_progress(start[1], relax_bound, time.perf_counter() - started)
@@ -198,12 +192,23 @@ def _exact_after_flow(
         if on_progress is not None:
             on_progress(objective, min_bound(bound, relax_bound), time.perf_counter() - started)
 
-    remaining = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+    def remaining() -> float | None:
+        return None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+
     hint = start[0] if start[0] is not None else relaxed
-    if remaining is not None and remaining <= 0:
-        exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, name, 0.0)
+    share = None if time_limit_s is None else started + _PRICING_SHARE * time_limit_s
+    priced = lp_bound(model, relaxed, start[0], deadline=share) if model.has_knapsack else None
+    bound, bound_by = relax_bound, "flow"
+    if priced is not None and (bound is None or priced.bound < bound):
+        bound, bound_by = priced.bound, "lp"
+    left = remaining()
+    if left is not None and left <= 0:
+        exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, RACE, 0.0)
     else:
-        exact = _run(name, model, remaining, seed, hint, progress)
+        exact = race(
+            model, time_limit_s=left, seed=seed, warm_start=hint, bound=bound,
+            bound_by=bound_by, lp=priced, on_progress=progress,
+        )  # fmt: skip
     return _combine(model, exact, start, relax_bound, time.perf_counter() - started)
 
 
@@ -339,6 +344,7 @@ def _combine(
         chosen=chosen,
         runtime_s=runtime_s,
         message=f"auto: flow relaxation bound {relax_bound}, then {exact.solver}: {exact.message}",
+        proved_by=(exact.proved_by or "flow") if optimal else "",
     )
 
 

@@ -1,4 +1,5 @@
-"""API-key authentication: ``Authorization: Bearer KEY`` and the roles viewer < planner < admin."""
+"""API-key authentication: ``Authorization: Bearer KEY``, the roles viewer < planner < admin
+within an agency, and platform admins (keys of no agency)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,17 @@ _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="placement"'}
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller: the key's id and role; ``actor`` names it in the audit trail."""
+    """The caller: the key's id, role and agency (None for a platform admin); ``actor`` names
+    it in the audit trail."""
 
     key_id: str
     role: str
+    agency: str | None = None
+
+    @property
+    def platform(self) -> bool:
+        """True for a platform admin's key, which manages agencies and keys only."""
+        return self.agency is None
 
     @property
     def actor(self) -> str:
@@ -53,7 +61,7 @@ async def authenticate(request: Request) -> Principal:
     key = await to_thread.run_sync(store.keys.authenticate, token)
     if key is None:
         raise ApiError(401, "the API key is not valid", kind="unauthorized", headers=_CHALLENGE)
-    principal = Principal(key_id=key.id, role=key.role)
+    principal = Principal(key_id=key.id, role=key.role, agency=key.agency)
     request.state.principal = principal
     return principal
 
@@ -70,6 +78,14 @@ def _require(role: str) -> Callable[[Principal], Awaitable[Principal]]:
     return dependency
 
 
+async def require_platform(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    """The caller, who must hold a platform admin's key; 403 otherwise."""
+    if not principal.platform:
+        raise ApiError(403, "this needs a platform admin's key", kind="forbidden")
+    return principal
+
+
 Viewer = Annotated[Principal, Depends(_require("viewer"))]
 Planner = Annotated[Principal, Depends(_require("planner"))]
 Admin = Annotated[Principal, Depends(_require("admin"))]
+PlatformAdmin = Annotated[Principal, Depends(require_platform)]

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CONTENT_TYPE", "Metrics", "MetricsMiddleware"]
+__all__ = ["CONTENT_TYPE", "Metrics", "MetricsMiddleware", "route_template"]
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 _SOLVE_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600)
@@ -51,6 +51,28 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.agency_runs = Gauge(
+            "placement_agency_runs",
+            "Runs in the database by agency and status (every instance's).",
+            ["agency", "status"],
+            registry=self.registry,
+        )
+        self.agency_queue = Gauge(
+            "placement_agency_queue_length",
+            "Runs of an agency waiting for a worker (every instance's).",
+            ["agency"],
+            registry=self.registry,
+        )
+
+    def count_runs(self, counts: dict[tuple[str, str], int]) -> None:
+        """Set the per-agency gauges from run counts by (agency, status)."""
+        self.agency_runs.clear()
+        self.agency_queue.clear()
+        for (agency, status), count in sorted(counts.items()):
+            self.agency_runs.labels(agency, status).set(count)
+        for agency in sorted({agency for agency, _ in counts}):
+            self.agency_queue.labels(agency).set(counts.get((agency, "queued"), 0))
+
     def exposition(self) -> bytes:
         """The metrics in the Prometheus text format."""
         return generate_latest(self.registry)
@@ -79,13 +101,15 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = _route_of(scope)
+            route = route_template(scope)
             method = str(scope.get("method", ""))
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
 
 
-def _route_of(scope: Scope) -> str:
+def route_template(scope: Scope) -> str:
+    """The matched route's path template (``/v1/runs/{run_id}``), never the raw path, which
+    may carry an NIP; ``unmatched`` when no route matched."""
     route = scope.get("route")
     path = getattr(route, "path", None)
     return str(path) if path else "unmatched"

@@ -128,6 +128,7 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         actor = f"key:{found.id}"
+        agency = found.agency
         body = await _read_body(receive, 2**62)
         digest = hashlib.sha256()
         for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode()):
@@ -142,7 +143,7 @@ class IdempotencyMiddleware:
         self._locks[slot] = (lock, users + 1)
         try:
             async with lock:
-                await self._once(scope, body, send, store, actor, key, request_hash)
+                await self._once(scope, body, send, store, actor, key, request_hash, agency)
         finally:
             lock, users = self._locks[slot]
             if users == 1:
@@ -159,6 +160,7 @@ class IdempotencyMiddleware:
         actor: str,
         key: str,
         request_hash: str,
+        agency: str | None,
     ) -> None:
         """Replay the stored answer, or run the request, remember its answer, then send it."""
         earlier = await to_thread.run_sync(lambda: store.idempotency.get(actor=actor, key=key))
@@ -212,6 +214,7 @@ class IdempotencyMiddleware:
                     status_code=status,
                     body=content,
                     headers=kept,
+                    agency=agency,
                 )
 
             try:

@@ -7,6 +7,10 @@ object ``{"seq", "at", "actor", "action", "target", "details"}``, ``at`` being t
 holding the rows can recompute the chain with this module alone: changing, inserting or deleting
 a record breaks it at that record (or, if the forger also recomputed its hash, at the next one).
 Removing records from the end is only detectable against a head hash kept elsewhere.
+
+Each agency's records also form a chain of their own (``agency_seq`` 1, 2, 3 …,
+``agency_prev_hash``, ``agency_hash``), hashed the same way with the agency's code added to the
+body as ``"agency"``: an agency verifies its trail from its own records alone.
 """
 
 from __future__ import annotations
@@ -65,22 +69,46 @@ def record_hash(
     action: str,
     target: str | None,
     details: dict[str, Any],
+    agency: str | None = None,
 ) -> str:
-    """Return the hash of a record given its predecessor's hash."""
-    body = canonical_json(
-        {
-            "seq": seq,
-            "at": iso_utc(at),
-            "actor": actor,
-            "action": action,
-            "target": target,
-            "details": details,
-        }
+    """Return the hash of a record given its predecessor's hash; with ``agency``, the hash of
+    its link in that agency's chain (``seq`` being then its number in that chain)."""
+    body: dict[str, Any] = {
+        "seq": seq,
+        "at": iso_utc(at),
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "details": details,
+    }
+    if agency is not None:
+        body["agency"] = agency
+    body_json = canonical_json(body)
+    return hashlib.sha256((prev_hash + body_json).encode("utf-8")).hexdigest()
+
+
+def agency_view(record: AuditRecord) -> AuditRecord:
+    """``record`` as its agency's chain numbers and links it (``seq``, ``prev_hash`` and
+    ``hash`` of the agency chain), so that :func:`verify_chain` checks that chain."""
+    if record.agency is None or record.agency_seq is None:
+        raise ValueError("the record belongs to no agency")
+    return AuditRecord(
+        seq=record.agency_seq,
+        at=record.at,
+        actor=record.actor,
+        action=record.action,
+        target=record.target,
+        details=record.details,
+        prev_hash=record.agency_prev_hash or "",
+        hash=record.agency_hash or "",
+        agency=record.agency,
+        agency_seq=record.agency_seq,
+        agency_prev_hash=record.agency_prev_hash,
+        agency_hash=record.agency_hash,
     )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def verify_chain(records: Iterable[AuditRecord]) -> AuditVerification:
+def verify_chain(records: Iterable[AuditRecord], *, agency: str | None = None) -> AuditVerification:
     """Recompute the chain over records given in sequence order.
 
     Sequence numbers must run 1, 2, 3, … without gaps; each ``prev_hash`` must equal the stored
@@ -90,6 +118,9 @@ def verify_chain(records: Iterable[AuditRecord]) -> AuditVerification:
     ----------
     records
         Every record of the trail, ordered by ``seq``.
+    agency
+        When given, ``records`` are that agency's, seen through :func:`agency_view`, and each
+        hash is that of the agency chain.
     """
     checked = 0
     first_bad: int | None = None
@@ -105,6 +136,7 @@ def verify_chain(records: Iterable[AuditRecord]) -> AuditVerification:
                 action=record.action,
                 target=record.target,
                 details=record.details,
+                agency=agency,
             )
             if record.seq != checked or record.prev_hash != prev or record.hash != expected:
                 first_bad = record.seq

@@ -7,6 +7,8 @@ WAL). Database errors that mean "cannot reach the database" surface as
 
 from __future__ import annotations
 
+import base64
+import binascii
 import sqlite3
 import time
 import zlib
@@ -51,6 +53,25 @@ def decompress(data: bytes | None) -> bytes | None:
 def capped(limit: int) -> int:
     """``limit`` within 1 … :data:`MAX_LIMIT`."""
     return max(1, min(int(limit), MAX_LIMIT))
+
+
+def encode_cursor(at: datetime, record_id: str) -> str:
+    """The opaque cursor of a listing that continues after the record (``at``, ``record_id``)."""
+    text = f"{at.astimezone(UTC).isoformat(timespec='microseconds')}|{record_id}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (time, id) of a cursor made by :func:`encode_cursor`; ValueError if it is not one."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, record_id = text.split("|", 1)
+        when = datetime.fromisoformat(at)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("the cursor is not one this service gave out") from exc
+    if when.tzinfo is None or not record_id:
+        raise ValueError("the cursor is not one this service gave out")
+    return when, record_id
 
 
 def unavailable(exc: Exception) -> Unavailable:

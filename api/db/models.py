@@ -18,6 +18,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -81,12 +82,27 @@ class Base(DeclarativeBase):
     }
 
 
+class Agency(Base):
+    """A tenant: an agency whose keys see only its own records."""
+
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+def _agency_column() -> Mapped[str]:
+    return mapped_column(String(32), ForeignKey("agencies.code"), index=True)
+
+
 class Dataset(Base):
     """An uploaded dataset; the payload is zlib-compressed and erased on deletion."""
 
     __tablename__ = "datasets"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agency: Mapped[str] = _agency_column()
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     counts: Mapped[dict[str, Any]]
     payload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
@@ -103,6 +119,7 @@ class Run(Base):
     __table_args__ = (CheckConstraint(f"status IN {_sql_list(RUN_STATUSES)}", name="status"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agency: Mapped[str] = _agency_column()
     dataset_id: Mapped[str] = mapped_column(String(32), ForeignKey("datasets.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     policy: Mapped[dict[str, Any]]
@@ -117,6 +134,10 @@ class Run(Base):
     error: Mapped[str | None] = mapped_column(Text)
     plan_csv: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     gaps_csv: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    deleted_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class ApiKey(Base):
@@ -126,6 +147,7 @@ class ApiKey(Base):
     __table_args__ = (CheckConstraint(f"role IN {_sql_list(ROLES)}", name="role"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agency: Mapped[str | None] = mapped_column(String(32), ForeignKey("agencies.code"))
     role: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     key_hash: Mapped[str] = mapped_column(String(64))
@@ -137,6 +159,7 @@ class AuditEntry(Base):
     """One link of the audit hash chain; ``details`` is the canonical JSON that was hashed."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_agency", "agency", "agency_seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime]
@@ -146,6 +169,10 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str | None] = mapped_column(String(32))
+    agency_seq: Mapped[int | None] = mapped_column(Integer)
+    agency_prev_hash: Mapped[str | None] = mapped_column(String(64))
+    agency_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class IdempotentEntry(Base):
@@ -155,6 +182,7 @@ class IdempotentEntry(Base):
 
     actor: Mapped[str] = mapped_column(String(200), primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    agency: Mapped[str | None] = mapped_column(String(32), ForeignKey("agencies.code"), index=True)
     request_hash: Mapped[str] = mapped_column(String(128))
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)
@@ -168,6 +196,7 @@ class Scenario(Base):
     __tablename__ = "scenarios"
 
     run_id: Mapped[str] = mapped_column(String(32), ForeignKey("runs.id"), primary_key=True)
+    agency: Mapped[str] = _agency_column()
     base_run_id: Mapped[str | None] = mapped_column(String(32), ForeignKey("runs.id"))
     base_dataset_id: Mapped[str] = mapped_column(String(32), ForeignKey("datasets.id"))
     changes: Mapped[list[Any]] = mapped_column(JSON)

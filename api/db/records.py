@@ -11,6 +11,17 @@ RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 ACTIVE_STATUSES = ("queued", "running")
 #: Statuses a worker finishes a run with.
 FINAL_STATUSES = ("succeeded", "failed")
+#: The agency that existing records moved into, and that keys belong to unless told otherwise.
+DEFAULT_AGENCY = "default"
+
+
+@dataclass(frozen=True)
+class AgencyRecord:
+    """A tenant: its code (as keys and records name it) and its name."""
+
+    code: str
+    name: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,8 @@ class DatasetRecord:
     counts: dict[str, int]
     created_at: datetime
     created_by: str
+    agency: str = DEFAULT_AGENCY
+    payload_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class RunRecord:
     elapsed_s: float | None
     summary: dict[str, Any] | None
     error: str | None
+    agency: str = DEFAULT_AGENCY
+    attempts: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,7 @@ class ScenarioRecord:
     changes: list[Any]
     created_at: datetime
     created_by: str
+    agency: str = DEFAULT_AGENCY
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,7 @@ class KeyRecord:
     name: str
     created_at: datetime
     revoked_at: datetime | None
+    agency: str | None = DEFAULT_AGENCY
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,10 @@ class AuditRecord:
     details: dict[str, Any]
     prev_hash: str
     hash: str
+    agency: str | None = None
+    agency_seq: int | None = None
+    agency_prev_hash: str | None = None
+    agency_hash: str | None = None
 
 
 @dataclass(frozen=True)

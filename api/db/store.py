@@ -11,7 +11,13 @@ once.
 
 from __future__ import annotations
 
+import copy
+import functools
+import inspect
+from typing import Any, TypeVar, cast
+
 from alembic import command
+from alembic.migration import MigrationContext
 from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.db.engine import CONNECTION_ERRORS, WRITE, Database, unavailable
 from api.db.errors import StorageError
 from api.db.migrations import alembic_config
+from api.db.repositories.agencies import AgencyRepository
 from api.db.repositories.audit import AuditRepository
 from api.db.repositories.datasets import DatasetRepository
 from api.db.repositories.idempotency import IdempotencyRepository
@@ -28,6 +35,37 @@ from api.db.repositories.scenarios import ScenarioRepository
 
 # Arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.
 _MIGRATION_LOCK = 0x70656E656D
+_R = TypeVar("_R")
+
+
+class Scoped:
+    """A repository seen by one agency: every method that takes ``agency`` gets that one.
+
+    Reads then find only the agency's records, writes make records of the agency, and audit
+    records join the agency's chain; the repositories themselves stay plain.
+    """
+
+    def __init__(self, repository: object, agency: str) -> None:
+        self._repository = repository
+        self._agency = agency
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._repository, name)
+        if not callable(attribute) or "agency" not in inspect.signature(attribute).parameters:
+            return attribute
+
+        @functools.wraps(attribute)
+        def limited(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.setdefault("agency", self._agency) != self._agency:
+                raise ValueError(f"this store is limited to agency {self._agency!r}")
+            return attribute(*args, **kwargs)
+
+        return limited
+
+
+def scoped(repository: _R, agency: str) -> _R:
+    """``repository`` as :class:`Scoped` to ``agency``, typed as the repository itself."""
+    return cast(_R, Scoped(repository, agency))
 
 
 class Store:
@@ -45,18 +83,31 @@ class Store:
 
     Attributes
     ----------
-    datasets, runs, scenarios, keys, audit, idempotency
-        The repositories of the six kinds of record.
+    agencies, datasets, runs, scenarios, keys, audit, idempotency
+        The repositories of the seven kinds of record.
     """
 
     def __init__(self, database_url: str, *, busy_timeout_s: float = 30.0) -> None:
         self._db = Database(database_url, busy_timeout_s=busy_timeout_s)
+        self.agencies = AgencyRepository(self._db)
         self.datasets = DatasetRepository(self._db)
         self.runs = RunRepository(self._db)
         self.scenarios = ScenarioRepository(self._db)
         self.keys = KeyRepository(self._db)
         self.audit = AuditRepository(self._db)
         self.idempotency = IdempotencyRepository(self._db)
+
+    #: The agency this store is limited to (see :meth:`for_agency`); None sees every agency.
+    agency: str | None = None
+
+    def for_agency(self, agency: str) -> Store:
+        """This store as ``agency`` sees it: the same database, every repository limited to the
+        agency's records (another agency's are not found, as if they did not exist)."""
+        view = copy.copy(self)
+        view.agency = agency
+        for name in ("datasets", "runs", "scenarios", "keys", "audit", "idempotency"):
+            setattr(view, name, scoped(getattr(self, name), agency))
+        return view
 
     def __enter__(self) -> Store:
         return self
@@ -80,14 +131,34 @@ class Store:
             If the database cannot be reached.
         """
         config = alembic_config()
+        sqlite = self.dialect == "sqlite"
         try:
-            with self._db.engine.execution_options(**{WRITE: True}).begin() as connection:
-                if self.dialect == "postgresql":
-                    connection.execute(
-                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-                    )
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+            with self._db.engine.execution_options(**{WRITE: True}).connect() as connection:
+                # SQLite alters a table by rebuilding it, which foreign keys would refuse; they
+                # are switched off (outside any transaction) and the result checked after.
+                raw: Any = connection.connection.dbapi_connection
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys=OFF")
+                try:
+                    with connection.begin():
+                        if not sqlite:
+                            connection.execute(
+                                text("SELECT pg_advisory_xact_lock(:key)"),
+                                {"key": _MIGRATION_LOCK},
+                            )
+                        before = MigrationContext.configure(connection).get_current_revision()
+                        config.attributes["connection"] = connection
+                        command.upgrade(config, "head")
+                        after = MigrationContext.configure(connection).get_current_revision()
+                    if sqlite and raw.execute("PRAGMA foreign_key_check").fetchall():
+                        raise StorageError("the migrated database breaks a foreign key")
+                    if sqlite and before != after:
+                        # Give back the pages of the rebuilt tables, so that the file's size
+                        # says how much the data takes.
+                        raw.execute("VACUUM")
+                finally:
+                    if sqlite:
+                        raw.execute("PRAGMA foreign_keys=ON")
         except CommandError as exc:
             raise StorageError(f"cannot migrate the database: {exc}") from exc
         except CONNECTION_ERRORS as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, datasets, health, keys, runs, scenarios, solve, trust, web
+from api.routes import audit, datasets, docs, health, keys, runs, scenarios, solve, trust, web
 
 
 def routers() -> list[APIRouter]:
@@ -19,4 +19,5 @@ def routers() -> list[APIRouter]:
         keys.router,
         audit.router,
         web.router,
+        docs.router,
     ]

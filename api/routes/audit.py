@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.core.auth import Admin
 from api.routes.common import problems
-from api.routes.deps import StoreDep
+from api.routes.deps import AdminStoreDep
 from api.schemas.audit import AuditPage, AuditVerificationOut
 from api.services.audit import audit_page, verification
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 @router.get("", response_model=AuditPage, responses=problems(422), summary="Audit records")
 def list_audit(
     _: Admin,
-    store: StoreDep,
+    store: AdminStoreDep,
     # Bounded by the largest 64-bit integer, the widest sequence number a database holds.
     after_seq: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -28,6 +28,6 @@ def list_audit(
 
 
 @router.get("/verify", response_model=AuditVerificationOut, responses=problems(), summary="Verify")
-def verify_audit(_: Admin, store: StoreDep) -> AuditVerificationOut:
+def verify_audit(_: Admin, store: AdminStoreDep) -> AuditVerificationOut:
     """Recompute the hash chain: ``ok`` is false from the first tampered record on."""
     return verification(store)

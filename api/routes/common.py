@@ -10,8 +10,9 @@ _PROBLEM = {"model": ProblemDetails, "content": {"application/problem+json": {}}
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` entries for the problem statuses ``codes``."""
-    return {code: dict(_PROBLEM) for code in (401, 403, *codes)}
+    """OpenAPI ``responses`` entries for the problem statuses ``codes`` (and 401, 403 and 406,
+    which every authenticated operation may answer)."""
+    return {code: dict(_PROBLEM) for code in (401, 403, 406, *codes)}
 
 
 def accepts(header: str | None, media_type: str) -> bool:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from starlette.datastructures import UploadFile
 
 from api.core.auth import Planner, Viewer
 from api.core.problems import ApiError
 from api.routes.common import problems
 from api.routes.deps import SettingsDep, StoreDep
-from api.schemas.datasets import DatasetOut
+from api.schemas.datasets import DatasetList, DatasetOut
 from api.services.datasets import (
     XLSX,
     Upload,
@@ -96,6 +97,22 @@ async def create_dataset(
     record = await to_thread.run_sync(partial(store_dataset, store, dataset, actor=principal.actor))
     response.headers["Location"] = f"/v1/datasets/{record.id}"
     return dataset_out(record)
+
+
+@router.get("", response_model=DatasetList, responses=problems(422), summary="Datasets")
+def list_datasets(
+    _: Viewer,
+    store: StoreDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> DatasetList:
+    """The agency's datasets, newest first; pass ``next_cursor`` as ``cursor`` for the next
+    page."""
+    try:
+        records, after = store.datasets.page(cursor=cursor, limit=limit)
+    except ValueError as exc:
+        raise ApiError(422, str(exc), kind="invalid-input") from exc
+    return DatasetList(datasets=[dataset_out(r) for r in records], next_cursor=after)
 
 
 @router.get(

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.core.auth import Principal, authenticate
 from api.core.metrics import Metrics
+from api.core.problems import ApiError
 from api.db.store import Store
 from api.services.runs import RunPool
 from api.services.trust import Trust
@@ -19,10 +21,33 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_store(request: Request) -> Store:
-    """The application's store."""
+async def get_service_store(request: Request) -> Store:
+    """The application's store, across agencies (health checks, platform admins)."""
     store: Store = request.app.state.store
     return store
+
+
+async def get_store(
+    request: Request, principal: Annotated[Principal, Depends(authenticate)]
+) -> Store:
+    """The store as the caller's agency sees it; 403 for a platform admin's key, which sees
+    no agency's data."""
+    if principal.agency is None:
+        raise ApiError(
+            403, "a platform admin's key manages agencies and keys; use an agency's key",
+            kind="forbidden",
+        )  # fmt: skip
+    store: Store = request.app.state.store
+    return store.for_agency(principal.agency)
+
+
+async def get_admin_store(
+    request: Request, principal: Annotated[Principal, Depends(authenticate)]
+) -> Store:
+    """The store as the caller sees it: its agency's for an agency's key, every agency's for a
+    platform admin's."""
+    store: Store = request.app.state.store
+    return store if principal.agency is None else store.for_agency(principal.agency)
 
 
 async def get_pool(request: Request) -> RunPool:
@@ -45,6 +70,8 @@ async def get_trust(request: Request) -> Trust:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+AdminStoreDep = Annotated[Store, Depends(get_admin_store)]
+ServiceStoreDep = Annotated[Store, Depends(get_service_store)]
 PoolDep = Annotated[RunPool, Depends(get_pool)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 TrustDep = Annotated[Trust, Depends(get_trust)]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from anyio import to_thread
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from api.core.metrics import CONTENT_TYPE
-from api.routes.deps import MetricsDep, StoreDep
-from api.schemas.common import Health
+from api.db.errors import Unavailable
+from api.routes.deps import MetricsDep, PoolDep, ServiceStoreDep
+from api.schemas.common import Health, Readiness
 
 router = APIRouter(tags=["health"])
 
@@ -21,22 +24,36 @@ def healthz() -> Health:
 
 @router.get(
     "/readyz",
-    response_model=Health,
-    responses={503: {"model": Health}},
-    summary="The database is reachable",
+    response_model=Readiness,
+    responses={503: {"model": Readiness}},
+    summary="The database is reachable and the workers run",
 )
-async def readyz(store: StoreDep) -> Response:
-    """200 when the database answers, 503 otherwise."""
+async def readyz(store: ServiceStoreDep, pool: PoolDep) -> Response:
+    """200 when the database answers and this instance's worker pool runs, 503 otherwise;
+    ``database`` and ``workers`` say which."""
     try:
-        ready = await to_thread.run_sync(store.ping)
+        database = await to_thread.run_sync(store.ping)
     except Exception:  # any failure to reach the database means not ready
-        ready = False
-    if ready:
-        return JSONResponse(Health(status="ok").model_dump())
-    return JSONResponse(Health(status="unavailable").model_dump(), status_code=503)
+        database = False
+    workers = pool.alive
+    answer = Readiness(
+        status="ok" if database and workers else "unavailable",
+        database="ok" if database else "unavailable",
+        workers="ok" if workers else "stopped",
+    )
+    return JSONResponse(answer.model_dump(), status_code=200 if answer.status == "ok" else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-def metrics(registry: MetricsDep) -> Response:
-    """Requests, latencies, runs by status and solve seconds, in the Prometheus text format."""
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}},
+)
+def metrics(registry: MetricsDep, store: ServiceStoreDep) -> Response:
+    """Requests, latencies, runs by status and solve seconds, and runs and queue length per
+    agency (codes and counts only), in the Prometheus text format."""
+    # The per-agency figures are left out while the database is away.
+    with contextlib.suppress(Unavailable):
+        registry.count_runs(store.runs.counts())
     return Response(registry.exposition(), media_type=CONTENT_TYPE)

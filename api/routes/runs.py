@@ -8,12 +8,14 @@ from anyio import to_thread
 from fastapi import APIRouter, Header, Query, Response, status
 
 from api.core.auth import Planner, Viewer
+from api.core.problems import ApiError
 from api.routes.common import accepts, problems
 from api.routes.deps import MetricsDep, PoolDep, SettingsDep, StoreDep
 from api.schemas.runs import GapsOut, PlanOut, RunCreate, RunList, RunOut
 from api.services.datasets import XLSX
 from api.services.exports import csv_to_xlsx, gap_rows, people_plan_xlsx, plan_rows
 from api.services.runs import cancel_run, create_run, get_run, run_out, run_output
+from api.services.runs import delete_run as erase_run
 from placement.reports.escaping import spreadsheet_safe_csv
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
@@ -61,9 +63,15 @@ def list_runs(
         Query(alias="status"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> RunList:
-    """Runs, newest first, optionally of one status."""
-    return RunList(runs=[run_out(r) for r in store.runs.latest(status=status_, limit=limit)])
+    """The agency's runs, newest first, optionally of one status; pass ``next_cursor`` as
+    ``cursor`` for the next page."""
+    try:
+        records, after = store.runs.page(status=status_, cursor=cursor, limit=limit)
+    except ValueError as exc:
+        raise ApiError(422, str(exc), kind="invalid-input") from exc
+    return RunList(runs=[run_out(r) for r in records], next_cursor=after)
 
 
 @router.get("/{run_id}", response_model=RunOut, responses=problems(404), summary="A run")
@@ -79,6 +87,21 @@ def delete_run(
 ) -> RunOut:
     """Cancel a queued or running run; 409 when it has already finished."""
     return run_out(cancel_run(store, pool, metrics, run_id, principal.actor))
+
+
+@router.delete(
+    "/{run_id}/record",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problems(404, 409),
+    summary="Delete a finished run",
+)
+def delete_run_record(run_id: str, principal: Planner, store: StoreDep) -> Response:
+    """Delete a finished run (retention): its policy, summary, plan and gaps are erased and it
+    is no longer found; the audit trail records what was removed. 409 while it is queued or
+    running (cancel it first with ``DELETE /v1/runs/{run_id}``)."""
+    erase_run(store, run_id, principal.actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(

@@ -37,3 +37,10 @@ class Health(Out):
     """Liveness or readiness."""
 
     status: Literal["ok", "unavailable"]
+
+
+class Readiness(Health):
+    """Readiness: the database and this instance's worker pool."""
+
+    database: Literal["ok", "unavailable"]
+    workers: Literal["ok", "stopped"]

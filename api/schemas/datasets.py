@@ -15,3 +15,10 @@ class DatasetOut(Out):
     counts: dict[str, int]
     created_at: dt.datetime
     created_by: str
+
+
+class DatasetList(Out):
+    """Datasets, newest first; ``next_cursor`` continues the listing (None on the last page)."""
+
+    datasets: list[DatasetOut]
+    next_cursor: str | None = None

@@ -19,6 +19,12 @@ class KeyCreate(BaseModel):
 
     role: Role
     name: str = Field(default="", max_length=200)
+    agency: str | None = Field(
+        default=None,
+        max_length=32,
+        description="The key's agency: an agency admin's own when omitted; for a platform "
+        "admin, omitted means a new platform admin key (role admin).",
+    )
 
 
 class KeyOut(Out):
@@ -27,6 +33,7 @@ class KeyOut(Out):
     id: str
     role: str
     name: str
+    agency: str | None
     created_at: dt.datetime
     revoked_at: dt.datetime | None
 
@@ -41,3 +48,26 @@ class KeyList(Out):
     """Every API key, revoked ones included."""
 
     keys: list[KeyOut]
+
+
+class AgencyCreate(BaseModel):
+    """An agency (tenant) to create."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(default="", max_length=200)
+
+
+class AgencyOut(Out):
+    """An agency: its code (as keys and records name it) and its name."""
+
+    code: str
+    name: str
+    created_at: dt.datetime
+
+
+class AgencyList(Out):
+    """Every agency, by code."""
+
+    agencies: list[AgencyOut]

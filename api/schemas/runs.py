@@ -46,9 +46,10 @@ class RunOut(Out):
 
 
 class RunList(Out):
-    """Runs, newest first."""
+    """Runs, newest first; ``next_cursor`` continues the listing (None on the last page)."""
 
     runs: list[RunOut]
+    next_cursor: str | None = None
 
 
 class PlanRow(Out):

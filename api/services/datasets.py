@@ -200,9 +200,16 @@ def get_dataset(store: Store, dataset_id: str) -> DatasetRecord:
 
 def delete_dataset(store: Store, dataset_id: str, *, actor: str) -> None:
     """Delete the dataset and audit it; 404 when there is none, 409 while runs use it."""
-    if not store.datasets.delete(dataset_id):
+    record = store.datasets.get(dataset_id)
+    if record is None or not store.datasets.delete(dataset_id):
         raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
-    store.audit.append(actor=actor, action="dataset.delete", target=dataset_id, details={})
+    removed = {
+        "input_sha256": record.sha256,
+        "counts": dict(record.counts),
+        "payload_bytes": record.payload_size,
+        "removed": ["payload"],
+    }
+    store.audit.append(actor=actor, action="dataset.delete", target=dataset_id, details=removed)
 
 
 def dataset_out(record: DatasetRecord) -> DatasetOut:

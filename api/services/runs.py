@@ -1,12 +1,13 @@
-"""Runs: queued in the database, solved by a bounded pool of worker threads; created, read,
-cancelled and their outputs fetched on behalf of the routes.
+"""Runs: queued in the database, claimed under a lease by the worker threads of any instance;
+created, read, listed, cancelled, deleted and their outputs fetched on behalf of the routes.
 
 Each worker calls :func:`placement.solve` with the policy's time limit (the settings' default
 when the policy sets none, so a solve always ends): the MIP back-ends then run in a child process
 that the engine ends at the deadline. Progress goes to the store as it arrives. Cancelling a run
-marks it ``cancelled`` in the store; a worker stops the solve at its next progress report and
-discards whatever it finds, since :meth:`RunRepository.finish` only finishes a ``running`` run.
-Every step writes an audit record.
+marks it ``cancelled`` in the store; the worker holding it, on whichever instance, notices when
+it renews its lease, stops the solve at its next progress report and discards whatever it finds,
+since :meth:`RunRepository.finish` only finishes a ``running`` run its owner holds. Every step
+writes an audit record, in the run's agency's trail.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import dataclasses
+import functools
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -39,7 +44,7 @@ _T = TypeVar("_T")
 
 #: Seconds between two progress writes of one run (the last report is always written).
 PROGRESS_EVERY_S = 0.5
-INTERRUPTED = "server stopped while the run was in progress"
+EXHAUSTED = "the run ended the instances that solved it too many times"
 NOT_STORED = "the plan was found but could not be stored (the database is unavailable or full)"
 #: Seconds a worker waits before each new attempt of a write the database refused.
 RETRY_DELAYS_S = (0.1, 0.3, 1.0, 3.0)
@@ -99,77 +104,153 @@ def result_details(solution: Solution) -> dict[str, Any]:
 
 
 class RunPool:
-    """A bounded pool of worker threads solving queued runs.
+    """The worker threads of one instance, solving runs they claim from the database.
+
+    A dispatcher thread claims the oldest claimable run (queued, or running under an expired
+    lease) whenever a worker is free, and hands it to the worker; it looks again at once when
+    this instance queues a run and every ``poll_s`` seconds otherwise. A keeper thread renews
+    the leases of the runs this instance solves; a run it no longer holds (cancelled by any
+    instance, or taken over after an expiry) is stopped at its next progress report. Only the
+    lease's owner can finish a run.
 
     Parameters
     ----------
     store
         Where runs, their progress and their results live.
     settings
-        The worker count and time limits.
+        The worker count, time limits and the lease.
     metrics
         Where run counts and solve times are reported.
+    owner
+        This instance's name in the leases; a new unique one when not given.
     """
 
-    def __init__(self, store: Store, settings: Settings, metrics: Metrics) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, metrics: Metrics, *, owner: str | None = None
+    ) -> None:
         self._store = store
         self._settings = settings
         self._metrics = metrics
+        self.owner = owner or f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=settings.workers, thread_name_prefix="placement-run"
         )
+        self._free = threading.Semaphore(settings.workers)
         self._lock = threading.Lock()
-        self._pending: dict[str, concurrent.futures.Future[None]] = {}
+        self._held: dict[str, str] = {}
         self._cancelled: set[str] = set()
         self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._dispatch, name="placement-claims", daemon=True),
+            threading.Thread(target=self._keep_leases, name="placement-leases", daemon=True),
+        ]
+
+    def start(self) -> None:
+        """Start claiming and solving runs."""
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def held(self) -> int:
+        """Runs this instance is solving now."""
+        with self._lock:
+            return len(self._held)
 
     @property
     def backlog(self) -> int:
-        """Runs submitted to this pool and not finished yet."""
-        with self._lock:
-            return len(self._pending)
+        """Runs queued for or held by a worker in the database (every instance's, every
+        agency's): the load ``max_queued_runs`` bounds."""
+        return self._store.runs.count_waiting()
+
+    @property
+    def alive(self) -> bool:
+        """True while the claiming and lease threads run (readiness)."""
+        return not self._stopping.is_set() and all(t.is_alive() for t in self._threads)
 
     def submit(self, run_id: str) -> None:
-        """Queue ``run_id`` (already ``queued`` in the store) for a worker."""
-        with self._lock:
-            if self._stopping.is_set() or run_id in self._pending:
-                return
-            future = self._executor.submit(self._execute, run_id)
-            self._pending[run_id] = future
-            self._metrics.runs_active.set(len(self._pending))
-        future.add_done_callback(lambda _f: self._forget(run_id))
-
-    def resume(self) -> list[str]:
-        """Queue every run the store holds as ``queued`` (oldest first); return their ids."""
-        queued = sorted(
-            self._store.runs.latest(status="queued", limit=10_000), key=lambda r: r.created_at
-        )
-        for run in queued:
-            self.submit(run.id)
-        return [run.id for run in queued]
+        """Say that ``run_id`` was queued: a free worker claims it (or an older run) at once."""
+        self._wake.set()
 
     def cancel(self, run_id: str) -> None:
-        """Stop working on ``run_id`` (the store already marks it ``cancelled``)."""
+        """Stop working on ``run_id`` if this instance holds it (the store already marks it
+        ``cancelled``; another instance holding it stops at its next lease renewal)."""
         with self._lock:
             self._cancelled.add(run_id)
-            future = self._pending.get(run_id)
-        if future is not None:
-            future.cancel()
 
     def shutdown(self) -> None:
-        """Stop taking runs, stop the running solves, and wait for the workers.
-
-        Runs still waiting stay ``queued`` in the store and are resumed at the next start;
-        runs stopped mid-solve are marked ``failed``.
-        """
+        """Stop claiming, stop the running solves and put their runs back in the queue, and
+        wait for the workers; another instance (or the next start) solves them from the
+        start."""
         self._stopping.set()
+        self._wake.set()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def _forget(self, run_id: str) -> None:
+    def _dispatch(self) -> None:
+        settings = self._settings
+        while not self._stopping.is_set():
+            if not self._free.acquire(timeout=settings.poll_s):
+                continue
+            run: RunRecord | None = None
+            try:
+                if not self._stopping.is_set():
+                    self._fail_exhausted()
+                    run = self._store.runs.claim(owner=self.owner, lease_s=settings.lease_s)
+            except Unavailable as exc:
+                log.warning("cannot claim runs: %s", exc)
+            except Exception:
+                log.exception("claiming a run failed")
+            if run is None:
+                self._free.release()
+                self._wake.wait(settings.poll_s)
+                self._wake.clear()
+                continue
+            with self._lock:
+                self._held[run.id] = run.agency
+                self._metrics.runs_active.set(len(self._held))
+            future = self._executor.submit(self._execute, run)
+            future.add_done_callback(functools.partial(self._forget, run.id))
+
+    def _fail_exhausted(self) -> None:
+        failed = self._store.runs.fail_exhausted(
+            max_attempts=self._settings.max_attempts, reason=EXHAUSTED
+        )
+        for run_id in failed:
+            record = self._store.runs.get(run_id)
+            self._metrics.runs.labels("failed").inc()
+            self._store.audit.append(
+                actor="server", action="run.failed", target=run_id,
+                details={"error": EXHAUSTED}, agency=record.agency if record else None,
+            )  # fmt: skip
+
+    def _keep_leases(self) -> None:
+        every = max(0.1, min(self._settings.lease_s / 3, 2.0))
+        while not self._stopping.wait(every):
+            with self._lock:
+                held = list(self._held)
+            if not held:
+                continue
+            try:
+                kept = self._store.runs.renew(
+                    held, owner=self.owner, lease_s=self._settings.lease_s
+                )
+            except Unavailable as exc:
+                log.warning("cannot renew leases: %s", exc)
+                continue
+            lost = set(held) - kept
+            if lost:
+                with self._lock:
+                    self._cancelled.update(lost & set(self._held))
+
+    def _forget(self, run_id: str, _done: object = None) -> None:
         with self._lock:
-            self._pending.pop(run_id, None)
+            self._held.pop(run_id, None)
             self._cancelled.discard(run_id)
-            self._metrics.runs_active.set(len(self._pending))
+            self._metrics.runs_active.set(len(self._held))
+        self._free.release()
 
     def _should_stop(self, run_id: str) -> bool:
         with self._lock:
@@ -187,26 +268,25 @@ class RunPool:
                 time.sleep(delay)
         return write()
 
-    def _execute(self, run_id: str) -> None:
+    def _execute(self, run: RunRecord) -> None:
         try:
-            self._run(run_id)
+            self._run(run)
         except Unavailable as exc:
-            # The run stays as the store last recorded it: queued is resumed and running is
-            # failed with INTERRUPTED at the next start, so it is never lost nor stuck for good.
-            log.error("run %s: the database stayed unavailable (%s)", run_id, exc)
+            # The run stays running under a lease nobody renews: when it expires, an instance
+            # claims it again, so it is never lost nor stuck for good.
+            log.error("run %s: the database stayed unavailable (%s)", run.id, exc)
 
-    def _run(self, run_id: str) -> None:
-        store = self._store
-        if self._should_stop(run_id) or not self._retrying(lambda: store.runs.start(run_id)):
-            return
-        self._metrics.runs.labels("running").inc()
-        run = self._retrying(lambda: store.runs.get(run_id))
-        if run is None:
-            return
-        actor = "worker"
+    def _audit(self, run: RunRecord, action: str, details: dict[str, Any]) -> None:
         self._retrying(
-            lambda: store.audit.append(actor=actor, action="run.start", target=run_id, details={})
+            lambda: self._store.audit.append(
+                actor="worker", action=action, target=run.id, details=details, agency=run.agency
+            )
         )
+
+    def _run(self, run: RunRecord) -> None:
+        store, run_id, owner = self._store, run.id, self.owner
+        self._metrics.runs.labels("running").inc()
+        self._audit(run, "run.start", {"attempt": run.attempts, "instance": owner})
         started = time.perf_counter()
         try:
             dataset = self._dataset(run.dataset_id)
@@ -218,14 +298,14 @@ class RunPool:
                 on_progress=self._progress(run_id, started),
             )  # fmt: skip
         except _StopError:
-            self._interrupted(run_id, time.perf_counter() - started)
+            self._interrupted(run, time.perf_counter() - started)
             return
         except PlacementError as exc:
-            self._fail(run_id, str(exc) or type(exc).__name__)
+            self._fail(run, str(exc) or type(exc).__name__)
             return
         except Exception:
             log.exception("run %s failed with an unexpected error", run_id)
-            self._fail(run_id, "an internal error occurred while solving")
+            self._fail(run, "an internal error occurred while solving")
             return
         elapsed = time.perf_counter() - started
         self._metrics.solve_seconds.labels("run").observe(elapsed)
@@ -235,9 +315,10 @@ class RunPool:
         error = None if has_plan else _no_plan_reason(solution)
         self._retrying(
             lambda: store.runs.update_progress(
-                run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed
+                run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed,
+                owner=owner,
             )
-        )
+        )  # fmt: skip
         try:
             finished = self._retrying(
                 lambda: store.runs.finish(
@@ -247,26 +328,28 @@ class RunPool:
                     plan_csv=plan_csv,
                     gaps_csv=gaps_csv,
                     error=error,
+                    owner=owner,
                 )
             )
         except Unavailable as exc:
             # A full disk refuses the outputs but may still take the small status change.
             log.error("run %s: the outputs could not be stored (%s)", run_id, exc)
-            self._fail(run_id, NOT_STORED)
+            self._fail(run, NOT_STORED)
             return
         details = result_details(solution) | {"policy": solution.summary.get("policy")}
         if finished:
             self._metrics.runs.labels(status).inc()
-            self._retrying(
-                lambda: store.audit.append(
-                    actor=actor, action=f"run.{status}", target=run_id, details=details
-                )
+            self._audit(
+                run, f"run.{status}", details | {"attempt": run.attempts, "instance": owner}
             )
         else:
-            store.audit.append(
-                actor=actor, action="run.discarded", target=run_id,
-                details=details | {"reason": "the run was cancelled while it was solved"},
-            )  # fmt: skip
+            self._audit(run, "run.discarded", details | {"reason": self._lost_reason(run_id)})
+
+    def _lost_reason(self, run_id: str) -> str:
+        current = self._store.runs.get(run_id)
+        if current is not None and current.status == "cancelled":
+            return "the run was cancelled while it was solved"
+        return "the lease expired and another instance took the run over"
 
     def _previous(self, run_id: str) -> dict[str, str] | None:
         """The plan a scenario re-optimises against: its base run's (nip → position_id, ""
@@ -298,33 +381,33 @@ class RunPool:
                 # Progress is a courtesy: a database that cannot take it must not stop the solve.
                 with contextlib.suppress(Unavailable):
                     self._store.runs.update_progress(
-                        run_id, objective=objective, bound=bound, elapsed_s=now - started
-                    )
+                        run_id, objective=objective, bound=bound, elapsed_s=now - started,
+                        owner=self.owner,
+                    )  # fmt: skip
 
         return on_progress
 
-    def _interrupted(self, run_id: str, elapsed: float) -> None:
+    def _interrupted(self, run: RunRecord, elapsed: float) -> None:
         if self._stopping.is_set():
-            self._fail(run_id, INTERRUPTED)
+            if self._retrying(lambda: self._store.runs.release(run.id, owner=self.owner)):
+                self._audit(run, "run.released", {"reason": "the instance stopped"})
             return
-        self._store.audit.append(
-            actor="worker", action="run.stopped", target=run_id,
-            details={"reason": "cancelled while solving", "elapsed_s": round(elapsed, 3)},
-        )  # fmt: skip
+        self._audit(
+            run,
+            "run.stopped",
+            {"reason": self._lost_reason(run.id), "elapsed_s": round(elapsed, 3)},
+        )
 
-    def _fail(self, run_id: str, error: str) -> None:
+    def _fail(self, run: RunRecord, error: str) -> None:
         store = self._store
         if self._retrying(
             lambda: store.runs.finish(
-                run_id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error=error
+                run.id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error=error,
+                owner=self.owner,
             )
-        ):
+        ):  # fmt: skip
             self._metrics.runs.labels("failed").inc()
-            self._retrying(
-                lambda: store.audit.append(
-                    actor="worker", action="run.failed", target=run_id, details={"error": error}
-                )
-            )
+            self._audit(run, "run.failed", {"error": error})
 
 
 def _no_plan_reason(solution: Solution) -> str:
@@ -420,6 +503,15 @@ def cancel_run(store: Store, pool: RunPool, metrics: Metrics, run_id: str, actor
         actor=actor, action="run.cancel", target=run_id, details={"was": record.status}
     )
     return get_run(store, run_id)
+
+
+def delete_run(store: Store, run_id: str, actor: str) -> None:
+    """Delete a finished run (retention): its policy, summary, plan and gaps are erased and the
+    audit trail records what was removed; 404 when there is none, 409 while it is active."""
+    removed = store.runs.delete(run_id)
+    if removed is None:
+        raise ApiError(404, f"no run {run_id!r}", kind="not-found")
+    store.audit.append(actor=actor, action="run.delete", target=run_id, details=removed)
 
 
 def run_output(store: Store, run_id: str, which: str) -> bytes:

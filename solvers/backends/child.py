@@ -20,7 +20,7 @@ import os
 import signal
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from typing import Any
@@ -64,85 +64,138 @@ def solve_in_child(
     SolverError
         When the back-end raised in the child, or the child died without any solution.
     """
-    started = time.perf_counter()
-    deadline = started + time_limit_s + grace_s(time_limit_s)
-    ctx = _context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(
-        target=_child_main,
-        args=(sender, name, model, time.time() + time_limit_s, seed, warm_start),
-        name=f"solvers-{name}",
-        daemon=True,
-    )
-    proc.start()
-    sender.close()
+    child = Child.start(name, model, time_limit_s, seed, warm_start, on_progress)
+    deadline = child.started + time_limit_s + grace_s(time_limit_s)
+    try:
+        while not child.done:
+            wait = deadline - time.perf_counter()
+            if wait <= 0 or not child.receiver.poll(wait):
+                break
+            child.receive()
+    finally:
+        child.stop()
+    return child.outcome()
 
+
+@dataclass(eq=False)
+class Child:
+    """One back-end solving in its own process, and what it has streamed back so far.
+
+    :meth:`receive` reads one message; ``best``/``best_objective`` hold the best incumbent,
+    ``bound`` the best bound, ``final`` the child's own result once it arrives; ``done`` turns
+    true with the final result, an error, or the end of the pipe.
+    """
+
+    name: str
+    model: AssignmentModel
+    proc: Any
+    receiver: Connection
+    started: float
+    on_progress: ProgressCallback | None = None
     best: BoolArray | None = None
     best_objective: int | None = None
     bound: int | None = None
     final: Result | None = None
-    error = ""
-    ended_early = False
-    try:
-        while True:
-            wait = deadline - time.perf_counter()
-            if wait <= 0 or not receiver.poll(wait):
-                break
-            try:
-                kind, payload = receiver.recv()
-            except EOFError:
-                ended_early = True
-                break
-            if kind == "incumbent":
-                picked, objective, inc_bound = payload
-                if best_objective is None or objective > best_objective:
-                    best = np.zeros(model.n_pairs, dtype=np.bool_)
-                    best[picked] = True
-                    best_objective = objective
-                bound = min_bound(bound, inc_bound)
-            elif kind == "progress":
-                bound = min_bound(bound, payload[1])
-                if on_progress is not None:
-                    on_progress(payload[0], payload[1], time.perf_counter() - started)
-            elif kind == "result":
-                final = payload
-                break
-            else:
-                error = str(payload)
-                break
-    finally:
-        _stop(proc)
-        receiver.close()
+    error: str = ""
+    ended_early: bool = False
 
-    runtime_s = time.perf_counter() - started
-    if error:
-        raise SolverError(error)
-    if final is not None:
-        return replace(final, runtime_s=runtime_s)
-    if best is None and ended_early:
-        raise SolverError(f"the {name} process ended without an answer (exit code {proc.exitcode})")
-    message = "engine process ended early" if ended_early else "time limit reached"
-    if best is not None and best_objective is not None:
-        if not model.is_feasible(best):
-            raise SolverError(f"{name} streamed a selection that violates the model")
+    @classmethod
+    def start(
+        cls,
+        name: str,
+        model: AssignmentModel,
+        time_limit_s: float | None,
+        seed: int | None,
+        warm_start: BoolArray | None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Child:
+        """Start back-end ``name`` on ``model`` in a child process (no limit when ``None``)."""
+        started = time.perf_counter()
+        ctx = _context()
+        receiver, sender = ctx.Pipe(duplex=False)
+        deadline_epoch = None if time_limit_s is None else time.time() + time_limit_s
+        proc = ctx.Process(
+            target=_child_main,
+            args=(sender, name, model, deadline_epoch, seed, warm_start),
+            name=f"solvers-{name}",
+            daemon=True,
+        )
+        proc.start()
+        sender.close()
+        return cls(name, model, proc, receiver, started, on_progress)
+
+    @property
+    def done(self) -> bool:
+        """Whether the child has nothing more to say."""
+        return self.final is not None or bool(self.error) or self.ended_early
+
+    def receive(self) -> None:
+        """Read and record one message (blocks until one arrives)."""
+        try:
+            kind, payload = self.receiver.recv()
+        except EOFError:
+            self.ended_early = True
+            return
+        if kind == "incumbent":
+            picked, objective, inc_bound = payload
+            if self.best_objective is None or objective > self.best_objective:
+                best = np.zeros(self.model.n_pairs, dtype=np.bool_)
+                best[picked] = True
+                self.best, self.best_objective = best, objective
+            self.bound = min_bound(self.bound, inc_bound)
+        elif kind == "progress":
+            self.bound = min_bound(self.bound, payload[1])
+            if self.on_progress is not None:
+                self.on_progress(payload[0], payload[1], time.perf_counter() - self.started)
+        elif kind == "result":
+            self.final = payload
+        else:
+            self.error = str(payload)
+
+    def stop(self) -> None:
+        """End the child and everything it started; close the pipe."""
+        _stop(self.proc)
+        self.receiver.close()
+
+    def outcome(self) -> Result:
+        """The child's result, or, without one, the best solution it streamed.
+
+        Raises
+        ------
+        SolverError
+            When the back-end raised, died without any solution, or streamed an infeasible one.
+        """
+        runtime_s = time.perf_counter() - self.started
+        if self.error:
+            raise SolverError(self.error)
+        if self.final is not None:
+            return replace(self.final, runtime_s=runtime_s)
+        if self.best is None and self.ended_early:
+            raise SolverError(
+                f"the {self.name} process ended without an answer (exit code {self.proc.exitcode})"
+            )
+        message = "engine process ended early" if self.ended_early else "time limit reached"
+        if self.best is not None and self.best_objective is not None:
+            if not self.model.is_feasible(self.best):
+                raise SolverError(f"{self.name} streamed a selection that violates the model")
+            return Result(
+                status=Status.FEASIBLE,
+                objective=self.best_objective,
+                bound=self.bound,
+                chosen=self.best,
+                solver=self.name,
+                runtime_s=runtime_s,
+                message=message,
+            )
         return Result(
-            status=Status.FEASIBLE,
-            objective=best_objective,
-            bound=bound,
-            chosen=best,
-            solver=name,
+            status=Status.TIMEOUT_NO_SOLUTION,
+            objective=None,
+            bound=self.bound,
+            chosen=None,
+            solver=self.name,
             runtime_s=runtime_s,
             message=message,
         )
-    return Result(
-        status=Status.TIMEOUT_NO_SOLUTION,
-        objective=None,
-        bound=bound,
-        chosen=None,
-        solver=name,
-        runtime_s=runtime_s,
-        message=message,
-    )
 
 
 @functools.cache
@@ -184,7 +237,7 @@ def _child_main(
     conn: Connection,
     name: str,
     model: AssignmentModel,
-    deadline_epoch: float,
+    deadline_epoch: float | None,
     seed: int | None,
     warm_start: BoolArray | None,
 ) -> None:
@@ -209,10 +262,11 @@ def _child_main(
     def progress(objective: int | None, bound: int | None, _elapsed: float) -> None:
         send(("progress", (objective, bound)))
 
+    limit = None if deadline_epoch is None else max(0.01, deadline_epoch - time.time())
     try:
         result = backend(name).solve(
             model,
-            time_limit_s=max(0.01, deadline_epoch - time.time()),
+            time_limit_s=limit,
             seed=seed,
             warm_start=warm_start,
             on_progress=progress,

@@ -21,6 +21,7 @@ from solvers.backends.common import (
     ProgressCallback,
     Reporter,
     as_chosen,
+    checked,
     engine_time_limit,
     infeasible_result,
     integer_bound,
@@ -49,10 +50,15 @@ def solve(
     warm_start: BoolArray | None = None,
     on_progress: ProgressCallback | None = None,
     on_incumbent: IncumbentCallback | None = None,
+    deterministic_time_s: float | None = None,
+    stop_at: int | None = None,
 ) -> Result:
     """Solve ``model`` with CP-SAT.
 
-    ``warm_start`` becomes the solution hint; ``time_limit_s`` covers build and solve.
+    ``warm_start`` becomes the solution hint; ``time_limit_s`` covers build and solve;
+    ``deterministic_time_s`` caps CP-SAT's own measure of work, so that where a search stops
+    does not depend on the machine's load; ``stop_at`` ends the search at the first solution of
+    at least that objective (a known optimum: the search need not prove it again).
 
     Raises
     ------
@@ -79,6 +85,8 @@ def solve(
     limit = engine_time_limit(time_limit_s, started)
     if limit is not None:
         params.max_time_in_seconds = limit
+    if deterministic_time_s is not None:
+        params.max_deterministic_time = deterministic_time_s
 
     reporter = Reporter(model, NAME, started, on_progress, on_incumbent)
     n = model.n_pairs
@@ -89,6 +97,9 @@ def solve(
             self.next_copy = 0.0
 
         def on_solution_callback(self) -> None:
+            if stop_at is not None and self.objective_value >= stop_at:
+                self.stop_search()
+                return
             now = time.perf_counter()
             if now < self.next_copy:
                 return
@@ -109,10 +120,18 @@ def solve(
     chosen = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = np.fromiter(solver.response_proto.solution, dtype=np.int64, count=n)
-        chosen = as_chosen(values, n)
+        chosen = checked(model, as_chosen(values, n), NAME)
+    # Stopped before its search began, CP-SAT answers UNKNOWN with a bound of 0, which is no
+    # bound at all; the bounds its callback reported then stand.
+    bound = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = integer_bound(solver.best_objective_bound)
+    if stop_at is not None and chosen is not None and model.objective_of(chosen) >= stop_at:
+        # The caller knows ``stop_at`` to be the optimum; the search was not asked to prove it.
+        bound = model.objective_of(chosen)
     return reporter.result(
         chosen,
-        integer_bound(solver.best_objective_bound),
+        bound,
         build_s=build_s,
         proven=status == cp_model.OPTIMAL,
         message=solver.status_name(status),

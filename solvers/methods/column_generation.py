@@ -79,15 +79,23 @@ def solve_by_columns(
     )
     sticky[model.fixed] = True
     for rounds in range(1, max_rounds + 1):
+        t_round = time.perf_counter()
         result = flow.solve(model)
         if result.chosen is None or result.objective is None:
             return Generated(model, origin, result, rounds, proven=False)
+        t_flow = time.perf_counter()
         u, v = potentials(model, result.chosen, model.weight)
         has_pairs = np.bincount(model.pair_row, minlength=model.n_rows) > 0
         u = np.where(has_pairs, np.where(model.row_must, u, np.maximum(u, 0)), 0)
         v = np.maximum(v, 0)
+        t_duals = time.perf_counter()
         rows, cols, weights = improving_pairs(u, v, model)
-        _log.debug("column generation round %d: %d improving pairs added", rounds, len(rows))
+        _log.debug(
+            "column generation round %d: %d pairs, flow %.2f s (build %.2f s), duals %.2f s, "
+            "pricing %.2f s, %d improving pairs added",
+            rounds, model.n_pairs, t_flow - t_round, result.build_s, t_duals - t_flow,
+            time.perf_counter() - t_duals, len(rows),
+        )  # fmt: skip
         if not len(rows):
             bound, _ = dual_bound(model, SideIndex.of(model), u, v, np.zeros(0, dtype=np.int64))
             proven = bound == result.objective

@@ -82,3 +82,26 @@ def test_audit_verify_fails_on_a_tampered_chain(
         engine.dispose()
     assert main(["audit", "verify"]) == 1
     assert "record 2" in capsys.readouterr().err
+
+
+def test_agencies_and_keys_of_an_agency_or_of_the_platform_from_the_shell(
+    on_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["agencies", "create", "kota-binjai", "--name", "BKPSDM Binjai"]) == 0
+    assert main(["agencies", "create", "kota-binjai"]) == 2
+    assert main(["agencies", "create", "Not A Code"]) == 2
+    assert main(["agencies", "list"]) == 0
+    assert "kota-binjai\tBKPSDM Binjai" in capsys.readouterr().out
+    assert main(["keys", "create", "--agency", "kota-binjai", "--role", "admin"]) == 0
+    agency_key = capsys.readouterr().out.splitlines()[-1]
+    assert main(["keys", "create", "--platform", "--role", "admin"]) == 0
+    platform_key = capsys.readouterr().out.splitlines()[-1]
+    assert main(["keys", "create", "--platform", "--role", "viewer"]) == 2
+    with Store(on_database) as store:
+        own, root = store.keys.authenticate(agency_key), store.keys.authenticate(platform_key)
+        assert own is not None and own.agency == "kota-binjai"
+        assert root is not None and root.agency is None
+    assert main(["audit", "verify", "--agency", "kota-binjai"]) == 0
+    assert capsys.readouterr().out.startswith("OK: 1 audit record(s) of agency kota-binjai")
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("OK: 3 ")

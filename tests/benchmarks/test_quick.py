@@ -2,8 +2,9 @@
 
 Bounded to seconds: the first problem of each OR-Library class gap1…gap12 as a maximisation
 (OR-Library's values), gap1 and gap2 as minimisations (``optima.csv``), and the generated
-1,000-employee city under the default and the side-constrained policy. The full suite is
-``make bench``.
+1,000-employee city under the default and the side-constrained policy; and the engine's time
+over raw baselines' on the same models (:mod:`benchmarks.ratios`), which fails when a ratio is
+more than the stated tolerance worse than the committed one. The full suite is ``make bench``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from benchmarks.instances import (
     read_gap,
     relation_counts,
 )
+from benchmarks.ratios import committed, measure, regressions
 from placement.check import check
 from placement.cli import main as placement_main
 from placement.contract.dataset import Dataset
@@ -130,6 +132,7 @@ def test_the_1k_city_plan_passes_the_checker_and_a_second_backend_agrees(kind: s
     dataset, policy = city_1k(kind)
     auto = city_solution(kind, "auto")
     assert auto.status == "OPTIMAL" and auto.plan is not None
+    assert auto.summary["proved_by"] in ("flow", "lp", "highs", "cpsat")
     report = check(dataset, policy, auto.plan)
     assert report.ok and report.objective == auto.objective
     other = city_solution(kind, "highs")
@@ -168,3 +171,18 @@ def test_placement_bench_prints_one_json_line_per_instance_with_its_baselines(
     assert record["baselines"]["highs"]["objective"] == 336
     assert set(record["ratios"]) == {"highs"}
     assert record["peak_rss_mb"] > 0
+
+
+def test_a_ratio_worse_than_the_tolerance_times_the_committed_one_is_reported() -> None:
+    reference = {"a/flow": 2.0, "b/highs": 1.0}
+    assert regressions({"a/flow": 3.9, "b/highs": 1.0}, reference, 2.0) == []
+    (line,) = regressions({"a/flow": 4.1, "b/highs": 1.0}, reference, 2.0)
+    assert line.startswith("a/flow: 4.100 is more than 2.0")
+    assert regressions({"a/flow": 1.0}, reference, 2.0) == ["b/highs: measured None, committed 1.0"]
+
+
+def test_engine_to_raw_baseline_ratios_are_no_worse_than_the_committed_ones() -> None:
+    reference = committed()
+    assert set(reference) == {"city-1k-plain/flow", "city-1k-side/highs", "gap-quick/cpsat"}
+    worse = regressions(measure(repeats=2), reference)
+    assert not worse, "; ".join(worse)

@@ -94,3 +94,32 @@ def small_models(draw: st.DrawFn, max_pairs: int = 9) -> AssignmentModel:
         fixed=tuple(fixed),
         side=tuple(side),
     )
+
+
+def random_gap(items: int, agents: int, seed: int, *, spread: int = 40) -> AssignmentModel:
+    """A generalised assignment problem: every item must go to one agent, each agent holds a
+    knapsack of 80 % of its fair share of the items' sizes (5 to 25); weights 10 to
+    ``10 + spread``, so a small spread gives many optima."""
+    rng = np.random.default_rng(seed)
+    pair_row = np.repeat(np.arange(items, dtype=np.int64), agents)
+    pair_col = np.tile(np.arange(agents, dtype=np.int64), items)
+    size = rng.integers(5, 26, len(pair_row))
+    side = tuple(
+        SideConstraint(
+            pairs=np.flatnonzero(pair_col == a),
+            rhs=int(0.8 * size[pair_col == a].sum() / agents),
+            coef=size[pair_col == a],
+            name=f"knapsack {a}",
+        )
+        for a in range(agents)
+    )
+    return AssignmentModel(
+        n_rows=items,
+        n_cols=agents,
+        pair_row=pair_row,
+        pair_col=pair_col,
+        weight=rng.integers(10, 11 + spread, len(pair_row)),
+        row_must=np.ones(items, dtype=np.bool_),
+        col_cap=np.full(agents, items, dtype=np.int64),
+        side=side,
+    )

@@ -42,7 +42,7 @@ def test_auto_hands_a_model_with_a_cardinality_constraint_to_highs() -> None:
     assert result.status is Status.OPTIMAL and result.objective == 20
 
 
-def test_auto_hands_a_model_with_a_knapsack_constraint_to_cpsat() -> None:
+def test_auto_races_a_model_with_a_knapsack_constraint_and_cpsat_proves_it_first() -> None:
     """Two jobs (rows, both must be assigned) and two agents; agent 0 has room for weight 3.
     Job 0 weighs 2 and job 1 weighs 2 on agent 0, so only one fits there: the best is job 0 on
     agent 0 (10) and job 1 on agent 1 (6) = 16, against 9 + 7 = 16 the other way and 10 + 9 =
@@ -56,7 +56,8 @@ def test_auto_hands_a_model_with_a_knapsack_constraint_to_cpsat() -> None:
         side=(at_most([0, 2], 3, coef=[2, 2]),),
     )
     result = solvers.solve(model)
-    assert result.solver == "cpsat" and "flow relaxation bound 19" in result.message
+    assert result.solver == "highs+cpsat" and "flow relaxation bound 19" in result.message
+    assert result.proved_by == "cpsat" and "head start" in result.message
     assert result.status is Status.OPTIMAL and result.objective == 16 == brute_force(model)
 
 

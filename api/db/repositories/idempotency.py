@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from api.db.engine import Database, utc_now
 from api.db.models import IdempotentEntry
-from api.db.records import IdempotentResponse
+from api.db.records import DEFAULT_AGENCY, IdempotentResponse
 
 
 class IdempotencyRepository:
@@ -41,8 +41,10 @@ class IdempotencyRepository:
         status_code: int,
         body: bytes,
         headers: dict[str, str],
+        agency: str | None = DEFAULT_AGENCY,
     ) -> None:
-        """Store the first response for ``(actor, key)``; later ones for the pair are dropped."""
+        """Store the first response for ``(actor, key)`` of ``agency``; later ones for the pair
+        are dropped."""
         postgres = self._db.dialect == "postgresql"
         insert: Callable[..., Any] = pg_insert if postgres else sqlite_insert
         query = (
@@ -50,6 +52,7 @@ class IdempotencyRepository:
             .values(
                 actor=actor,
                 key=key,
+                agency=agency,
                 request_hash=request_hash,
                 status_code=status_code,
                 body=body,

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from api.db import credentials as keys
 from api.db.engine import Database, utc_now
-from api.db.models import ApiKey
-from api.db.records import KeyRecord
+from api.db.errors import NotFound
+from api.db.models import Agency, ApiKey
+from api.db.records import DEFAULT_AGENCY, KeyRecord
 
 
 def key_record(row: ApiKey) -> KeyRecord:
@@ -18,6 +19,7 @@ def key_record(row: ApiKey) -> KeyRecord:
         name=row.name,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
+        agency=row.agency,
     )
 
 
@@ -27,8 +29,18 @@ class KeyRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def create(self, *, role: str, name: str = "") -> tuple[KeyRecord, str]:
-        """Create a key for ``role`` (viewer, planner or admin).
+    def create(
+        self, *, role: str, name: str = "", agency: str | None = DEFAULT_AGENCY
+    ) -> tuple[KeyRecord, str]:
+        """Create a key for ``role`` (viewer, planner or admin) of ``agency``; ``agency`` None
+        makes a platform admin key, which manages agencies and keys and sees no agency's data.
+
+        Raises
+        ------
+        ValueError
+            If the role is unknown, or a platform key is not an admin's.
+        NotFound
+            If the agency does not exist.
 
         Returns
         -------
@@ -36,9 +48,12 @@ class KeyRepository:
             The record and the plaintext key, which is not kept and cannot be shown again.
         """
         keys.check_role(role)
+        if agency is None and role != "admin":
+            raise ValueError("a platform key (without agency) must have the admin role")
         key_id, plaintext = keys.generate_key()
         row = ApiKey(
             id=key_id,
+            agency=agency,
             role=role,
             name=name,
             key_hash=keys.hash_key(plaintext),
@@ -46,6 +61,8 @@ class KeyRepository:
             revoked_at=None,
         )
         with self._db.session(write=True) as session:
+            if agency is not None and session.get(Agency, agency) is None:
+                raise NotFound(f"no agency {agency!r}")
             session.add(row)
         return key_record(row), plaintext
 
@@ -62,18 +79,23 @@ class KeyRepository:
                 return None
             return key_record(row)
 
-    def revoke(self, key_id: str) -> bool:
-        """Revoke a key; True if it exists (revoking twice keeps the first time)."""
+    def revoke(self, key_id: str, *, agency: str | None = None) -> bool:
+        """Revoke a key (of ``agency`` only, when given); True if it exists (revoking twice
+        keeps the first time)."""
         with self._db.session(write=True) as session:
             row = session.get(ApiKey, key_id)
-            if row is None:
+            if row is None or (agency is not None and row.agency != agency):
                 return False
             if row.revoked_at is None:
                 row.revoked_at = utc_now()
         return True
 
-    def all(self) -> list[KeyRecord]:
-        """Return every key, oldest first, revoked ones included."""
+    def all(self, *, agency: str | None = None) -> list[KeyRecord]:
+        """Return every key (of ``agency`` only, when given), oldest first, revoked ones
+        included."""
+        query = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
+        if agency is not None:
+            query = query.where(ApiKey.agency == agency)
         with self._db.session(write=False) as session:
-            rows = session.execute(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id))
+            rows = session.execute(query)
             return [key_record(row) for row in rows.scalars()]

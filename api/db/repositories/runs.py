@@ -1,27 +1,44 @@
-"""Runs: queued, started, their progress, finished with their outputs or cancelled.
+"""Runs: queued, claimed by a worker under a lease, their progress, finished with their outputs,
+cancelled or deleted; per agency.
 
 A run's status only moves forward (queued → running → succeeded or failed, or either active
 status → cancelled); each move is one conditional UPDATE, so concurrent workers and requests
-cannot both win it.
+cannot both win it. A worker claims a run with a lease (an owner and an expiry) that it renews
+while it solves; a run whose lease expired (its instance died) can be claimed again and is solved
+from the start. Only the lease's owner can finish a run, so a run is finished once. On
+PostgreSQL a claim takes the oldest claimable row with ``FOR UPDATE SKIP LOCKED``, so instances
+never wait on one another; on SQLite the write lock serialises claims (one instance).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from api.db import credentials as keys
 from api.db.engine import Database, capped, compress, decompress, utc_now
-from api.db.errors import NotFound
+from api.db.errors import Conflict, NotFound
 from api.db.models import Dataset, Run
-from api.db.records import ACTIVE_STATUSES, FINAL_STATUSES, RUN_STATUSES, RunRecord
+from api.db.records import (
+    ACTIVE_STATUSES,
+    DEFAULT_AGENCY,
+    FINAL_STATUSES,
+    RUN_STATUSES,
+    RunRecord,
+)
+from api.db.repositories.datasets import after_cursor, next_cursor, owned
 
 
-def new_run_row(*, dataset_id: str, policy: dict[str, Any], created_by: str) -> Run:
+def new_run_row(
+    *, dataset_id: str, policy: dict[str, Any], created_by: str, agency: str = DEFAULT_AGENCY
+) -> Run:
     """The row of a newly queued run (not added to any session yet)."""
     return Run(
         id=keys.new_id(),
+        agency=agency,
         dataset_id=dataset_id,
         status="queued",
         policy=policy,
@@ -34,6 +51,10 @@ def new_run_row(*, dataset_id: str, policy: dict[str, Any], created_by: str) -> 
         elapsed_s=None,
         summary=None,
         error=None,
+        deleted_at=None,
+        lease_owner=None,
+        lease_expires_at=None,
+        attempts=0,
     )
 
 
@@ -53,7 +74,14 @@ def run_record(row: Run) -> RunRecord:
         elapsed_s=row.elapsed_s,
         summary=row.summary,
         error=row.error,
+        agency=row.agency,
+        attempts=row.attempts or 0,
     )
+
+
+def _visible(agency: str | None) -> Any:
+    condition = Run.deleted_at.is_(None)
+    return condition if agency is None else and_(condition, Run.agency == agency)
 
 
 class RunRepository:
@@ -62,25 +90,38 @@ class RunRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def create(self, *, dataset_id: str, policy: dict[str, Any], created_by: str) -> RunRecord:
-        """Queue a run of a dataset under a policy.
+    def create(
+        self,
+        *,
+        dataset_id: str,
+        policy: dict[str, Any],
+        created_by: str,
+        agency: str = DEFAULT_AGENCY,
+    ) -> RunRecord:
+        """Queue a run of a dataset of ``agency`` under a policy.
 
         Raises
         ------
         NotFound
-            If the dataset is unknown or deleted.
+            If the dataset is unknown, deleted or of another agency.
         """
         with self._db.session(write=True) as session:
             # FOR SHARE: a concurrent dataset delete waits for this run to be committed and
             # then sees it queued.
             exists = session.execute(
                 select(Dataset.id)
-                .where(Dataset.id == dataset_id, Dataset.deleted_at.is_(None))
+                .where(
+                    Dataset.id == dataset_id,
+                    Dataset.deleted_at.is_(None),
+                    Dataset.agency == agency,
+                )
                 .with_for_update(read=True)
             ).scalar_one_or_none()
             if exists is None:
                 raise NotFound(f"no dataset {dataset_id}")
-            row = new_run_row(dataset_id=dataset_id, policy=policy, created_by=created_by)
+            row = new_run_row(
+                dataset_id=dataset_id, policy=policy, created_by=created_by, agency=agency
+            )
             session.add(row)
         return run_record(row)
 
@@ -94,26 +135,79 @@ class RunRepository:
         with self._db.session(write=False) as session:
             return int(session.execute(query).scalar_one())
 
-    def get(self, run_id: str) -> RunRecord | None:
-        """Return a run, or None if unknown."""
+    def count_waiting(self, *, agency: str | None = None) -> int:
+        """Number of runs queued for or held by a worker (of ``agency`` only, when given)."""
+        query = owned(
+            select(func.count()).select_from(Run).where(Run.status.in_(ACTIVE_STATUSES)),
+            Run.agency,
+            agency,
+        )
         with self._db.session(write=False) as session:
-            row = session.get(Run, run_id)
+            return int(session.execute(query).scalar_one())
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Number of runs by (agency, status), deleted ones included (for the metrics)."""
+        query = select(Run.agency, Run.status, func.count()).group_by(Run.agency, Run.status)
+        with self._db.session(write=False) as session:
+            return {(a, s): int(n) for a, s, n in session.execute(query).all()}
+
+    def get(self, run_id: str, *, agency: str | None = None) -> RunRecord | None:
+        """Return a run, or None if unknown, deleted or of another agency."""
+        with self._db.session(write=False) as session:
+            row = session.execute(
+                select(Run).where(Run.id == run_id, _visible(agency))
+            ).scalar_one_or_none()
             return None if row is None else run_record(row)
 
-    def latest(self, *, status: str | None = None, limit: int = 100) -> list[RunRecord]:
+    def latest(
+        self, *, status: str | None = None, limit: int = 100, agency: str | None = None
+    ) -> list[RunRecord]:
         """Return runs, newest first, optionally of one status (``limit`` capped at 1000)."""
         if status is not None and status not in RUN_STATUSES:
             raise ValueError(f"unknown run status {status!r}")
-        query = select(Run).order_by(Run.created_at.desc(), Run.id).limit(capped(limit))
+        query = (
+            select(Run)
+            .where(_visible(agency))
+            .order_by(Run.created_at.desc(), Run.id)
+            .limit(capped(limit))
+        )
         if status is not None:
             query = query.where(Run.status == status)
         with self._db.session(write=False) as session:
             return [run_record(row) for row in session.execute(query).scalars()]
 
-    def _transition(self, run_id: str, sources: tuple[str, ...], **values: Any) -> bool:
+    def page(
+        self,
+        *,
+        agency: str | None = None,
+        status: str | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> tuple[list[RunRecord], str | None]:
+        """Runs of ``agency``, newest first, optionally of one status, after ``cursor``; and the
+        next page's cursor (None on the last page).
+
+        Raises
+        ------
+        ValueError
+            If the status is unknown or the cursor malformed.
+        """
+        if status is not None and status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
+        query = select(Run).where(_visible(agency))
+        if status is not None:
+            query = query.where(Run.status == status)
+        query = after_cursor(query, Run.created_at, Run.id, cursor).limit(capped(limit))
+        with self._db.session(write=False) as session:
+            records = [run_record(row) for row in session.execute(query).scalars()]
+        return records, next_cursor(records, limit)
+
+    def _transition(
+        self, run_id: str, sources: tuple[str, ...], *conditions: Any, **values: Any
+    ) -> bool:
         query = (
             update(Run)
-            .where(Run.id == run_id, Run.status.in_(sources))
+            .where(Run.id == run_id, Run.status.in_(sources), *conditions)
             .values(**values)
             .returning(Run.id)
             .execution_options(synchronize_session=False)
@@ -122,16 +216,104 @@ class RunRepository:
             return session.execute(query).scalar_one_or_none() is not None
 
     def start(self, run_id: str) -> bool:
-        """Move a run from queued to running; False if it is not queued (e.g. cancelled)."""
+        """Move a run from queued to running without a lease; False if it is not queued."""
         return self._transition(run_id, ("queued",), status="running", started_at=utc_now())
 
+    def claim(self, *, owner: str, lease_s: float) -> RunRecord | None:
+        """Take the oldest run that is queued, or running under an expired lease, for ``owner``
+        until ``lease_s`` seconds from now; None when there is none.
+
+        A run claimed again starts from the beginning: its progress is cleared and its attempt
+        count goes up.
+        """
+        now = utc_now()
+        claimable = or_(
+            Run.status == "queued",
+            and_(Run.status == "running", Run.lease_expires_at < now),
+        )
+        query = (
+            select(Run)
+            .where(claimable, Run.deleted_at.is_(None))
+            .order_by(Run.created_at, Run.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        with self._db.session(write=True) as session:
+            row = session.execute(query).scalar_one_or_none()
+            if row is None:
+                return None
+            row.status = "running"
+            row.started_at = now
+            row.lease_owner = owner
+            row.lease_expires_at = now + timedelta(seconds=lease_s)
+            row.attempts = (row.attempts or 0) + 1
+            row.best_objective = None
+            row.best_bound = None
+            row.elapsed_s = None
+            session.flush()
+            return run_record(row)
+
+    def renew(self, run_ids: Iterable[str], *, owner: str, lease_s: float) -> set[str]:
+        """Extend ``owner``'s leases on ``run_ids``; return the ids it still holds running
+        (a run cancelled, or claimed by another instance after an expiry, is missing)."""
+        ids = list(run_ids)
+        if not ids:
+            return set()
+        query = (
+            update(Run)
+            .where(Run.id.in_(ids), Run.status == "running", Run.lease_owner == owner)
+            .values(lease_expires_at=utc_now() + timedelta(seconds=lease_s))
+            .returning(Run.id)
+            .execution_options(synchronize_session=False)
+        )
+        with self._db.session(write=True) as session:
+            return set(session.execute(query).scalars())
+
+    def release(self, run_id: str, *, owner: str) -> bool:
+        """Put a run ``owner`` holds back in the queue (its instance is stopping); False if the
+        run is no longer ``owner``'s running run."""
+        return self._transition(
+            run_id,
+            ("running",),
+            Run.lease_owner == owner,
+            status="queued",
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+
+    def fail_exhausted(self, *, max_attempts: int, reason: str) -> list[str]:
+        """Fail every run whose lease expired after ``max_attempts`` claims (it keeps ending
+        its instances); return their ids, sorted."""
+        query = (
+            update(Run)
+            .where(
+                Run.status == "running",
+                Run.lease_expires_at < utc_now(),
+                Run.attempts >= max_attempts,
+            )
+            .values(status="failed", finished_at=utc_now(), error=reason, lease_owner=None)
+            .returning(Run.id)
+            .execution_options(synchronize_session=False)
+        )
+        with self._db.session(write=True) as session:
+            return sorted(session.execute(query).scalars())
+
     def update_progress(
-        self, run_id: str, *, objective: int | None, bound: int | None, elapsed_s: float
+        self,
+        run_id: str,
+        *,
+        objective: int | None,
+        bound: int | None,
+        elapsed_s: float,
+        owner: str | None = None,
     ) -> None:
-        """Record a running run's best objective and bound so far (ignored if not running)."""
+        """Record a running run's best objective and bound so far (ignored if not running, or
+        not ``owner``'s when given)."""
+        conditions = () if owner is None else (Run.lease_owner == owner,)
         self._transition(
             run_id,
             ("running",),
+            *conditions,
             best_objective=objective,
             best_bound=bound,
             elapsed_s=float(elapsed_s),
@@ -146,52 +328,84 @@ class RunRepository:
         plan_csv: bytes | None,
         gaps_csv: bytes | None,
         error: str | None,
+        owner: str | None = None,
     ) -> bool:
         """Move a running run to ``succeeded`` or ``failed`` with its outputs.
 
         Returns
         -------
         bool
-            False if the run was not running (cancelled meanwhile, or unknown); nothing is stored.
+            False if the run was not running (cancelled meanwhile, or unknown) or, with
+            ``owner``, is no longer that owner's (its lease expired and another instance took
+            it); nothing is stored.
         """
         if status not in FINAL_STATUSES:
             raise ValueError(f"a run finishes as succeeded or failed, not {status!r}")
+        conditions = () if owner is None else (Run.lease_owner == owner,)
         return self._transition(
             run_id,
             ("running",),
+            *conditions,
             status=status,
             finished_at=utc_now(),
             summary=summary,
             plan_csv=compress(plan_csv),
             gaps_csv=compress(gaps_csv),
             error=error,
+            lease_expires_at=None,
         )
 
-    def cancel(self, run_id: str) -> bool:
-        """Cancel a queued or running run; False if unknown or already finished."""
-        return self._transition(run_id, ACTIVE_STATUSES, status="cancelled", finished_at=utc_now())
+    def cancel(self, run_id: str, *, agency: str | None = None) -> bool:
+        """Cancel a queued or running run; False if unknown, of another agency or finished."""
+        conditions = () if agency is None else (Run.agency == agency,)
+        return self._transition(
+            run_id,
+            ACTIVE_STATUSES,
+            Run.deleted_at.is_(None),
+            *conditions,
+            status="cancelled",
+            finished_at=utc_now(),
+            lease_expires_at=None,
+        )
 
-    def fail_interrupted(self, reason: str) -> list[str]:
-        """Mark every running run failed with ``reason``; return their ids, sorted.
+    def delete(self, run_id: str, *, agency: str | None = None) -> dict[str, Any] | None:
+        """Erase a finished run's policy, summary and outputs and hide it; return what was
+        removed (sizes, never content), or None if unknown, deleted or of another agency.
 
-        Meant for start-up, when no worker of this database can still be running. Queued runs
-        are left queued: nothing of them was done, and the pool resumes them.
+        Raises
+        ------
+        Conflict
+            If the run is queued or running (cancel it first).
         """
-        query = (
-            update(Run)
-            .where(Run.status == "running")
-            .values(status="failed", finished_at=utc_now(), error=reason)
-            .returning(Run.id)
-            .execution_options(synchronize_session=False)
-        )
         with self._db.session(write=True) as session:
-            return sorted(session.execute(query).scalars())
+            query = select(Run).where(Run.id == run_id, _visible(agency)).with_for_update()
+            row = session.execute(query).scalar_one_or_none()
+            if row is None:
+                return None
+            if row.status in ACTIVE_STATUSES:
+                raise Conflict(f"run {run_id} is {row.status}; cancel it before deleting it")
+            removed = {
+                "status": row.status,
+                "plan_bytes": len(row.plan_csv or b""),
+                "gaps_bytes": len(row.gaps_csv or b""),
+                "summary": row.summary is not None,
+                "policy": bool(row.policy),
+            }
+            row.plan_csv = None
+            row.gaps_csv = None
+            row.summary = None
+            row.policy = {}
+            row.deleted_at = utc_now()
+        return removed
 
-    def outputs(self, run_id: str) -> tuple[bytes | None, bytes | None]:
-        """Return ``(plan_csv, gaps_csv)``; both None if the run is unknown or has none."""
+    def outputs(
+        self, run_id: str, *, agency: str | None = None
+    ) -> tuple[bytes | None, bytes | None]:
+        """Return ``(plan_csv, gaps_csv)``; both None if the run is unknown, deleted, of another
+        agency or has none."""
         with self._db.session(write=False) as session:
             row = session.execute(
-                select(Run.plan_csv, Run.gaps_csv).where(Run.id == run_id)
+                select(Run.plan_csv, Run.gaps_csv).where(Run.id == run_id, _visible(agency))
             ).one_or_none()
         if row is None:
             return None, None

@@ -12,6 +12,7 @@ from api.db.store import Store
 
 #: Every table of a migrated database.
 TABLES = {
+    "agencies",
     "alembic_version",
     "api_keys",
     "audit_log",

@@ -3,10 +3,12 @@ endpoint is covered the day it is added) against every role, no key, a malformed
 revoked key; and how keys are stored and compared.
 
 The expected least role of an operation follows the service's rule, which each route must also
-declare: the keys and the audit trail are for admins; everything else that changes state is
-for planners; reading is for viewers; health, metrics and the web pages (static files that
-call the API with the user's key) are public. An operation outside that
-rule must be listed in EXCEPTIONS, with its reason."""
+declare: agencies are for platform admins; the keys and the audit trail are for admins (an
+agency's or the platform's); everything else that changes state is for planners; reading is
+for viewers, and a platform admin's key, which belongs to no agency, reads and changes no
+agency's data; health, metrics, the web pages and the API documentation (static files that call
+the API with the user's key) are public. An operation outside that rule must be listed in
+EXCEPTIONS, with its reason."""
 
 from __future__ import annotations
 
@@ -30,12 +32,16 @@ from tests.api.conftest import sqlite_url
 from tests.api.fixtures import bearer
 from tests.api.http.conftest import Keys, service_settings
 
-PUBLIC = {"/healthz", "/readyz", "/metrics", "/", "/web/{name}"}
+PUBLIC = {
+    "/healthz", "/readyz", "/metrics", "/", "/web/{name}", "/docs", "/redoc",
+    "/web/vendor/{name}",
+}  # fmt: skip
 #: Operations whose least role is not the one the rule gives, and why.
 EXCEPTIONS = {
     ("POST", "/v1/compare"): "viewer",  # compares stored runs; changes nothing
 }
 ADMIN_PREFIXES = ("/v1/keys", "/v1/audit")
+PLATFORM_PREFIXES = ("/v1/agencies",)
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -45,6 +51,8 @@ def expected_role(method: str, path: str) -> str | None:
         return None
     if (method, path) in EXCEPTIONS:
         return EXCEPTIONS[(method, path)]
+    if path.startswith(PLATFORM_PREFIXES):
+        return "platform"
     if path.startswith(ADMIN_PREFIXES):
         return "admin"
     return "planner" if method in MUTATING else "viewer"
@@ -90,12 +98,15 @@ def concrete(path: str) -> str:
 
 @pytest.fixture(scope="module")
 def callers(keys: Keys, service_database: str) -> Iterator[dict[str, dict[str, str]]]:
-    """Headers by caller: the three roles, no key, a malformed key and a revoked admin key."""
+    """Headers by caller: the three roles, a platform admin, no key, a malformed key and a
+    revoked admin key."""
     with Store(service_database) as store:
         record, secret = store.keys.create(role="admin", name="revoked")
         store.keys.revoke(record.id)
+        _, platform = store.keys.create(role="admin", name="platform", agency=None)
     yield {
         **keys,
+        "platform": bearer(platform),
         "none": {},
         "malformed": {"Authorization": "Bearer pen_not_a_key"},
         "revoked": bearer(secret),
@@ -123,6 +134,12 @@ def test_every_caller_gets_the_expected_status_from_every_operation(
         assert status < 500, (caller, method, path, answer.text)
         if least is None:
             assert status not in (401, 403), (caller, method, path)
+        elif caller == "platform":
+            allowed = path.startswith(PLATFORM_PREFIXES + ADMIN_PREFIXES)
+            assert (status == 403) != allowed, (caller, method, path, answer.text)
+        elif least == "platform" and caller in ROLES:
+            assert status == 403, (caller, method, path)
+            assert "platform" in answer.json()["detail"]
         elif caller not in ROLES:
             assert status == 401, (caller, method, path)
             assert answer.headers["WWW-Authenticate"].startswith("Bearer")

@@ -146,3 +146,46 @@ def test_an_unknown_dataset_is_404(client: httpx.Client, keys: Headers) -> None:
     answer = client.get("/v1/datasets/nope", headers=keys["viewer"])
     assert answer.status_code == 404
     assert answer.json()["instance"] == "/v1/datasets/nope"
+
+
+def test_datasets_are_listed_newest_first_and_paged_with_a_cursor(
+    client: httpx.Client, keys: Headers
+) -> None:
+    planner, viewer = keys["planner"], keys["viewer"]
+    made = [post_json(client, example_json(), planner).json()["id"] for _ in range(3)]
+    deleted = post_json(client, example_json(), planner).json()["id"]
+    assert client.delete(f"/v1/datasets/{deleted}", headers=planner).status_code == 204
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/v1/datasets", params=params, headers=viewer).json()
+        assert len(page["datasets"]) <= 2
+        seen += [d["id"] for d in page["datasets"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen))
+    assert deleted not in seen
+    assert [i for i in seen if i in made] == made[::-1]
+    refused = client.get("/v1/datasets", params={"cursor": "not-a-cursor"}, headers=viewer)
+    assert refused.status_code == 422
+
+
+def test_deleting_a_dataset_records_what_was_removed_in_the_audit_trail(
+    client: httpx.Client, keys: Headers
+) -> None:
+    created = post_json(client, example_json(), keys["planner"]).json()
+    assert (
+        client.delete(f"/v1/datasets/{created['id']}", headers=keys["planner"]).status_code == 204
+    )
+    records = client.get("/v1/audit", params={"limit": 1000}, headers=keys["admin"]).json()
+    [entry] = [
+        r
+        for r in records["records"]
+        if r["action"] == "dataset.delete" and r["target"] == created["id"]
+    ]
+    assert entry["details"]["removed"] == ["payload"]
+    assert entry["details"]["payload_bytes"] > 0
+    assert entry["details"]["input_sha256"] == created["sha256"]
+    assert client.get(f"/v1/datasets/{created['id']}", headers=keys["viewer"]).status_code == 404

@@ -67,8 +67,16 @@ def test_a_run_on_the_example_leaves_no_nip_and_no_name_in_the_logs(tmp_path: Pa
             "/v1/solve", json={"dataset": json.loads(example_json()), "policy": example_policy()}
         )
         assert solved.status_code == 200
+        assert client.get("/v1/runs", params={"status": "succeeded", "limit": 7}).is_success
     written = log.read_text(encoding="utf-8", errors="replace")
     assert "Application startup complete" in written  # the capture works
+    key_id = admin["Authorization"].split("_")[1]
+    access = [line for line in written.splitlines() if "api.access" in line or " key=" in line]
+    assert "GET /v1/runs/{run_id}/explain/employees/{nip} 200" in written
+    assert "POST /v1/datasets 422" in written
+    assert any(f"key={key_id}" in line for line in access)
+    assert "status=succeeded" not in written and "limit=7" not in written
+    assert "127.0.0.1:" not in "\n".join(access)
     leaked = [nip for nip in nips if nip in written] + [name for name in names if name in written]
     assert leaked == []
 

@@ -262,3 +262,54 @@ def test_cancelling_stops_a_running_solve_and_a_queued_one(
         run = client.get(f"/v1/runs/{run_id}", headers=viewer).json()
         assert run["status"] == "cancelled"
         assert client.get(f"/v1/runs/{run_id}/plan", headers=viewer).status_code == 409
+
+
+def test_a_finished_run_is_deleted_with_what_was_removed_in_the_audit_trail(
+    client: httpx.Client, keys: Headers
+) -> None:
+    planner = keys["planner"]
+    run_id = submit(client, planner, upload(client, planner), example_policy())
+    assert wait_for_run(client, run_id, keys["viewer"])["status"] == "succeeded"
+    assert client.delete(f"/v1/runs/{run_id}/record", headers=keys["viewer"]).status_code == 403
+    assert client.delete(f"/v1/runs/{run_id}/record", headers=planner).status_code == 204
+    assert client.get(f"/v1/runs/{run_id}", headers=planner).status_code == 404
+    assert client.get(f"/v1/runs/{run_id}/plan", headers=planner).status_code == 404
+    assert client.delete(f"/v1/runs/{run_id}/record", headers=planner).status_code == 404
+    listed = client.get("/v1/runs", params={"limit": 1000}, headers=planner).json()["runs"]
+    assert run_id not in {r["id"] for r in listed}
+    records = client.get("/v1/audit", params={"limit": 1000}, headers=keys["admin"]).json()
+    [entry] = [
+        r for r in records["records"] if r["action"] == "run.delete" and r["target"] == run_id
+    ]
+    assert entry["details"]["status"] == "succeeded"
+    assert entry["details"]["plan_bytes"] > 0 and entry["details"]["summary"] is True
+
+
+def test_an_active_run_cannot_be_deleted_before_it_is_cancelled(
+    client: httpx.Client, keys: Headers
+) -> None:
+    planner = keys["planner"]
+    dataset = upload(client, planner, generated_json(SLOW_EMPLOYEES))
+    run_id = submit(client, planner, dataset, slow_policy(SLOW_EMPLOYEES, time_limit_s=30))
+    assert client.delete(f"/v1/runs/{run_id}/record", headers=planner).status_code == 409
+    assert client.delete(f"/v1/runs/{run_id}", headers=planner).status_code == 200
+    assert client.delete(f"/v1/runs/{run_id}/record", headers=planner).status_code == 204
+
+
+def test_runs_are_paged_with_a_cursor(client: httpx.Client, keys: Headers) -> None:
+    planner = keys["planner"]
+    dataset = upload(client, planner)
+    made = [submit(client, planner, dataset, example_policy()) for _ in range(3)]
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/v1/runs", params=params, headers=keys["viewer"]).json()
+        seen += [r["id"] for r in page["runs"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen))
+    assert [i for i in seen if i in made] == made[::-1]
+    for run_id in made:
+        wait_for_run(client, run_id, keys["viewer"])

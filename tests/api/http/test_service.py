@@ -17,7 +17,7 @@ SLOW_EMPLOYEES = 1500
 
 def test_healthz_and_readyz_are_ok(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ok", "database": "ok", "workers": "ok"}
 
 
 def test_readyz_is_503_when_the_database_does_not_answer(
@@ -26,7 +26,7 @@ def test_readyz_is_503_when_the_database_does_not_answer(
     monkeypatch.setattr(Store, "ping", lambda self: False)
     answer = client.get("/readyz")
     assert answer.status_code == 503
-    assert answer.json() == {"status": "unavailable"}
+    assert answer.json() == {"status": "unavailable", "database": "unavailable", "workers": "ok"}
 
 
 def test_metrics_count_requests_latencies_runs_and_solve_seconds(

@@ -213,3 +213,13 @@ def test_a_worker_killed_mid_sweep_loses_no_point(
     assert [r.run.status for r in runs] == ["OPTIMAL"] * 5
     for got, want in zip(runs, expected, strict=True):
         assert got.run.files["plan.csv"] == want.run.files["plan.csv"]
+
+
+def test_time_limited_points_solve_on_dask_workers(
+    example: tuple[Dataset, dict[str, Any]], dask_cluster: DaskCluster
+) -> None:
+    """A time limit runs the solve in a child process, which a Dask worker must be allowed."""
+    dataset, policy = example
+    points = read_grid({"grid": {"time_limit_s": [30], "max_moves": [2]}})
+    [run] = run_sweep(dataset, policy, points, dask_cluster)
+    assert run.run.status == "OPTIMAL", run.run.error

@@ -83,3 +83,13 @@ def test_an_error_in_the_engine_process_reaches_the_caller(
         solve_in_child(
             "flow", side_limited, time_limit_s=30, seed=None, warm_start=None, on_progress=None
         )
+
+
+def test_cpsat_stopped_before_its_search_claims_no_bound(hard_gap: AssignmentModel) -> None:
+    """CP-SAT stopped at once answers UNKNOWN with a bound of 0; that must not become a bound
+    (the optimum is far above it)."""
+    from solvers.backends import cpsat
+
+    result = cpsat.solve(hard_gap, time_limit_s=0.001, seed=0)
+    assert result.status is Status.TIMEOUT_NO_SOLUTION
+    assert result.bound is None or result.bound >= int(hard_gap.weight.max()) * hard_gap.n_rows // 4

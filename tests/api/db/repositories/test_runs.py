@@ -1,4 +1,4 @@
-"""Runs: creation, status transitions, progress, outputs and interrupted runs."""
+"""Runs: creation, status transitions, progress, outputs, leases and their expiry."""
 
 from __future__ import annotations
 
@@ -139,26 +139,81 @@ def test_an_unknown_run_has_no_record_and_no_outputs(store: Store) -> None:
     assert store.runs.outputs("nope") == (None, None)
 
 
-def test_interrupted_runs_are_failed_at_start_up_and_queued_and_finished_ones_are_left_alone(
+def test_a_run_left_running_by_a_dead_instance_is_claimed_again_after_its_lease(
     store: Store,
 ) -> None:
-    queued = new_run(store)
-    running = running_run(store)
-    succeeded = running_run(store)
-    store.runs.finish(
-        succeeded, status="succeeded", summary={}, plan_csv=b"", gaps_csv=b"", error=None
+    """The lease, not a restart, decides: a live lease keeps the run, an expired one frees it,
+    and the claim starts it over; finished and queued runs are left alone."""
+    first = new_run(store)
+    claimed = store.runs.claim(owner="a", lease_s=60)
+    assert claimed is not None and (claimed.id, claimed.attempts) == (first, 1)
+    store.runs.update_progress(first, objective=5, bound=9, elapsed_s=1.0, owner="a")
+    assert store.runs.claim(owner="b", lease_s=60) is None
+    expired = store.runs.claim(owner="a", lease_s=-1)  # nothing else is queued
+    assert expired is None
+    assert store.runs.renew([first], owner="a", lease_s=-1) == {first}
+    again = store.runs.claim(owner="b", lease_s=60)
+    assert again is not None and (again.id, again.attempts, again.status) == (first, 2, "running")
+    assert (again.best_objective, again.best_bound) == (None, None)
+    assert store.runs.renew([first], owner="a", lease_s=60) == set()
+    assert not store.runs.finish(
+        first, status="succeeded", summary={}, plan_csv=b"p", gaps_csv=b"g", error=None, owner="a"
     )
-    failed_ids = store.runs.fail_interrupted("server restarted")
-    assert failed_ids == [running]
-    run = store.runs.get(running)
-    assert run is not None
-    assert (run.status, run.error) == ("failed", "server restarted")
-    assert run.finished_at is not None
-    waiting = store.runs.get(queued)
-    assert waiting is not None and (waiting.status, waiting.error) == ("queued", None)
-    done = store.runs.get(succeeded)
+    assert store.runs.finish(
+        first, status="succeeded", summary={}, plan_csv=b"p", gaps_csv=b"g", error=None, owner="b"
+    )
+    done = store.runs.get(first)
     assert done is not None and done.status == "succeeded"
-    assert store.runs.fail_interrupted("again") == []
+    assert store.runs.claim(owner="c", lease_s=60) is None
+
+
+def test_runs_are_claimed_oldest_first_and_released_back_to_the_queue(store: Store) -> None:
+    dataset_id = add_dataset(store)
+    older, newer = new_run(store, dataset_id), new_run(store, dataset_id)
+    first = store.runs.claim(owner="a", lease_s=60)
+    assert first is not None and first.id == older
+    assert store.runs.release(older, owner="b") is False
+    assert store.runs.release(older, owner="a") is True
+    waiting = store.runs.get(older)
+    assert waiting is not None and waiting.status == "queued"
+    assert store.runs.count_waiting() == 2
+    second = store.runs.claim(owner="b", lease_s=60)
+    assert second is not None and second.id == older
+    third = store.runs.claim(owner="b", lease_s=60)
+    assert third is not None and third.id == newer
+
+
+def test_a_run_that_keeps_losing_its_instance_is_failed_after_max_attempts(store: Store) -> None:
+    run_id = new_run(store)
+    for _ in range(2):
+        assert store.runs.claim(owner="a", lease_s=-1) is not None
+    assert store.runs.fail_exhausted(max_attempts=3, reason="r") == []
+    assert store.runs.claim(owner="a", lease_s=-1) is not None
+    assert store.runs.fail_exhausted(max_attempts=3, reason="r") == [run_id]
+    run = store.runs.get(run_id)
+    assert run is not None and (run.status, run.error, run.attempts) == ("failed", "r", 3)
+    assert store.runs.claim(owner="b", lease_s=60) is None
+
+
+def test_many_threads_claiming_at_once_each_get_a_different_run(store: Store) -> None:
+    dataset_id = add_dataset(store)
+    ids = {new_run(store, dataset_id) for _ in range(6)}
+    claimed: list[str | None] = []
+    barrier = threading.Barrier(8)
+
+    def claim(owner: str) -> None:
+        barrier.wait()
+        run = store.runs.claim(owner=owner, lease_s=60)
+        claimed.append(None if run is None else run.id)
+
+    threads = [threading.Thread(target=claim, args=(f"w{i}",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    got = [run_id for run_id in claimed if run_id is not None]
+    assert sorted(got) == sorted(ids)
+    assert claimed.count(None) == 2
 
 
 def test_only_one_of_many_threads_starts_a_run(store: Store) -> None:

@@ -1,0 +1,76 @@
+"""Racing HiGHS and CP-SAT: the same plan whoever proves first, brute-force optima, time limits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import solvers
+from solvers import AssignmentModel, Status
+from solvers.backends import cpsat
+from solvers.methods import racing
+from tests.solvers.models import brute_force, random_gap, small_models
+
+
+@pytest.fixture
+def no_head_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every model goes to the race itself (the head start would prove the small ones)."""
+    monkeypatch.setattr(racing, "HEAD_START_MAX_PAIRS", 0)
+
+
+@pytest.mark.usefixtures("no_head_start")
+def test_the_race_returns_the_same_plan_in_every_run_whoever_proves_first() -> None:
+    model = random_gap(40, 5, seed=1, spread=4)
+    results = [racing.race(model, time_limit_s=None, seed=3, warm_start=None) for _ in range(3)]
+    plans = {np.flatnonzero(r.chosen).tobytes() for r in results if r.chosen is not None}
+    assert len(plans) == 1
+    for result in results:
+        assert result.status is Status.OPTIMAL and result.proved_by in racing.RACERS
+        assert "re-solved deterministically" in result.message
+        assert result.chosen is not None and model.is_feasible(result.chosen)
+        assert result.objective == result.bound == model.objective_of(result.chosen)
+
+
+@pytest.mark.usefixtures("no_head_start")
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(small_models())
+def test_the_race_agrees_with_brute_force(model: AssignmentModel) -> None:
+    optimum = brute_force(model)
+    result = racing.race(model, time_limit_s=30, seed=0, warm_start=None)
+    if optimum is None:
+        assert result.status is Status.INFEASIBLE and result.proved_by in racing.RACERS
+        return
+    assert result.status is Status.OPTIMAL and result.objective == optimum
+    assert result.chosen is not None and model.is_feasible(result.chosen)
+
+
+@pytest.mark.usefixtures("no_head_start")
+def test_a_race_stopped_by_its_time_limit_returns_the_best_solution_as_feasible() -> None:
+    model = random_gap(300, 15, seed=2)
+    result = racing.race(model, time_limit_s=1.0, seed=0, warm_start=None)
+    assert result.status in (Status.FEASIBLE, Status.TIMEOUT_NO_SOLUTION)
+    assert result.proved_by == ""
+    if result.chosen is not None:
+        assert result.status is Status.FEASIBLE and model.is_feasible(result.chosen)
+        assert result.objective == model.objective_of(result.chosen)
+        assert result.bound is None or result.objective <= result.bound
+
+
+def test_auto_races_a_knapsack_model_that_the_head_start_does_not_prove() -> None:
+    model = random_gap(60, 6, seed=1)
+    result = solvers.solve(model, seed=0)
+    assert result.solver == racing.NAME and result.status is Status.OPTIMAL
+    assert result.proved_by in (*racing.RACERS, "lp", "flow")
+    assert result.objective == solvers.solve(model, "highs").objective
+
+
+def test_a_feasible_warm_start_is_kept_when_the_race_finds_nothing_better_in_time() -> None:
+    model = random_gap(120, 8, seed=2)
+    start = cpsat.solve(model, seed=0, deterministic_time_s=1.0)
+    assert start.chosen is not None
+    result = racing.race(model, time_limit_s=0.5, seed=0, warm_start=start.chosen)
+    assert result.chosen is not None and result.objective is not None
+    assert result.objective >= model.objective_of(start.chosen)
