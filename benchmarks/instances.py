@@ -10,6 +10,9 @@ Three kinds of instance, each identified by a stable name:
 * ``national-<policy>`` — 100,000 employees as :data:`NATIONAL_AGENCIES` agencies of 2,000, each
   generated with its own seed. Moves happen only within an agency, so every agency is its own
   dataset and is solved on its own; the national result is the sum over agencies.
+* ``national-500x2k`` — one million employees as :data:`MILLION_AGENCIES` agency folders of
+  2,000 (:func:`write_national_folder`), each with its side-rule policy, for
+  ``placement solve-many`` on a local pool or a Dask cluster (``benchmarks/distributed.py``).
 * ``gap/<family>/<file>`` — a Generalized Assignment Problem in OR-Library format, converted to
   the neutral :class:`~solvers.model.AssignmentModel` by :func:`gap_model`.
 
@@ -20,6 +23,7 @@ environment variable :data:`GAP_DATA_ENV` points.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -34,7 +38,7 @@ import pandas as pd
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
 from placement.contract.readers import dataset_from_tables
-from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
+from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate, write_csv
 from solvers.model import AssignmentModel, SideConstraint
 
 IntArray = npt.NDArray[np.int64]
@@ -53,6 +57,8 @@ CITY_POLICIES: tuple[str, ...] = ("plain", "default", "side")
 NATIONAL_AGENCIES = 50
 NATIONAL_AGENCY_SIZE = 2_000
 NATIONAL_SEED = 7_000
+#: Agencies of the one-million-employee national instance.
+MILLION_AGENCIES = 500
 REFERENCE_DATE = DEFAULT_REFERENCE_DATE.isoformat()
 
 
@@ -338,6 +344,39 @@ def city_problem(n_employees: int, kind: str, seed: int = CITY_SEED) -> tuple[Da
     """The dataset and policy of one city instance."""
     dataset = city_dataset(n_employees, seed)
     return dataset, load_policy(policy_object(n_employees, seed, kind), dataset)
+
+
+def national_policy_object(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """The side-rule policy of one national agency of 2,000: a move budget of 7 %, a unit
+    outflow cap of 10 %, spouses and family separated, pins; no forced rotation (in about half of
+    the generated agencies some overdue employee's only targets are full posts whose holders must
+    stay, so forcing rotation would make them infeasible)."""
+    n = len(tables["employees"])
+    return {
+        "reference_date": REFERENCE_DATE,
+        "seed": 0,
+        "max_moves": round(0.07 * n),
+        "max_unit_outflow": 0.1,
+        "separate_relations": ["spouse", "family"],
+        "pins": side_pins(tables, max(3, n // 2000)),
+    }
+
+
+def write_national_folder(root: Path, agencies: int = MILLION_AGENCIES) -> list[Path]:
+    """Write ``agencies`` agency folders of :data:`NATIONAL_AGENCY_SIZE` employees (CSV tables
+    and policy.json, seeds from :data:`NATIONAL_SEED`) under ``root``; an agency folder that
+    already has its policy.json is kept. Returns the folders in name order."""
+    folders = []
+    for k in range(agencies):
+        folder = root / f"agency-{k:04d}"
+        folders.append(folder)
+        if (folder / "policy.json").is_file():
+            continue
+        tables = generate(NATIONAL_AGENCY_SIZE, NATIONAL_SEED + k)
+        write_csv(tables, folder)
+        policy = national_policy_object(tables)
+        (folder / "policy.json").write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
+    return folders
 
 
 def national_seeds() -> list[int]:

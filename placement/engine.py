@@ -18,6 +18,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.plan import GAP_COLUMNS
 from placement.contract.policy import Policy
 from placement.errors import PlacementError, SolverError
+from placement.executors import Executor, LocalPool
 from placement.model.compile import PRICED_MOVES, Compiled, assemble, compile_model
 from placement.model.diagnose import diagnose
 from placement.model.rules import MOVE, NEW, STAY, build_context, index_of
@@ -239,32 +240,33 @@ def _solve_priced(compiled: Compiled) -> tuple[Compiled, solvers.Result] | None:
     return final, replace(generated.result, chosen=chosen[order])
 
 
-def solve_many(items: Sequence[tuple[Dataset, Policy]], *, workers: int = 2) -> list[Solution]:
+def solve_many(
+    items: Sequence[tuple[Dataset, Policy]],
+    *,
+    workers: int = 2,
+    executor: Executor | None = None,
+) -> list[Solution]:
     """Solve independent problems (e.g. one per agency), ``workers`` at a time.
 
     Each ``(dataset, policy)`` is solved exactly as :func:`solve` would; results come back in
-    input order and do not depend on ``workers`` or on scheduling. With more than one worker
-    the problems are solved in separate processes (started with ``forkserver``, or ``spawn``
-    where that is not available, so a script must guard its entry point with
-    ``if __name__ == "__main__":``), and the returned solutions carry no ``compiled`` model
-    (it holds the whole dataset and would be copied back for nothing).
+    input order and do not depend on ``workers``, on the executor or on scheduling. The problems
+    are solved by ``executor`` (:mod:`placement.executors`), by default a
+    :class:`~placement.executors.LocalPool` of ``workers`` processes (started with
+    ``forkserver``, or ``spawn`` where that is not available, so a script must guard its entry
+    point with ``if __name__ == "__main__":``). The returned solutions carry no ``compiled``
+    model (it holds the whole dataset and would be copied back for nothing). The first error,
+    in input order, is raised.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    if workers == 1 or len(items) <= 1:
-        return [replace(solve(dataset, policy), compiled=None) for dataset, policy in items]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=ctx) as pool:
-        futures = [pool.submit(_solve_detached, dataset, policy) for dataset, policy in items]
-        return [future.result() for future in futures]
+    runner = executor if executor is not None else LocalPool(workers)
+    return [outcome.unwrap() for outcome in runner.run(solve_detached, None, items)]
 
 
-def _solve_detached(dataset: Dataset, policy: Policy) -> Solution:
-    """:func:`solve` without the compiled model, for :func:`solve_many`'s worker processes."""
+def solve_detached(_shared: None, item: tuple[Dataset, Policy]) -> Solution:
+    """:func:`solve` of one ``(dataset, policy)`` without the compiled model: the task of
+    :func:`solve_many`, light to send back from a worker process."""
+    dataset, policy = item
     return replace(solve(dataset, policy), compiled=None)
 
 

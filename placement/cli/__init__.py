@@ -30,6 +30,8 @@ from placement.cli import (
     scenario,
     service,
     solve,
+    solve_many,
+    sweep,
 )
 from placement.cli.exits import EXIT_ERROR, EXIT_INPUT, UsageError, print_refusal
 from placement.engine import engine_version
@@ -49,6 +51,8 @@ COMMANDS: dict[str, ModuleType] = {
     "report": report,
     "diagnose": diagnose,
     "scenario": scenario,
+    "sweep": sweep,
+    "solve-many": solve_many,
     "compare": compare,
     "evaluate": evaluate,
     "bench": bench,

@@ -1,0 +1,168 @@
+"""National runs: many agencies (instansi), each its own dataset and policy, solved in parallel
+with one summary table across them.
+
+The agencies' folder holds one sub-folder per agency: a CSV dataset (``<table>.csv``) and its
+``policy.json`` (defaults when absent). The caller reads each sub-folder's files as bytes and
+they travel with the task, so the workers of a remote cluster need no shared disk; a worker
+validates and solves its agency and sends back the figures and the run directory's files.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from placement.batch.runs import (
+    FIGURE_COLUMNS,
+    BatchRun,
+    SkpEffect,
+    failed_run,
+    json_rows,
+    refused_run,
+    solve_run,
+    write_files,
+)
+from placement.contract.policy import load_policy
+from placement.contract.readers import load_dataset
+from placement.errors import DatasetError, Problem
+from placement.executors import Executor, Outcome
+from placement.runs.formats import write_atomic
+
+#: Table name of a problem with the agencies' folder itself.
+AGENCIES = "agencies"
+#: The policy file in each agency's folder.
+POLICY_FILE = "policy.json"
+#: An agency whose task raises is tried this many more times before it is reported failed.
+RETRIES = 1
+#: The summary table's file names inside the output folder.
+TABLE_CSV, TABLE_JSON = "agencies.csv", "agencies.json"
+
+
+@dataclass(frozen=True)
+class Agency:
+    """One agency's input: its name (the sub-folder's) and the files of its folder."""
+
+    name: str
+    files: dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class AgencyRun:
+    """An agency and what its run produced."""
+
+    agency: str
+    run: BatchRun
+
+
+def read_agencies(root: Path) -> list[Agency]:
+    """Every sub-folder of ``root`` with an ``employees.csv``, sorted by name, with the
+    ``.csv`` and ``policy.json`` files it holds.
+
+    Raises
+    ------
+    DatasetError
+        When ``root`` is not a folder or holds no agency.
+    """
+    if not root.is_dir():
+        raise DatasetError([Problem(AGENCIES, None, None, f"{root}: not a folder")])
+    agencies = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if not (folder / "employees.csv").is_file():
+            continue
+        files = {
+            f.name: f.read_bytes()
+            for f in sorted(folder.iterdir())
+            if f.is_file() and (f.suffix.lower() == ".csv" or f.name == POLICY_FILE)
+        }
+        agencies.append(Agency(folder.name, files))
+    if not agencies:
+        raise DatasetError(
+            [Problem(AGENCIES, None, None, f"{root}: no sub-folder with an employees.csv")]
+        )
+    return agencies
+
+
+def solve_agency(skp_effect: SkpEffect | None, agency: Agency) -> BatchRun:
+    """Validate and solve one agency (a worker task of :func:`run_national`).
+
+    A refused dataset or policy gives a :data:`~placement.batch.runs.REFUSED` run listing the
+    problems; engine errors are raised, so that the executor retries the agency.
+    """
+    with tempfile.TemporaryDirectory(prefix="placement-agency-") as tmp:
+        folder = Path(tmp)
+        for name, data in agency.files.items():
+            (folder / name).write_bytes(data)
+        try:
+            dataset = load_dataset(folder)
+            raw = agency.files.get(POLICY_FILE)
+            policy = load_policy(json.loads(raw.decode("utf-8-sig")) if raw else {}, dataset)
+        except DatasetError as err:
+            return refused_run("; ".join(str(p) for p in err.problems))
+        except ValueError as exc:
+            return refused_run(f"{POLICY_FILE}: {exc}")
+    return solve_run(dataset, policy, skp_effect)
+
+
+def run_national(
+    agencies: Sequence[Agency],
+    executor: Executor,
+    *,
+    on_done: Callable[[AgencyRun], None] | None = None,
+    skp_effect: SkpEffect | None = None,
+    retries: int = RETRIES,
+) -> list[AgencyRun]:
+    """Solve every agency on ``executor``; return them in input order, failed ones included."""
+
+    def finished(outcome: Outcome[BatchRun]) -> None:
+        if on_done is not None:
+            on_done(_agency_run(agencies[outcome.index], outcome))
+
+    outcomes = executor.run(
+        solve_agency, skp_effect, list(agencies), retries=retries, on_done=finished
+    )
+    return [_agency_run(agencies[o.index], o) for o in outcomes]
+
+
+def _agency_run(agency: Agency, outcome: Outcome[BatchRun]) -> AgencyRun:
+    if outcome.error is not None:
+        return AgencyRun(agency.name, failed_run(outcome.error))
+    assert outcome.value is not None
+    return AgencyRun(agency.name, outcome.value)
+
+
+def national_table(runs: Sequence[AgencyRun]) -> pd.DataFrame:
+    """One row per agency: its name, then its figures and the reason when it has no plan."""
+    rows = [{"agency": r.agency, **r.run.row()} for r in runs]
+    return pd.DataFrame(rows, columns=["agency", *FIGURE_COLUMNS], dtype=object)
+
+
+def write_national(runs: Sequence[AgencyRun], out: Path) -> list[Path]:
+    """Write each agency's run directory (``OUT/AGENCY``) and the summary table as CSV and
+    JSON (the table also totals the agencies); return the table paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    for r in runs:
+        write_files(r.run, out / r.agency)
+    table = national_table(runs)
+    csv_path, json_path = out / TABLE_CSV, out / TABLE_JSON
+    write_atomic(csv_path, table.to_csv(index=False, lineterminator="\n"))
+    document = {"agencies": json_rows(table), "totals": national_totals(table)}
+    write_atomic(json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return [csv_path, json_path]
+
+
+def national_totals(table: pd.DataFrame) -> dict[str, int | None]:
+    """Agencies per status, and the sums of the objective and the counts over the agencies
+    with a plan."""
+    counts = table["status"].value_counts().sort_index()
+    totals: dict[str, int | None] = {"agencies": len(table)}
+    totals.update({f"status_{k}": int(v) for k, v in counts.items()})
+    for column in ("objective", "moves", "new_placements", "unplaced", "vacancies_filled",
+                   "MS_after", "MMS_after", "KMS_after", "preferences_met"):  # fmt: skip
+        values = pd.to_numeric(table[column], errors="coerce").dropna()
+        totals[column] = int(values.sum()) if len(values) else None
+    return totals

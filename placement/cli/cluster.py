@@ -1,0 +1,86 @@
+"""The ``--cluster``/``--workers`` options of the commands that solve many problems at once, and
+the progress bar they show while the runs come back."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import logging
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from placement.cli.options import add_output_options, positive_int
+from placement.executors import Executor, open_executor
+
+
+def add_cluster_options(p: argparse.ArgumentParser) -> None:
+    """Add ``--cluster``, ``--workers``, ``--json`` and ``--quiet``."""
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="solve on Dask: 'local' starts a cluster on this machine (one single-threaded "
+        "worker per core, or --workers), tcp://HOST:8786 uses a running scheduler; default: "
+        "a local process pool",
+    )
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        help="processes of the local pool (default 2) or workers of --cluster local",
+    )
+    add_output_options(
+        p,
+        json_help="print the table as JSON instead of the reasons and files",
+        quiet_help="no progress display",
+    )
+
+
+@contextlib.contextmanager
+def executor_for(args: argparse.Namespace) -> Iterator[Executor]:
+    """The executor the options ask for, closed on exit.
+
+    Dask logs every connection and cancelled key at INFO; a command shows them only with
+    ``--verbose``.
+    """
+    if args.cluster is not None:
+        # Importing distributed sets its loggers' levels: import first, then quieten.
+        with contextlib.suppress(ImportError):
+            importlib.import_module("distributed")
+        verbose = bool(getattr(args, "verbose", False))
+        logging.getLogger("distributed").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    executor = open_executor(args.cluster, args.workers)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+@contextlib.contextmanager
+def progress_bar(
+    console: Console, total: int, what: str, *, quiet: bool
+) -> Iterator[Callable[[str], None]]:
+    """A bar advanced by one for each finished run (called with its status); nothing when
+    ``quiet`` or not on a terminal."""
+    if quiet or not console.is_terminal:
+        yield lambda _status: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} without plan"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(what, total=total, failed=0)
+        failed = 0
+
+        def advance(status: str) -> None:
+            nonlocal failed
+            if status not in ("OPTIMAL", "FEASIBLE"):
+                failed += 1
+            progress.update(task, advance=1, failed=failed)
+
+        yield advance

@@ -1,0 +1,56 @@
+"""``placement solve-many DIR --out DIR``: solve one dataset per agency sub-folder, in parallel,
+and write each agency's run and a summary table across agencies."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from placement.batch.national import AgencyRun, read_agencies, run_national, write_national
+from placement.batch.runs import FAILED
+from placement.cli.cluster import add_cluster_options, executor_for, progress_bar
+from placement.cli.exits import EXIT_ERROR, EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``solve-many`` command to the CLI's subparsers."""
+    p = subparsers.add_parser(
+        "solve-many",
+        help="solve one dataset per agency sub-folder; a summary table across agencies",
+        description="Solve every sub-folder of AGENCIES (a CSV dataset with its policy.json) "
+        "and write OUT/AGENCY/ (plan.csv, summary.json, …) plus agencies.csv and agencies.json. "
+        "Exit 0 when every agency ran (infeasible or refused agencies are rows of the table), "
+        "1 when an agency failed with an error twice.",
+    )
+    p.add_argument("agencies", type=Path, help="folder with one dataset sub-folder per agency")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    add_cluster_options(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``placement solve-many``; return the exit status."""
+    agencies = read_agencies(args.agencies)
+    console = Console(stderr=True)
+    with executor_for(args) as executor:
+        quiet = args.quiet or args.json
+        if not quiet:
+            console.print(f"{len(agencies)} agencies on {executor.description}")
+        with progress_bar(console, len(agencies), "agencies", quiet=quiet) as advance:
+
+            def done(agency_run: AgencyRun) -> None:
+                advance(agency_run.run.status)
+
+            runs = run_national(agencies, executor, on_done=done)
+    written = write_national(runs, args.out)
+    if args.json:
+        print(written[1].read_text(encoding="utf-8"), end="")
+        return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK
+    for r in runs:
+        if r.run.error:
+            print(f"{r.agency}: {r.run.status}: {r.run.error}")
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK

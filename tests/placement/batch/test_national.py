@@ -1,0 +1,115 @@
+"""National runs: every agency folder is solved as its own dataset and policy, and the summary
+table lists each agency, refused and failed ones with their reason."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from placement.batch import national
+from placement.batch.national import (
+    read_agencies,
+    run_national,
+    write_national,
+)
+from placement.batch.runs import FAILED, REFUSED, BatchRun
+from placement.contract.policy import load_policy
+from placement.contract.readers import load_dataset
+from placement.engine import solve
+from placement.errors import DatasetError
+from placement.executors import DaskCluster, LocalPool
+from tests.paths import EXAMPLE
+
+TABLES = ("employees", "positions", "competencies", "requirements", "preferences", "relations")
+
+
+def _agency(root: Path, name: str, policy: dict[str, Any] | None) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    for table in TABLES:
+        shutil.copy(EXAMPLE / f"{table}.csv", folder / f"{table}.csv")
+    if policy is not None:
+        (folder / "policy.json").write_text(json.dumps(policy), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def agencies(tmp_path: Path) -> Path:
+    """Three agencies: the example with its policy, with a tighter policy, and one whose policy
+    is refused; plus a folder that is not an agency."""
+    root = tmp_path / "agencies"
+    base = json.loads((EXAMPLE / "policy.json").read_text(encoding="utf-8"))
+    _agency(root, "a-kota", base)
+    _agency(root, "b-kabupaten", {**base, "max_moves": 1})
+    _agency(root, "c-refused", {**base, "jpm_floor": 150})
+    (root / "notes").mkdir()
+    return root
+
+
+def test_every_agency_folder_is_read_in_name_order(agencies: Path) -> None:
+    read = read_agencies(agencies)
+    assert [a.name for a in read] == ["a-kota", "b-kabupaten", "c-refused"]
+    assert "policy.json" in read[0].files and "employees.csv" in read[0].files
+
+
+def test_a_folder_without_agencies_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="no sub-folder"):
+        read_agencies(tmp_path)
+    with pytest.raises(DatasetError, match="not a folder"):
+        read_agencies(tmp_path / "missing")
+
+
+def test_each_agency_is_solved_under_its_own_policy(agencies: Path) -> None:
+    runs = run_national(read_agencies(agencies), LocalPool(2))
+    assert [r.agency for r in runs] == ["a-kota", "b-kabupaten", "c-refused"]
+    dataset = load_dataset(agencies / "a-kota")
+    alone = solve(dataset, load_policy(agencies / "a-kota" / "policy.json", dataset))
+    assert runs[0].run.figures["objective"] == alone.objective
+    assert runs[1].run.figures["moves"] <= 1
+    assert runs[2].run.status == REFUSED
+    assert "jpm_floor" in (runs[2].run.error or "")
+
+
+def test_dask_gives_the_same_agency_plans_as_the_local_pool(
+    agencies: Path, dask_cluster: DaskCluster
+) -> None:
+    read = read_agencies(agencies)
+    local = run_national(read, LocalPool(1))
+    remote = run_national(read, dask_cluster)
+    for a, b in zip(local, remote, strict=True):
+        assert a.run.files.get("plan.csv") == b.run.files.get("plan.csv")
+        assert a.run.status == b.run.status
+
+
+def test_the_summary_table_lists_and_totals_every_agency(
+    agencies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = national.solve_run
+
+    def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any) -> BatchRun:
+        if policy.max_moves == 1:
+            raise RuntimeError("worker lost its solver")
+        return real(dataset, policy, effect)
+
+    monkeypatch.setattr(national, "solve_run", crash_for_tight_policy)
+    runs = run_national(read_agencies(agencies), LocalPool(1))
+    out = tmp_path / "out"
+    written = write_national(runs, out)
+    assert [p.name for p in written] == ["agencies.csv", "agencies.json"]
+    assert (out / "a-kota" / "plan.csv").is_file()
+    assert sorted(p.name for p in (out / "c-refused").iterdir()) == []
+    document = json.loads((out / "agencies.json").read_text(encoding="utf-8"))
+    rows = {row["agency"]: row for row in document["agencies"]}
+    assert rows["b-kabupaten"]["status"] == FAILED
+    assert rows["b-kabupaten"]["error"] == "RuntimeError: worker lost its solver"
+    assert rows["c-refused"]["status"] == REFUSED
+    totals = document["totals"]
+    assert totals["agencies"] == 3
+    assert totals["status_OPTIMAL"] == totals["status_FAILED"] == totals["status_REFUSED"] == 1
+    assert totals["objective"] == rows["a-kota"]["objective"]
+    header = (out / "agencies.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("agency,objective,status,moves")
