@@ -11,14 +11,13 @@ from __future__ import annotations
 import copy
 import logging
 import re
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 from uvicorn.config import LOGGING_CONFIG
 
-from api.core.metrics import route_template
+from api.core.metrics import ExchangeObserver, route_template
 
 NIP = re.compile(r"(?<![0-9])[0-9]{18}(?![0-9])")
 MASK = "<nip>"
@@ -72,7 +71,7 @@ def log_config(level: str = "INFO") -> dict[str, Any]:
     return config
 
 
-class AccessLogMiddleware:
+class AccessLogMiddleware(ExchangeObserver):
     """Writes one ``api.access`` line per request: method, route template, status, duration and
     the caller's key id.
 
@@ -80,31 +79,14 @@ class AccessLogMiddleware:
     NIP), and neither is the client's address.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            principal = scope.get("state", {}).get("principal")
-            ACCESS.info(
-                "%s %s %d %.1fms key=%s",
-                scope.get("method", ""),
-                route_template(scope),
-                status,
-                (time.perf_counter() - started) * 1000,
-                getattr(principal, "key_id", "-"),
-            )
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        """Write the request's access line."""
+        principal = scope.get("state", {}).get("principal")
+        ACCESS.info(
+            "%s %s %d %.1fms key=%s",
+            scope.get("method", ""),
+            route_template(scope),
+            status,
+            seconds * 1000,
+            getattr(principal, "key_id", "-"),
+        )

@@ -78,12 +78,12 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-class MetricsMiddleware:
-    """Counts requests and times them, labelled by route template (not by the raw path)."""
+class ExchangeObserver:
+    """ASGI middleware that hands every HTTP exchange's final status and duration to
+    :meth:`observe` (500 when the application raised before answering)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,10 +101,26 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = route_template(scope)
-            method = str(scope.get("method", ""))
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+            self.observe(scope, status, time.perf_counter() - started)
+
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        """Record one exchange."""
+        raise NotImplementedError
+
+
+class MetricsMiddleware(ExchangeObserver):
+    """Counts requests and times them, labelled by route template (not by the raw path)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        super().__init__(app)
+        self.metrics = metrics
+
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        """Count the request and record its latency."""
+        route = route_template(scope)
+        method = str(scope.get("method", ""))
+        self.metrics.requests.labels(method, route, str(status)).inc()
+        self.metrics.latency.labels(method, route).observe(seconds)
 
 
 def route_template(scope: Scope) -> str:
