@@ -1,7 +1,7 @@
 """What-if scenarios and run comparisons, on the shared worked example.
 
 The expected changes of the optimum come from the "lifting the rule" column of
-/work/shared/example/README.md (base optimum 287692), and each is verified by solving.
+shared/example/README.md beside the checkout (base optimum 287692), and each is verified by solving.
 """
 
 from __future__ import annotations
