@@ -7,11 +7,15 @@ import argparse
 import contextlib
 import importlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from placement.batch.runs import FAILED
+from placement.cli.exits import EXIT_ERROR, EXIT_OK
 from placement.cli.options import add_output_options, positive_int
 from placement.executors import Executor, open_executor
 
@@ -84,3 +88,20 @@ def progress_bar(
             progress.update(task, advance=1, failed=failed)
 
         yield advance
+
+
+def finish(
+    runs: Sequence[Any], written: list[Path], *, as_json: bool, name: Callable[[Any], str]
+) -> int:
+    """Print what a batch command produced — the table as JSON, or each run that failed or
+    had no plan (named by ``name``) and the files written — and return its exit status: 1 when
+    any run failed with an error, else 0."""
+    if as_json:
+        print(written[1].read_text(encoding="utf-8"), end="")
+    else:
+        for r in runs:
+            if r.run.error:
+                print(f"{name(r)}: {r.run.status}: {r.run.error}")
+        for path in written:
+            print(f"wrote {path}")
+    return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK

@@ -4,11 +4,13 @@ share."""
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
 from placement.cli.exits import UsageError
 from placement.contract.readers import MAX_ROWS
+from placement.errors import DatasetError, Problem
 from placement.runs.formats import PLAN, SUMMARY, read_summary
 
 
@@ -89,3 +91,12 @@ def require_run_directory(path: Path, *, plan: bool = False) -> dict[str, Any]:
     if plan and not (path / PLAN).is_file():
         raise UsageError(f"{path} has no plan (status {summary.get('status')}): nothing to work on")
     return summary
+
+
+def read_json(path: Path, table: str) -> Any:
+    """A JSON file a command was given (a policy, a change list, a grid); a missing or malformed
+    file is a refused input named after ``table``."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError([Problem(table, None, None, f"{path}: {exc}")]) from None

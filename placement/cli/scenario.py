@@ -15,6 +15,7 @@ from placement.cli.exits import EXIT_ERROR, STATUS_EXIT
 from placement.cli.options import (
     add_dataset_options,
     add_solve_options,
+    read_json,
     require_run_directory,
     solve_overrides,
 )
@@ -51,21 +52,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
-def _read_json(path: Path, table: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
-        raise DatasetError([Problem(table, None, None, f"{path}: {exc}")]) from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``placement scenario``; return the exit status."""
     dataset = load_dataset(args.dataset, max_rows=args.max_rows)
-    policy = {} if args.policy is None else _read_json(args.policy, "policy")
+    policy = {} if args.policy is None else read_json(args.policy, "policy")
     if not isinstance(policy, dict):
         raise DatasetError([Problem("policy", None, None, f"{args.policy}: not a JSON object")])
     policy = policy | solve_overrides(args)
-    changes = _read_json(args.changes, CHANGES)
+    changes = read_json(args.changes, CHANGES)
     apply_changes(dataset, policy, changes)  # refuse bad changes before solving anything
     if args.base is not None:
         require_run_directory(args.base, plan=True)

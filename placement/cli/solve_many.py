@@ -10,9 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from placement.batch.national import AgencyRun, read_agencies, run_national, write_national
-from placement.batch.runs import FAILED
-from placement.cli.cluster import add_cluster_options, executor_for, progress_bar
-from placement.cli.exits import EXIT_ERROR, EXIT_OK
+from placement.cli.cluster import add_cluster_options, executor_for, finish, progress_bar
 
 
 def register(subparsers: Any) -> None:
@@ -45,12 +43,4 @@ def run(args: argparse.Namespace) -> int:
 
             runs = run_national(agencies, executor, on_done=done)
     written = write_national(runs, args.out)
-    if args.json:
-        print(written[1].read_text(encoding="utf-8"), end="")
-        return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK
-    for r in runs:
-        if r.run.error:
-            print(f"{r.agency}: {r.run.status}: {r.run.error}")
-    for path in written:
-        print(f"wrote {path}")
-    return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK
+    return finish(runs, written, as_json=args.json, name=lambda r: r.agency)

@@ -4,20 +4,17 @@ policy and scenario changes and write the table of their key figures and the tra
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from placement.batch.runs import FAILED
 from placement.batch.sweep import GRID, PointRun, read_grid, run_sweep, write_sweep
-from placement.cli.cluster import add_cluster_options, executor_for, progress_bar
-from placement.cli.exits import EXIT_ERROR, EXIT_OK
+from placement.cli.cluster import add_cluster_options, executor_for, finish, progress_bar
+from placement.cli.options import read_json
 from placement.cli.solve import folder_policy
 from placement.contract.policy import POLICY, load_policy
 from placement.contract.readers import load_dataset
-from placement.errors import DatasetError, Problem
 
 
 def register(subparsers: Any) -> None:
@@ -42,20 +39,13 @@ def register(subparsers: Any) -> None:
     add_cluster_options(p)
 
 
-def _read_json(path: Path, table: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
-        raise DatasetError([Problem(table, None, None, f"{path}: {exc}")]) from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``placement sweep``; return the exit status."""
     dataset = load_dataset(args.dataset)
     policy_path = folder_policy(args.dataset, args.policy, quiet=args.quiet or args.json)
-    policy = {} if policy_path is None else _read_json(policy_path, POLICY)
+    policy = {} if policy_path is None else read_json(policy_path, POLICY)
     load_policy(policy, dataset)  # a refused base policy refuses the whole sweep
-    points = read_grid(_read_json(args.grid, GRID))
+    points = read_grid(read_json(args.grid, GRID))
     console = Console(stderr=True)
     with executor_for(args) as executor:
         quiet = args.quiet or args.json
@@ -69,12 +59,6 @@ def run(args: argparse.Namespace) -> int:
             runs = run_sweep(dataset, policy, points, executor, on_done=done)
     title = f"Sweep of {args.dataset.name}: {len(points)} point(s)"
     written = write_sweep(runs, args.out, title=title)
-    if args.json:
-        print(written[1].read_text(encoding="utf-8"), end="")
-        return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK
-    for r in runs:
-        if r.run.error:
-            print(f"point {r.point.number} ({r.point.label}): {r.run.status}: {r.run.error}")
-    for path in written:
-        print(f"wrote {path}")
-    return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK
+    return finish(
+        runs, written, as_json=args.json, name=lambda r: f"point {r.point.number} ({r.point.label})"
+    )
