@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.types import Scope
+from starlette.types import ASGIApp, Scope
 from uvicorn.config import LOGGING_CONFIG
 
 from api.core.metrics import ExchangeObserver, route_template
@@ -79,7 +79,10 @@ class AccessLogMiddleware(ExchangeObserver):
     NIP), and neither is the client's address.
     """
 
-    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app, self.write)
+
+    def write(self, scope: Scope, status: int, seconds: float) -> None:
         """Write the request's access line."""
         principal = scope.get("state", {}).get("principal")
         ACCESS.info(
