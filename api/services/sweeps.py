@@ -42,6 +42,7 @@ from api.settings import Settings
 from placement.batch.runs import FAILED, BatchRun
 from placement.batch.sweep import GRID, Point, PointRun, read_grid, run_sweep, sweep_table
 from placement.contract.dataset import Dataset
+from placement.contract.policy import POLICY
 from placement.errors import DatasetError, PlacementError, Problem
 from placement.executors import DaskCluster, Executor, LocalPool
 from placement.reports.kpis import KPI_ROWS
@@ -68,9 +69,18 @@ def sweep_policy(body: SweepCreate, dataset: Dataset, settings: Settings) -> dic
         When the policy has problems, or a time limit is beyond the service's.
     """
     raw = dict(body.policy)
+    problems: list[Problem] = []
     if body.time_limit_s is not None:
         raw["time_limit_s"] = body.time_limit_s
-    policy = validated_policy(raw, dataset, settings)
+        if body.time_limit_s > settings.max_time_limit_s:
+            message = f"must be at most {settings.max_time_limit_s} seconds on this service"
+            problems.append(Problem(POLICY, None, "time_limit_s", message))
+    try:
+        policy = validated_policy(raw, dataset, settings)
+    except DatasetError as err:
+        raise DatasetError([*problems, *(p for p in err.problems if p not in problems)]) from err
+    if problems:
+        raise DatasetError(problems)
     raw["time_limit_s"] = policy.time_limit_s
     return raw
 
