@@ -50,7 +50,5 @@ def test_a_planner_sweeps_one_policy_key_and_sees_the_table_and_the_trade_off(
     page.click("#lang-toggle")
     expect(page.locator("#sweep-title")).to_have_text("7. Policy sweep")
     expect(page.locator("#sweep-status")).to_contain_text("3 of 3 points done")
-    expect(page.locator("#sweep-table caption")).to_have_text(
-        "Results of every point of the sweep"
-    )
+    expect(page.locator("#sweep-table caption")).to_have_text("Results of every point of the sweep")
     assert blocked.urls == [] and blocked.errors == []
