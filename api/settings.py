@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     dask_address
         Address of a Dask scheduler (``tcp://host:8786``, or ``local`` for a ``LocalCluster``
         per sweep) that solves the points of sweeps in parallel; unset, the instance's own
-        sweep workers solve them (``PLACEMENT_DASK_ADDRESS``).
+        sweep workers solve them (``PLACEMENT_DASK_ADDRESS``; empty means unset).
     """
 
     model_config = SettingsConfigDict(env_prefix="PLACEMENT_", extra="ignore")
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     poll_s: float = Field(default=1.0, gt=0)
     sweep_workers: int = Field(default=1, ge=1, le=16)
     max_sweep_points: int = Field(default=1000, ge=1, le=10_000)
-    dask_address: str | None = Field(default=None, min_length=1)
+    dask_address: str | None = None
 
     @model_validator(mode="after")
     def _limits_are_ordered(self) -> Settings:
