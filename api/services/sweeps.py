@@ -2,8 +2,8 @@
 database and worked on by the sweep workers of any instance; created, read, listed, cancelled
 and their table of results handed out on behalf of the routes.
 
-Points are solved exactly as ``placement sweep`` solves them: :func:`placement.batch.sweep.
-run_sweep` runs :func:`~placement.batch.sweep.solve_point` for each point on an executor — by
+Points are solved exactly as ``placement sweep`` solves them: :func:`~placement.batch.sweep.
+solve_point` for each point on an executor, with the same retries — by
 default in the sweep worker's own thread, one point after another (a
 :class:`~placement.executors.LocalPool` of one), or on the Dask cluster at
 ``settings.dask_address`` (:class:`~placement.executors.DaskCluster`), which solves them in
@@ -18,6 +18,7 @@ step writes an audit record in the sweep's agency's trail.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import functools
 import logging
 import math
@@ -39,12 +40,21 @@ from api.schemas.sweeps import FailedPoint, SweepCreate, SweepOut, SweepProgress
 from api.services.datasets import check_pairs, dataset_from_payload, load_stored
 from api.services.runs import RETRY_DELAYS_S, validated_policy
 from api.settings import Settings
-from placement.batch.runs import FAILED, BatchRun
-from placement.batch.sweep import GRID, Point, PointRun, read_grid, run_sweep, sweep_table
+from placement.batch.runs import FAILED, BatchRun, failed_run
+from placement.batch.sweep import (
+    GRID,
+    RETRIES,
+    Point,
+    PointRun,
+    SweepBase,
+    read_grid,
+    solve_point,
+    sweep_table,
+)
 from placement.contract.dataset import Dataset
 from placement.contract.policy import POLICY
 from placement.errors import DatasetError, PlacementError, Problem
-from placement.executors import DaskCluster, Executor, LocalPool
+from placement.executors import DaskCluster, Executor, LocalPool, Outcome
 from placement.reports.kpis import KPI_ROWS
 
 log = logging.getLogger(__name__)
@@ -113,6 +123,10 @@ def check_points(points: list[Point], settings: Settings) -> None:
                 problems.append(Problem(GRID, point.number, "time_limit_s", message))
     if problems:
         raise DatasetError(problems)
+
+
+def _without_files(run: BatchRun) -> BatchRun:
+    return dataclasses.replace(run, files={})
 
 
 def _plain(value: Any) -> Any:
@@ -324,13 +338,8 @@ class SweepPool:
             dataset = self._dataset(sweep.dataset_id)
             have = {p.number for p in self._retrying(lambda: store.sweeps.points([sweep.id]))}
             todo = [p for p in read_grid(sweep.spec) if p.number not in have]
-            record = functools.partial(self._record, sweep)
             if todo:
-                executor = self._open_executor()
-                try:
-                    run_sweep(dataset, sweep.policy, todo, executor, on_done=record)
-                finally:
-                    executor.close()
+                self._solve(sweep, dataset, todo)
         except _StopError:
             self._interrupted(sweep, time.perf_counter() - started)
             return
@@ -355,6 +364,25 @@ class SweepPool:
                 "elapsed_s": round(time.perf_counter() - started, 3),
             }
             self._audit(sweep, f"sweep.{status}", details)
+
+    def _solve(self, sweep: SweepRecord, dataset: Dataset, todo: list[Point]) -> None:
+        """Solve ``todo`` as :func:`~placement.batch.sweep.run_sweep` does (the same task, the
+        same retries), storing each point as it arrives; the executor keeps no point's files,
+        so a long sweep holds none of them in memory."""
+
+        def finished(outcome: Outcome[BatchRun]) -> None:
+            run = outcome.value if outcome.error is None else failed_run(outcome.error)
+            assert run is not None
+            self._record(sweep, PointRun(todo[outcome.index], run))
+
+        executor = self._open_executor()
+        try:
+            executor.run(
+                solve_point, SweepBase(dataset, dict(sweep.policy)), todo, retries=RETRIES,
+                on_done=finished, keep=_without_files,
+            )  # fmt: skip
+        finally:
+            executor.close()
 
     def _record(self, sweep: SweepRecord, point_run: PointRun) -> None:
         """Store a finished point; stop the sweep when it may not continue."""
