@@ -17,14 +17,13 @@ HiGHS finds a solution better than CP-SAT's and fixing against it leaves at most
 :data:`RESTART_SHARE` of CP-SAT's pairs, CP-SAT is restarted on the smaller model with that
 solution as its hint (HiGHS fixes by reduced cost inside its own search).
 
-HiGHS starts first, the moment the race begins, from the race's starting solution only, so
-that it is never later than a raw HiGHS solve of the same model. Models of at most
-:data:`HEAD_START_MAX_PAIRS` pairs also get a head start: CP-SAT in this process, on one
-worker, for a budget of its deterministic time (:data:`HEAD_START_WORK`), beside HiGHS. What
-the head start proves does not depend on the machine's load; otherwise its best solution is
-CP-SAT's hint. The smallest models (at most :data:`HEAD_START_ALONE_MAX_PAIRS` pairs) get the
-head start alone, before any process starts: it proves most of them (the public GAP instances
-gap1–12 all, in a fraction of a second), and starting processes would cost more than it.
+Small models (at most :data:`HEAD_START_MAX_PAIRS` pairs) first get a head start: CP-SAT in
+this process, on one worker, for a budget of its deterministic time (:data:`HEAD_START_WORK`).
+It proves most of them (the public GAP instances gap1–12 all, in a fraction of a second)
+without starting any process, and what it proves does not depend on the machine's load;
+otherwise its best solution becomes the racers' hint. Larger models start both racers at
+once, HiGHS first, on what the race was given: HiGHS is then never later than a raw HiGHS
+solve of the same model, and CP-SAT's process does what a head start would have done.
 
 Which racer proves first depends on the machine's load, and so would the returned plan when
 the model has several optima. The plan is therefore always the same one: the first solution of
@@ -42,9 +41,7 @@ returned and the message says so.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
@@ -64,14 +61,16 @@ RACERS: tuple[str, ...] = ("highs", "cpsat")
 #: Name of the racing method in results.
 NAME = "+".join(RACERS)
 #: Budget of the head start, in CP-SAT's deterministic seconds (roughly wall seconds on one
-#: core), and the largest model that gets one (building CP-SAT's model costs about a second per
-#: hundred thousand pairs).
+#: core), and the largest model that gets one: gap1–12 have at most 600 pairs and the head
+#: start proves every one of them, while a 1,000-pair chu1997 instance that raw HiGHS proves
+#: in about a second would lose half a second to it.
 HEAD_START_WORK = 0.5
-HEAD_START_MAX_PAIRS = 20_000
-#: The largest model whose head start runs alone, before HiGHS's process starts: gap1–12 have
-#: at most 600 pairs and the head start proves every one of them; a 1,000-pair chu1997
-#: instance that raw HiGHS proves in about a second would lose half a second waiting.
-HEAD_START_ALONE_MAX_PAIRS = 800
+HEAD_START_MAX_PAIRS = 800
+#: Scheduling priority of each racer's process, in steps below the caller's. On an idle
+#: two-core machine it changes nothing (each racer has a core); on a shared one it keeps
+#: HiGHS's share of the processor what a raw HiGHS solve would get, and CP-SAT takes what is
+#: left (with both at one priority, HiGHS ran at half its raw speed at load 6).
+RACER_NICENESS: dict[str, int] = {"cpsat": 10}
 #: CP-SAT is restarted from a better solution of HiGHS at most this many times, and only when
 #: reduced-cost fixing against that solution keeps at most this share of its pairs.
 MAX_RESTARTS = 3
@@ -81,8 +80,6 @@ RESTART_SHARE = 0.7
 #: share of the race's wall time plus a second.
 CANONICAL_MIN_S = 10.0
 CANONICAL_SHARE = 0.2
-#: How often the parent looks at its racers' pipes while the head start runs, in seconds.
-_POLL_S = 0.05
 
 
 @dataclass
@@ -160,14 +157,15 @@ class _Race:
             keep = fix_by_reduced_cost(model, self.lp, best.objective, best.chosen)
         hint = best.chosen if best.chosen is not None else self.hint
         left = None if self.limit_at is None else max(0.01, self.limit_at - time.perf_counter())
+        niceness = RACER_NICENESS.get(name, 0)
         if keep is None or keep.all():
-            child = Child.start(name, model, left, self.seed, hint)
+            child = Child.start(name, model, left, self.seed, hint, niceness=niceness)
             self.racers[name] = _Racer(child, None, best.objective, model.n_pairs)
             return
         sub, kept = restrict(model, keep)
         sub_hint = None if hint is None else hint[kept]
         _log.debug("race: %s on the %d of %d pairs kept", name, len(kept), model.n_pairs)
-        child = Child.start(name, sub, left, self.seed, sub_hint)
+        child = Child.start(name, sub, left, self.seed, sub_hint, niceness=niceness)
         self.racers[name] = _Racer(child, kept, best.objective, model.n_pairs)
 
     def absorb(self, racer: _Racer) -> Result | None:
@@ -190,15 +188,6 @@ class _Race:
         if changed and self.on_progress is not None:
             self.on_progress(best.objective, best.bound, time.perf_counter() - self.started)
         return verdict
-
-    def drain(self) -> Result | None:
-        """Absorb every message already waiting, without blocking."""
-        for racer in list(self.racers.values()):
-            while not racer.child.done and racer.child.receiver.poll(0):
-                verdict = self.absorb(racer)
-                if verdict is not None:
-                    return verdict
-        return None
 
     def stop(self) -> None:
         for racer in self.racers.values():
@@ -244,23 +233,12 @@ def race(
 def _run(state: _Race, time_limit_s: float | None) -> Result:
     """The race of :func:`race`; the caller stops the racers."""
     model, best, started = state.model, state.best, state.started
-    alone = model.n_pairs <= HEAD_START_ALONE_MAX_PAIRS
-    if not alone:
-        state.start(highs.NAME)
     if model.n_pairs <= HEAD_START_MAX_PAIRS:
-        if alone:
-            warm_up()
-        hint = state.hint
-
-        def head_start() -> Result:
-            return cpsat.solve(
-                model, time_limit_s=time_limit_s, seed=state.seed, warm_start=hint,
-                deterministic_time_s=HEAD_START_WORK,
-            )  # fmt: skip
-
-        head, verdict = _beside(state, head_start)
-        if verdict is not None:
-            return replace(verdict, solver=NAME, runtime_s=time.perf_counter() - started)
+        warm_up()
+        head = cpsat.solve(
+            model, time_limit_s=time_limit_s, seed=state.seed, warm_start=state.hint,
+            deterministic_time_s=HEAD_START_WORK,
+        )  # fmt: skip
         if head.status in (Status.OPTIMAL, Status.INFEASIBLE):
             return replace(
                 head, solver=NAME, runtime_s=time.perf_counter() - started, proved_by=cpsat.NAME,
@@ -272,13 +250,10 @@ def _run(state: _Race, time_limit_s: float | None) -> Result:
             state.hint = best.chosen
         if state.limit_at is not None and time.perf_counter() >= state.limit_at:
             return _unproven(best, time.perf_counter() - started)
-    verdict = state.drain()
-    if verdict is not None:
-        return replace(verdict, solver=NAME, runtime_s=time.perf_counter() - started)
-    if highs.NAME not in state.racers:
-        state.start(highs.NAME)
-    if verdict is None and not best.proven:
+    state.start(highs.NAME)
+    if not best.proven:
         state.start(cpsat.NAME)
+    verdict = None
     deadline = None
     if state.limit_at is not None and time_limit_s is not None:
         deadline = state.limit_at + grace_s(time_limit_s)
@@ -324,36 +299,6 @@ def _run(state: _Race, time_limit_s: float | None) -> Result:
         time.perf_counter() - started, message=f"optimum proved by {best.bound_by}; {how}",
         proved_by=best.bound_by,
     )  # fmt: skip
-
-
-def _beside(state: _Race, solve: Callable[[], Result]) -> tuple[Result, Result | None]:
-    """``solve()``'s result, run in a thread while this one reads what the racers already
-    started stream (a pipe left unread would fill and stall them), and their verdict if any."""
-    outcome: list[Result] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(solve())
-        except BaseException as exc:  # re-raised in the caller's thread below
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="race-head-start", daemon=True)
-    thread.start()
-    verdict = None
-    while thread.is_alive():
-        active = [r for r in state.racers.values() if not r.child.done]
-        ready = wait([r.child.receiver for r in active], _POLL_S) if active else []
-        for racer in active:
-            if racer.child.receiver in ready:
-                found = state.absorb(racer)
-                verdict = verdict or found
-        if not active:
-            thread.join(_POLL_S)
-    thread.join()
-    if failure:
-        raise failure[0]
-    return outcome[0], verdict
 
 
 def _first_at(racer: _Racer, optimum: int, until: float) -> BoolArray | None:
