@@ -16,7 +16,6 @@ import contextlib
 import functools
 import logging
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -199,13 +198,6 @@ class Child:
             runtime_s=runtime_s,
             message=message,
         )
-
-
-def warm_up() -> None:
-    """Start the fork server now, without waiting for it: it imports the engines in the
-    background (seconds), so that a child started a little later does not wait for them."""
-    if isinstance(_context(), ForkServerContext):
-        multiprocessing.forkserver.ensure_running()
 
 
 @functools.cache

@@ -48,7 +48,7 @@ from multiprocessing.connection import wait
 import numpy as np
 
 from solvers.backends import cpsat, highs
-from solvers.backends.child import Child, grace_s, warm_up
+from solvers.backends.child import Child, grace_s
 from solvers.backends.common import ProgressCallback
 from solvers.errors import SolverError
 from solvers.methods.duals import restrict
@@ -234,7 +234,6 @@ def _run(state: _Race, time_limit_s: float | None) -> Result:
     """The race of :func:`race`; the caller stops the racers."""
     model, best, started = state.model, state.best, state.started
     if model.n_pairs <= HEAD_START_MAX_PAIRS:
-        warm_up()
         head = cpsat.solve(
             model, time_limit_s=time_limit_s, seed=state.seed, warm_start=state.hint,
             deterministic_time_s=HEAD_START_WORK,

@@ -23,6 +23,8 @@ def no_head_start(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_race_returns_the_same_plan_in_every_run_whoever_proves_first() -> None:
     model = random_gap(40, 5, seed=1, spread=4)
     results = [racing.race(model, time_limit_s=None, seed=3, warm_start=None) for _ in range(3)]
+    # A time limit that does not cut in leaves HiGHS's run, and so the plan, as it was.
+    results.append(racing.race(model, time_limit_s=60, seed=3, warm_start=None))
     plans = {np.flatnonzero(r.chosen).tobytes() for r in results if r.chosen is not None}
     assert len(plans) == 1
     # Whoever proved it, the plan is the one HiGHS's own deterministic run ends with.
