@@ -104,12 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", action="store_true", help="gap1-12 through auto")
     args = parser.parse_args(argv)
     warm_up("auto", args.time_limit)
-    records = [small(args.time_limit)] if args.small else []
-    records += [measure(p, args.repeats, args.time_limit) for p in args.paths]
-    for record in records:
-        sys.stdout.write(json.dumps(record) + "\n")
-        sys.stdout.flush()
+    if args.small:
+        _emit(small(args.time_limit))
+    for path in args.paths:
+        _emit(measure(path, args.repeats, args.time_limit))
     return 0
+
+
+def _emit(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

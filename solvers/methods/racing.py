@@ -22,8 +22,9 @@ this process, on one worker, for a budget of its deterministic time (:data:`HEAD
 It proves most of them (the public GAP instances gap1–12 all, in a fraction of a second)
 without starting any process, and what it proves does not depend on the machine's load;
 otherwise its best solution becomes the racers' hint. Larger models start both racers at
-once, HiGHS first, on what the race was given: HiGHS is then never later than a raw HiGHS
-solve of the same model, and CP-SAT's process does what a head start would have done.
+once, HiGHS first, on what the race was given: HiGHS then solves from the race's first moment,
+as a raw HiGHS solve of the model would, and CP-SAT's process does what a head start would
+have done. CP-SAT's process runs at a lower priority (:data:`RACER_NICENESS`).
 
 Which racer proves first depends on the machine's load, and so would the returned plan when
 the model has several optima. The plan is therefore always the same one: the first solution of
