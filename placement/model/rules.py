@@ -415,6 +415,15 @@ def _field_encoding(emp: pd.DataFrame, pos: pd.DataFrame) -> tuple[I64, Obj, I64
     return fields_id, vocab, code, np.unique(np.array(keys, dtype=np.int64))
 
 
+def _run_index(index: pd.Index, values: Obj) -> I64:
+    """:func:`index_of` of values that come in runs of equal ones (a table sorted by them):
+    one lookup per run."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    heads = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return np.repeat(index_of(index, values[heads]), np.diff(np.r_[heads, len(values)]))
+
+
 def _requirement_profiles(
     dataset: Dataset, pos_index: pd.Index, emp_index: pd.Index
 ) -> tuple[tuple[str, ...], npt.NDArray[np.int16], tuple[I64, I64, I64], I64, I64]:
@@ -427,13 +436,13 @@ def _requirement_profiles(
     """
     req = dataset.requirements
     m = len(pos_index)
-    codes = tuple(sorted(set(req["competency"])))
+    codes = tuple(sorted(pd.unique(req["competency"].to_numpy(dtype=object))))
     code_index = pd.Index(list(codes))
     levels = np.zeros((len(emp_index), len(codes)), dtype=np.int16)
     comp = dataset.competencies
     if len(codes) and len(comp):
         ci = index_of(code_index, comp["competency"])
-        ei = index_of(emp_index, comp["nip"])
+        ei = _run_index(emp_index, comp["nip"].to_numpy(dtype=object))
         keep = ci >= 0
         levels[ei[keep], ci[keep]] = comp["level"].to_numpy(dtype=np.int16)[keep]
 
