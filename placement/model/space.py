@@ -30,6 +30,10 @@ _CHUNK: Final[int] = 1 << 22
 _LEVELS: Final[int] = 5
 #: Most (mover, cell) numerators computed by one matrix product (bounds its temporaries).
 _DENSE: Final[int] = 1 << 23
+#: Up to this many numerators, one product over groups is cheaper than a product per group
+#: even when most of its movers fit only some groups; beyond it, groups share a product only
+#: while it computes at most twice the numerators their own movers need.
+_SMALL: Final[int] = 1 << 22
 
 F32 = npt.NDArray[np.float32]
 
@@ -131,7 +135,13 @@ class MoveSpace:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
         e, p, mem, rc = (np.concatenate(x) for x in (es, ps, ms, rcs))
-        order = np.lexsort((ctx.key(e, p), -rc, e))
+        # Sorted by (employee, reduced cost descending, position): as one int64 key when
+        # n_employees · (max rc + 1) · n_positions fits, which is cheaper than three keys.
+        span = int(rc.max(initial=0)) + 1
+        if ctx.n_employees * span * ctx.n_positions < 1 << 62:
+            order = np.argsort((e * span + (span - 1 - rc)) * ctx.n_positions + p)
+        else:
+            order = np.lexsort((p, -rc, e))
         e, p, mem = e[order], p[order], mem[order]
         starts = np.flatnonzero(np.r_[True, e[1:] != e[:-1]])
         rank = np.arange(len(e)) - np.repeat(starts, np.diff(np.r_[starts, len(e)]))
@@ -199,9 +209,9 @@ def build_space(
 
     A cell is a group's positions of one requirement profile, cells in group then profile
     order; memberships come group by group, then by employee, then by cell. Consecutive groups
-    are taken together while the movers that fit any of them times their cells stay within
-    :data:`_DENSE` numerators: one matrix product for a small city, about one per group for a
-    large one (where a group's movers are a fraction of all).
+    share one matrix product over the movers that fit any of them (see :data:`_SMALL`): one
+    product for a small city, about one per group for a large one, where a group's movers
+    are a fraction of all.
     """
     n_groups = len(groups)
     members = np.concatenate(groups) if groups else np.zeros(0, np.int64)
@@ -227,13 +237,15 @@ def build_space(
     mem_cell: list[npt.NDArray[np.int32]] = []
     mem_e: list[npt.NDArray[np.int32]] = []
     mem_num: list[npt.NDArray[np.int32]] = []
+    fits = fit.sum(axis=0) * np.diff(first_cell)
     lo = 0
     while lo < n_groups:
         union = fit[:, lo].copy()
         hi = lo + 1
         while hi < n_groups:
             wider = union | fit[:, hi]
-            if int(wider.sum()) * int(first_cell[hi + 1] - first_cell[lo]) > _DENSE:
+            size = int(wider.sum()) * int(first_cell[hi + 1] - first_cell[lo])
+            if size > _DENSE or size > max(_SMALL, 2 * int(fits[lo : hi + 1].sum())):
                 break
             union, hi = wider, hi + 1
         rows = np.flatnonzero(union)
