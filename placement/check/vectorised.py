@@ -87,6 +87,16 @@ def _each(series: pd.Series, of: Callable[[Any], Any], dtype: type = np.int64) -
     return np.array([of(t) for t in distinct], dtype=dtype)[codes]
 
 
+def _runs_indexer(index: pd.Index, values: Obj) -> I64:
+    """``index.get_indexer(values)`` for values that come in runs of equal ones (a table
+    sorted by them), one lookup per run."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    heads = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    found = index.get_indexer(values[heads]).astype(np.int64)
+    return np.repeat(found, np.diff(np.r_[heads, len(values)]))
+
+
 def _months(y1: I64, m1: I64, d1: I64, y2: I64, m2: I64, d2: I64) -> I64:
     """Whole calendar months from date 1 to date 2 (CONTRACT §2), elementwise."""
     months: I64 = (y2 - y1) * 12 + (m2 - m1) - (d2 < d1).astype(np.int64)
@@ -339,7 +349,7 @@ class _Check:
         rq_level = req["level"].to_numpy(dtype=np.int64)
         rq_weight = req["weight"].to_numpy(dtype=np.int64)
         ck = _keys(
-            self.nip_index.get_indexer(comp["nip"]).astype(np.int64),
+            _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object)),
             codes.get_indexer(comp["competency"]).astype(np.int64),
             width,
         )

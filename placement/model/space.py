@@ -84,7 +84,13 @@ class MoveSpace:
     def expand(self, mem: I64, limit: int | None = None) -> tuple[I64, I64, I64]:
         """The move pairs (e, p, membership) of memberships ``mem``, at most ``limit`` per
         membership (a cell's first positions), without stays, forbidden or excluded pairs."""
-        ctx = self.ctx
+        e, p, rep = self._pairs(mem, limit)
+        keep = self._moves(e, p)
+        return e[keep], p[keep], rep[keep]
+
+    def _pairs(self, mem: I64, limit: int | None = None) -> tuple[I64, I64, I64]:
+        """Every (e, p, membership) of memberships ``mem`` (at most ``limit`` per membership),
+        unfiltered."""
         cells = self.mem_cell[mem].astype(np.int64)
         sizes = self.cell_ptr[cells + 1] - self.cell_ptr[cells]
         if limit is not None:
@@ -93,9 +99,12 @@ class MoveSpace:
         first = np.repeat(np.cumsum(sizes) - sizes, sizes)
         offset = np.arange(len(rep), dtype=np.int64) - first
         p = self.cell_pos[self.cell_ptr[np.repeat(cells, sizes)] + offset]
-        e = self.mem_e[rep].astype(np.int64)
-        keep = (p != ctx.cur[e]) & ~self.blocked[e] & ~_member(ctx.key(e, p), self.excluded)
-        return e[keep], p[keep], rep[keep]
+        return self.mem_e[rep].astype(np.int64), p, rep
+
+    def _moves(self, e: I64, p: I64) -> B:
+        """Which pairs are moves of this space: not a stay, a blocked employee or excluded."""
+        ctx = self.ctx
+        return (p != ctx.cur[e]) & ~self.blocked[e] & ~_member(ctx.key(e, p), self.excluded)
 
     def initial(self, per_employee: int, per_cell: int) -> tuple[I64, I64, I64]:
         """Each employee's ``per_employee`` best memberships by score, ``per_cell`` positions
@@ -124,9 +133,12 @@ class MoveSpace:
             hit = np.flatnonzero(slack > vmin[self.mem_cell[lo:hi]]) + lo
             if not len(hit):
                 continue
-            e, p, mem = self.expand(hit.astype(np.int64))
+            # Reduced costs first: the membership tests below then search far fewer keys.
+            e, p, mem = self._pairs(hit.astype(np.int64))
             rc = self.mem_score[mem].astype(np.int64) - u[e] - v[p]
-            keep = (rc > 0) & ~_member(ctx.key(e, p), held)
+            pos = np.flatnonzero(rc > 0)
+            e, p, mem, rc = e[pos], p[pos], mem[pos], rc[pos]
+            keep = self._moves(e, p) & ~_member(ctx.key(e, p), held)
             es.append(e[keep])
             ps.append(p[keep])
             ms.append(mem[keep])
