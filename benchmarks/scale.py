@@ -164,8 +164,9 @@ class PricingRounds(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Keep (pairs, flow, flow build, duals, pricing, added) of a round record."""
-        if record.msg.startswith("column generation round") and isinstance(record.args, tuple):
-            self.rounds.append(tuple(float(x) for x in record.args[1:]))
+        args = record.args
+        if str(record.msg).startswith("column generation round") and isinstance(args, tuple):
+            self.rounds.append(tuple(float(str(x)) for x in args[1:]))
 
     def phases(self, sol: Solution) -> str:
         """Where a priced solve's time went: compile, each pricing phase summed over the

@@ -32,8 +32,11 @@ log = logging.getLogger(__name__)
 #: restricted model (:mod:`placement.model.space`) instead of listing every pair.
 RESTRICT_ABOVE = 2_000_000
 #: While pricing, unchosen moves whose reduced cost is below minus this leave the restricted
-#: model in the first rounds (they are priced again like any other).
-PRUNE_BELOW: int | None = 2_000
+#: model in the first :data:`PRUNE_ROUNDS` rounds (they are priced again like any other).
+#: Near-ties are many (a cell's positions score alike), so a small margin keeps the models of
+#: a 100,000-person city near half the size, for a round or two more.
+PRUNE_BELOW: int | None = 200
+PRUNE_ROUNDS = 50
 
 #: Time the automatic diagnosis of an infeasible run may take when the policy sets no limit.
 DIAGNOSIS_TIME_LIMIT_S = 30.0
@@ -223,7 +226,11 @@ def _solve_priced(compiled: Compiled) -> tuple[Compiled, solvers.Result] | None:
         return e, p, space.mem_score[mem].astype(np.int64)
 
     generated = solvers.solve_by_columns(
-        compiled.model, price, prune_below=PRUNE_BELOW, never_offered=mem0 < 0
+        compiled.model,
+        price,
+        prune_below=PRUNE_BELOW,
+        prune_rounds=PRUNE_ROUNDS,
+        never_offered=mem0 < 0,
     )
     chosen = generated.result.chosen
     if not generated.proven or chosen is None:

@@ -93,7 +93,7 @@ def _runs_indexer(index: pd.Index, values: Obj) -> I64:
     if not len(values):
         return np.zeros(0, dtype=np.int64)
     heads = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    found = index.get_indexer(values[heads]).astype(np.int64)
+    found = index.get_indexer(pd.Index(values[heads])).astype(np.int64)
     return np.repeat(found, np.diff(np.r_[heads, len(values)]))
 
 
