@@ -7,7 +7,8 @@ objective, bound, relative gap, pairs and the pairs the exact search kept (the L
 those left after reduced-cost fixing), the share of the runtime spent compiling and building
 models, and the peak resident memory of the process so far. The
 pure-assignment lines carry the baseline beside them: one raw OR-Tools ``SimpleMinCostFlow``
-build and solve of the same arcs, in the same process. The national line solves
+build and solve of the same arcs, in the same process; and, for a city solved by pricing, the
+phases of its rounds (flow, duals, pricing, the rest). The national line solves
 ``--national`` agencies of 2,000 employees (one dataset each) with both cores, under the side
 policy without forced rotation (``--national-policy default`` for the contract's defaults).
 
