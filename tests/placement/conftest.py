@@ -20,8 +20,9 @@ def dask_cluster() -> Iterator[DaskCluster]:
     cluster.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def english() -> Iterator[None]:
-    """Messages rendered in English inside the test (Indonesian is the default)."""
+    """Messages rendered in English in the module's tests and in its module-scoped fixtures
+    (Indonesian is the default)."""
     with use_locale("en"):
         yield

@@ -9,7 +9,7 @@ import pytest
 
 from placement.i18n import LOCALES, catalog, translate
 
-AREAS = ("input.",)
+AREAS = ("input.", "rule.", "explain.", "analysis.")
 
 
 def _sample(key: str) -> dict[str, object]:
