@@ -9,7 +9,7 @@ import pytest
 
 from placement.i18n import LOCALES, catalog, translate
 
-AREAS = ("input.", "rule.", "explain.", "analysis.")
+AREAS = ("input.", "rule.", "check.", "explain.", "analysis.")
 
 
 def _sample(key: str) -> dict[str, object]:
