@@ -13,7 +13,7 @@ from tests.paths import EXAMPLE
 
 def test_check_accepts_the_reference_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", str(EXAMPLE), str(EXAMPLE / "plan.csv"),
-                 "--policy", str(EXAMPLE / "policy.json")])  # fmt: skip
+                 "--policy", str(EXAMPLE / "policy.json"), "--lang", "en"])  # fmt: skip
     assert code == EXIT_OK
     assert "objective 287692" in capsys.readouterr().err
 

@@ -37,7 +37,7 @@ def test_compare_shows_an_infeasible_run_by_its_status(
 def test_compare_needs_two_run_directories(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["compare", str(tmp_path)]) == EXIT_INPUT
+    assert main(["compare", str(tmp_path), "--lang", "en"]) == EXIT_INPUT
     assert "at least two" in capsys.readouterr().err
 
 
@@ -45,7 +45,7 @@ def test_compare_reports_a_folder_that_is_not_a_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = _solve(tmp_path, "base", EXAMPLE / "policy.json")
-    assert main(["compare", str(base), str(tmp_path / "nothing")]) == EXIT_INPUT
+    assert main(["compare", str(base), str(tmp_path / "nothing"), "--lang", "en"]) == EXIT_INPUT
     assert "not found" in capsys.readouterr().err
 
 

@@ -74,7 +74,8 @@ def test_a_scenario_on_a_base_run_changes_only_what_it_must(
     changes.write_text(json.dumps([{"op": "open", "position_id": "DISDIK-03"}]))
     common = ["scenario", str(EXAMPLE), "--policy", str(EXAMPLE / "policy.json"),
               "--changes", str(changes)]  # fmt: skip
-    assert main([*common, "--out", str(tmp_path / "a"), "--base", str(tmp_path / "base")]) == 0
+    base_dir = str(tmp_path / "base")
+    assert main([*common, "--out", str(tmp_path / "a"), "--base", base_dir, "--lang", "en"]) == 0
     assert "changes    1 from the base plan" in capsys.readouterr().out
     assert main([*common, "--out", str(tmp_path / "b"), "--quiet", "--json"]) == EXIT_OK
     printed = json.loads(capsys.readouterr().out)
