@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         locale = requested_locale(arguments, os.environ)
     except UsageError as err:
-        print(t("cli.error.usage", message=str(err)), file=sys.stderr)
+        print(err, file=sys.stderr)
         return EXIT_INPUT
     with use_locale(locale):
         args = build_parser().parse_args(arguments)

@@ -121,7 +121,8 @@ def requested_locale(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     Raises
     ------
     UsageError
-        For a language that does not exist, with its message in the locale chosen otherwise.
+        For a language that does not exist; its message is the whole line to print, in the
+        locale chosen otherwise.
     """
     fallback = DEFAULT_LOCALE
     from_env = environ.get(LANG_ENV, "").strip()
@@ -140,7 +141,8 @@ def requested_locale(argv: Sequence[str], environ: Mapping[str, str]) -> str:
 
 
 def _unknown(source: str, value: str) -> str:
-    return t("cli.lang.unknown", source=source, value=value, choices=list(LOCALES))
+    message = t("cli.lang.unknown", source=source, value=value, choices=list(LOCALES))
+    return t("cli.error.usage", message=message)
 
 
 def _given(argv: Sequence[str]) -> str | None:
