@@ -116,7 +116,8 @@ def add_language_option(parser: argparse.ArgumentParser, *, inherited: bool = Fa
 
 def requested_locale(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """The locale a command line asks for: the last ``--lang``, else ``PLACEMENT_LANG`` (which
-    may be regional, ``en_US``), else Indonesian.
+    may be regional, ``en_US``), else the current one (Indonesian unless a caller of
+    :func:`placement.cli.main` chose another).
 
     Raises
     ------
@@ -124,7 +125,7 @@ def requested_locale(argv: Sequence[str], environ: Mapping[str, str]) -> str:
         For a language that does not exist; its message is the whole line to print, in the
         locale chosen otherwise.
     """
-    fallback = DEFAULT_LOCALE
+    fallback = current_locale()
     from_env = environ.get(LANG_ENV, "").strip()
     if from_env:
         try:
