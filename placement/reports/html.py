@@ -258,10 +258,11 @@ def _header(dataset: Dataset, policy: Policy, solution: Solution) -> str:
     policy_hash = hashlib.sha256(policy_json.encode("utf-8")).hexdigest()[:12]
     status = str(solution.status)
     bad = "" if solution.plan is not None else " bad"
+    floor = float(policy.jpm_floor)
     policy_line = t(
         "report.html.header.policy",
         reference_date=policy.reference_date,
-        floor=policy.jpm_floor,
+        floor=int(floor) if floor.is_integer() else floor,
     )
     return (
         "<header>"

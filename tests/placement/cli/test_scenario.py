@@ -52,7 +52,7 @@ def test_the_scenario_command_refuses_a_bad_change_and_writes_nothing(
     changes = tmp_path / "changes.json"
     changes.write_text(json.dumps([{"op": "open", "position_id": "NOPE"}]))
     out = tmp_path / "out"
-    argv = ["scenario", str(EXAMPLE), "--changes", str(changes), "--out", str(out)]
+    argv = ["scenario", str(EXAMPLE), "--changes", str(changes), "--out", str(out), "--lang", "en"]
     assert main(argv) == EXIT_INPUT
     assert not out.exists()
     err = capsys.readouterr().err
