@@ -117,10 +117,7 @@ def _forecast(evaluation: dict[str, Any], dataset_sha: str, run_dir: Path) -> di
     plan_dataset, policy, solution = load_run(run_dir).with_plan()
     result = forecast_plan(evaluation, plan_dataset, policy, solution).to_dict()
     if plan_dataset.sha256 != dataset_sha:
-        result["warnings"].append(
-            "the run was solved on another input than the evaluated dataset: its people are "
-            "read from the run's own input"
-        )
+        result["warnings"].append(t("cli.evaluate.other_input"))
     return result
 
 

@@ -5,8 +5,8 @@ evaluation.json object (CONTRACT §6) and, when a plan is given, its forecast: t
 chart with 95 % intervals (matplotlib, written as SVG), the group table, the naive numbers
 labelled as such, the warnings, and a plain reading generated from the numbers that claims only
 what the intervals support. The page speaks the current locale (Indonesian unless English is
-asked for), its texts from the reports catalog; evaluation.json's own English texts (warnings,
-method) are marked ``lang="en"`` on a page in another language. The same numbers always give
+asked for), its texts from the reports catalog; evaluation.json's method, English in every
+locale, is marked ``lang="en"`` on a page in another language. The same numbers always give
 the same bytes: the SVG carries no date and a fixed hash salt.
 """
 
@@ -16,10 +16,19 @@ import html
 import io
 import math
 import re
+import string
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from placement.i18n import current_locale, format_decimal, format_integer, t, translate
+from placement.i18n import (
+    LOCALES,
+    catalog,
+    current_locale,
+    format_decimal,
+    format_integer,
+    t,
+    translate,
+)
 
 __all__ = ["DIMENSION_LABELS", "event_study_svg", "plain_reading", "render_evaluation"]
 
@@ -86,6 +95,18 @@ def _group(label: str, locale: str) -> str:
         return _TENURE_LABELS[label]
     key = _GROUP_LABELS.get(label)
     return label if key is None else translate(key, locale)
+
+
+def _opening(key: str, locale: str) -> str:
+    """The text of ``key`` in ``locale`` up to its first field."""
+    return next(string.Formatter().parse(catalog(locale)[key]))[0]
+
+
+#: How the analysis's pre-move trend warning begins in each locale: evaluation.json holds the
+#: warning in the locale it was evaluated in, and says so in no other field.
+_PRETREND_OPENINGS: Final[tuple[str, ...]] = tuple(
+    _opening("analysis.evaluation.pretrend", locale).split(":")[0] for locale in LOCALES
+)
 
 
 def _known(estimate: Mapping[str, Any] | None) -> bool:
@@ -258,7 +279,7 @@ def reading(
             else "report.evaluation.reading.naive_higher"
         )
         out.append(translate(key, locale, size=_size(naive, locale)))
-    if any(w.startswith("pre-move trend") for w in evaluation.get("warnings", [])):
+    if any(w.startswith(_PRETREND_OPENINGS) for w in evaluation.get("warnings", [])):
         out.append(translate("report.evaluation.reading.trend", locale))
     if forecast is not None:
         out.extend(_forecast_reading(forecast, locale))
@@ -355,8 +376,8 @@ def _section(title_key: str, body: str, ident: str) -> str:
 
 
 def _english(locale: str) -> str:
-    """The ``lang`` attribute of text that evaluation.json holds in English (its warnings and
-    method), on a page in another language."""
+    """The ``lang`` attribute of the text evaluation.json holds in English whatever the locale
+    (its method), on a page in another language."""
     return "" if locale == "en" else ' lang="en"'
 
 
@@ -396,7 +417,7 @@ def _forecast_section(forecast: Mapping[str, Any]) -> str:
         f'<p class="note">{_e(t("report.evaluation.forecast.not_listed"))}</p>'
     )
     warnings = "".join(f"<li>{_e(w)}</li>" for w in forecast.get("warnings", []))
-    notes = f'<ul class="note"{_english(locale)}>{warnings}</ul>' if warnings else ""
+    notes = f'<ul class="note">{warnings}</ul>' if warnings else ""
     method = _e(t("report.evaluation.forecast.method"))
     body = f'{text}{worst}<p class="note">{method}</p>{notes}'
     return _section("report.evaluation.section.forecast", body, "forecast")
@@ -460,7 +481,7 @@ def render_evaluation(
     parts.append(
         _section(
             "report.evaluation.section.warnings",
-            f"<ul{_english(locale)}>{warnings}</ul>" if warnings else "<p>–</p>",
+            f"<ul>{warnings}</ul>" if warnings else "<p>–</p>",
             "warnings",
         )
     )

@@ -16,9 +16,9 @@ import pytest
 import placement
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
-from placement.i18n import LOCALES, catalog, format_decimal, use_locale
+from placement.i18n import LOCALES, catalog, format_decimal, translate, use_locale
 from placement.reports.decree import COLUMNS, decree_workbook
-from placement.reports.evaluation import DIMENSION_LABELS, render_evaluation
+from placement.reports.evaluation import DIMENSION_LABELS, plain_reading, render_evaluation
 from placement.reports.html import render_report
 from placement.reports.kpis import KPI_LABELS, kpis
 from placement.reports.sweep import sweep_html
@@ -202,3 +202,11 @@ def test_every_key_in_a_report_table_is_in_every_catalog() -> None:
 def test_the_sweep_page_speaks_the_locale() -> None:
     page = sweep_html(sweep_table(), settings=["max_moves"], title="t")
     assert '<html lang="id">' in page and "1 titik tanpa rencana" in page and "80,50" in page
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_pre_move_trend_warned_in_either_language_is_read_as_a_caution(locale: str) -> None:
+    warning = translate("analysis.evaluation.pretrend", locale, p="0.001")
+    reading = plain_reading({**evaluation(), "warnings": [warning]})
+    assert any(indonesian.startswith("Perhatian") for indonesian, _ in reading)
+    assert any(english.startswith("Caution") for _, english in reading)
