@@ -99,7 +99,7 @@ def _group(label: str, locale: str) -> str:
 
 def _opening(key: str, locale: str) -> str:
     """The text of ``key`` in ``locale`` up to its first field."""
-    return next(string.Formatter().parse(catalog(locale)[key]))[0]
+    return next(iter(string.Formatter().parse(catalog(locale)[key])))[0]
 
 
 #: How the analysis's pre-move trend warning begins in each locale: evaluation.json holds the
