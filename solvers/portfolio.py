@@ -364,9 +364,9 @@ def flow_heuristic(model: AssignmentModel, relaxed: BoolArray) -> BoolArray | No
         if dropped is None:
             break
         best = dropped
-        for s in model.side:
-            if int((s.coefficients() * chosen[s.pairs]).sum()) > s.rhs:
-                allowed[s.pairs[~dropped[s.pairs]]] = False
+        for k in np.flatnonzero(model.side_excess(chosen)).tolist():
+            s = model.side[k]
+            allowed[s.pairs[~dropped[s.pairs]]] = False
         solved = flow.solve_without(model, ~allowed)
         if solved is None:
             break
@@ -386,7 +386,8 @@ def drop_to_feasible(model: AssignmentModel, chosen: BoolArray) -> BoolArray | N
     out = chosen.copy()
     droppable = ~model.row_must[model.pair_row]
     droppable[model.fixed] = False
-    for s in model.side:
+    for k in np.flatnonzero(model.side_excess(chosen)).tolist():
+        s = model.side[k]
         coef = s.coefficients()
         excess = int((coef * out[s.pairs]).sum()) - s.rhs
         if excess <= 0:
