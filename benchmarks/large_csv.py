@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
@@ -57,11 +58,11 @@ def write(size: int, out: Path) -> dict[str, int]:
     return {name: len(frame) for name, frame in tables.items()}
 
 
-def measure(folder: Path, policies: list[str]) -> dict[str, object]:
+def measure(folder: Path, policies: list[str]) -> dict[str, Any]:
     """Load ``folder`` and solve it under each policy, in this process; the figures."""
     started = time.perf_counter()
     dataset = load_dataset(folder)
-    out: dict[str, object] = {
+    out: dict[str, Any] = {
         "load_s": round(time.perf_counter() - started, 2),
         "load_rss_gb": round(peak_rss_gb(), 2),
         "competencies": len(dataset.competencies),
@@ -86,14 +87,14 @@ def measure(folder: Path, policies: list[str]) -> dict[str, object]:
     return out
 
 
-def _child(folder: Path, policies: list[str]) -> dict[str, object]:
+def _child(folder: Path, policies: list[str]) -> dict[str, Any]:
     """:func:`measure` in a fresh interpreter, so that its peak memory is its own."""
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.large_csv", "--measure", str(folder),
          "--policies", ",".join(policies)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -122,19 +123,19 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
         assert rows["competencies"] > 1_000_000 or args.size < 100_000, rows
-        runs = []
+        runs: list[dict[str, Any]] = []
         for i in range(args.repeats):
             run = _child(folder, policies)
             runs.append(run)
             print(f"run {i + 1}: {json.dumps(run)} | load {os.getloadavg()[0]:.2f}", flush=True)
             for name in policies:
-                assert run[name]["status"] == "OPTIMAL", run[name]  # type: ignore[index]
+                assert run[name]["status"] == "OPTIMAL", run[name]
         print(
             f"median of {len(runs)}: load {statistics.median(r['load_s'] for r in runs):.1f} s "
             f"({statistics.median(r['load_rss_gb'] for r in runs):.2f} GB)"
             + "".join(
-                f", {name} {statistics.median(r[name]['total_s'] for r in runs):.1f} s "  # type: ignore[index]
-                f"({max(r[name]['rss_gb'] for r in runs):.2f} GB)"  # type: ignore[index]
+                f", {name} {statistics.median(r[name]['total_s'] for r in runs):.1f} s "
+                f"({max(r[name]['rss_gb'] for r in runs):.2f} GB)"
                 for name in policies
             ),
             flush=True,

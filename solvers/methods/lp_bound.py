@@ -48,7 +48,9 @@ class LpBound:
     ``bound`` is a valid upper bound on the model's optimum; ``rc`` the reduced cost of every
     pair and ``scaled_bound`` the bound, both multiplied by ``scale`` (exact integers);
     ``core`` the pairs the last LP held; ``complete`` is true when no pair had a
-    positive reduced cost, i.e. ``bound`` is the floor of the LP optimum of the whole model.
+    positive reduced cost and the LP's solution broke no side constraint left out, i.e.
+    ``bound`` is the floor of the LP optimum of the whole model; ``side_rows`` how many side
+    constraints the LP held.
     """
 
     bound: int
@@ -58,6 +60,7 @@ class LpBound:
     core: BoolArray
     complete: bool
     rounds: int
+    side_rows: int = 0
 
 
 def lp_bound(
@@ -135,8 +138,9 @@ def lp_bound(
         )  # fmt: skip
         if best is None or scaled_bound < best.scaled_bound:
             best = LpBound(
-                scaled_bound // scale, scaled_bound, rc, scale, core.copy(), complete, rounds
-            )
+                scaled_bound // scale, scaled_bound, rc, scale, core.copy(), complete, rounds,
+                lp.n_side,
+            )  # fmt: skip
         if complete or (deadline is not None and time.perf_counter() > deadline):
             break
         add = np.flatnonzero(_best_per_row(model, rc, fresh, _ADD_PER_ROW))
