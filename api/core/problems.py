@@ -198,11 +198,8 @@ def install(app: FastAPI) -> None:
 
     async def placement_error(request: Request, exc: Exception) -> Response:
         problems = exc.problems if isinstance(exc, DatasetError) else []
-        detail = (
-            t("api.problem.invalid_input", n=len(problems))
-            if isinstance(exc, DatasetError)
-            else t("api.problem.input_refused")
-        )
+        # The library's own summary of the problems, rendered in the request's locale.
+        detail = str(exc) if isinstance(exc, DatasetError) else t("api.problem.input_refused")
         if len(problems) > MAX_LISTED_PROBLEMS:
             problems = problems[:MAX_LISTED_PROBLEMS]
             detail += t("api.problem.first_listed", n=MAX_LISTED_PROBLEMS)

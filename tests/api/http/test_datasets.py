@@ -79,11 +79,13 @@ def test_a_bad_dataset_is_refused_with_every_problem_located(
 
 
 def test_a_body_that_is_not_json_is_a_located_problem(client: httpx.Client, keys: Headers) -> None:
-    answer = post_json(client, b"{not json", keys["planner"])
+    answer = post_json(client, b"{not json", keys["planner"] | {"Accept-Language": "en"})
     assert answer.status_code == 422
     [problem] = answer.json()["problems"]
     assert problem["table"] == "dataset"
     assert "not valid JSON" in problem["message"]
+    [masalah] = post_json(client, b"{not json", keys["planner"]).json()["problems"]
+    assert "bukan JSON yang valid" in masalah["message"]
 
 
 def test_csv_uploads_must_be_named_after_their_tables(client: httpx.Client, keys: Headers) -> None:

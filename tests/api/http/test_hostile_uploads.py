@@ -185,7 +185,9 @@ def test_a_key_may_not_have_more_runs_in_flight_than_its_limit(
         ).json()["id"]
         body = {"dataset_id": dataset_id, "policy": slow_policy(120, time_limit_s=10)}
         first = client.post("/v1/runs", json=body, headers=keys["planner"])
-        second = client.post("/v1/runs", json=body, headers=keys["planner"])
+        second = client.post(
+            "/v1/runs", json=body, headers=keys["planner"] | {"Accept-Language": "en"}
+        )
         other_key = client.post("/v1/runs", json=body, headers=keys["admin"])
         assert first.status_code == 202
         assert second.status_code == 429
@@ -262,7 +264,9 @@ def test_an_upload_with_thousands_of_problems_lists_the_first_thousand(
     data = tiny()
     data["employees"] = [{"name": f"x{i}", "grade": "III/a"} for i in range(1500)]  # no nip
     with httpx.Client(base_url=url, timeout=60) as client:
-        answer = client.post("/v1/datasets", json=data, headers=keys["planner"])
+        answer = client.post(
+            "/v1/datasets", json=data, headers=keys["planner"] | {"Accept-Language": "en"}
+        )
     body = answer.json()
     assert answer.status_code == 422
     assert len(body["problems"]) == MAX_LISTED_PROBLEMS
