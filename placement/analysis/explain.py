@@ -37,6 +37,7 @@ from placement.contract.policy import Policy
 from placement.contract.readers import dataset_from_tables
 from placement.engine import Solution, solve
 from placement.errors import PlacementError
+from placement.i18n import Message, t
 from placement.model.compile import Compiled, compile_model
 from placement.model.rules import ABOLISHED, MOVE, NEW, R_RULES, STAY, Context, build_context
 from placement.model.scoring import jpm_text, score_pairs
@@ -51,6 +52,13 @@ _WEIGHT_CHANGES: tuple[tuple[str, Decimal], ...] = (
     ("jpm", Decimal(2)),
 )
 _KIND_NAME = {STAY: "stay", MOVE: "move", NEW: "new"}
+#: How a kind of placement reads (literal keys, see the catalogs).
+_KIND_KEY = {
+    "stay": "explain.kind.stay",
+    "move": "explain.kind.move",
+    "new": "explain.kind.new",
+    "unplaced": "explain.kind.unplaced",
+}
 #: G rules an allowed alternative is checked against, in note order.
 _ALTERNATIVE_NOTES = ("G02", "G03")
 
@@ -156,39 +164,61 @@ class PersonExplanation:
     def text(self) -> str:
         """A readable account."""
         who = f"{self.name} ({self.nip})" if self.name else self.nip
-        t = self.terms
+        terms = self.terms
+        origin = self.from_position or "—"
         if self.kind == "unplaced":
-            head = f"{who}: unplaced (from {self.from_position or '—'}), score 0"
+            head = t("explain.person.unplaced", who=who, origin=origin)
         else:
-            head = (
-                f"{who}: {self.kind} {self.from_position or '—'} → {self.to_position}, "
-                f"score {t['score']} (JPM {t['jpm']}, preference {t['preference']}, "
-                f"stay {t['stay']}, performance {t['performance']}, fill {t['fill']}, "
-                f"displaced {t['displaced']})"
+            head = t(
+                "explain.person.head",
+                who=who,
+                kind=Message(_KIND_KEY[self.kind]),
+                origin=origin,
+                to=self.to_position,
+                score=terms["score"],
+                jpm=Decimal(terms["jpm"]),
+                preference=terms["preference"],
+                stay=terms["stay"],
+                performance=terms["performance"],
+                fill=terms["fill"],
+                displaced=terms["displaced"],
             )
         lines = [head]
         for a in self.alternatives:
-            rank = f", rank {a.preference_rank}" if a.preference_rank else ""
-            lead = f"  {a.position_id} ({a.kind}{rank}, would score {a.score}): "
+            kind = Message(_KIND_KEY[a.kind])
+            lead = "  " + (
+                t("explain.alternative.ranked", position_id=a.position_id, kind=kind,
+                  rank=a.preference_rank, score=a.score)
+                if a.preference_rank
+                else t("explain.alternative.lead", position_id=a.position_id, kind=kind,
+                       score=a.score)
+            )  # fmt: skip
             if a.blocked_by:
                 lines.append(lead + "; ".join(f"{f.rule} {f.text}" for f in a.blocked_by))
                 continue
-            holders = ", ".join(a.holders) or "nobody"
+            holders = ", ".join(a.holders) or t("explain.nobody")
             if a.better_by is None:
-                verdict = f"pinned there the problem is {a.pinned_status}"
+                verdict = t("explain.alternative.pinned_status", status=str(a.pinned_status))
             else:
-                verdict = f"the plan is better by {a.better_by} points without it"
+                verdict = t("explain.alternative.better_by", points=a.better_by)
             notes = f" ({'; '.join(a.notes)})" if a.notes else ""
-            lines.append(lead + f"allowed; held by {holders}; {verdict}{notes}")
+            lines.append(lead + t("explain.alternative.allowed", holders=holders, verdict=verdict))
+            lines[-1] += notes
         cf = self.counterfactual
         if not self.counterfactuals_computed:
-            lines.append("  counterfactuals not computed (ask for them to search)")
+            lines.append("  " + t("explain.counterfactual.not_computed"))
         elif cf is None:
-            lines.append(f"  no single change tried ({self.counterfactuals_tried}) helps")
+            lines.append("  " + t("explain.counterfactual.none", tried=self.counterfactuals_tried))
         else:
             lines.append(
-                f"  counterfactual: {cf.change} → {cf.position_id}, score {cf.score} "
-                f"(objective {cf.objective})"
+                "  "
+                + t(
+                    "explain.counterfactual.found",
+                    change=cf.change,
+                    position_id=cf.position_id,
+                    score=cf.score,
+                    objective=cf.objective,
+                )
             )
         return "\n".join(lines)
 
@@ -247,23 +277,39 @@ class PositionExplanation:
     def text(self) -> str:
         """A readable account."""
         lines = [
-            f"{self.position_id} {self.title} ({self.unit}, {self.state}, capacity "
-            f"{self.capacity})",
-            f"  holders before: {', '.join(self.holders_before) or '—'}",
-            f"  holders after:  {', '.join(self.holders_after) or '—'}",
+            t(
+                "explain.position.head",
+                position_id=self.position_id,
+                title=self.title,
+                unit=self.unit,
+                state=self.state,
+                capacity=self.capacity,
+            ),
+            "  " + t("explain.position.before", holders=", ".join(self.holders_before) or "—"),
+            "  " + t("explain.position.after", holders=", ".join(self.holders_after) or "—"),
         ]
         if self.note:
             lines.append(f"  {self.note}")
-        lines.append("  shortlist:" if self.shortlist else "  top eligible candidates:")
+        lines.append(
+            "  " + t("explain.position.shortlist" if self.shortlist else "explain.position.top")
+        )
         for i, c in enumerate(self.candidates, 1):
             mark = " *" if c.placed_there else ""
-            rank = f", rank {c.preference_rank}" if c.preference_rank else ""
-            lines.append(
-                f"  {i:>3}. {c.name or c.nip} ({c.nip}) {c.kind}, score {c.score}, "
-                f"JPM {c.jpm}{rank}{mark}"
+            fields = {
+                "name": c.name or c.nip,
+                "nip": c.nip,
+                "kind": Message(_KIND_KEY[c.kind]),
+                "score": c.score,
+                "jpm": Decimal(c.jpm),
+            }
+            line = (
+                t("explain.position.candidate_ranked", rank=c.preference_rank, **fields)
+                if c.preference_rank
+                else t("explain.position.candidate", **fields)
             )
+            lines.append(f"  {i:>3}. {line}{mark}")
         excl = ", ".join(f"{r} {n}" for r, n in self.excluded.items() if n)
-        lines.append(f"  excluded by rule: {excl or 'none'}")
+        lines.append("  " + t("explain.position.excluded", rules=excl or Message("rule.none")))
         return "\n".join(lines)
 
 
@@ -279,7 +325,7 @@ def _context(dataset: Dataset, policy: Policy, solution: Solution) -> Context:
 def _index(values: np.ndarray, key: str, what: str) -> int:
     hits = np.flatnonzero(values == key)
     if not len(hits):
-        raise PlacementError(f"unknown {what} {key!r}")
+        raise PlacementError(t(what, value=repr(key)))
     return int(hits[0])
 
 
@@ -328,7 +374,7 @@ def explain_person(
     plan = plan_of(solution)
     objective = int(solution.objective or 0)
     ctx = _context(dataset, policy, solution)
-    e = _index(ctx.nip, nip, "nip")
+    e = _index(ctx.nip, nip, "explain.unknown_nip")
     to_pid, score_now = _score_of(plan, nip)
     cur = int(ctx.cur[e])
     from_pid = str(ctx.position_id[cur]) if cur >= 0 else ""
@@ -339,10 +385,10 @@ def explain_person(
     terms = score_pairs(ctx, es, all_p, kinds)
     jpms = jpm_text(terms.num, terms.den)
 
-    to = _index(ctx.position_id, to_pid, "position") if to_pid else -1
+    to = _index(ctx.position_id, to_pid, "explain.unknown_position") if to_pid else -1
     if to >= 0:
         kind = _KIND_NAME[int(kinds[to])]
-        t = {
+        held = {
             "score": int(terms.score[to]),
             "jpm": jpms[to],
             "jpm_num": int(terms.num[to]),
@@ -355,7 +401,7 @@ def explain_person(
             "displaced": int(terms.displaced[to]),
         }
     else:
-        kind, t = "unplaced", {"score": 0}
+        kind, held = "unplaced", {"score": 0}
 
     preferred = all_p[terms.rank > 0]
     preferred = preferred[np.lexsort((preferred, terms.rank[preferred]))]
@@ -372,7 +418,7 @@ def explain_person(
     for p, blocked in zip(chosen, fails, strict=True):
         pid = str(ctx.position_id[p])
         if pinned_to is not None and pinned_to != pid:
-            blocked = [Failure("G01", f"pinned to {pinned_to}"), *blocked]
+            blocked = [Failure("G01", t("rule.G01.pinned", position_id=pinned_to)), *blocked]
         base = Alternative(
             position_id=pid,
             kind=_KIND_NAME[int(kinds[p])],
@@ -407,7 +453,7 @@ def explain_person(
         from_position=from_pid,
         to_position=to_pid,
         kind=kind,
-        terms=t,
+        terms=held,
         objective=objective,
         alternatives=tuple(alternatives),
         counterfactual=cf,
@@ -490,7 +536,8 @@ def _changes(
         rows = [r for r in tables["competencies"] if not (r["nip"] == nip and r["competency"] == c)]
         tables["competencies"] = [*rows, {"nip": nip, "competency": c, "level": str(level + 1)}]
         detail = {"competency": c, "from": level, "to": level + 1}
-        out.append((f"competency {c} {level} → {level + 1}", detail, _rebuild(tables), policy))
+        change = t("explain.change.competency", competency=c, level=level, to=level + 1)
+        out.append((change, detail, _rebuild(tables), policy))
 
     if ctx.cur[e] >= 0 and not ctx.employee_rules(_arr(e))["R04"][0]:
         since = _months_before(policy.reference_date, policy.min_tenure_months)
@@ -498,10 +545,8 @@ def _changes(
         for row in tables["employees"]:
             if row["nip"] == nip:
                 row["position_since"] = since.isoformat()
-        out.append(
-            (f"position_since {since.isoformat()}", {"position_since": since.isoformat()},
-             _rebuild(tables), policy)
-        )  # fmt: skip
+        change = t("explain.change.position_since", since=since)
+        out.append((change, {"position_since": since.isoformat()}, _rebuild(tables), policy))
 
     es = np.full(len(ps), e, dtype=np.int64)
     masks = ctx.rule_masks(es, ps)
@@ -515,15 +560,17 @@ def _changes(
     for floor in sorted(floors, reverse=True):
         pol = dataclasses.replace(policy, jpm_floor=floor)
         text = f"{floor.normalize():f}"
-        out.append((f"jpm_floor {policy.jpm_floor} → {text}", {"jpm_floor": text}, dataset, pol))
+        change = t("explain.change.jpm_floor", floor=policy.jpm_floor, to=Decimal(text))
+        out.append((change, {"jpm_floor": text}, dataset, pol))
 
     for term, factor in _WEIGHT_CHANGES:
         weights = dict(policy.weights)
         weights[term] = weights[term] * factor
         pol = dataclasses.replace(policy, weights=weights)
         detail = {"weight": term, "from": str(policy.weights[term]), "to": str(weights[term])}
-        out.append((f"weight {term} {policy.weights[term]} → {weights[term]}", detail,
-                    dataset, pol))  # fmt: skip
+        change = t("explain.change.weight", term=term, weight=policy.weights[term],
+                   to=weights[term])  # fmt: skip
+        out.append((change, detail, dataset, pol))
     return out
 
 
@@ -545,7 +592,7 @@ def explain_position(
     """
     plan = plan_of(solution)
     ctx = _context(dataset, policy, solution)
-    p = _index(ctx.position_id, position_id, "position")
+    p = _index(ctx.position_id, position_id, "explain.unknown_position")
     n = ctx.n_employees
     es = np.arange(n, dtype=np.int64)
     ps = np.full(n, p, dtype=np.int64)
@@ -588,10 +635,11 @@ def explain_position(
     excluded_nips = {r: tuple(ctx.nip[movers & ~masks[r]].tolist()) for r in R_RULES if excluded[r]}
     note = ""
     if jpt:
+        job_class = str(ctx.job_class[p])
         note = (
-            f"{ctx.job_class[p]}: open selection by law; candidates are scored as if R10 "
-            "did not apply"
-            + ("" if policy.allow_jpt else " (allow_jpt is false: nobody new is placed)")
+            t("explain.position.jpt", job_class=job_class)
+            if policy.allow_jpt
+            else t("explain.position.jpt_closed", job_class=job_class)
         )
     row = dataset.positions.iloc[p]
     return PositionExplanation(

@@ -52,6 +52,7 @@ from placement.analysis.whatif import (
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.engine import Solution
+from placement.i18n import current_locale, format_decimal, format_integer, t
 from placement.model.compile import Compiled, compile_model
 from placement.model.diagnose import diagnose
 from placement.model.envy import X01
@@ -205,36 +206,53 @@ class Fairness:
 
     def text(self) -> str:
         """A readable report: justified envy, the blocked wishes, then one table per grouping."""
-        rule = f" (rule {X01} on)" if self.no_justified_envy else ""
+        status, objective = str(self.status), self.objective
         lines = [
-            f"plan {self.status}, objective {self.objective}{rule}",
-            f"{len(self.justified)} justified-envy pair(s) (an allowed wish; the seat is free or "
-            f"held by someone scoring less); {self.resolved} re-solved, "
-            f"{self.unexplained} left unexplained (at most {self.max_explained} re-solved)",
+            t("analysis.fairness.head_x01", status=status, objective=objective, rule=X01)
+            if self.no_justified_envy
+            else t("analysis.fairness.head", status=status, objective=objective),
+            t(
+                "analysis.fairness.justified",
+                pairs=len(self.justified),
+                resolved=self.resolved,
+                unexplained=self.unexplained,
+                limit=self.max_explained,
+            ),
         ]
         lines += [_envy_line(p) for p in self.justified]
         by_rule = ", ".join(f"{r} {n}" for r, n in self.blocked_by_rule().items())
         lines += [
             "",
-            f"{len(self.blocked)} blocked wish(es) (a legal rule forbids them)"
-            + (f": {by_rule}" if by_rule else ""),
+            t("analysis.fairness.blocked_by", wishes=len(self.blocked), rules=by_rule)
+            if by_rule
+            else t("analysis.fairness.blocked", wishes=len(self.blocked)),
         ]
         lines += [_envy_line(p) for p in self.blocked]
         for grouping, groups in self.distribution.items():
-            lines += ["", f"by {grouping}:"]
-            head = ["group", "employees", "moved", "stayed", "new", "unplaced", "JPM before",
-                    "JPM after", "preferences met", "mean score"]  # fmt: skip
+            lines += ["", t("analysis.fairness.by", grouping=grouping)]
+            head = [
+                t("analysis.fairness.column.group"),
+                t("analysis.fairness.column.employees"),
+                t("analysis.fairness.column.moved"),
+                t("analysis.fairness.column.stayed"),
+                t("analysis.fairness.column.new"),
+                t("analysis.fairness.column.unplaced"),
+                t("analysis.fairness.column.jpm_before"),
+                t("analysis.fairness.column.jpm_after"),
+                t("analysis.fairness.column.preferences_met"),
+                t("analysis.fairness.column.mean_score"),
+            ]
             rows = [
                 [
                     g.group,
-                    str(g.employees),
-                    str(g.moved),
-                    str(g.stayed),
-                    str(g.new_placements),
-                    str(g.unplaced),
+                    _count(g.employees),
+                    _count(g.moved),
+                    _count(g.stayed),
+                    _count(g.new_placements),
+                    _count(g.unplaced),
                     _num(g.mean_jpm_before),
                     _num(g.mean_jpm_after),
-                    str(g.preferences_met),
+                    _count(g.preferences_met),
                     _num(g.mean_score),
                 ]
                 for g in groups
@@ -244,21 +262,36 @@ class Fairness:
 
 
 def _envy_line(p: EnvyPair) -> str:
-    outcome = p.outcome or "unplaced"
+    outcome = p.outcome or t("analysis.fairness.unplaced")
     if p.outcome_rank is not None:
-        outcome += f" (rank {p.outcome_rank})"
+        outcome = t("analysis.fairness.ranked", outcome=outcome, rank=p.outcome_rank)
     if p.holder is None:
-        against = "a free seat"
+        against = t("analysis.fairness.free_seat")
     else:
-        against = f"{p.holder} (score {p.holder_score}, {p.difference} less)"
-    return (
-        f"  {p.nip} wants {p.position_id} (rank {p.preference_rank}, score {p.score}) "
-        f"over {outcome}; against {against}: {p.reason}"
+        against = t(
+            "analysis.fairness.holder",
+            holder=p.holder,
+            score=p.holder_score,
+            difference=p.difference,
+        )
+    return "  " + t(
+        "analysis.fairness.wish",
+        nip=p.nip,
+        position_id=p.position_id,
+        rank=p.preference_rank,
+        score=p.score,
+        outcome=outcome,
+        against=against,
+        reason=p.reason,
     )
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    return "–" if value is None else format_decimal(value, 2, current_locale())
+
+
+def _count(value: int) -> str:
+    return format_integer(value, current_locale())
 
 
 def fairness(
@@ -372,9 +405,9 @@ def _envy(
         rule, reason = _static_reason(ctx, compiled, pins, e, p, fails.get(i))
         if rule is None and holder is not None and not open_below:
             if pins.get(holder[1]) == pid:
-                rule, reason = "G01", f"G01 holder {holder[1]} is pinned to {pid}"
+                rule, reason = "G01", t("rule.G01.holder_pinned", holder=holder[1], position_id=pid)
             else:
-                rule, reason = "G07", f"G07 holder {holder[1]} may not move and must keep a post"
+                rule, reason = "G07", t("rule.G07.holder_kept", holder=holder[1])
         if rule is not None:
             out.append(replace(_with(base, rule, reason), blocked=True))
             continue
@@ -384,7 +417,7 @@ def _envy(
                 _with(
                     base,
                     None,
-                    f"unexplained: not re-solved (at most {budget_total} are)",
+                    t("analysis.fairness.unexplained", limit=budget_total),
                     notes=notes,
                 )
             )
@@ -394,7 +427,7 @@ def _envy(
         status, pinned = objective_with_pin(compiled, policy, e, p)
         if pinned is not None:
             loss = objective - pinned
-            text = f"objective: with {nip} pinned to {pid} the best plan scores {loss} points less"
+            text = t("analysis.fairness.objective_loss", nip=nip, position_id=pid, loss=loss)
             out.append(_with(base, "objective", text, loss=loss, notes=notes))
             continue
         rule, reason = _infeasible_reason(dataset, policy, status, nip, pid, notes)
@@ -449,25 +482,22 @@ def _static_reason(
     """The rule that makes (e, p) impossible without solving: a pin, an R rule or G06."""
     nip = str(ctx.nip[e])
     if nip in pins and pins[nip] != ctx.position_id[p]:
-        return "G01", f"G01 pinned to {pins[nip]}"
+        return "G01", t("rule.G01.pinned_reason", position_id=pins[nip])
     if failures is None:
         return None, ""
     if failures:
         return failures[0].rule, "; ".join(f"{f.rule} {f.text}" for f in failures)
     if compiled.must_move[e] and int(ctx.cur[e]) == p:
         months = int(ctx.tenure[e])
-        return "G06", (
-            f"G06 {months} months in post > max {ctx.policy.max_tenure_months} "
-            "and a move is allowed: must move"
-        )
-    return "G01", "G01 not an allowed pair"
+        return "G06", t("rule.G06.must_move", months=months, limit=ctx.policy.max_tenure_months)
+    return "G01", t("rule.G01.not_allowed")
 
 
 def _infeasible_reason(
     dataset: Dataset, policy: Policy, status: str, nip: str, pid: str, notes: tuple[str, ...]
 ) -> tuple[str, str]:
     """The G rule when e pinned to p has no plan: a note's rule, else the diagnosis's first."""
-    lead = f"with {nip} pinned to {pid} the problem is {status}"
+    lead = t("analysis.fairness.pinned_status", nip=nip, position_id=pid, status=status)
     if notes:
         return notes[0].split()[0], f"{notes[0]} ({lead})"
     found = diagnose(dataset, with_pin(policy, nip, pid), time_limit_s=_DIAGNOSIS_S)

@@ -12,6 +12,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from placement.contract.enums import EDUCATION_RANK, GRADE_INDEX
 from placement.contract.policy import Policy
 from placement.engine import Solution
 from placement.errors import PlacementError
+from placement.i18n import Message, t
 from placement.model.compile import Compiled
 from placement.model.rules import ABOLISHED, I64, R_RULES, B, Context, index_of
 from placement.model.scoring import jpm_text
@@ -52,7 +54,7 @@ def plan_of(solution: Solution) -> pd.DataFrame:
         When the solution has no plan (nothing to explain).
     """
     if solution.plan is None or solution.objective is None:
-        raise PlacementError(f"there is no plan to explain (status {solution.status})")
+        raise PlacementError(t("rule.no_plan", status=str(solution.status)))
     return solution.plan
 
 
@@ -122,16 +124,16 @@ def _arr(*values: int) -> I64:
     return np.array(values, dtype=np.int64)
 
 
-def _grade(code: int) -> str:
-    return _GRADE_NAME.get(code, "none")
+def _grade(code: int) -> str | Message:
+    return _GRADE_NAME.get(code) or Message("rule.none")
 
 
 def _stay_failures(ctx: Context, e: int, p: int) -> list[Failure]:
     out = []
     if ctx.state[p] == ABOLISHED:
-        out.append(Failure("R09", "the current post is abolished"))
+        out.append(Failure("R09", t("rule.R09.post_abolished")))
     if np.isin(ctx.key(_arr(e), _arr(p)), ctx.forbid_keys)[0]:
-        out.append(Failure("R11", "the policy forbids this pair"))
+        out.append(Failure("R11", t("rule.R11.forbidden")))
     return out
 
 
@@ -139,43 +141,47 @@ def _rule_text(ctx: Context, e: int, p: int, rule: str, jpm: str) -> str:
     pol = ctx.policy
     if rule == "R01":
         status = {0: "PNS", 1: "PPPK", 2: "CPNS"}[int(ctx.status[e])]
-        extra = " (allow_pppk_moves is false)" if status == "PPPK" else ""
-        return f"status {status} may not move{extra}"
+        if status == "PPPK":
+            return t("rule.R01.pppk", status=status)
+        return t("rule.R01.status", status=status)
     if rule == "R02":
-        return "active discipline case"
+        return t("rule.R02.discipline")
     if rule == "R03":
-        return "on leave"
+        return t("rule.R03.on_leave")
     if rule == "R04":
         if not ctx.has_tenure[e]:
-            return "tenure unknown (position_since empty)"
-        return f"tenure {int(ctx.tenure[e])} months < min {pol.min_tenure_months}"
+            return t("rule.R04.tenure_unknown")
+        return t("rule.R04.tenure_short", months=int(ctx.tenure[e]), minimum=pol.min_tenure_months)
     if rule == "R05":
         g, lo, hi = int(ctx.grade[e]), int(ctx.gmin[p]), int(ctx.gmax[p])
         if g < 0:
-            return f"no grade, and {ctx.job_class[p]} requires one"
+            return t("rule.R05.no_grade", job_class=str(ctx.job_class[p]))
         if lo >= 0 and g < lo:
-            return f"grade {_grade(g)} < min {_grade(lo)}"
-        return f"grade {_grade(g)} > max {_grade(hi)}"
+            return t("rule.R05.grade_below", grade=_grade(g), minimum=_grade(lo))
+        return t("rule.R05.grade_above", grade=_grade(g), maximum=_grade(hi))
     if rule == "R06":
         edu, lo = int(ctx.edu[e]), int(ctx.min_edu[p])
         if lo >= 0 and edu < lo:
-            return f"education {_EDU_NAME.get(edu, 'none')} < min {_EDU_NAME[lo]}"
-        field = str(ctx.dataset.employees["education_field"].iat[e]) or "none"
+            education = _EDU_NAME.get(edu) or Message("rule.none")
+            return t("rule.R06.education_below", education=education, minimum=_EDU_NAME[lo])
+        field = str(ctx.dataset.employees["education_field"].iat[e]) or Message("rule.none")
         fields = str(ctx.dataset.positions["education_fields"].iat[p])
-        return f"field {field} not in {fields}"
+        return t("rule.R06.field", field=field, fields=fields)
     if rule == "R07":
-        return f"JPM {jpm} < floor {pol.jpm_floor}"
+        return t("rule.R07.jpm_floor", jpm=Decimal(jpm), floor=pol.jpm_floor)
     if rule == "R08":
         months = int(ctx.months_to_retirement(_arr(e), _arr(int(ctx.bup[p])))[0])
-        return (
-            f"{months} months to retirement (BUP {int(ctx.bup[p])}) < buffer "
-            f"{pol.retirement_buffer_months}"
+        return t(
+            "rule.R08.retirement",
+            months=months,
+            bup=str(int(ctx.bup[p])),
+            buffer=pol.retirement_buffer_months,
         )
     if rule == "R09":
-        return f"position is {_STATE_NAME[int(ctx.state[p])]}"
+        return t("rule.R09.state", state=_STATE_NAME[int(ctx.state[p])])
     if rule == "R10":
-        return f"{ctx.job_class[p]} position and allow_jpt is false"
-    return "the policy forbids this pair"
+        return t("rule.R10.jpt", job_class=str(ctx.job_class[p]))
+    return t("rule.R11.forbidden")
 
 
 # --- G rules ------------------------------------------------------------------------------
@@ -201,7 +207,7 @@ def g_notes(
 def _full(ctx: Context, policy: Policy, to: I64, e: int, p: int) -> list[str]:
     held = int((to == p).sum())
     if held >= int(ctx.capacity[p]):
-        return [f"G02 all {int(ctx.capacity[p])} seat(s) are taken in the plan"]
+        return [t("rule.G02.full", seats=int(ctx.capacity[p]))]
     return []
 
 
@@ -220,7 +226,13 @@ def _relatives(ctx: Context, policy: Policy, to: I64, e: int, p: int) -> list[st
         other = b if a == nip else a if b == nip else None
         if other is not None and end_unit[nip_index.get_loc(other)] == unit:
             notes.append(
-                f"G03 {kind} {other} ends in {ctx.unit_names[unit]}, where {nip} is not already"
+                t(
+                    "rule.G03.relative",
+                    kind=kind,
+                    other=other,
+                    unit=str(ctx.unit_names[unit]),
+                    nip=nip,
+                )
             )
     return notes
 
@@ -232,7 +244,7 @@ def _budget(ctx: Context, policy: Policy, to: I64, e: int, p: int) -> list[str]:
     moving_now = cur >= 0 and int(to[e]) != cur and int(to[e]) >= 0
     moves = int(moved(ctx, to).sum())
     if moves >= policy.max_moves and cur >= 0 and cur != p and not moving_now:
-        return [f"G04 {moves} moves already use max_moves {policy.max_moves}"]
+        return [t("rule.G04.budget", moves=moves, limit=policy.max_moves)]
     return []
 
 
@@ -250,7 +262,7 @@ def _outflow(ctx: Context, policy: Policy, to: I64, e: int, p: int) -> list[str]
     ends_home = (to >= 0) & (ctx.unit[np.maximum(to, 0)] == home)
     leaving = int((from_home & ~ends_home).sum())
     if leaving >= limit:
-        return [f"G05 {leaving} already leave {ctx.unit_names[home]}, its limit is {limit}"]
+        return [t("rule.G05.outflow", leaving=leaving, unit=str(ctx.unit_names[home]), limit=limit)]
     return []
 
 

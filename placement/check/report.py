@@ -16,6 +16,7 @@ import pandas as pd
 from placement.contract.enums import RULES
 from placement.contract.plan import PLAN_COLUMNS
 from placement.errors import PlanFormatError
+from placement.i18n import t
 
 #: Rule id of format and consistency problems of the plan itself.
 PLAN = "PLAN"
@@ -105,7 +106,7 @@ def require_plan_columns(frame: pd.DataFrame, where: str) -> None:
     """
     missing = [c for c in PLAN_COLUMNS if c not in frame.columns]
     if missing:
-        raise PlanFormatError(f"{where}: missing column(s) {', '.join(missing)}")
+        raise PlanFormatError(t("check.plan_columns_missing", where=where, columns=missing))
 
 
 def cell_text(value: object, column: str) -> str:

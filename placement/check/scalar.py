@@ -50,6 +50,7 @@ from placement.contract.enums import (
 )
 from placement.contract.plan import PLAN_COLUMNS
 from placement.contract.policy import Policy
+from placement.i18n import Message, t
 
 
 class _Row(NamedTuple):
@@ -295,7 +296,9 @@ class _Checker:
         self._check_order(rows, found)
         for row in rows:
             if row.nip not in self.employees:
-                found.append(Violation(PLAN, row.nip, None, f"PLAN unknown employee {row.nip}"))
+                found.append(
+                    Violation(PLAN, row.nip, None, t("check.plan.unknown_employee", nip=row.nip))
+                )
             elif row.nip in seen:
                 self._duplicate(row, final, found)
             else:
@@ -306,9 +309,7 @@ class _Checker:
                     final[row.nip] = row.to_position
         for nip in self.employees:
             if nip not in seen:
-                found.append(
-                    Violation(PLAN, nip, None, f"PLAN employee {nip} has no row in the plan")
-                )
+                found.append(Violation(PLAN, nip, None, t("check.plan.missing_row", nip=nip)))
         self._global_rules(final, found)
         found.sort(key=sort_key)
         return CheckReport(tuple(found), scores, sum(scores.values()))
@@ -322,15 +323,13 @@ class _Checker:
                         PLAN,
                         None,
                         None,
-                        f"PLAN rows not sorted by nip: {before.nip} before {after.nip}",
+                        t("check.plan.unsorted", before=before.nip, after=after.nip),
                     )
                 )
                 return
 
     def _duplicate(self, row: _Row, final: dict[str, str], found: list[Violation]) -> None:
-        found.append(
-            Violation(PLAN, row.nip, None, f"PLAN employee {row.nip} has more than one row")
-        )
+        found.append(Violation(PLAN, row.nip, None, t("check.plan.duplicate_row", nip=row.nip)))
         first = final.get(row.nip, "")
         if row.to_position and first and row.to_position != first:
             found.append(
@@ -338,7 +337,7 @@ class _Checker:
                     "G01",
                     row.nip,
                     row.to_position,
-                    f"G01 holds both {first} and {row.to_position}",
+                    t("check.G01.holds_both", first=first, second=row.to_position),
                 )
             )
 
@@ -357,30 +356,46 @@ class _Checker:
                     PLAN,
                     nip,
                     None,
-                    f"PLAN from_position {row.from_position!r} is not the current position "
-                    f"{e.position_id!r}",
+                    t(
+                        "check.plan.from_position",
+                        given=repr(row.from_position),
+                        expected=repr(e.position_id),
+                    ),
                 )
             )
         if row.from_unit != from_unit:
             found.append(
-                Violation(PLAN, nip, None, f"PLAN from_unit {row.from_unit!r} is not {from_unit!r}")
+                Violation(
+                    PLAN,
+                    nip,
+                    None,
+                    t("check.plan.from_unit", given=repr(row.from_unit), expected=repr(from_unit)),
+                )
             )
         to = row.to_position
         if to and to not in self.positions:
-            found.append(Violation(PLAN, nip, to, f"PLAN unknown position {to}"))
+            found.append(Violation(PLAN, nip, to, t("check.plan.unknown_position", position_id=to)))
             return None
         p = self.positions.get(to)
         to_unit = p.unit if p else ""
         if row.to_unit != to_unit:
             found.append(
-                Violation(PLAN, nip, to or None, f"PLAN to_unit {row.to_unit!r} is not {to_unit!r}")
+                Violation(
+                    PLAN,
+                    nip,
+                    to or None,
+                    t("check.plan.to_unit", given=repr(row.to_unit), expected=repr(to_unit)),
+                )
             )
         is_move = p is not None and current is not None and to != e.position_id
         expected_moved = "true" if is_move else "false"
         if row.moved.lower() != expected_moved:
             found.append(
                 Violation(
-                    PLAN, nip, to or None, f"PLAN moved {row.moved!r} should be {expected_moved}"
+                    PLAN,
+                    nip,
+                    to or None,
+                    t("check.plan.moved", given=repr(row.moved), expected=expected_moved),
                 )
             )
         if p is None:
@@ -399,13 +414,16 @@ class _Checker:
                     PLAN,
                     nip,
                     to,
-                    f"PLAN score {row.score!r} differs from recomputed {placement.score}",
+                    t("check.plan.score", given=repr(row.score), expected=placement.score),
                 )
             )
         if row.jpm != placement.jpm:
             found.append(
                 Violation(
-                    PLAN, nip, to, f"PLAN jpm {row.jpm!r} differs from recomputed {placement.jpm!r}"
+                    PLAN,
+                    nip,
+                    to,
+                    t("check.plan.jpm", given=repr(row.jpm), expected=repr(placement.jpm)),
                 )
             )
         rank = "" if placement.preference_rank is None else str(placement.preference_rank)
@@ -415,8 +433,7 @@ class _Checker:
                     PLAN,
                     nip,
                     to,
-                    f"PLAN preference_rank {row.preference_rank!r} differs from "
-                    f"recomputed {rank!r}",
+                    t("check.plan.rank", given=repr(row.preference_rank), expected=repr(rank)),
                 )
             )
 
@@ -427,9 +444,9 @@ class _Checker:
         if p.position_id == e.position_id:
             failures: list[tuple[str, str]] = []
             if p.state == "abolished":
-                failures.append(("R09", f"R09 stays in {p.position_id}, which is abolished"))
+                failures.append(("R09", t("check.R09.stay_abolished", position_id=p.position_id)))
             if (e.nip, p.position_id) in self.forbid:
-                failures.append(("R11", f"R11 placement in {p.position_id} is forbidden"))
+                failures.append(("R11", t("check.R11.forbidden", position_id=p.position_id)))
         else:
             failures = [*self._employee_failures(e), *self._position_failures(e, p)]
         return [Violation(rule, e.nip, p.position_id, msg) for rule, msg in failures]
@@ -442,31 +459,29 @@ class _Checker:
         if current is not None and not (
             e.status == "PNS" or (e.status == "PPPK" and self.policy.allow_pppk_moves)
         ):
-            yield "R01", f"R01 status {e.status} may not move"
+            yield "R01", t("check.R01.status", status=e.status)
         if e.discipline:
-            yield "R02", "R02 active discipline case"
+            yield "R02", t("check.R02.discipline")
         if e.on_leave:
-            yield "R03", "R03 on leave"
+            yield "R03", t("check.R03.on_leave")
         if current is not None and current.state != "abolished":
             if e.position_since is None:
-                yield "R04", f"R04 tenure in {current.position_id} unknown"
+                yield "R04", t("check.R04.tenure_unknown", position_id=current.position_id)
             else:
                 tenure = months_between(e.position_since, self.ref)
                 if tenure < self.policy.min_tenure_months:
-                    yield (
-                        "R04",
-                        f"R04 tenure {tenure} months < min {self.policy.min_tenure_months}",
-                    )
+                    minimum = self.policy.min_tenure_months
+                    yield "R04", t("check.R04.tenure_short", months=tenure, minimum=minimum)
 
     def _position_failures(self, e: _Employee, p: _Position) -> Iterator[tuple[str, str]]:
         """R05–R11 for placing ``e`` in another position ``p``, cheapest first."""
         pid = p.position_id
         if p.state != "open":
-            yield "R09", f"R09 {pid} is {p.state}"
+            yield "R09", t("check.R09.state", position_id=pid, state=p.state)
         if p.job_class in JPT_CLASSES and not self.policy.allow_jpt:
-            yield "R10", f"R10 {pid} is {p.job_class} and allow_jpt is false"
+            yield "R10", t("check.R10.jpt", position_id=pid, job_class=p.job_class)
         if (e.nip, pid) in self.forbid:
-            yield "R11", f"R11 placement in {pid} is forbidden"
+            yield "R11", t("check.R11.forbidden", position_id=pid)
         yield from self.profile_failures(e, p)
 
     def profile_failures(self, e: _Employee, p: _Position) -> Iterator[tuple[str, str]]:
@@ -480,14 +495,24 @@ class _Checker:
             if left < self.policy.retirement_buffer_months:
                 yield (
                     "R08",
-                    f"R08 {left} months to retirement on {retires.isoformat()} "
-                    f"< buffer {self.policy.retirement_buffer_months} for {pid}",
+                    t(
+                        "check.R08.retirement",
+                        months=left,
+                        retires=retires,
+                        buffer=self.policy.retirement_buffer_months,
+                        position_id=pid,
+                    ),
                 )
         num, den = self._jpm(e.nip, pid)
         if 100 * num < self.jpm_floor * den:
             yield (
                 "R07",
-                f"R07 JPM {_render_jpm(num, den)} < floor {self.policy.jpm_floor} for {pid}",
+                t(
+                    "check.R07.jpm_floor",
+                    jpm=Decimal(_render_jpm(num, den)),
+                    floor=self.policy.jpm_floor,
+                    position_id=pid,
+                ),
             )
 
     @staticmethod
@@ -496,13 +521,19 @@ class _Checker:
         pid = p.position_id
         if not grade:
             if p.job_class in GRADED_ONLY_CLASSES:
-                yield "R05", f"R05 no grade, and {pid} is {p.job_class}"
+                yield "R05", t("check.R05.no_grade", position_id=pid, job_class=p.job_class)
             return
         rank = GRADE_INDEX[grade]
         if p.min_grade and rank < GRADE_INDEX[p.min_grade]:
-            yield "R05", f"R05 grade {grade} below min {p.min_grade} of {pid}"
+            yield (
+                "R05",
+                t("check.R05.grade_below", grade=grade, minimum=p.min_grade, position_id=pid),
+            )
         if p.max_grade and rank > GRADE_INDEX[p.max_grade]:
-            yield "R05", f"R05 grade {grade} above max {p.max_grade} of {pid}"
+            yield (
+                "R05",
+                t("check.R05.grade_above", grade=grade, maximum=p.max_grade, position_id=pid),
+            )
 
     @staticmethod
     def _education_failures(e: _Employee, p: _Position) -> Iterator[tuple[str, str]]:
@@ -512,13 +543,22 @@ class _Checker:
         ):
             yield (
                 "R06",
-                f"R06 education {e.education or 'none'} below min {p.min_education} of {pid}",
+                t(
+                    "check.R06.education_below",
+                    education=e.education or Message("check.none"),
+                    minimum=p.min_education,
+                    position_id=pid,
+                ),
             )
         if p.education_fields and e.education_field.strip().casefold() not in p.education_fields:
             yield (
                 "R06",
-                f"R06 education field {e.education_field or 'none'} not in "
-                f"{p.education_fields_text} of {pid}",
+                t(
+                    "check.R06.field",
+                    field=e.education_field or Message("check.none"),
+                    fields=p.education_fields_text,
+                    position_id=pid,
+                ),
             )
 
     # -- scores --------------------------------------------------------------------------------
@@ -575,7 +615,14 @@ class _Checker:
             if nip in final and final[nip] != pin:
                 found.append(
                     Violation(
-                        "G01", nip, pin, f"G01 pinned to {pin} but holds {final[nip] or 'nothing'}"
+                        "G01",
+                        nip,
+                        pin,
+                        t(
+                            "check.G01.pinned",
+                            position_id=pin,
+                            holds=final[nip] or Message("check.nothing"),
+                        ),
                     )
                 )
         for pid, held in sorted(Counter(to for to in final.values() if to).items()):
@@ -585,7 +632,12 @@ class _Checker:
                         "G02",
                         None,
                         pid,
-                        f"G02 {pid} holds {held} > capacity {self.positions[pid].capacity}",
+                        t(
+                            "check.G02.capacity",
+                            position_id=pid,
+                            held=held,
+                            capacity=self.positions[pid].capacity,
+                        ),
                     )
                 )
         self._g03(final, found)
@@ -597,7 +649,10 @@ class _Checker:
         if self.policy.max_moves is not None and moves > self.policy.max_moves:
             found.append(
                 Violation(
-                    "G04", None, None, f"G04 {moves} moves > max_moves {self.policy.max_moves}"
+                    "G04",
+                    None,
+                    None,
+                    t("check.G04.budget", moves=moves, limit=self.policy.max_moves),
                 )
             )
         if self.policy.max_unit_outflow is not None:
@@ -614,7 +669,11 @@ class _Checker:
                         "G07",
                         nip,
                         current.position_id,
-                        f"G07 holds {current.position_id} ({current.state}) but ends unplaced",
+                        t(
+                            "check.G07.unplaced",
+                            position_id=current.position_id,
+                            state=current.state,
+                        ),
                     )
                 )
 
@@ -637,8 +696,15 @@ class _Checker:
                         "G03",
                         a,
                         None,
-                        f"G03 {a} and {b} ({kind}) both end in {unit}, "
-                        f"coming from {before_a or 'no unit'} and {before_b or 'no unit'}",
+                        t(
+                            "check.G03.together",
+                            a=a,
+                            b=b,
+                            kind=kind,
+                            unit=unit,
+                            from_a=before_a or Message("check.no_unit"),
+                            from_b=before_b or Message("check.no_unit"),
+                        ),
                     )
                 )
 
@@ -664,8 +730,14 @@ class _Checker:
                         "G05",
                         None,
                         None,
-                        f"G05 {leaving[unit]} leave {unit} > floor({outflow} × "
-                        f"{headcount[unit]}) = {limit}",
+                        t(
+                            "check.G05.outflow",
+                            leaving=leaving[unit],
+                            unit=unit,
+                            outflow=outflow,
+                            headcount=headcount[unit],
+                            limit=limit,
+                        ),
                     )
                 )
 
@@ -681,15 +753,20 @@ class _Checker:
                 continue
             target = search.first_allowed(e)
             if target is not None:
-                outcome = f"stays in {to}" if to else "ends unplaced"
+                outcome = t("check.G06.stays", position_id=to) if to else t("check.G06.unplaced")
                 found.append(
                     Violation(
                         "G06",
                         nip,
                         e.position_id,
-                        f"G06 {tenure} months in {e.position_id} > max "
-                        f"{self.policy.max_tenure_months} and may move (e.g. to {target}), "
-                        f"but {outcome}",
+                        t(
+                            "check.G06.must_move",
+                            months=tenure,
+                            position_id=e.position_id,
+                            limit=self.policy.max_tenure_months,
+                            target=target,
+                            outcome=outcome,
+                        ),
                     )
                 )
 
@@ -723,7 +800,7 @@ class _Checker:
                 mine = self._score(e, p).score
                 held = holders.get(pid, [])
                 if len(held) < p.capacity:
-                    against = f"it has {p.capacity - len(held)} free seat(s)"
+                    against = t("check.X01.free", seats=p.capacity - len(held))
                 else:
                     below = sorted(
                         (self._score(self.employees[h], p).score, h)
@@ -732,15 +809,25 @@ class _Checker:
                     )
                     if not below or below[0][0] >= mine:
                         continue
-                    against = f"{below[0][1]} holds it with score {below[0][0]}"
-                outcome = f"{to} (rank {got})" if to and got else (to or "no position")
+                    against = t("check.X01.holder", holder=below[0][1], score=below[0][0])
+                outcome = (
+                    t("check.X01.ranked", position_id=to, rank=got)
+                    if to and got
+                    else (to or t("check.X01.no_position"))
+                )
                 found.append(
                     Violation(
                         X01,
                         nip,
                         pid,
-                        f"X01 prefers {pid} (rank {rank}, score {mine}) to {outcome} and may "
-                        f"take it, but {against}",
+                        t(
+                            "check.X01.envy",
+                            position_id=pid,
+                            rank=rank,
+                            score=mine,
+                            outcome=outcome,
+                            against=against,
+                        ),
                     )
                 )
 

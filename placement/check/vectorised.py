@@ -11,9 +11,11 @@ rules that search the positions a person could have taken instead (G06 under
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -43,6 +45,7 @@ from placement.contract.enums import (
 )
 from placement.contract.plan import PLAN_COLUMNS
 from placement.contract.policy import Policy
+from placement.i18n import Message, t
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -210,13 +213,14 @@ class _Check:
                         PLAN,
                         None,
                         None,
-                        f"PLAN rows not sorted by nip: {nips[i]} before {nips[i + 1]}",
+                        t("check.plan.unsorted", before=nips[i], after=nips[i + 1]),
                     )
                 )
         e = self.nip_index.get_indexer(nips).astype(np.int64)
         known = e >= 0
         self._add(
-            ~known, lambda i: Violation(PLAN, nips[i], None, f"PLAN unknown employee {nips[i]}")
+            ~known,
+            lambda i: Violation(PLAN, nips[i], None, t("check.plan.unknown_employee", nip=nips[i])),
         )
         duplicate = known & pd.Series(e).duplicated().to_numpy()
         first = known & ~duplicate
@@ -225,7 +229,7 @@ class _Check:
         self._add(
             ~present,
             lambda i: Violation(
-                PLAN, self.nip[i], None, f"PLAN employee {self.nip[i]} has no row in the plan"
+                PLAN, self.nip[i], None, t("check.plan.missing_row", nip=self.nip[i])
             ),
         )
         row = np.flatnonzero(first)
@@ -238,8 +242,11 @@ class _Check:
                 PLAN,
                 c["nip"][i],
                 None,
-                f"PLAN from_position {c['from_position'][i]!r} is not the current position "
-                f"{self.cur_text[e[i]]!r}",
+                t(
+                    "check.plan.from_position",
+                    given=repr(c["from_position"][i]),
+                    expected=repr(self.cur_text[e[i]]),
+                ),
             ),
         )
         self._add(
@@ -248,7 +255,11 @@ class _Check:
                 PLAN,
                 c["nip"][i],
                 None,
-                f"PLAN from_unit {c['from_unit'][i]!r} is not {self.unit_text[cur[i]]!r}",
+                t(
+                    "check.plan.from_unit",
+                    given=repr(c["from_unit"][i]),
+                    expected=repr(self.unit_text[cur[i]]),
+                ),
             ),
         )
         to = c["to_position"]
@@ -256,7 +267,9 @@ class _Check:
         unknown = (to != "") & (p < 0)
         self._add(
             unknown,
-            lambda i: Violation(PLAN, c["nip"][i], to[i], f"PLAN unknown position {to[i]}"),
+            lambda i: Violation(
+                PLAN, c["nip"][i], to[i], t("check.plan.unknown_position", position_id=to[i])
+            ),
         )
         keep = ~unknown
         duplicates = np.flatnonzero(duplicate)
@@ -272,13 +285,13 @@ class _Check:
         final = dict(zip(nips[rows.row].tolist(), to[rows.row].tolist(), strict=True))
         for i in duplicates.tolist():
             nip = nips[i]
-            self.found.append(
-                Violation(PLAN, nip, None, f"PLAN employee {nip} has more than one row")
-            )
+            self.found.append(Violation(PLAN, nip, None, t("check.plan.duplicate_row", nip=nip)))
             first = final.get(nip, "")
             if to[i] and first and to[i] != first:
                 self.found.append(
-                    Violation("G01", nip, to[i], f"G01 holds both {first} and {to[i]}")
+                    Violation(
+                        "G01", nip, to[i], t("check.G01.holds_both", first=first, second=to[i])
+                    )
                 )
 
     # -- each row ------------------------------------------------------------------------------
@@ -295,7 +308,11 @@ class _Check:
                 PLAN,
                 nip[i],
                 to_or_none[i],
-                f"PLAN to_unit {c['to_unit'][i]!r} is not {self.unit_text[p[i]]!r}",
+                t(
+                    "check.plan.to_unit",
+                    given=repr(c["to_unit"][i]),
+                    expected=repr(self.unit_text[p[i]]),
+                ),
             ),
         )
         cur = self.cur[e]
@@ -307,7 +324,10 @@ class _Check:
         self._add(
             moved != expected,
             lambda i: Violation(
-                PLAN, nip[i], to_or_none[i], f"PLAN moved {c['moved'][i]!r} should be {expected[i]}"
+                PLAN,
+                nip[i],
+                to_or_none[i],
+                t("check.plan.moved", given=repr(c["moved"][i]), expected=expected[i]),
             ),
         )
         num, den = self._jpm(e, p, placed)
@@ -364,66 +384,83 @@ class _Check:
         add(
             "R01",
             move & self.has_cur[e] & ~may_move,
-            lambda i: f"R01 status {status[i]} may not move",
+            lambda i: t("check.R01.status", status=status[i]),
         )
-        add("R02", move & self.discipline[e], lambda i: "R02 active discipline case")
-        add("R03", move & self.on_leave[e], lambda i: "R03 on leave")
+        add("R02", move & self.discipline[e], lambda i: t("check.R02.discipline"))
+        add("R03", move & self.on_leave[e], lambda i: t("check.R03.on_leave"))
         held = move & self.has_cur[e] & (self.state[cur] != "abolished")
-        add("R04", held & ~self.since[3][e], lambda i: f"R04 tenure in {self.pid[cur[i]]} unknown")
+        add(
+            "R04",
+            held & ~self.since[3][e],
+            lambda i: t("check.R04.tenure_unknown", position_id=self.pid[cur[i]]),
+        )
         tenure = self.tenure[e]
         add(
             "R04",
             held & self.since[3][e] & (tenure < pol.min_tenure_months),
-            lambda i: f"R04 tenure {tenure[i]} months < min {pol.min_tenure_months}",
+            lambda i: t(
+                "check.R04.tenure_short", months=int(tenure[i]), minimum=pol.min_tenure_months
+            ),
         )
         grade, state, job_class = self.grade[e], self.state[p], self.job_class[p]
         add(
             "R05",
             move & (grade < 0) & self.graded_only[p],
-            lambda i: f"R05 no grade, and {pid[i]} is {job_class[i]}",
+            lambda i: t("check.R05.no_grade", position_id=pid[i], job_class=job_class[i]),
         )
         graded = move & (grade >= 0)
         low, high = self.min_grade[p], self.max_grade[p]
         add(
             "R05",
             graded & (low >= 0) & (grade < low),
-            lambda i: (
-                f"R05 grade {self.grade_text[e[i]]} below min "
-                f"{self.min_grade_text[p[i]]} of {pid[i]}"
+            lambda i: t(
+                "check.R05.grade_below",
+                grade=self.grade_text[e[i]],
+                minimum=self.min_grade_text[p[i]],
+                position_id=pid[i],
             ),
         )
         add(
             "R05",
             graded & (high >= 0) & (grade > high),
-            lambda i: (
-                f"R05 grade {self.grade_text[e[i]]} above max "
-                f"{self.max_grade_text[p[i]]} of {pid[i]}"
+            lambda i: t(
+                "check.R05.grade_above",
+                grade=self.grade_text[e[i]],
+                maximum=self.max_grade_text[p[i]],
+                position_id=pid[i],
             ),
         )
         min_edu = self.min_edu[p]
         add(
             "R06",
             move & (min_edu >= 0) & (self.edu[e] < min_edu),
-            lambda i: (
-                f"R06 education {self.edu_text[e[i]] or 'none'} below min "
-                f"{self.min_edu_text[p[i]]} of {pid[i]}"
+            lambda i: t(
+                "check.R06.education_below",
+                education=self.edu_text[e[i]] or Message("check.none"),
+                minimum=self.min_edu_text[p[i]],
+                position_id=pid[i],
             ),
         )
         add(
             "R06",
             move & ~self._field_allowed(e, p),
-            lambda i: (
-                f"R06 education field {self.field_text[e[i]] or 'none'} not in "
-                f"{self.fields_text[p[i]]} of {pid[i]}"
+            lambda i: t(
+                "check.R06.field",
+                field=self.field_text[e[i]] or Message("check.none"),
+                fields=self.fields_text[p[i]],
+                position_id=pid[i],
             ),
         )
         ry, rm, left = self._retirement(e, p)
         add(
             "R08",
             move & self.birth[3][e] & (left < pol.retirement_buffer_months),
-            lambda i: (
-                f"R08 {left[i]} months to retirement on {ry[i]:04d}-{rm[i]:02d}-01 "
-                f"< buffer {pol.retirement_buffer_months} for {pid[i]}"
+            lambda i: t(
+                "check.R08.retirement",
+                months=int(left[i]),
+                retires=dt.date(int(ry[i]), int(rm[i]), 1),
+                buffer=pol.retirement_buffer_months,
+                position_id=pid[i],
             ),
         )
         floor = Fraction(pol.jpm_floor)
@@ -431,23 +468,33 @@ class _Check:
         add(
             "R07",
             move & low_jpm,
-            lambda i: (
-                f"R07 JPM {_jpm_text(num[i : i + 1], den[i : i + 1])[0]} < floor "
-                f"{pol.jpm_floor} for {pid[i]}"
+            lambda i: t(
+                "check.R07.jpm_floor",
+                jpm=Decimal(_jpm_text(num[i : i + 1], den[i : i + 1])[0]),
+                floor=pol.jpm_floor,
+                position_id=pid[i],
             ),
         )
-        add("R09", move & (state != "open"), lambda i: f"R09 {pid[i]} is {state[i]}")
+        add(
+            "R09",
+            move & (state != "open"),
+            lambda i: t("check.R09.state", position_id=pid[i], state=state[i]),
+        )
         add(
             "R09",
             stay & (state == "abolished"),
-            lambda i: f"R09 stays in {pid[i]}, which is abolished",
+            lambda i: t("check.R09.stay_abolished", position_id=pid[i]),
         )
         add(
             "R10",
             move & self.is_jpt[p] & (not pol.allow_jpt),
-            lambda i: f"R10 {pid[i]} is {job_class[i]} and allow_jpt is false",
+            lambda i: t("check.R10.jpt", position_id=pid[i], job_class=job_class[i]),
         )
-        add("R11", (move | stay) & forbidden, lambda i: f"R11 placement in {pid[i]} is forbidden")
+        add(
+            "R11",
+            (move | stay) & forbidden,
+            lambda i: t("check.R11.forbidden", position_id=pid[i]),
+        )
 
     def _field_allowed(self, e: I64, p: I64) -> B:
         """R06's field part: the position lists no fields, or the employee's field among them."""
@@ -545,13 +592,20 @@ class _Check:
                         PLAN,
                         nip[i],
                         to[i],
-                        f"PLAN score {c['score'][i]!r} differs from recomputed {int(score[i])}",
+                        t(
+                            "check.plan.score",
+                            given=repr(c["score"][i]),
+                            expected=int(score[i]),
+                        ),
                     )
                 )
         self._add(
             c["jpm"] != jpm,
             lambda i: Violation(
-                PLAN, nip[i], to[i], f"PLAN jpm {c['jpm'][i]!r} differs from recomputed {jpm[i]!r}"
+                PLAN,
+                nip[i],
+                to[i],
+                t("check.plan.jpm", given=repr(c["jpm"][i]), expected=repr(jpm[i])),
             ),
         )
         rank_text = np.where(rank > 0, rank.astype(str), "").astype(object)
@@ -561,8 +615,11 @@ class _Check:
                 PLAN,
                 nip[i],
                 to[i],
-                f"PLAN preference_rank {c['preference_rank'][i]!r} differs from "
-                f"recomputed {rank_text[i]!r}",
+                t(
+                    "check.plan.rank",
+                    given=repr(c["preference_rank"][i]),
+                    expected=repr(rank_text[i]),
+                ),
             ),
         )
 
@@ -582,8 +639,11 @@ class _Check:
                 "G01",
                 self.nip[pe[i]],
                 self.pid[self.pin[pe[i]]],
-                f"G01 pinned to {self.pid[self.pin[pe[i]]]} but holds "
-                f"{self.pid[holds[i]] or 'nothing'}",
+                t(
+                    "check.G01.pinned",
+                    position_id=self.pid[self.pin[pe[i]]],
+                    holds=self.pid[holds[i]] or Message("check.nothing"),
+                ),
             ),
         )
         held = np.bincount(rows.p[rows.placed], minlength=self.n_p)[: self.n_p]
@@ -593,14 +653,21 @@ class _Check:
                 "G02",
                 None,
                 self.pid[i],
-                f"G02 {self.pid[i]} holds {held[i]} > capacity {self.capacity[i]}",
+                t(
+                    "check.G02.capacity",
+                    position_id=self.pid[i],
+                    held=int(held[i]),
+                    capacity=int(self.capacity[i]),
+                ),
             ),
         )
         self._g03(final)
         moves = int((rows.placed & self.has_cur[rows.e] & (rows.p != self.cur[rows.e])).sum())
         if pol.max_moves is not None and moves > pol.max_moves:
             self.found.append(
-                Violation("G04", None, None, f"G04 {moves} moves > max_moves {pol.max_moves}")
+                Violation(
+                    "G04", None, None, t("check.G04.budget", moves=moves, limit=pol.max_moves)
+                )
             )
         if pol.max_unit_outflow is not None:
             self._g05(final, in_final)
@@ -618,7 +685,11 @@ class _Check:
                 "G07",
                 self.nip[i],
                 self.pid[self.cur[i]],
-                f"G07 holds {self.pid[self.cur[i]]} ({self.state[self.cur[i]]}) but ends unplaced",
+                t(
+                    "check.G07.unplaced",
+                    position_id=self.pid[self.cur[i]],
+                    state=self.state[self.cur[i]],
+                ),
             ),
         )
 
@@ -644,9 +715,15 @@ class _Check:
                 "G03",
                 self.nip[a[i]],
                 None,
-                f"G03 {self.nip[a[i]]} and {self.nip[b[i]]} ({kind[i]}) both end in "
-                f"{name[fa[i]]}, coming from {name[self.cur[a[i]]] or 'no unit'} and "
-                f"{name[self.cur[b[i]]] or 'no unit'}",
+                t(
+                    "check.G03.together",
+                    a=self.nip[a[i]],
+                    b=self.nip[b[i]],
+                    kind=kind[i],
+                    unit=name[fa[i]],
+                    from_a=name[self.cur[a[i]]] or Message("check.no_unit"),
+                    from_b=name[self.cur[b[i]]] or Message("check.no_unit"),
+                ),
             ),
         )
 
@@ -673,8 +750,14 @@ class _Check:
                         "G05",
                         None,
                         None,
-                        f"G05 {left[u]} leave {self.unit_names[u]} > floor({outflow} × "
-                        f"{headcount[u]}) = {limit}",
+                        t(
+                            "check.G05.outflow",
+                            leaving=int(left[u]),
+                            unit=self.unit_names[u],
+                            outflow=outflow,
+                            headcount=int(headcount[u]),
+                            limit=limit,
+                        ),
                     )
                 )
 

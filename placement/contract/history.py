@@ -32,6 +32,7 @@ import pandas as pd
 
 from placement.contract.enums import JOB_CLASSES, PERFORMANCES
 from placement.errors import Problem
+from placement.i18n import t
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -92,6 +93,15 @@ class _Spec:
     high: float = math.inf
 
 
+#: The message of a number out of its range, by kind and whether the range has an upper end
+#: (literal keys, see the catalogs).
+_RANGE_PROBLEM: Final[dict[tuple[str, bool], str]] = {
+    ("int", True): "input.integer_range",
+    ("int", False): "input.integer_at_least",
+    ("decimal", True): "input.number_range",
+    ("decimal", False): "input.number_at_least",
+}
+
 _SPECS: Final[dict[str, dict[str, _Spec]]] = {
     "placement_history": {
         "nip": _Spec("text", required=True),
@@ -139,7 +149,7 @@ class _Reader:
         self.out: dict[str, pd.Series] = {}
         for column, spec in _SPECS[name].items():
             if spec.required and column not in raw.columns:
-                problems.append(Problem(name, None, column, "required column missing"))
+                problems.append(Problem(name, None, column, t("input.required_column_missing")))
             self.out[column] = self._parse(column, spec, column in raw.columns)
 
     def note(self, mask: pd.Series, column: str, message: str | Callable[[str], str]) -> None:
@@ -153,7 +163,7 @@ class _Reader:
         text = self.text[column]
         blank = text.eq("")
         if spec.required and present:
-            self.note(blank, column, "required value missing")
+            self.note(blank, column, t("input.required_value_missing"))
         if spec.kind == "text":
             return text.astype(str)
         if spec.kind == "enum":
@@ -163,22 +173,26 @@ class _Reader:
             self.note(
                 ~blank & canon.isna(),
                 column,
-                lambda v: f"unknown {column} {v!r} (expected one of {choices})",
+                lambda v: t("input.unknown_choice", column=column, value=repr(v), choices=choices),
             )
             return canon.fillna(spec.default).astype(str)
         if spec.kind == "date":
             shaped = text.where(text.map(lambda v: _DATE.fullmatch(v) is not None).astype(bool))
             dates = pd.to_datetime(shaped, format="%Y-%m-%d", errors="coerce")
             dates = dates.astype("datetime64[ns]")
-            self.note(~blank & dates.isna(), column, lambda v: f"{column} {v!r} is not a date")
+            self.note(
+                ~blank & dates.isna(),
+                column,
+                lambda v: t("input.date_not_iso", column=column, value=repr(v)),
+            )
             return dates
         pattern = _INT if spec.kind == "int" else _DECIMAL
         numbers = text.map(lambda v: float(v) if pattern.fullmatch(v) else math.nan)
         numbers = numbers.astype("float64")
         bad = ~blank & (numbers.isna() | numbers.lt(spec.low) | numbers.gt(spec.high))
-        what = "an integer" if spec.kind == "int" else "a number"
-        span = f"from {spec.low:g} to {spec.high:g}" if spec.high < math.inf else f"≥ {spec.low:g}"
-        self.note(bad, column, lambda v: f"{column} must be {what} {span}, got {v!r}")
+        key = _RANGE_PROBLEM[spec.kind, spec.high < math.inf]
+        low, high = f"{spec.low:g}", f"{spec.high:g}"
+        self.note(bad, column, lambda v: t(key, column=column, value=repr(v), low=low, high=high))
         return numbers.mask(bad)
 
     def canonical_cells(self) -> dict[str, pd.Series]:
@@ -220,21 +234,21 @@ def _duplicates(table: _Reader, key: tuple[str, str], what: str) -> None:
     first.index = keys.index
     for row in keys.index[keys.duplicated(keep="first")]:
         cells = ", ".join(keys.loc[row].tolist())
-        message = f"duplicate {what} {cells!r} (first in row {int(first.loc[row])})"
+        message = t("input.duplicate_key", what=what, key=repr(cells), first=str(first.loc[row]))
         table.problems.append(Problem(table.name, int(row), key[-1], message))
 
 
 def _spells(table: _Reader, positions: pd.Index | None) -> None:
     """The §6 spell rules: end after start, no overlap within one person, units of lost posts."""
     start, end = table.out["start_date"], table.out["end_date"]
-    table.note(end.lt(start), "end_date", "end_date is before start_date")
+    table.note(end.lt(start), "end_date", t("input.end_before_start"))
     _duplicates(table, ("nip", "start_date"), "(nip, start_date)")
     if positions is not None:
         gone = table.text["position_id"].ne("") & ~table.text["position_id"].isin(positions)
         table.note(
             gone & table.text["unit"].eq(""),
             "unit",
-            "unit is required when position_id is not in positions",
+            t("input.unit_required_for_lost_post"),
         )
     spells = pd.DataFrame({"nip": table.text["nip"], "start": start, "end": end})
     spells = spells[spells["nip"].ne("") & spells["start"].notna() & ~end.lt(start)]
@@ -247,7 +261,7 @@ def _spells(table: _Reader, positions: pd.Index | None) -> None:
     table.note(
         pd.Series(overlap.reindex(table.text["nip"].index, fill_value=False)),
         "start_date",
-        "the spell overlaps an earlier spell of the same nip",
+        t("input.spell_overlap"),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from placement.contract.dataset import Dataset
 from placement.contract.enums import RELATION_KINDS
 from placement.errors import DatasetError, Problem
+from placement.i18n import t
 
 #: Objective terms in the order of CONTRACT §4.
 TERMS: tuple[str, ...] = ("jpm", "preference", "stay", "performance", "fill", "displaced")
@@ -153,7 +154,7 @@ def load_policy(
     reader = _PolicyReader(data, problems)
     for key in data:
         if key not in KEYS:
-            problems.append(Problem(POLICY, None, str(key), "unknown policy key"))
+            problems.append(Problem(POLICY, None, str(key), t("input.policy.unknown_key")))
     default_date = today if today is not None else dt.date.today()
     pins = reader.pairs("pins")
     forbid = reader.pairs("forbid")
@@ -183,7 +184,7 @@ def load_policy(
     )
     if policy.disruption_weight % _MILLI:
         problems.append(
-            Problem(POLICY, None, "disruption_weight", "must have at most 3 decimal places")
+            Problem(POLICY, None, "disruption_weight", t("input.policy.three_decimals"))
         )
     if problems:
         raise DatasetError(problems)
@@ -200,19 +201,23 @@ def _policy_object(source: str | os.PathLike[str] | Mapping[str, Any] | None) ->
         text = path.read_bytes().decode("utf-8-sig")
         data = json.loads(text, parse_float=Decimal)
     except OSError as exc:
-        message = f"{path.name}: {exc.strerror or exc}"
+        message = t("input.os_error", name=path.name, reason=exc.strerror or exc)
     except UnicodeDecodeError as exc:
-        message = f"{path.name} is not UTF-8 (byte {exc.start})"
+        message = t("input.not_utf8", name=path.name, byte=str(exc.start))
     except json.JSONDecodeError as exc:
-        message = (
-            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        message = t(
+            "input.invalid_json",
+            name=path.name,
+            line=str(exc.lineno),
+            column=str(exc.colno),
+            detail=exc.msg,
         )
     except RecursionError:
-        message = f"{path.name} is nested too deeply"
+        message = t("input.nested_too_deeply", name=path.name)
     else:
         if isinstance(data, dict):
             return data
-        message = f"{path.name} does not hold a JSON object"
+        message = t("input.policy.not_object", name=path.name)
     raise DatasetError([Problem(POLICY, None, None, message)])
 
 
@@ -272,14 +277,14 @@ class _PolicyReader:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self._bad(key, f"{value!r} is not a date YYYY-MM-DD")
+        self._bad(key, t("input.policy.not_date", value=repr(value)))
         return default
 
     def count(self, key: str, default: int) -> int:
         value = self.data.get(key, default)
         number = _integer(value)
         if number is None or number < 0:
-            self._bad(key, f"must be a whole number ≥ 0, got {value!r}")
+            self._bad(key, t("input.policy.not_count", value=repr(value)))
             return default
         return number
 
@@ -292,7 +297,9 @@ class _PolicyReader:
         value = self.data.get(key, default)
         number = _decimal(value)
         if number is None or not low <= number <= high:
-            self._bad(key, f"must be a number from {low} to {high}, got {value!r}")
+            self._bad(
+                key, t("input.policy.number_range", low=str(low), high=str(high), value=repr(value))
+            )
             return default
         return number
 
@@ -302,7 +309,7 @@ class _PolicyReader:
             return None
         number = _decimal(value)
         if number is None or not Decimal(0) < number <= Decimal(1):
-            self._bad(key, f"must be a fraction in (0, 1] or null, got {value!r}")
+            self._bad(key, t("input.policy.not_fraction", value=repr(value)))
             return None
         return number
 
@@ -312,14 +319,14 @@ class _PolicyReader:
             return None
         number = _decimal(value)
         if number is None or number <= 0:
-            self._bad(key, f"must be a number of seconds > 0 or null, got {value!r}")
+            self._bad(key, t("input.policy.not_seconds", value=repr(value)))
             return None
         return float(number)
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
-            self._bad(key, f"must be true or false, got {value!r}")
+            self._bad(key, t("input.policy.not_flag", value=repr(value)))
             return False
         return value
 
@@ -329,21 +336,23 @@ class _PolicyReader:
             return None
         name = value.strip().lower() if isinstance(value, str) else None
         if name not in SOLVERS:
-            self._bad(key, f"unknown solver {value!r} (expected one of {', '.join(SOLVERS)})")
+            self._bad(
+                key, t("input.policy.unknown_solver", value=repr(value), choices=", ".join(SOLVERS))
+            )
             return None
         return name
 
     def kinds(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key, ["spouse"])
         if not isinstance(value, list):
-            self._bad(key, f"must be a list of relation kinds, got {value!r}")
+            self._bad(key, t("input.policy.not_kinds", value=repr(value)))
             return ("spouse",)
         kinds = set()
         for item in value:
             kind = item.strip().lower() if isinstance(item, str) else None
             if kind not in RELATION_KINDS:
                 expected = ", ".join(RELATION_KINDS)
-                self._bad(key, f"unknown relation kind {item!r} (expected one of {expected})")
+                self._bad(key, t("input.policy.unknown_kind", value=repr(item), choices=expected))
             else:
                 kinds.add(kind)
         return tuple(k for k in RELATION_KINDS if k in kinds)
@@ -352,18 +361,18 @@ class _PolicyReader:
         weights = dict(DEFAULT_WEIGHTS)
         value = self.data.get(key, {})
         if not isinstance(value, Mapping):
-            self._bad(key, f"must be an object of term weights, got {value!r}")
+            self._bad(key, t("input.policy.not_weights", value=repr(value)))
             return weights
         for term, given in value.items():
             column = f"{key}.{term}"
             if term not in TERMS:
-                self._bad(column, f"unknown objective term (expected one of {', '.join(TERMS)})")
+                self._bad(column, t("input.policy.unknown_term", choices=", ".join(TERMS)))
                 continue
             number = _decimal(given)
             if number is None or abs(number) > _MAX_WEIGHT or number != number.quantize(_MILLI):
                 self._bad(
                     column,
-                    f"must be a number from -1000 to 1000 with at most 3 decimals, got {given!r}",
+                    t("input.policy.bad_weight", value=repr(given)),
                 )
                 continue
             weights[term] = number
@@ -373,15 +382,15 @@ class _PolicyReader:
         """The ``{nip, position_id}`` entries of ``key`` with their 1-based index."""
         value = self.data.get(key, [])
         if not isinstance(value, list):
-            self._bad(key, f"must be a list of {{nip, position_id}} objects, got {value!r}")
+            self._bad(key, t("input.policy.not_pairs", value=repr(value)))
             return []
         pairs = []
         for index, item in enumerate(value, start=1):
             nip = _identifier(item.get("nip")) if isinstance(item, Mapping) else None
             pid = _identifier(item.get("position_id")) if isinstance(item, Mapping) else None
             if nip is None or pid is None:
-                message = "must be an object with a nip and a position_id"
-                self.problems.append(Problem(POLICY, index, key, f"{message}, got {item!r}"))
+                message = t("input.policy.not_pair", value=repr(item))
+                self.problems.append(Problem(POLICY, index, key, message))
                 continue
             pairs.append((index, (nip, pid)))
         return pairs
@@ -407,22 +416,29 @@ def _check_pairs(
         for index, (nip, pid) in pairs:
             where = (POLICY, index, key)
             if nip not in nips:
-                problems.append(Problem(*where, f"unknown employee nip {nip!r}"))
+                problems.append(Problem(*where, t("input.unknown_employee", value=repr(nip))))
             if pid not in states:
-                problems.append(Problem(*where, f"unknown position_id {pid!r}"))
+                problems.append(Problem(*where, t("input.unknown_position", value=repr(pid))))
             elif key == "pins" and states[pid] == "abolished":
-                problems.append(Problem(*where, f"pin to the abolished position {pid!r}"))
+                message = t("input.policy.pin_abolished", value=repr(pid))
+                problems.append(Problem(*where, message))
             if (nip, pid) in seen:
-                problems.append(Problem(*where, f"duplicate of entry {seen[(nip, pid)]}"))
+                message = t("input.policy.duplicate_entry", first=str(seen[(nip, pid)]))
+                problems.append(Problem(*where, message))
             seen.setdefault((nip, pid), index)
     first_pin: dict[str, tuple[int, str]] = {}
     for index, (nip, pid) in pins:
         earlier = first_pin.setdefault(nip, (index, pid))
         if earlier[1] != pid:
-            message = f"a second pin of nip {nip!r} (first: pin {earlier[0]})"
+            message = t("input.policy.second_pin", nip=repr(nip), first=str(earlier[0]))
             problems.append(Problem(POLICY, index, "pins", message))
     pinned = {pair: index for index, pair in reversed(pins)}
     for index, pair in forbid:
         if pair in pinned:
-            message = f"forbids what pin {pinned[pair]} requires ({pair[0]}, {pair[1]})"
+            message = t(
+                "input.policy.forbids_pin",
+                pin=str(pinned[pair]),
+                nip=pair[0],
+                position_id=pair[1],
+            )
             problems.append(Problem(POLICY, index, "forbid", message))

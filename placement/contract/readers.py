@@ -43,6 +43,7 @@ from placement.contract.dataset import COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
 from placement.contract.history import HISTORY_TABLES
 from placement.contract.validation import validate_tables
 from placement.errors import DatasetError, DatasetTooLargeError, Problem
+from placement.i18n import t
 
 __all__ = [
     "MAX_COLUMNS",
@@ -111,23 +112,25 @@ def load_dataset(source: str | os.PathLike[str], *, max_rows: int = MAX_ROWS) ->
     """
     path = Path(source)
     if not path.exists():
-        raise DatasetError([Problem(DATASET, None, None, f"{path}: no such file or folder")])
+        raise DatasetError([Problem(DATASET, None, None, t("input.no_such_path", path=str(path)))])
     if path.is_dir():
         return validate_tables(*_read_csv_folder(path, max_rows))
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".json"):
         raise DatasetError(
-            [Problem(DATASET, None, None, f"{path}: expected a folder, an .xlsx or a .json file")]
+            [Problem(DATASET, None, None, t("input.unsupported_source", path=str(path)))]
         )
     if suffix == ".xlsx":
         return validate_tables(*_read_xlsx(path, min(max_rows, XLSX_MAX_ROWS)))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise DatasetError([Problem(DATASET, None, None, f"{path.name}: {exc.strerror}")]) from None
+        raise DatasetError(
+            [Problem(DATASET, None, None, t("input.os_error", name=path.name, reason=exc.strerror))]
+        ) from None
     except UnicodeDecodeError as exc:
         raise DatasetError(
-            [Problem(DATASET, None, None, f"{path.name} is not UTF-8 text (byte {exc.start})")]
+            [Problem(DATASET, None, None, t("input.not_utf8", name=path.name, byte=str(exc.start)))]
         ) from None
     return dataset_from_json(_parse_json(text, path.name), max_rows=max_rows)
 
@@ -150,7 +153,7 @@ def dataset_from_json(obj: Any, *, max_rows: int = MAX_ROWS) -> Dataset:
         Listing every problem found.
     """
     if not isinstance(obj, Mapping):
-        raise DatasetError([Problem(DATASET, None, None, "the dataset is not a JSON object")])
+        raise DatasetError([Problem(DATASET, None, None, t("input.dataset_not_object"))])
     problems: list[Problem] = []
     notes: list[str] = []
     tables: dict[str, Sequence[Mapping[str, Any]]] = {}
@@ -159,7 +162,7 @@ def dataset_from_json(obj: Any, *, max_rows: int = MAX_ROWS) -> Dataset:
             _check_rows(name, len(rows), max_rows)
             tables[name] = rows
         else:
-            problems.append(Problem(name, None, None, "the table is not an array of rows"))
+            problems.append(Problem(name, None, None, t("input.table_not_array")))
     return validate_tables(_from_tables(tables, problems, notes), problems, notes)
 
 
@@ -212,7 +215,7 @@ def _cell_text(value: Any, column: str) -> tuple[str, str | None]:
         day = value.date() if isinstance(value, dt.datetime) else value
         return day.isoformat(), None
     if isinstance(value, Mapping | list | tuple | set):
-        return "", "expected a single value, got a nested structure"
+        return "", t("input.nested_cell")
     return str(value), None
 
 
@@ -223,12 +226,17 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise DatasetError(
-            [Problem(DATASET, None, None, f"{name} is not valid JSON ({where}: {exc.msg})")]
-        ) from None
+        message = t(
+            "input.invalid_json",
+            name=name,
+            line=str(exc.lineno),
+            column=str(exc.colno),
+            detail=exc.msg,
+        )
+        raise DatasetError([Problem(DATASET, None, None, message)]) from None
     except RecursionError:
-        raise DatasetError([Problem(DATASET, None, None, f"{name} is nested too deeply")]) from None
+        message = t("input.nested_too_deeply", name=name)
+        raise DatasetError([Problem(DATASET, None, None, message)]) from None
 
 
 def _table_name(name: object) -> str:
@@ -243,7 +251,8 @@ def _known_tables(tables: Mapping[Any, Any], problems: list[Problem]) -> dict[st
         if name not in TABLES and name not in OPTIONAL_TABLES and name not in HISTORY_TABLES:
             continue
         if name in found:
-            problems.append(Problem(name, None, None, f"the table is given twice ({key!r})"))
+            message = t("input.table_given_twice", given=repr(key))
+            problems.append(Problem(name, None, None, message))
             continue
         found[name] = value
     return found
@@ -255,12 +264,12 @@ def _too_large(name: str, message: str) -> DatasetTooLargeError:
 
 def _check_rows(name: str, n_rows: int, max_rows: int) -> None:
     if n_rows > max_rows:
-        raise _too_large(name, f"the table has more than {max_rows} rows")
+        raise _too_large(name, t("input.too_many_rows", limit=max_rows))
 
 
 def _check_columns(name: str, n_columns: int) -> None:
     if n_columns > MAX_COLUMNS:
-        raise _too_large(name, f"the header has more than {MAX_COLUMNS} columns")
+        raise _too_large(name, t("input.too_many_columns", limit=MAX_COLUMNS))
 
 
 def _read_csv_folder(
@@ -271,7 +280,8 @@ def _read_csv_folder(
     try:
         files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
     except OSError as exc:
-        raise DatasetError([Problem(DATASET, None, None, f"{folder}: {exc.strerror}")]) from None
+        message = t("input.os_error", name=str(folder), reason=exc.strerror)
+        raise DatasetError([Problem(DATASET, None, None, message)]) from None
     raw: dict[str, pd.DataFrame] = {}
     for name, path in _known_tables({p.stem: p for p in files}, problems).items():
         frame = _read_csv(path, name, problems, notes, max_rows)
@@ -286,10 +296,13 @@ def _read_csv(
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        problems.append(Problem(name, None, None, f"{path.name}: {exc.strerror}"))
+        problems.append(
+            Problem(name, None, None, t("input.os_error", name=path.name, reason=exc.strerror))
+        )
         return None
     except UnicodeDecodeError as exc:
-        problems.append(Problem(name, None, None, f"{path.name} is not UTF-8 (byte {exc.start})"))
+        message = t("input.not_utf8", name=path.name, byte=str(exc.start))
+        problems.append(Problem(name, None, None, message))
         return None
     if not text.strip():
         return _frame_from_rows(name, [], [], problems, notes)
@@ -301,7 +314,7 @@ def _read_csv(
     separator, width = _separator(first)
     _check_columns(name, width)
     if separator != ",":
-        notes.append(f"{path.name}: read as {separator}-separated")
+        notes.append(t("input.note.separator", name=path.name, separator=separator))
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -314,7 +327,8 @@ def _read_csv(
         )
     except (pd.errors.ParserError, ValueError) as exc:
         detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        problems.append(Problem(name, None, None, f"{path.name} is not valid CSV: {detail}"))
+        message = t("input.invalid_csv", name=path.name, detail=detail)
+        problems.append(Problem(name, None, None, message))
         return None
     header = cells.iloc[0].tolist()
     body = cells.iloc[1:]
@@ -350,7 +364,7 @@ def _read_xlsx(
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error on a malformed archive
         raise DatasetError(
-            [Problem(DATASET, None, None, f"{path.name} is not a readable xlsx workbook: {exc}")]
+            [Problem(DATASET, None, None, t("input.unreadable_xlsx", name=path.name, detail=exc))]
         ) from None
     raw: dict[str, pd.DataFrame] = {}
     try:
@@ -361,7 +375,7 @@ def _read_xlsx(
             except DatasetTooLargeError:
                 raise
             except Exception as exc:  # a corrupt sheet inside a valid archive
-                problems.append(Problem(name, None, None, f"the sheet could not be read: {exc}"))
+                problems.append(Problem(name, None, None, t("input.unreadable_sheet", detail=exc)))
                 continue
             raw[name] = _frame_from_rows(name, header, rows, problems, notes)
     finally:
@@ -377,7 +391,13 @@ def _check_unpacked(path: Path) -> None:
         return  # openpyxl reports the unreadable archive
     if unpacked > MAX_XLSX_UNPACKED:
         raise _too_large(
-            DATASET, f"{path.name} unpacks to more than {MAX_XLSX_UNPACKED} bytes ({unpacked})"
+            DATASET,
+            t(
+                "input.xlsx_too_large",
+                name=path.name,
+                limit=MAX_XLSX_UNPACKED,
+                size=unpacked,
+            ),
         )
 
 
@@ -415,7 +435,7 @@ def _from_tables(
         elif isinstance(rows, Sequence) and not isinstance(rows, str | bytes):
             raw[name] = _frame_from_records(name, rows, problems, notes)
         else:
-            problems.append(Problem(name, None, None, "the table is not a sequence of rows"))
+            problems.append(Problem(name, None, None, t("input.table_not_sequence")))
     return raw
 
 
@@ -435,7 +455,7 @@ def _frame_from_records(
         if type(record) is dict or isinstance(record, Mapping):
             groups.setdefault(tuple(record), []).append(i)
         else:
-            problems.append(Problem(name, i + 1, None, "the row is not an object"))
+            problems.append(Problem(name, i + 1, None, t("input.row_not_object")))
     whole = len(groups) == 1 and len(next(iter(groups.values()))) == len(records)
     columns: dict[str, list[Any]] = {c: [None] * len(records) for c in header}
     for keys, rows in groups.items():
@@ -444,7 +464,7 @@ def _frame_from_records(
             column = _table_name(key)
             if column in sources:
                 problems.extend(
-                    Problem(name, i + 1, column, "the column is given twice") for i in rows
+                    Problem(name, i + 1, column, t("input.column_given_twice")) for i in rows
                 )
             elif column in columns:
                 sources[column] = key
@@ -492,7 +512,9 @@ def _aliased(
         if column is None or column in taken or column in found.values():
             continue
         found[label] = column
-        note = f"{name}: column {str(label).strip()!r} read as {column!r}"
+        note = t(
+            "input.note.alias", table=name, label=repr(str(label).strip()), column=repr(column)
+        )
         if note not in notes:
             notes.append(note)
     return found
@@ -515,7 +537,7 @@ def _frame_from_columns(
         if column not in known:
             continue
         if column in texts:
-            problems.append(Problem(name, None, column, "the column is given twice"))
+            problems.append(Problem(name, None, column, t("input.column_given_twice")))
             continue
         texts[column] = _texts(name, column, values, problems)
     aliased = _aliased(name, [label for label, _ in given], texts, notes)
@@ -551,11 +573,10 @@ def _float_text(value: float, column: str) -> tuple[str, str | None]:
         return repr(value), None
     digits = str(int(value))
     if column in _IDENTIFIER_COLUMNS and len(digits.lstrip("-")) > _EXACT_DIGITS:
-        what = "an 18-digit NIP" if column in ("nip", "nip_a", "nip_b") else "an identifier"
-        return digits, (
-            f"{what} in a numeric cell keeps only {_EXACT_DIGITS} significant digits "
-            f"({value:.15g}); store it as text"
-        )
+        shown = f"{value:.15g}"
+        if column in ("nip", "nip_a", "nip_b"):
+            return digits, t("input.nip_in_number_cell", digits=_EXACT_DIGITS, value=shown)
+        return digits, t("input.identifier_in_number_cell", digits=_EXACT_DIGITS, value=shown)
     return digits, None
 
 

@@ -45,6 +45,7 @@ from placement.contract.enums import (
 )
 from placement.contract.history import validate_history
 from placement.errors import DatasetError, Problem
+from placement.i18n import t
 
 _BOOLEANS: dict[str, bool] = {
     "true": True, "1": True, "yes": True, "ya": True,
@@ -157,7 +158,7 @@ class _Table:
         self.out: dict[str, pd.Series] = {}
         for column, spec in _SPEC[name].items():
             if spec.required and column not in self.present and self.given:
-                self.note_table(column, "required column missing")
+                self.note_table(column, t("input.required_column_missing"))
             self.out[column] = self._parse(column, spec)
 
     def note_table(self, column: str | None, message: str) -> None:
@@ -176,7 +177,7 @@ class _Table:
         text = self.text[column]
         blank = text.eq("")
         if spec.required and column in self.present:
-            self.note(blank, column, "required value missing")
+            self.note(blank, column, t("input.required_value_missing"))
         if spec.kind == "text":
             return text.astype(str)
         if spec.kind == "fields":
@@ -187,12 +188,16 @@ class _Table:
             bad = ~blank & canon.isna()
             self.bad[column] = bad
             choices = ", ".join(spec.choices)
-            self.note(bad, column, lambda v: f"unknown {column} {v!r} (expected one of {choices})")
+            self.note(
+                bad,
+                column,
+                lambda v: t("input.unknown_choice", column=column, value=repr(v), choices=choices),
+            )
             return canon.fillna(str(spec.default)).astype(str)
         if spec.kind == "bool":
             flags = _on_uniques(text, lambda v: _BOOLEANS.get(v.lower()))
             bad = ~blank & flags.isna()
-            self.note(bad, column, lambda v: f"{column} {v!r} is not a boolean (true/false)")
+            self.note(bad, column, lambda v: t("input.not_boolean", column=column, value=repr(v)))
             return flags.fillna(False).astype(bool)
         if spec.kind == "date":
             return self._date(column, text, blank)
@@ -200,8 +205,11 @@ class _Table:
         bad = ~blank & (numbers.isna() | numbers.lt(spec.low))
         if spec.high is not None:
             bad |= numbers.gt(spec.high)
-        span = f"from {spec.low} to {spec.high}" if spec.high is not None else f"≥ {spec.low}"
-        self.note(bad, column, lambda v: f"{column} must be an integer {span}, got {v!r}")
+        high = spec.high
+        if high is None:
+            self.note(bad, column, lambda v: _integer_problem(column, v, spec.low))
+        else:
+            self.note(bad, column, lambda v: _integer_problem(column, v, spec.low, high))
         fill = spec.default if isinstance(spec.default, int) else 0
         return numbers.mask(blank | bad, fill).astype("int64")
 
@@ -212,7 +220,7 @@ class _Table:
         iso = _on_uniques(text, _day_first_iso)
         dates = _dates(iso.where(iso.notna(), text), _DATE_PATTERN, "%Y-%m-%d")
         bad = ~blank & dates.isna()
-        self.note(bad, column, lambda v: f"{column} {v!r} {_date_problem(v)}")
+        self.note(bad, column, lambda v: _date_problem(column, v))
         return dates
 
     def frame(self, order: Sequence[str]) -> pd.DataFrame:
@@ -304,13 +312,22 @@ def _day_first_iso(text: str) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def _date_problem(text: str) -> str:
+def _date_problem(column: str, text: str) -> str:
     """Why a date cell was refused, in terms of the form it was written in."""
     if _DAY_FIRST_RE.fullmatch(text):
-        return "is not a real date (read day first, DD/MM/YYYY)"
+        return t("input.date_not_real_day_first", column=column, value=repr(text))
     if _SHORT_YEAR_RE.fullmatch(text):
-        return "has a two-digit year, which is ambiguous: write DD/MM/YYYY or YYYY-MM-DD"
-    return "is not a date YYYY-MM-DD (or DD/MM/YYYY)"
+        return t("input.date_two_digit_year", column=column, value=repr(text))
+    return t("input.date_not_a_date", column=column, value=repr(text))
+
+
+def _integer_problem(column: str, text: str, low: float, high: float | None = None) -> str:
+    """Why an integer cell ``text`` of ``column`` was refused: it must lie in [low, high]
+    (``high`` ``None``: at least ``low``)."""
+    value, low_text = repr(text), f"{low:g}"
+    if high is None:
+        return t("input.integer_at_least", column=column, value=value, low=low_text)
+    return t("input.integer_range", column=column, value=value, low=low_text, high=f"{high:g}")
 
 
 def _duplicates(table: _Table, columns: Sequence[str], what: str) -> None:
@@ -323,16 +340,37 @@ def _duplicates(table: _Table, columns: Sequence[str], what: str) -> None:
     repeated = keys[keys.duplicated(keep=False)]
     first = {tuple(k): int(r) for r, *k in reversed(list(repeated.itertuples(name=None)))}
     for row, *key in keys[dup].itertuples(name=None):
-        message = f"duplicate {what} {', '.join(key)!r} (first in row {first[tuple(key)]})"
+        message = _duplicate_problem(what, ", ".join(key), first[tuple(key)])
         table.problems.append(Problem(table.name, int(row), columns[-1], message))
 
 
+def _duplicate_problem(what: str, key: str, first: int) -> str:
+    """The problem of a row repeating the key ``what`` (column names) = ``key`` of row
+    ``first``."""
+    return t("input.duplicate_key", what=what, key=repr(key), first=str(first))
+
+
+#: What a reference names → the message of an unknown one (literal keys, see the catalogs).
+_UNKNOWN_REFERENCE: dict[str, str] = {
+    "employee": "input.unknown_employee",
+    "position": "input.unknown_position",
+    "target": "input.unknown_target",
+    "parent": "input.unknown_parent_unit",
+}
+
+
 def _references(table: _Table, column: str, known: pd.Index | None, what: str) -> None:
-    """Report non-empty cells of ``column`` that are not in ``known`` (skipped when unknown)."""
+    """Report non-empty cells of ``column`` that are not in ``known`` (skipped when unknown);
+    ``what`` is a key of ``_UNKNOWN_REFERENCE``."""
     if known is None or column not in table.present:
         return
     values = table.text[column]
-    table.note(values.ne("") & ~values.isin(known), column, lambda v: f"unknown {what} {v!r}")
+    key = _UNKNOWN_REFERENCE[what]
+    table.note(
+        values.ne("") & ~values.isin(known),
+        column,
+        lambda v: t(key, value=repr(v)),
+    )
 
 
 def validate_tables(
@@ -352,10 +390,10 @@ def validate_tables(
     """
     for name in _REQUIRED_TABLES:
         if name not in raw and not any(p.table == name and p.row is None for p in problems):
-            problems.append(Problem(name, None, None, "required table missing"))
-    t = {name: _Table(name, raw.get(name), problems) for name in TABLES}
+            problems.append(Problem(name, None, None, t("input.required_table_missing")))
+    tables = {name: _Table(name, raw.get(name), problems) for name in TABLES}
     optional = {name: _Table(name, raw[name], problems) for name in OPTIONAL_TABLES if name in raw}
-    emp, pos = t["employees"], t["positions"]
+    emp, pos = tables["employees"], tables["positions"]
 
     # Keys known for reference checks; None when the table or key column is absent, so that a
     # missing table is reported once rather than once per referring row.
@@ -365,23 +403,23 @@ def validate_tables(
 
     _duplicates(emp, ["nip"], "nip")
     _duplicates(pos, ["position_id"], "position_id")
-    _duplicates(t["competencies"], ["nip", "competency"], "(nip, competency)")
-    _duplicates(t["requirements"], ["position_id", "competency"], "(position_id, competency)")
+    _duplicates(tables["competencies"], ["nip", "competency"], "(nip, competency)")
+    _duplicates(tables["requirements"], ["position_id", "competency"], "(position_id, competency)")
 
     _employees(emp, pids)
     _positions(pos)
-    _references(t["competencies"], "nip", nips, "employee nip")
-    _references(t["requirements"], "position_id", pids, "position_id")
-    _references(t["preferences"], "nip", nips, "employee nip")
+    _references(tables["competencies"], "nip", nips, "employee")
+    _references(tables["requirements"], "position_id", pids, "position")
+    _references(tables["preferences"], "nip", nips, "employee")
     if pids is not None and codes is not None:
-        _references(t["preferences"], "target", pids.union(codes), "target (position or unit)")
-    rel = t["relations"]
-    _references(rel, "nip_a", nips, "employee nip")
-    _references(rel, "nip_b", nips, "employee nip")
+        _references(tables["preferences"], "target", pids.union(codes), "target")
+    rel = tables["relations"]
+    _references(rel, "nip_a", nips, "employee")
+    _references(rel, "nip_b", nips, "employee")
     rel.note(
         rel.text["nip_a"].ne("") & rel.text["nip_a"].eq(rel.text["nip_b"]),
         "nip_b",
-        "a relation of someone with themselves",
+        t("input.self_relation"),
     )
     units = optional.get("units")
     if units is not None:
@@ -389,7 +427,7 @@ def validate_tables(
         if "unit" in units.present:
             named = pd.Index(units.text["unit"].unique())
             used = named if codes is None else named.union(codes)
-            _references(units, "parent", used, "parent unit")
+            _references(units, "parent", used, "parent")
     history, history_cells = validate_history(raw, pids, problems)
     if problems:
         raise DatasetError(problems)
@@ -397,12 +435,12 @@ def validate_tables(
     frames = {
         "employees": emp.frame(["nip"]),
         "positions": pos.frame(["position_id"]),
-        "competencies": t["competencies"].frame(["nip", "competency"]),
-        "requirements": t["requirements"].frame(["position_id", "competency"]),
-        "preferences": t["preferences"].frame(["nip", "target", "rank"]),
+        "competencies": tables["competencies"].frame(["nip", "competency"]),
+        "requirements": tables["requirements"].frame(["position_id", "competency"]),
+        "preferences": tables["preferences"].frame(["nip", "target", "rank"]),
         "relations": _merge_relations(rel.frame(["nip_a", "nip_b", "kind"])),
     }
-    cells = {name: t[name].canonical_cells() for name in TABLES}
+    cells = {name: tables[name].canonical_cells() for name in TABLES}
     if units is not None:
         cells["units"] = units.canonical_cells()
     canonical = canonical_json({**cells, **history_cells})
@@ -429,10 +467,10 @@ def _employees(emp: _Table, pids: pd.Index | None) -> None:
 
     graded = out["status"].isin(["PNS", "CPNS"]) & ~emp.bad["status"]
     if "grade" in emp.present:
-        emp.note(graded & text["grade"].eq(""), "grade", "grade is required for PNS and CPNS")
+        emp.note(graded & text["grade"].eq(""), "grade", t("input.grade_required"))
     elif graded.any():
-        emp.note_table("grade", "required column missing (grade is required for PNS and CPNS)")
-    _references(emp, "position_id", pids, "position_id")
+        emp.note_table("grade", t("input.grade_column_required"))
+    _references(emp, "position_id", pids, "position")
 
 
 def _positions(pos: _Table) -> None:
@@ -441,7 +479,7 @@ def _positions(pos: _Table) -> None:
     pos.note(
         low.gt(high),
         "max_grade",
-        lambda v: f"max_grade {v!r} is below min_grade",
+        lambda v: t("input.max_grade_below_min", value=repr(v)),
     )
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from placement.errors import PlacementError
+from placement.i18n import t
 from placement.model.envy import envy_constraints
 from placement.model.rules import (
     ABOLISHED,
@@ -216,10 +217,7 @@ def fewest_changes_weights(weight: I64, e: I64, p: I64, prev: I64) -> tuple[I64,
     keep = np.where(prev[e] == p, 1, 0) - np.where(prev[e] == -1, 1, 0)
     largest = int(np.abs(weight).max(initial=0)) * scale + 1
     if largest * max(len(prev), 1) >= EXACT_LIMIT:
-        raise PlacementError(
-            "the weights are too large to break ties by the fewest changes exactly; "
-            "lower the policy's weights"
-        )
+        raise PlacementError(t("rule.weights_too_large"))
     return (weight * scale + keep).astype(np.int64), scale, offset
 
 
@@ -280,8 +278,11 @@ def compile_model(
         pkind = np.where(ctx.cur[pe] == pp, STAY, np.where(ctx.cur[pe] >= 0, MOVE, NEW))
         for i in np.flatnonzero(must_move[pe] & (pkind == STAY)):
             conflicts.append(
-                f"G06: {ctx.nip[pe[i]]} is overdue for rotation and can move, "
-                f"but is pinned to the current post {ctx.position_id[pp[i]]}"
+                t(
+                    "rule.G06.pinned_overdue",
+                    nip=str(ctx.nip[pe[i]]),
+                    position_id=str(ctx.position_id[pp[i]]),
+                )
             )
         keep = ~pinned[e]
         e = np.concatenate([e[keep], pe])
@@ -358,8 +359,7 @@ def _compile_restricted(ctx: Context, restrict_above: int) -> Compiled:
     has_move = counts > 0
     must_move = (ctx.overdue() & has_move) if ctx.policy.force_rotation else np.zeros(n, dtype=bool)
     conflicts = [
-        f"G06: {ctx.nip[e]} is overdue for rotation and can move, "
-        f"but is pinned to the current post {ctx.position_id[p]}"
+        t("rule.G06.pinned_overdue", nip=str(ctx.nip[e]), position_id=str(ctx.position_id[p]))
         for e, p in zip(pe.tolist(), pp.tolist(), strict=True)
         if must_move[e] and ctx.cur[e] == p
     ]

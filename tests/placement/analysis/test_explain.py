@@ -22,6 +22,8 @@ from placement.contract.policy import Policy
 from placement.runs.record import dataset_rows
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ExampleRun = tuple[Dataset, Policy, placement.Solution]
 
 

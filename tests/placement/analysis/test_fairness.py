@@ -26,6 +26,8 @@ from placement.errors import DatasetError
 from tests.paths import EXAMPLE
 from tests.placement.builders import make_dataset, make_policy
 
+pytestmark = pytest.mark.usefixtures("english")
+
 #: Tenure 42 months at the reference date 2026-07-01: may move, not overdue.
 SETTLED = "2023-01-01"
 #: Tenure 12 months: R04 forbids a move.

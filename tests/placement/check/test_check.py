@@ -40,6 +40,8 @@ from tests.placement.builders import (
     make_policy,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 #: The mover of the single-move fixtures: born 1990-01-01 (from the NIP).
 E1 = make_nip(1)
 E2 = make_nip(2)

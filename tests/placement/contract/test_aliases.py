@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from placement.contract.aliases import COLUMN_ALIASES, contract_column
 from placement.contract.dataset import COLUMNS
 from placement.contract.readers import dataset_from_tables, load_dataset
 from tests.paths import DATA
+
+pytestmark = pytest.mark.usefixtures("english")
 
 EXPORT = DATA / "siasn_export"
 

@@ -24,6 +24,8 @@ from placement.contract.policy import load_policy
 from placement.contract.readers import MAX_COLUMNS, dataset_from_json, load_dataset
 from placement.errors import MAX_MESSAGE, DatasetError, DatasetTooLargeError, Problem
 
+pytestmark = pytest.mark.usefixtures("english")
+
 FORMULA = "=cmd|' /C calc'!A0"
 NIP_A = "199001012015011001"
 NIP_B = "199202022016022002"

@@ -19,6 +19,8 @@ from placement.contract.readers import dataset_from_json, dataset_from_tables, l
 from placement.errors import DatasetError
 from tests.paths import DATA, EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ANI = "199001012015011001"
 BUDI = "199202022015012002"
 

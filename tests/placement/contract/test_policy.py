@@ -15,6 +15,8 @@ from placement.contract.readers import dataset_from_tables, load_dataset
 from placement.errors import DatasetError
 from tests.paths import DATA, EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TODAY = dt.date(2026, 1, 15)
 
 ANI = "199001012015011001"

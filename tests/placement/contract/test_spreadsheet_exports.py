@@ -15,6 +15,8 @@ from placement.contract.readers import dataset_from_tables, load_dataset
 from placement.errors import DatasetError
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 DATE_COLUMNS = ("birth_date", "position_since")
 
 

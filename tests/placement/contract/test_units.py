@@ -14,6 +14,8 @@ from placement.contract.readers import dataset_from_json, dataset_from_tables, l
 from placement.errors import DatasetError
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 UNITS = [
     {"unit": "DINKES", "name": "Dinas Kesehatan"},
     {"unit": "DISDIK", "name": "Dinas Pendidikan", "parent": ""},
