@@ -32,11 +32,11 @@ DELIBERATE = frozenset({"switchLang", "switchLangLabel", "locale.name"})
 MIN_LETTERS = 4
 FIELD = re.compile(r"\{[^{}]*\}")
 EDGES = " \t\n.,:;!?()[]<>'\"–—-…·/=+*%→"
-#: What the page shows: visible text outside elements marked as another language, accessible
-#: names and the document's title.
+#: What the page shows: visible text outside elements marked as another language and outside
+#: code (policy keys), accessible names and the document's title.
 SHOWN = """() => {
   const lang = document.documentElement.lang;
-  const shown = (el) => !el.closest("[hidden]") && el.checkVisibility()
+  const shown = (el) => !el.closest("[hidden], code") && el.checkVisibility()
     && (el.closest("[lang]")?.lang ?? lang) === lang;
   const out = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -93,11 +93,12 @@ def foreign_pieces(page_texts: dict[str, dict[str, str]], language: str) -> list
 
 
 def untranslated(shown: Iterable[str], foreign: list[str]) -> list[tuple[str, str]]:
-    """Each (piece, shown text) where a foreign piece shows as whole words."""
+    """Each (piece, shown text) where a foreign piece shows as whole words, in its own case
+    (the product's name, penempatan, is not the Indonesian word Penempatan)."""
     hits = []
     for text in shown:
         for piece in foreign:
-            if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text, re.IGNORECASE):
+            if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text):
                 hits.append((piece, text))
     return hits
 
@@ -118,7 +119,8 @@ class Reader:
     def check(self, step: str) -> None:
         expect(self.page.locator("html")).to_have_attribute("lang", self.language)
         shown: list[str] = self.page.evaluate(SHOWN)
-        assert untranslated(shown, self.foreign[self.language]) == [], (self.language, step)
+        hits = untranslated(shown, self.foreign[self.language])
+        assert hits == [], (self.language, step, hits)
 
     def switch(self) -> None:
         self.page.click("#lang-toggle")
