@@ -415,11 +415,18 @@ class RunPool:
             self._audit(run, "run.failed", {"error": error})
 
 
+#: The language of the solvers' own messages (technical texts no catalog translates).
+SOLVER_LOCALE = "en"
+
+
 def no_plan_reason(summary: dict[str, Any]) -> str:
-    """Why a solve with ``summary`` (summary.json) ended without a plan, in the current locale;
-    the solver's own message, a technical text, is added as it is."""
+    """Why a solve with ``summary`` (summary.json) ended without a plan, in the current locale.
+
+    The solver's own message is added in its language only: in another it would be a foreign
+    sentence in the answer; summary.json keeps it for every reader.
+    """
     status = str(summary.get("status"))
-    message = summary.get("message")
+    message = summary.get("message") if current_locale() == SOLVER_LOCALE else None
     if status == "INFEASIBLE":
         reason = t("api.run.error.infeasible")
     elif status == "TIMEOUT_NO_SOLUTION":

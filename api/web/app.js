@@ -299,14 +299,14 @@ async function showDiagnosis(runId) {
     const diagnosis = await call(`/v1/runs/${encodeURIComponent(runId)}/diagnosis`, { retries: 10 });
     const list = el("ul");
     for (const item of diagnosis.conflict ?? []) {
-      list.append(el("li", { text: Object.entries(item).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") }));
+      list.append(el("li", { text: Object.entries(item).map(([k, v]) => `${fieldName(k)}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") }));
     }
-    box.replaceChildren(
+    box.replaceChildren(...[
       el("h3", { text: t("diagnosisTitle") }),
       el("p", { class: "diagnosis-text", text: diagnosis.text ?? "" }),
       list,
       diagnosis.minimal ? el("p", { class: "help", text: t("diagnosisMinimal") }) : null,
-    );
+    ].filter(Boolean));
   } catch (error) {
     box.replaceChildren(el("p", { text: t("errorGeneric", { detail: describeError(error) }) }));
   }
@@ -329,9 +329,18 @@ function kindOf(row) {
 
 const KIND_TEXT = { move: "kindMove", stay: "kindStay", new: "kindNew", unplaced: "kindUnplaced" };
 
-/** A score term's name: the objective weight's where it is one, else its key. */
+/** The page's texts naming a field of the service's answers, where the page has one. */
+const FIELD_TEXT = { rule: "rule", nip: "nip", position_id: "position", unit: "filterUnit", score: "score",
+  preference_rank: "prefRank", capacity: "capacity" };
+
+/** A field of an answer by the page's name for it, else by its own. */
+function fieldName(key) {
+  return key in FIELD_TEXT ? t(FIELD_TEXT[key]) : key;
+}
+
+/** A score term's name: the objective weight's where it is one, else the field's. */
 function termName(key) {
-  return has(`weight_${key}`) ? t(`weight_${key}`) : key;
+  return has(`weight_${key}`) ? t(`weight_${key}`) : fieldName(key);
 }
 
 async function showPlan(runId) {
@@ -581,7 +590,7 @@ async function explainPosition(positionId, again = false) {
       retries: 20, onWait: () => $("explain-body").replaceChildren(el("p", { text: t("stillComputing") })),
     });
     const who = (list) => list.map((nip) => `${nip} ${state.plan.rows.find((r) => r.nip === nip)?.name ?? ""}`.trim()).join("; ") || "–";
-    $("explain-body").replaceChildren(
+    $("explain-body").replaceChildren(...[
       el("h3", { text: `${x.position_id} · ${x.title} (${unitName(x.unit)})` }),
       el("p", { text: `${t("capacity")}: ${num(x.capacity)} · ${has(`state_${x.state}`) ? t(`state_${x.state}`) : x.state}` }),
       x.shortlist ? el("p", { class: "help", text: t("shortlist") }) : null,
@@ -593,7 +602,7 @@ async function explainPosition(positionId, again = false) {
           c.name, t(KIND_TEXT[c.kind] ?? c.kind), num(c.score), num(c.jpm), num(c.preference_rank), c.placed_there ? t("yes") : t("no"),
         ])),
       simpleTable(t("excluded"), [t("rule"), t("count")], Object.entries(x.excluded).map(([rule, n]) => [rule, num(n)])),
-    );
+    ].filter(Boolean));
   } catch (error) {
     $("explain-body").replaceChildren(el("p", { text: t("errorGeneric", { detail: describeError(error) }) }));
   }
