@@ -930,7 +930,22 @@ function askAgain() {
     const [kind, id] = state.explaining;
     void (kind === "employee" ? explainEmployee(id, true) : explainPosition(id, true));
   }
-  if (state.evaluation && state.datasetId) void loadEvaluation(state.datasetId);
+  if (state.evaluation && state.datasetId) void refreshEvaluation(state.datasetId, state.runId);
+}
+
+/** The evaluation (its warnings are the service's words) asked for again, shown as it is
+ * until the new one arrives. */
+async function refreshEvaluation(datasetId, runId) {
+  try {
+    const found = await call(`/v1/datasets/${encodeURIComponent(datasetId)}/evaluation`, { retries: 60 });
+    const forecast = runId ? await call(`/v1/runs/${encodeURIComponent(runId)}/forecast`, { retries: 60 }) : null;
+    if (state.datasetId !== datasetId || state.runId !== runId) return;
+    state.evaluation = found;
+    if (forecast) state.forecast = forecast;
+    renderEvaluation();
+  } catch (error) {
+    say("evaluation-status", "errorGeneric", { detail: describeError(error) });
+  }
 }
 
 async function showFailure(runId) {
