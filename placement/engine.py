@@ -19,6 +19,7 @@ from placement.contract.plan import GAP_COLUMNS
 from placement.contract.policy import Policy
 from placement.errors import PlacementError, SolverError
 from placement.executors import Executor, LocalPool
+from placement.i18n import t
 from placement.model.compile import PRICED_MOVES, Compiled, assemble, compile_model
 from placement.model.diagnose import diagnose
 from placement.model.rules import MOVE, NEW, STAY, build_context, index_of
@@ -101,7 +102,7 @@ def solve(
         raise ValueError("fewest_changes needs a previous plan to stay close to")
     stage = on_stage or (lambda _name: None)
     t0 = time.perf_counter()
-    stage("compiling the model")
+    stage(t("engine.stage.compiling"))
     ctx = build_context(dataset, policy)
     backend = policy.solver or "auto"
     if backend not in ("auto", "flow"):
@@ -112,7 +113,7 @@ def solve(
     t_compile = time.perf_counter() - t0
     priced = None
     if compiled.space is not None and not compiled.conflicts:
-        stage(f"solving {compiled.model.n_pairs:,} of {compiled.all_pairs:,} pairs by pricing")
+        stage(t("engine.stage.pricing", pairs=compiled.model.n_pairs, total=compiled.all_pairs))
         priced = _solve_priced(compiled)
     if compiled.space is not None and priced is None:
         # Not proven by pricing, or infeasible: the whole model decides (and diagnoses).
@@ -127,7 +128,7 @@ def solve(
             solver=backend, runtime_s=0.0, message="; ".join(compiled.conflicts),
         )  # fmt: skip
     else:
-        stage(f"solving {compiled.model.n_pairs:,} pairs with {backend}")
+        stage(t("engine.stage.solving", pairs=compiled.model.n_pairs, backend=backend))
         try:
             result = solvers.solve(
                 compiled.model,
@@ -141,7 +142,7 @@ def solve(
     t_solve = time.perf_counter() - t0 - t_compile
     diagnosis = None
     if result.status is solvers.Status.INFEASIBLE:
-        stage("diagnosing the conflict")
+        stage(t("engine.stage.diagnosing"))
         limit = policy.time_limit_s or DIAGNOSIS_TIME_LIMIT_S
         diagnosis = diagnose(dataset, policy, time_limit_s=limit, compiled=compiled)
 
@@ -149,7 +150,7 @@ def solve(
     objective = None
     t_check = 0.0
     if result.chosen is not None:
-        stage("checking the plan")
+        stage(t("engine.stage.checking"))
         plan, gaps = _plan_frames(compiled, result.chosen)
         objective = int(compiled.terms.score[result.chosen].sum())
         t1 = time.perf_counter()
@@ -158,8 +159,12 @@ def solve(
         if not report.ok or report.objective != objective:
             lines = [str(v) for v in report.violations[:10]]
             raise PlacementError(
-                "the solver's plan failed the independent check "
-                f"(objective {objective} vs {report.objective}): " + "; ".join(lines)
+                t(
+                    "engine.check_failed",
+                    objective=str(objective),
+                    checked=str(report.objective),
+                    violations="; ".join(lines),
+                )
             )
     runtime = time.perf_counter() - t0
     timings = {

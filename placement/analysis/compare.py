@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from placement.engine import Solution
+from placement.i18n import t
 from placement.reports.kpis import KPI_ROWS, run_kpis
 from placement.reports.text import text_table
 
@@ -74,10 +75,10 @@ class Comparison:
 
     def text(self) -> str:
         """A readable table of the key figures followed by the per-person differences."""
-        lines = [f"warning: {w}" for w in self.warnings]
+        lines = [t("analysis.compare.warning", warning=w) for w in self.warnings]
         if self.policy_differences:
             rows = [[k, *(_cell(v) for v in vals)] for k, vals in self.policy_differences.items()]
-            lines += text_table(["policy", *self.names], rows)
+            lines += text_table([t("analysis.compare.policy"), *self.names], rows)
         if lines:
             lines.append("")
         head = ["", *self.names]
@@ -85,10 +86,14 @@ class Comparison:
         lines += text_table(head, rows)
         lines.append("")
         if not self.people:
-            lines.append("nobody is placed differently")
+            lines.append(t("analysis.compare.nobody"))
             return "\n".join(lines) + "\n"
-        lines.append(f"{len(self.people)} employee(s) placed differently than in {self.names[0]}:")
-        head = ["nip", *(f"{n} position" for n in self.names), *(f"{n} score" for n in self.names)]
+        lines.append(t("analysis.compare.people", n=len(self.people), reference=self.names[0]))
+        head = [
+            "nip",
+            *(t("analysis.compare.position", run=n) for n in self.names),
+            *(t("analysis.compare.score", run=n) for n in self.names),
+        ]
         rows = [
             [p.nip, *(_position(x) for x in p.positions), *(_cell(s) for s in p.scores)]
             for p in self.people
@@ -99,8 +104,8 @@ class Comparison:
 
 def _position(value: str | None) -> str:
     if value is None:
-        return "(absent)"
-    return value or "(unplaced)"
+        return t("analysis.compare.absent")
+    return value or t("analysis.compare.unplaced")
 
 
 def _cell(value: Any) -> str:
@@ -139,9 +144,9 @@ def _warnings(
     out = []
     if len({i for i in inputs if i is not None}) > 1:
         shown = ", ".join(f"{n} {(i or '?')[:12]}…" for n, i in zip(names, inputs, strict=True))
-        out.append(f"the runs come from different inputs (input_sha256 {shown})")
+        out.append(t("analysis.compare.different_inputs", inputs=shown))
     if policies:
-        out.append(f"the runs were solved under different policies: {', '.join(policies)}")
+        out.append(t("analysis.compare.different_policies", keys=", ".join(policies)))
     return tuple(out)
 
 

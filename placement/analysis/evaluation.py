@@ -43,6 +43,7 @@ import pandas as pd
 from placement.contract.calendar import months_between
 from placement.contract.dataset import Dataset
 from placement.contract.history import RATING_POINTS, REASONS
+from placement.i18n import t
 
 __all__ = ["METHOD", "MIN_MOVES", "Estimate", "Evaluation", "evaluate"]
 
@@ -374,18 +375,14 @@ def _open_spell_warning(dataset: Dataset, placement: pd.DataFrame) -> str | None
         return None
     nips = sorted(common[differs.to_numpy()].tolist())
     shown = ", ".join(nips[:5]) + (" …" if len(nips) > 5 else "")
-    return (
-        f"{len(nips)} employee(s) whose latest open spell in placement_history disagrees with "
-        f"employees.position_id / position_since: {shown}"
-    )
+    return t("analysis.evaluation.open_spells", n=len(nips), nips=shown)
 
 
 def _year_warnings(perf: pd.DataFrame) -> list[str]:
     counts = perf["year"].value_counts().sort_index()
     typical = float(counts.median())
     return [
-        f"SKP year {year} has only {n} rating(s) (a typical year has {typical:g}): "
-        "estimates involving it rest on few people"
+        t("analysis.evaluation.thin_year", year=str(year), n=int(n), typical=f"{typical:g}")
         for year, n in counts.items()
         if n < MIN_YEAR_RATINGS or n < typical / 2
     ]
@@ -394,9 +391,7 @@ def _year_warnings(perf: pd.DataFrame) -> list[str]:
 def _null_warnings(name: str, estimate: Estimate) -> list[str]:
     if estimate.estimate is not None:
         return []
-    return [
-        f"{name}: only {estimate.moves} move(s) inform it (fewer than {MIN_MOVES}); no estimate"
-    ]
+    return [t("analysis.evaluation.few_moves", name=name, moves=estimate.moves, minimum=MIN_MOVES)]
 
 
 def _mean(values: pd.Series) -> float | None:
@@ -441,11 +436,11 @@ def evaluate(dataset: Dataset) -> Evaluation:
     placement = history.get("placement_history")
     notes: list[str] = []
     if perf is None or perf.empty:
-        return _nothing(None, ["no performance_history: nothing to evaluate"])
+        return _nothing(None, [t("analysis.evaluation.no_performance")])
     years = (int(perf["year"].min()), int(perf["year"].max()))
     notes.extend(_year_warnings(perf))
     if placement is None or placement.empty:
-        return _nothing(years, [*notes, "no placement_history: no moves to evaluate"])
+        return _nothing(years, [*notes, t("analysis.evaluation.no_placements")])
     spell_note = _open_spell_warning(dataset, placement)
     if spell_note is not None:
         notes.append(spell_note)
@@ -453,10 +448,7 @@ def evaluate(dataset: Dataset) -> Evaluation:
     moves = find_moves(placement, history.get("training_history"))
     panel = _panel(perf, moves, *years)
     if panel.dropped:
-        notes.append(
-            f"{panel.dropped} move(s) inside the years left out: no SKP rating in the year "
-            "before the move to compare with"
-        )
+        notes.append(t("analysis.evaluation.dropped", n=panel.dropped))
     frame = panel.frame
     overall = _saturated(frame)
     leads, pretrend_p = _pretrend(frame)
@@ -465,11 +457,7 @@ def evaluate(dataset: Dataset) -> Evaluation:
     for k, estimate in sorted(event_study.items()):
         notes.extend(_null_warnings(f"event_study[{k}]", estimate))
     if pretrend_p is not None and pretrend_p < PRETREND_ALPHA:
-        notes.append(
-            f"pre-move trend: the leads (event years -3, -2) differ jointly from zero "
-            f"(p = {pretrend_p:.3g}); movers were already diverging before their moves, so "
-            "the estimates may be biased"
-        )
+        notes.append(t("analysis.evaluation.pretrend", p=f"{pretrend_p:.3g}"))
 
     groups: dict[str, dict[str, tuple[Estimate, Estimate]]] = {}
     stayers = frame["cohort"].eq(0)

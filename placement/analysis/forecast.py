@@ -38,6 +38,7 @@ from placement.contract.calendar import months_between
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.engine import Solution
+from placement.i18n import t
 
 __all__ = [
     "WORST",
@@ -200,9 +201,9 @@ def forecast_plan(
     by_category = {c: int(counts.get(c, 0)) for c in ("MS", "MMS", "KMS", "unknown")}
     if overall is None or table.empty:
         notes.append(
-            "the evaluation has no overall estimate: nothing to forecast"
+            t("analysis.forecast.no_estimate")
             if overall is None
-            else "the plan moves nobody"
+            else t("analysis.forecast.no_moves")
         )
         return Forecast(len(table), int(table["listed"].sum()), None, None, None, (), by_category,
                         tuple(notes))  # fmt: skip
@@ -218,8 +219,12 @@ def forecast_plan(
             estimate = _value(found.get(str(label), {}).get("att"))
             if estimate is None:
                 notes.append(
-                    f"{len(members)} move(s) with {dimension} {label}: the evaluation has no "
-                    "estimate for that group; the overall effect is used"
+                    t(
+                        "analysis.forecast.no_group_estimate",
+                        n=len(members),
+                        dimension=dimension,
+                        label=str(label),
+                    )
                 )
                 continue
             values[members.index.to_numpy()] = estimate[0] - att
@@ -260,7 +265,7 @@ def forecast_plan(
     change = _change(groups.get("trained", {}), float(table["listed"].mean()))
     if change is None:
         change = Interval(with_training.estimate - no_training.estimate, 0.0)
-        notes.append("no estimate for trained yes and no: the training change has no interval")
+        notes.append(t("analysis.forecast.no_training_interval"))
     order = np.lexsort((table["nip"].to_numpy(), without))
     worst = tuple(
         MoveForecast(

@@ -31,6 +31,7 @@ from placement.contract.policy import KEYS, POLICY, load_policy
 from placement.contract.readers import dataset_from_tables
 from placement.engine import Solution, solve
 from placement.errors import DatasetError, Problem
+from placement.i18n import t
 
 #: Table name of every problem found in a list of changes.
 CHANGES = "changes"
@@ -94,25 +95,27 @@ class _Scenario:
 
     def apply(self, index: int, change: Any) -> None:
         if not isinstance(change, Mapping):
-            self.bad(index, None, "a change is a JSON object")
+            self.bad(index, None, t("analysis.scenario.not_object"))
             return
         op = change.get("op")
         if op not in OPS:
-            self.bad(index, "op", f"unknown operation {op!r}; expected one of {', '.join(OPS)}")
+            self.bad(
+                index, "op", t("analysis.scenario.unknown_op", op=repr(op), choices=", ".join(OPS))
+            )
             return
         missing = [f for f in OPS[op] if change.get(f) is None]
         for name in missing:
-            self.bad(index, name, f"{op} needs {name}")
+            self.bad(index, name, t("analysis.scenario.needs", op=op, field=name))
         if missing:
             return
         nip = _text(change.get("nip"))
         pid = _text(change.get("position_id"))
         if "nip" in OPS[op] and nip not in self.nips():
-            self.bad(index, "nip", f"unknown employee {nip}")
+            self.bad(index, "nip", t("analysis.scenario.unknown_employee", nip=nip))
             return
         row = self.position(pid) if "position_id" in OPS[op] else None
         if "position_id" in OPS[op] and row is None:
-            self.bad(index, "position_id", f"unknown position {pid}")
+            self.bad(index, "position_id", t("analysis.scenario.unknown_position", position_id=pid))
             return
         if op in _STATES and row is not None:
             row.cells["state"] = _STATES[op]
@@ -136,26 +139,26 @@ class _Scenario:
     def _add_employee(self, index: int, change: Mapping[str, Any]) -> None:
         employee = change["employee"]
         if not isinstance(employee, Mapping):
-            self.bad(index, "employee", "employee is an object (a row of the employees table)")
+            self.bad(index, "employee", t("analysis.scenario.employee_not_object"))
             return
         cells = {str(k): _text(v) for k, v in employee.items()}
         nip = cells.get("nip", "")
         if not nip:
-            self.bad(index, "employee.nip", "employee needs nip")
+            self.bad(index, "employee.nip", t("analysis.scenario.employee_needs_nip"))
             return
         if nip in self.nips():
-            self.bad(index, "employee.nip", f"employee {nip} already exists")
+            self.bad(index, "employee.nip", t("analysis.scenario.employee_exists", nip=nip))
             return
         origin: dict[str, _Origin] = {c: (index, f"employee.{c}") for c in cells}
         origin[""] = (index, "employee")
         self.tables["employees"].append(_Row(cells, origin))
         competencies = change.get("competencies") or []
         if not isinstance(competencies, list):
-            self.bad(index, "competencies", "competencies is an array of {competency, level}")
+            self.bad(index, "competencies", t("analysis.scenario.competencies_not_array"))
             return
         for row in competencies:
             if not isinstance(row, Mapping):
-                self.bad(index, "competencies", "each competency is an object")
+                self.bad(index, "competencies", t("analysis.scenario.competency_not_object"))
                 continue
             comp = {str(k): _text(v) for k, v in row.items()}
             comp["nip"] = nip
@@ -189,13 +192,17 @@ class _Scenario:
     def _drop_pair(self, index: int, kind: str, nip: str, pid: str) -> None:
         kept = [(p, o) for p, o in self.pairs[kind] if not _same(p, nip, pid)]
         if len(kept) == len(self.pairs[kind]):
-            what = "pinned to" if kind == "pins" else "forbidden from"
-            self.bad(index, "position_id", f"{nip} is not {what} {pid}")
+            message = (
+                t("analysis.scenario.not_pinned", nip=nip, position_id=pid)
+                if kind == "pins"
+                else t("analysis.scenario.not_forbidden", nip=nip, position_id=pid)
+            )
+            self.bad(index, "position_id", message)
         self.pairs[kind] = kept
 
     def _weights(self, index: int, weights: Any) -> None:
         if not isinstance(weights, Mapping):
-            self.bad(index, "weights", "weights is an object of term: weight")
+            self.bad(index, "weights", t("analysis.scenario.weights_not_object"))
             return
         merged = dict(self.policy.get("weights") or {})
         merged.update(weights)
@@ -205,7 +212,7 @@ class _Scenario:
     def _policy_key(self, index: int, change: Mapping[str, Any]) -> None:
         key = change["key"]
         if key not in KEYS:
-            self.bad(index, "key", f"unknown policy key {key!r}")
+            self.bad(index, "key", t("analysis.scenario.unknown_policy_key", key=repr(key)))
             return
         value = copy.deepcopy(change["value"])
         if key in self.pairs:
@@ -240,7 +247,9 @@ class _Scenario:
             origin = rows[problem.row - 1].source(problem.column)
             if origin is not None:
                 return Problem(CHANGES, origin[0], origin[1], problem.message)
-        return Problem(CHANGES, None, None, f"the changed dataset is refused: {problem}")
+        return Problem(
+            CHANGES, None, None, t("analysis.scenario.dataset_refused", problem=str(problem))
+        )
 
     def _policy_problem(self, problem: Problem) -> Problem:
         origin: _Origin | None = None
@@ -254,7 +263,9 @@ class _Scenario:
             if origin is not None and rest and key == "weights":
                 origin = (origin[0], problem.column)
         if origin is None:
-            return Problem(CHANGES, None, None, f"the changed policy is refused: {problem}")
+            return Problem(
+                CHANGES, None, None, t("analysis.scenario.policy_refused", problem=str(problem))
+            )
         return Problem(CHANGES, origin[0], origin[1], problem.message)
 
 
@@ -301,7 +312,7 @@ def apply_changes(
         or position, or a value the loader or the policy refuses.
     """
     if not isinstance(changes, Sequence) or isinstance(changes, str | bytes):
-        raise DatasetError([Problem(CHANGES, None, None, "the changes are a JSON array")])
+        raise DatasetError([Problem(CHANGES, None, None, t("analysis.scenario.not_array"))])
     work = _Scenario(dataset, policy)
     for index, change in enumerate(changes, start=1):
         work.apply(index, change)

@@ -26,6 +26,7 @@ import pandas as pd
 import solvers
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
+from placement.i18n import t
 from placement.model.compile import (
     Compiled,
     candidate_moves,
@@ -272,12 +273,7 @@ def _diagnose_envy(dataset: Dataset, policy: Policy, time_limit_s: float) -> Dia
         and _feasible(_without_weights(compiled.model), deadline) is not False
     ):
         return None
-    text = (
-        "X01 (no_justified_envy) cannot hold together with the other rules, which have a plan "
-        "without it; `placement fairness` on a run without it lists the envy pairs and the "
-        "rules in their way."
-    )
-    return Diagnosis(conflict=({"rule": "X01"},), text=text, minimal=False)
+    return Diagnosis(conflict=({"rule": "X01"},), text=t("diagnose.X01"), minimal=False)
 
 
 def _feasible(model: solvers.AssignmentModel | None, deadline: float | None) -> bool | None:
@@ -354,19 +350,28 @@ def _text(universe: _Universe, kept: list[_Group], *, minimal: bool) -> str:
         j = caps[0].index
         seated = {g.instance["position_id"] for g in pins}
         if seated == {ctx.position_id[j]}:
-            who = " and ".join(
-                f"{_who(ctx, int(universe.pin_e[g.index]))} → {ctx.position_id[j]}" for g in pins
-            )
-            return (
-                f"Pins {who} need {len(pins)} seats, but {ctx.position_id[j]} has capacity "
-                f"{int(ctx.capacity[j])}."
+            pid = str(ctx.position_id[j])
+            seats = [
+                t("diagnose.pin", who=_who(ctx, int(universe.pin_e[g.index])), position_id=pid)
+                for g in pins
+            ]
+            who = seats[0]
+            for seat in seats[1:]:
+                who = t("diagnose.and", left=who, right=seat)
+            return t(
+                "diagnose.pins_over_capacity",
+                who=who,
+                needed=len(pins),
+                position_id=pid,
+                capacity=int(ctx.capacity[j]),
             )
     lines = [_phrase(universe, g) for g in kept[:_MAX_PHRASES]]
     if len(kept) > _MAX_PHRASES:
-        lines.append(f"and {len(kept) - _MAX_PHRASES} more")
-    head = "These rules cannot all hold" + (":" if minimal else " (possibly not all needed):")
-    tail = "Dropping or relaxing any one of them removes this conflict." if minimal else ""
-    return " ".join([head, "; ".join(lines) + ".", tail]).strip()
+        lines.append(t("diagnose.more", n=len(kept) - _MAX_PHRASES))
+    conflict = "; ".join(lines)
+    if minimal:
+        return t("diagnose.conflict", conflict=conflict)
+    return t("diagnose.conflict_not_minimal", conflict=conflict)
 
 
 def _phrase(universe: _Universe, g: _Group) -> str:
@@ -376,34 +381,42 @@ def _phrase(universe: _Universe, g: _Group) -> str:
     inst = g.instance
     if g.rule == "G01":
         e = int(universe.pin_e[g.index])
-        return f"{_who(ctx, e)} is pinned to {inst['position_id']}"
+        return t("diagnose.G01", who=_who(ctx, e), position_id=inst["position_id"])
     if g.rule == "R11":
         e = int(universe.forbid_e[g.index])
         pid = inst["position_id"]
         if ctx.cur[e] >= 0 and ctx.position_id[ctx.cur[e]] == pid:
-            return f"{_who(ctx, e)} is forbidden to stay in {pid}"
-        return f"{_who(ctx, e)} is forbidden from {pid}"
+            return t("diagnose.R11.stay", who=_who(ctx, e), position_id=pid)
+        return t("diagnose.R11", who=_who(ctx, e), position_id=pid)
     if g.rule == "G02":
         cap = int(ctx.capacity[g.index])
-        return f"{inst['position_id']} has {cap} seat{'s' if cap != 1 else ''}"
+        if cap == 1:
+            return t("diagnose.G02.one", position_id=inst["position_id"])
+        return t("diagnose.G02", position_id=inst["position_id"], seats=cap)
     if g.rule == "G03":
         a = int(index_of(pd.Index(ctx.nip), [inst["nip_a"]])[0])
         b = int(index_of(pd.Index(ctx.nip), [inst["nip_b"]])[0])
-        return f"{_who(ctx, a)} and {_who(ctx, b)} may not both end in {inst['unit']} (relation)"
+        return t("diagnose.G03", a=_who(ctx, a), b=_who(ctx, b), unit=inst["unit"])
     if g.rule == "G04":
-        return f"at most {pol.max_moves} employees may move (max_moves)"
+        return t("diagnose.G04", limit=pol.max_moves)
     if g.rule == "G05":
         u = int(np.flatnonzero(ctx.unit_names == inst["unit"])[0])
-        return (
-            f"at most {inst['limit']} of the {universe.headcount(u)} employees of "
-            f"{inst['unit']} may leave it (max_unit_outflow {pol.max_unit_outflow})"
+        return t(
+            "diagnose.G05",
+            limit=inst["limit"],
+            headcount=universe.headcount(u),
+            unit=inst["unit"],
+            outflow=pol.max_unit_outflow,
         )
     if g.rule == "G06":
         e = g.index
         post = ctx.position_id[ctx.cur[e]]
-        return (
-            f"{_who(ctx, e)} has {int(ctx.tenure[e])} months in {post}, past "
-            f"{pol.max_tenure_months}, and must move (force_rotation)"
+        return t(
+            "diagnose.G06",
+            who=_who(ctx, e),
+            months=int(ctx.tenure[e]),
+            position_id=post,
+            limit=pol.max_tenure_months,
         )
     e = g.index
-    return f"{_who(ctx, e)} holds {ctx.position_id[ctx.cur[e]]} and must keep a post (G07)"
+    return t("diagnose.G07", who=_who(ctx, e), position_id=ctx.position_id[ctx.cur[e]])

@@ -9,7 +9,7 @@ import pytest
 
 from placement.i18n import LOCALES, catalog, translate
 
-AREAS = ("input.", "rule.", "check.", "explain.", "analysis.")
+AREAS = ("input.", "rule.", "engine.", "check.", "explain.", "diagnose.", "analysis.")
 
 
 def _sample(key: str) -> dict[str, object]:

@@ -29,6 +29,8 @@ from placement.model.rules import build_context
 from tests.paths import EXAMPLE
 from tests.placement.builders import make_dataset, make_nip, make_policy
 
+pytestmark = pytest.mark.usefixtures("english")
+
 GITA = "199207072016022007"
 HENDRA = "197002152000031008"
 MAYA = "197312122000032013"
