@@ -71,7 +71,7 @@ def national(args: argparse.Namespace) -> None:
             if done[0] % 50 == 0:
                 print(f"  {done[0]} agencies in {time.perf_counter() - started:.0f}s", flush=True)
 
-        runs = run_national(agencies, cluster, on_done=tick)
+        runs = run_national(agencies, cluster, on_done=tick, out=args.out)
         solve_s = time.perf_counter() - started
         memory = cluster_memory(cluster)
     finally:

@@ -80,12 +80,15 @@ class Executor(Protocol):
         *,
         retries: int = 0,
         on_done: DoneCallback | None = None,
+        keep: Callable[[R], R] | None = None,
     ) -> list[Outcome[R]]:
         """Run every task; return their outcomes in input order.
 
         A task that raises is run again up to ``retries`` more times; its outcome then carries
         the error of its last attempt (nothing is raised here). ``on_done`` is called with each
-        outcome as it arrives, in completion order.
+        outcome as it arrives, in completion order; the returned outcome then holds
+        ``keep(value)`` (the whole value by default), so that a caller which writes each result
+        as it arrives need not hold every result until the last one.
         """
 
     def close(self) -> None:
@@ -124,10 +127,11 @@ class LocalPool:
         *,
         retries: int = 0,
         on_done: DoneCallback | None = None,
+        keep: Callable[[R], R] | None = None,
     ) -> list[Outcome[R]]:
         """Run every task (see :meth:`Executor.run`)."""
         if self._workers == 1 or len(items) <= 1:
-            return self._run_here(fn, shared, items, retries, on_done)
+            return self._run_here(fn, shared, items, retries, on_done, keep)
         outcomes: list[Outcome[R] | None] = [None] * len(items)
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -149,9 +153,7 @@ class LocalPool:
                         running[pool.submit(fn, shared, items[i])] = i
                         continue
                     outcome = Outcome(i, None if error else future.result(), error)
-                    outcomes[i] = outcome
-                    if on_done is not None:
-                        on_done(outcome)
+                    outcomes[i] = _delivered(outcome, on_done, keep)
         return [o for o in outcomes if o is not None]
 
     @staticmethod
@@ -161,6 +163,7 @@ class LocalPool:
         items: Sequence[T],
         retries: int,
         on_done: DoneCallback | None,
+        keep: Callable[[R], R] | None,
     ) -> list[Outcome[R]]:
         outcomes: list[Outcome[R]] = []
         for i, item in enumerate(items):
@@ -172,9 +175,7 @@ class LocalPool:
                     outcome = Outcome(i, None, exc)
                     if attempt < retries:
                         log.warning("task %d failed (%s); retrying", i, exc)
-            outcomes.append(outcome)
-            if on_done is not None:
-                on_done(outcome)
+            outcomes.append(_delivered(outcome, on_done, keep))
         return outcomes
 
     def close(self) -> None:
@@ -256,8 +257,13 @@ class DaskCluster:
         *,
         retries: int = 0,
         on_done: DoneCallback | None = None,
+        keep: Callable[[R], R] | None = None,
     ) -> list[Outcome[R]]:
-        """Run every task (see :meth:`Executor.run`)."""
+        """Run every task (see :meth:`Executor.run`).
+
+        Each result is released on the cluster as soon as it is read, so workers do not hold
+        every finished result until the last task ends.
+        """
         from distributed import as_completed
 
         if not items:
@@ -278,19 +284,22 @@ class DaskCluster:
             for i, item in enumerate(items)
         ]
         index = {future.key: i for i, future in enumerate(futures)}
+        pending = dict(zip(index, futures, strict=True))
+        completed = as_completed(futures)
+        del futures
         outcomes: list[Outcome[R] | None] = [None] * len(items)
         try:
-            for future in as_completed(futures):
+            for future in completed:
                 i = index[future.key]
                 if future.status == "finished":
                     outcome: Outcome[R] = Outcome(i, future.result())
                 else:
                     outcome = Outcome(i, None, _task_error(future))
-                outcomes[i] = outcome
-                if on_done is not None:
-                    on_done(outcome)
+                del pending[future.key]
+                future.release()
+                outcomes[i] = _delivered(outcome, on_done, keep)
         finally:
-            self._client.cancel([*futures, shared_future])
+            self._client.cancel([*pending.values(), shared_future])
         return [o for o in outcomes if o is not None]
 
     def close(self) -> None:
@@ -300,6 +309,17 @@ class DaskCluster:
             client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _delivered(
+    outcome: Outcome[R], on_done: DoneCallback | None, keep: Callable[[R], R] | None
+) -> Outcome[R]:
+    """Hand ``outcome`` to ``on_done``; return what the caller's list keeps of it."""
+    if on_done is not None:
+        on_done(outcome)
+    if keep is None or outcome.value is None:
+        return outcome
+    return Outcome(outcome.index, keep(outcome.value), outcome.error)
 
 
 def _task_error(future: Any) -> BaseException:

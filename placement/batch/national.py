@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -115,17 +115,35 @@ def run_national(
     on_done: Callable[[AgencyRun], None] | None = None,
     skp_effect: SkpEffect | None = None,
     retries: int = RETRIES,
+    out: Path | None = None,
 ) -> list[AgencyRun]:
-    """Solve every agency on ``executor``; return them in input order, failed ones included."""
+    """Solve every agency on ``executor``; return them in input order, failed ones included.
+
+    With ``out``, each agency's run directory (``OUT/AGENCY``) is written as soon as the agency
+    is solved and the returned runs keep only their figures, not their files: a national run's
+    files are gigabytes that the caller should not hold until the last agency is done.
+    """
 
     def finished(outcome: Outcome[BatchRun]) -> None:
+        agency_run = _agency_run(agencies[outcome.index], outcome)
+        if out is not None:
+            write_files(agency_run.run, out / agency_run.agency)
         if on_done is not None:
-            on_done(_agency_run(agencies[outcome.index], outcome))
+            on_done(agency_run)
 
     outcomes = executor.run(
-        solve_agency, skp_effect, list(agencies), retries=retries, on_done=finished
+        solve_agency,
+        skp_effect,
+        list(agencies),
+        retries=retries,
+        on_done=finished,
+        keep=None if out is None else _without_files,
     )
     return [_agency_run(agencies[o.index], o) for o in outcomes]
+
+
+def _without_files(run: BatchRun) -> BatchRun:
+    return replace(run, files={})
 
 
 def _agency_run(agency: Agency, outcome: Outcome[BatchRun]) -> AgencyRun:
@@ -142,8 +160,9 @@ def national_table(runs: Sequence[AgencyRun]) -> pd.DataFrame:
 
 
 def write_national(runs: Sequence[AgencyRun], out: Path) -> list[Path]:
-    """Write each agency's run directory (``OUT/AGENCY``) and the summary table as CSV and
-    JSON (the table also totals the agencies); return the table paths."""
+    """Write each agency's run directory (``OUT/AGENCY``; runs already written by
+    :func:`run_national` hold no files and add nothing) and the summary table as CSV and JSON
+    (the table also totals the agencies); return the table paths."""
     out.mkdir(parents=True, exist_ok=True)
     for r in runs:
         write_files(r.run, out / r.agency)

@@ -41,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
             def done(agency_run: AgencyRun) -> None:
                 advance(agency_run.run.status)
 
-            runs = run_national(agencies, executor, on_done=done)
+            runs = run_national(agencies, executor, on_done=done, out=args.out)
     written = write_national(runs, args.out)
     return finish(runs, written, as_json=args.json, name=lambda r: r.agency)

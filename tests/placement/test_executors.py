@@ -42,6 +42,22 @@ def test_the_local_pool_returns_every_value_in_input_order(workers: int) -> None
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+def test_on_done_sees_each_whole_value_and_the_list_keeps_what_keep_returns(
+    workers: int,
+) -> None:
+    seen: dict[int, int | None] = {}
+    outcomes = LocalPool(workers).run(
+        add,
+        100,
+        [5, 1, 4],
+        on_done=lambda o: seen.update({o.index: o.value}),
+        keep=lambda value: value % 10,
+    )
+    assert seen == {0: 105, 1: 101, 2: 104}
+    assert [o.value for o in outcomes] == [5, 1, 4]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_task_that_raises_is_retried_then_reported_with_its_error(
     workers: int, tmp_path: Path
 ) -> None:

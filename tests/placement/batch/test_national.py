@@ -113,3 +113,31 @@ def test_the_summary_table_lists_and_totals_every_agency(
     assert totals["objective"] == rows["a-kota"]["objective"]
     header = (out / "agencies.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("agency,objective,status,moves")
+
+
+@pytest.mark.parametrize("on_dask", [False, True])
+def test_agencies_written_as_they_finish_match_those_written_at_the_end(
+    agencies: Path, tmp_path: Path, on_dask: bool, request: pytest.FixtureRequest
+) -> None:
+    executor = request.getfixturevalue("dask_cluster") if on_dask else LocalPool(2)
+    read = read_agencies(agencies)
+    kept = run_national(read, LocalPool(1))
+    write_national(kept, tmp_path / "end")
+    seen: list[str] = []
+    streamed = run_national(
+        read,
+        executor,
+        out=tmp_path / "stream",
+        on_done=lambda r: seen.append(r.agency),
+    )
+    assert sorted(seen) == [a.name for a in read]
+    assert all(r.run.files == {} for r in streamed)
+    assert [r.run.figures for r in streamed] == [r.run.figures for r in kept]
+    write_national(streamed, tmp_path / "stream")
+    for agency in read:
+        end = {p.name: p.read_bytes() for p in (tmp_path / "end" / agency.name).iterdir()}
+        stream = {p.name: p.read_bytes() for p in (tmp_path / "stream" / agency.name).iterdir()}
+        assert stream.keys() == end.keys()
+        for name in ("plan.csv", "gaps.csv"):
+            assert stream.get(name) == end.get(name)
+    assert (tmp_path / "stream" / "a-kota" / "plan.csv").is_file()
