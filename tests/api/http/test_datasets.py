@@ -99,7 +99,12 @@ def test_a_csv_upload_without_the_positions_table_is_refused(
     client: httpx.Client, keys: Headers
 ) -> None:
     files = [f for f in example_csv_files() if f[1][0] != "positions.csv"]
-    answer = client.post("/v1/datasets", files=files, headers=keys["planner"])
+    answer = client.post(
+        "/v1/datasets", files=files, headers=keys["planner"] | {"Accept-Language": "en"}
+    )
+    indonesian = client.post("/v1/datasets", files=files, headers=keys["planner"])
+    assert indonesian.status_code == 422
+    assert indonesian.json()["problems"] != answer.json()["problems"]
     assert answer.status_code == 422
     assert {
         "table": "positions",

@@ -152,7 +152,10 @@ def test_the_row_limit_names_the_table(limited: tuple[str, Keys, str]) -> None:
     data = tiny()
     data["employees"] = data["employees"] * (MAX_ROWS // 2 + 1)
     with httpx.Client(base_url=url, timeout=60) as client:
-        answer = client.post("/v1/datasets", json=data, headers=keys["planner"])
+        answer = client.post(
+            "/v1/datasets", json=data, headers=keys["planner"] | {"Accept-Language": "en"}
+        )
+        indonesian = client.post("/v1/datasets", json=data, headers=keys["planner"])
     assert answer.json()["problems"] == [
         {
             "table": "employees",
@@ -161,6 +164,11 @@ def test_the_row_limit_names_the_table(limited: tuple[str, Keys, str]) -> None:
             "message": f"the table has more than {MAX_ROWS} rows",
         }
     ]
+    [problem] = indonesian.json()["problems"]
+    assert (
+        problem["table"] == "employees"
+        and problem["message"] != answer.json()["problems"][0]["message"]
+    )
 
 
 def test_a_synchronous_solve_beyond_the_row_limit_is_413(limited: tuple[str, Keys, str]) -> None:
