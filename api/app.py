@@ -20,6 +20,7 @@ from api.core.openapi import openapi_document
 from api.db.store import Store
 from api.routes import routers
 from api.services.runs import RunPool
+from api.services.sweeps import SweepPool
 from api.services.trust import Trust
 from api.settings import Settings
 from placement.engine import engine_version
@@ -40,7 +41,7 @@ answers say their language in `Content-Language`. Codes, rule ids and field name
 """
 
 
-def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
+def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool, SweepPool]:
     store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
     try:
         store.migrate()
@@ -50,7 +51,9 @@ def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
                 "to run several instances"
             )
         pool = RunPool(store, settings, metrics)
+        sweeps = SweepPool(store, settings, owner=pool.owner)
         pool.start()
+        sweeps.start()
     except BaseException:
         store.close()
         raise
@@ -58,7 +61,7 @@ def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool]:
         "instance %s claims runs with %d worker(s), lease %.1f s",
         pool.owner, settings.workers, settings.lease_s,
     )  # fmt: skip
-    return store, pool
+    return store, pool, sweeps
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -73,21 +76,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     -------
     FastAPI
         The application. Its lifespan opens and migrates the database and starts the worker
-        pool, which claims queued runs (and runs whose instance died) from the database; at
-        shutdown it stops the workers, puts their runs back in the queue and closes the
-        database.
+        pool, which claims queued runs (and runs whose instance died) from the database, and
+        the sweep workers, which do the same for sweeps; at shutdown it stops the workers, puts
+        their runs and sweeps back in the queue and closes the database.
     """
     settings = settings if settings is not None else Settings()
     metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store, pool = await to_thread.run_sync(_start, settings, metrics)
+        store, pool, sweeps = await to_thread.run_sync(_start, settings, metrics)
         app.state.store = store
         app.state.pool = pool
+        app.state.sweeps = sweeps
         try:
             yield
         finally:
+            await to_thread.run_sync(sweeps.shutdown)
             await to_thread.run_sync(pool.shutdown)
             store.close()
 

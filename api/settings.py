@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     poll_s
         How often an idle instance looks in the database for queued runs (runs queued by the
         instance itself are taken at once).
+    sweep_workers
+        Sweeps one instance works on at the same time; without a Dask cluster each solves its
+        points one after another, one solver thread each.
+    max_sweep_points
+        Most points one sweep may have; ``POST /v1/sweeps`` refuses more (422).
+    dask_address
+        Address of a Dask scheduler (``tcp://host:8786``, or ``local`` for a ``LocalCluster``
+        per sweep) that solves the points of sweeps in parallel; unset, the instance's own
+        sweep workers solve them (``PLACEMENT_DASK_ADDRESS``; empty means unset).
     """
 
     model_config = SettingsConfigDict(env_prefix="PLACEMENT_", extra="ignore")
@@ -71,6 +80,9 @@ class Settings(BaseSettings):
     lease_s: float = Field(default=30.0, ge=0.5)
     max_attempts: int = Field(default=3, ge=1)
     poll_s: float = Field(default=1.0, gt=0)
+    sweep_workers: int = Field(default=1, ge=1, le=16)
+    max_sweep_points: int = Field(default=1000, ge=1, le=10_000)
+    dask_address: str | None = None
 
     @model_validator(mode="after")
     def _limits_are_ordered(self) -> Settings:

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from api.db.credentials import ROLES
-from api.db.records import RUN_STATUSES
+from api.db.records import RUN_STATUSES, SWEEP_STATUSES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -204,3 +204,45 @@ class Scenario(Base):
     changes: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(index=True)
     created_by: Mapped[str] = mapped_column(String(200))
+
+
+class Sweep(Base):
+    """A sweep: a dataset solved under a base policy at every point of a grid, claimed under a
+    lease like a run; its points' results are :class:`SweepPoint` rows."""
+
+    __tablename__ = "sweeps"
+    __table_args__ = (CheckConstraint(f"status IN {_sql_list(SWEEP_STATUSES)}", name="status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agency: Mapped[str] = _agency_column()
+    dataset_id: Mapped[str] = mapped_column(String(32), ForeignKey("datasets.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    policy: Mapped[dict[str, Any]]
+    spec: Mapped[dict[str, Any]]
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, server_default="0")
+    without_plan: Mapped[int] = mapped_column(Integer, server_default="0")
+    executor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class SweepPoint(Base):
+    """The result of one point of a sweep: the row of the sweep's table, kept as it came."""
+
+    __tablename__ = "sweep_points"
+
+    sweep_id: Mapped[str] = mapped_column(String(32), ForeignKey("sweeps.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    label: Mapped[str] = mapped_column(Text)
+    settings: Mapped[dict[str, Any]]
+    row: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime]

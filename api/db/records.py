@@ -13,6 +13,8 @@ RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 ACTIVE_STATUSES = ("queued", "running")
 #: Statuses a worker finishes a run with.
 FINAL_STATUSES = ("succeeded", "failed")
+#: Statuses of a sweep: a run's, since a sweep is queued, claimed and finished like one.
+SWEEP_STATUSES = RUN_STATUSES
 #: The agency that existing records moved into, and that keys belong to unless told otherwise.
 DEFAULT_AGENCY = "default"
 
@@ -112,3 +114,44 @@ class IdempotentResponse:
     status_code: int
     body: bytes
     headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SweepRecord:
+    """A sweep: one dataset and base policy solved at many points, and how far it got.
+
+    ``spec`` is the grid as ``placement sweep`` reads it (``grid`` or ``points``, and
+    ``changes``); ``policy`` the base policy with the time limit each point gets; ``done``
+    counts the points with a stored result and ``without_plan`` those of them without a plan.
+    """
+
+    id: str
+    dataset_id: str
+    status: str
+    policy: dict[str, Any]
+    spec: dict[str, Any]
+    total: int
+    done: int
+    without_plan: int
+    executor: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    created_by: str
+    error: str | None
+    agency: str = DEFAULT_AGENCY
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class SweepPointRecord:
+    """One solved point of a sweep: its number, label, settings and the table's figures
+    (:data:`placement.batch.runs.FIGURE_COLUMNS`, as :meth:`BatchRun.row` gives them)."""
+
+    sweep_id: str
+    number: int
+    label: str
+    settings: dict[str, Any]
+    row: dict[str, Any]
+    status: str
+    error: str | None

@@ -32,6 +32,7 @@ from api.db.repositories.idempotency import IdempotencyRepository
 from api.db.repositories.keys import KeyRepository
 from api.db.repositories.runs import RunRepository
 from api.db.repositories.scenarios import ScenarioRepository
+from api.db.repositories.sweeps import SweepRepository
 
 # Arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.
 _MIGRATION_LOCK = 0x70656E656D
@@ -83,8 +84,8 @@ class Store:
 
     Attributes
     ----------
-    agencies, datasets, runs, scenarios, keys, audit, idempotency
-        The repositories of the seven kinds of record.
+    agencies, datasets, runs, scenarios, keys, audit, idempotency, sweeps
+        The repositories of the eight kinds of record.
     """
 
     def __init__(self, database_url: str, *, busy_timeout_s: float = 30.0) -> None:
@@ -96,6 +97,7 @@ class Store:
         self.keys = KeyRepository(self._db)
         self.audit = AuditRepository(self._db)
         self.idempotency = IdempotencyRepository(self._db)
+        self.sweeps = SweepRepository(self._db)
 
     #: The agency this store is limited to (see :meth:`for_agency`); None sees every agency.
     agency: str | None = None
@@ -105,7 +107,7 @@ class Store:
         agency's records (another agency's are not found, as if they did not exist)."""
         view = copy.copy(self)
         view.agency = agency
-        for name in ("datasets", "runs", "scenarios", "keys", "audit", "idempotency"):
+        for name in ("datasets", "runs", "scenarios", "keys", "audit", "idempotency", "sweeps"):
             setattr(view, name, scoped(getattr(self, name), agency))
         return view
 

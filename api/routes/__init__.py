@@ -14,6 +14,7 @@ from api.routes import (
     runs,
     scenarios,
     solve,
+    sweeps,
     trust,
     web,
 )
@@ -28,6 +29,7 @@ def routers() -> list[APIRouter]:
         trust.router,
         evaluation.router,
         scenarios.router,
+        sweeps.router,
         solve.router,
         keys.router,
         audit.router,

@@ -11,6 +11,7 @@ from api.core.metrics import Metrics
 from api.core.problems import ApiError
 from api.db.store import Store
 from api.services.runs import RunPool
+from api.services.sweeps import SweepPool
 from api.services.trust import Trust
 from api.settings import Settings
 from placement.i18n import t
@@ -57,6 +58,12 @@ async def get_pool(request: Request) -> RunPool:
     return pool
 
 
+async def get_sweep_pool(request: Request) -> SweepPool:
+    """The application's sweep workers."""
+    pool: SweepPool = request.app.state.sweeps
+    return pool
+
+
 async def get_metrics(request: Request) -> Metrics:
     """The application's metrics."""
     metrics: Metrics = request.app.state.metrics
@@ -74,5 +81,6 @@ StoreDep = Annotated[Store, Depends(get_store)]
 AdminStoreDep = Annotated[Store, Depends(get_admin_store)]
 ServiceStoreDep = Annotated[Store, Depends(get_service_store)]
 PoolDep = Annotated[RunPool, Depends(get_pool)]
+SweepPoolDep = Annotated[SweepPool, Depends(get_sweep_pool)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 TrustDep = Annotated[Trust, Depends(get_trust)]

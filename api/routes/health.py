@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.core.metrics import CONTENT_TYPE
 from api.db.errors import Unavailable
-from api.routes.deps import MetricsDep, PoolDep, ServiceStoreDep
+from api.routes.deps import MetricsDep, PoolDep, ServiceStoreDep, SweepPoolDep
 from api.schemas.common import Health, Readiness
 
 router = APIRouter(tags=["health"])
@@ -28,14 +28,14 @@ def healthz() -> Health:
     responses={503: {"model": Readiness}},
     summary="The database is reachable and the workers run",
 )
-async def readyz(store: ServiceStoreDep, pool: PoolDep) -> Response:
-    """200 when the database answers and this instance's worker pool runs, 503 otherwise;
-    ``database`` and ``workers`` say which."""
+async def readyz(store: ServiceStoreDep, pool: PoolDep, sweeps: SweepPoolDep) -> Response:
+    """200 when the database answers and this instance's worker pools (runs and sweeps) run,
+    503 otherwise; ``database`` and ``workers`` say which."""
     try:
         database = await to_thread.run_sync(store.ping)
     except Exception:  # any failure to reach the database means not ready
         database = False
-    workers = pool.alive
+    workers = pool.alive and sweeps.alive
     answer = Readiness(
         status="ok" if database and workers else "unavailable",
         database="ok" if database else "unavailable",

@@ -1,10 +1,11 @@
 // The planners' page: sign in, upload, policy, run, plan, explanations, the evaluation of past
-// moves, scenarios, comparison.
+// moves, scenarios, comparison, sweeps (in sweep.js).
 
 import { ApiError, apiKey, call, clearApiKey, setApiKey } from "./api.js";
 import { groupedBars, horizontalBars, intervals } from "./charts.js";
 import { has, lang, num, setLang, t, time, translateStatic } from "./i18n.js";
 import { readPolicy, renderPolicyForm, WEIGHTS } from "./policy.js";
+import { renderSweep, resetSweep, setUpSweep, showSweep } from "./sweep.js";
 import { DataTable } from "./table.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -109,6 +110,7 @@ function signOut(message) {
   Object.assign(state, { datasetId: null, runId: null, plan: null, runs: [], counts: null, problems: null, changes: [], comparison: null,
     evaluation: null, forecast: null, refused: null, failedRun: null, explaining: null });
   planTable = null;
+  resetSweep();
   for (const id of ["policy", "run", "plan", "explain", "evaluation", "scenario", "compare"]) $(id).hidden = true;
   for (const id of ["upload-counts", "upload-problems", "policy-problems", "plan-table", "kpis", "explain-body", "changes",
     "scenario-problems", "compare-runs", "compare-kpis", "compare-people", "diagnosis", ...EVALUATION_PARTS]) {
@@ -139,10 +141,12 @@ async function upload(files) {
     state.counts = dataset.counts;
     say("upload-status", "uploadOk");
     $("policy").hidden = false;
+    showSweep(dataset.id);
     void loadEvaluation(dataset.id);
   } catch (error) {
     state.datasetId = null;
     $("policy").hidden = true;
+    resetSweep();
     hideEvaluation();
     if (error instanceof ApiError && Array.isArray(error.body?.problems)) {
       state.problems = error.body.problems;
@@ -912,6 +916,7 @@ function applyLanguage() {
   renderCompareChoices();
   renderComparison();
   renderEvaluation();
+  renderSweep();
   if (state.plan) {
     renderKpis();
     renderCharts();
@@ -990,6 +995,7 @@ function init() {
   });
   $("scenario-form").addEventListener("submit", runScenario);
   $("compare-form").addEventListener("submit", compareRuns);
+  setUpSweep({ el, describeError, problemsTable, basePolicy: () => readPolicy($("policy-fields")) });
   showApp();
 }
 

@@ -112,3 +112,51 @@ export function intervals({ points, description, width = 640, height = 260 }) {
   }
   return root;
 }
+
+/**
+ * A trade-off: `points` = [{x, y, label, efficient}] as dots, the efficient ones (the Pareto
+ * front) marked and joined in order of x; `xLabel` and `yLabel` name the axes.
+ */
+export function scatter({ points, xLabel, yLabel, frontName, description, width = 640, height = 300 }) {
+  const pad = { left: 56, right: 16, top: 28, bottom: 44 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const span = (values) => {
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    const margin = high > low ? (high - low) * 0.08 : Math.max(Math.abs(high) * 0.05, 1);
+    return [low - margin, high + margin];
+  };
+  const [x0, x1] = span(xs);
+  const [y0, y1] = span(ys);
+  const x = (v) => pad.left + ((v - x0) / (x1 - x0)) * plotW;
+  const y = (v) => pad.top + plotH - ((v - y0) / (y1 - y0)) * plotH;
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
+  root.append(svg("title", {}, description));
+  for (let i = 0; i <= 4; i += 1) {
+    const vy = y0 + ((y1 - y0) * i) / 4;
+    const vx = x0 + ((x1 - x0) * i) / 4;
+    root.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: y(vy), y2: y(vy), class: "grid" }));
+    root.append(svg("text", { x: pad.left - 6, y: y(vy) + 4, "text-anchor": "end", class: "axis" }, vy.toFixed(1)));
+    root.append(svg("text", { x: x(vx), y: pad.top + plotH + 16, "text-anchor": "middle", class: "axis" }, vx.toFixed(0)));
+  }
+  root.append(svg("text", { x: pad.left + plotW / 2, y: height - 6, "text-anchor": "middle", class: "axis" }, xLabel));
+  root.append(svg("text", { x: 12, y: pad.top + plotH / 2, "text-anchor": "middle", class: "axis",
+    transform: `rotate(-90 12 ${pad.top + plotH / 2})` }, yLabel));
+  const front = points.filter((p) => p.efficient).sort((a, b) => a.x - b.x || a.y - b.y);
+  if (front.length > 1) {
+    root.append(svg("polyline", { points: front.map((p) => `${x(p.x)},${y(p.y)}`).join(" "), class: "front" }));
+  }
+  for (const p of points) {
+    const dot = svg("circle", { cx: x(p.x), cy: y(p.y), r: p.efficient ? 6 : 4, class: p.efficient ? "point efficient" : "point" });
+    dot.append(svg("title", {}, `${p.label}: ${xLabel} ${p.x}, ${yLabel} ${p.y}`));
+    root.append(dot);
+  }
+  if (front.length) {
+    root.append(svg("circle", { cx: pad.left + 6, cy: 14, r: 6, class: "point efficient" }));
+    root.append(svg("text", { x: pad.left + 18, y: 18, class: "legend" }, frontName));
+  }
+  return root;
+}

@@ -505,6 +505,62 @@ const TEXTS = {
   },
 };
 
+// Texts of the sweep section (sweep.js), in both languages.
+Object.assign(TEXTS.id, {
+  sweepTitle: "7. Sapuan kebijakan",
+  sweepHelp: "Jalankan data yang diunggah dengan kebijakan di atas pada beberapa nilai satu kunci kebijakan, lalu bandingkan hasilnya: jumlah mutasi terhadap rata-rata JPM, dengan titik efisien Pareto ditandai.",
+  sweepKey: "Kunci kebijakan",
+  sweepMode: "Nilai",
+  sweepModeList: "Daftar nilai",
+  sweepModeRange: "Dari, sampai, langkah",
+  sweepValues: "Nilai-nilai",
+  sweepValuesHelp: "Pisahkan dengan koma, misalnya 0, 2, 4, 6.",
+  sweepFrom: "Dari",
+  sweepTo: "Sampai",
+  sweepStep: "Langkah",
+  startSweep: "Jalankan sapuan",
+  sweepBadValues: "Isikan satu atau lebih angka, dipisahkan koma.",
+  sweepBadRange: "Isikan dari, sampai (tidak lebih kecil dari dari) dan langkah lebih dari 0.",
+  sweepWholeNumbers: "Kunci ini hanya menerima bilangan bulat.",
+  sweepTooMany: "Paling banyak {n} titik sekaligus.",
+  sweepProgress: "Sapuan {status}: {done} dari {total} titik selesai, {without} tanpa rencana.",
+  chartSweep: "Mutasi terhadap rata-rata JPM sesudah",
+  chartSweepLabel: "Grafik sebar jumlah mutasi terhadap rata-rata JPM sesudah, per titik: {detail}",
+  sweepNoChart: "Belum ada titik dengan rencana untuk digambar.",
+  sweepPareto: "Efisien Pareto",
+  sweepMeanJpm: "Rata-rata JPM sesudah",
+  sweepTableCaption: "Hasil setiap titik sapuan",
+  sweepPoint: "Titik",
+  sweepReason: "Alasan tanpa rencana",
+});
+Object.assign(TEXTS.en, {
+  sweepTitle: "7. Policy sweep",
+  sweepHelp: "Solve the uploaded data under the policy above at several values of one policy key, then compare: moves against mean JPM, the Pareto-efficient points marked.",
+  sweepKey: "Policy key",
+  sweepMode: "Values",
+  sweepModeList: "A list of values",
+  sweepModeRange: "From, to, step",
+  sweepValues: "Values",
+  sweepValuesHelp: "Separate them with commas, for example 0, 2, 4, 6.",
+  sweepFrom: "From",
+  sweepTo: "To",
+  sweepStep: "Step",
+  startSweep: "Run the sweep",
+  sweepBadValues: "Enter one or more numbers, separated by commas.",
+  sweepBadRange: "Enter from, to (not below from) and a step above 0.",
+  sweepWholeNumbers: "This key takes whole numbers only.",
+  sweepTooMany: "At most {n} points at once.",
+  sweepProgress: "Sweep {status}: {done} of {total} points done, {without} without a plan.",
+  chartSweep: "Moves against mean JPM after",
+  chartSweepLabel: "Scatter of moves against mean JPM after, per point: {detail}",
+  sweepNoChart: "No point with a plan to draw yet.",
+  sweepPareto: "Pareto-efficient",
+  sweepMeanJpm: "Mean JPM after",
+  sweepTableCaption: "Results of every point of the sweep",
+  sweepPoint: "Point",
+  sweepReason: "Why there is no plan",
+});
+
 let current = "id";
 const LOCALES = { id: "id-ID", en: "en-GB" };
 

@@ -20,6 +20,8 @@ TABLES = {
     "idempotency",
     "runs",
     "scenarios",
+    "sweep_points",
+    "sweeps",
 }
 
 

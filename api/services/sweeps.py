@@ -1,0 +1,554 @@
+"""Sweeps: one stored dataset and base policy solved at every point of a grid, queued in the
+database and worked on by the sweep workers of any instance; created, read, listed, cancelled
+and their table of results handed out on behalf of the routes.
+
+Points are solved exactly as ``placement sweep`` solves them: :func:`~placement.batch.sweep.
+solve_point` for each point on an executor, with the same retries — by
+default in the sweep worker's own thread, one point after another (a
+:class:`~placement.executors.LocalPool` of one), or on the Dask cluster at
+``settings.dask_address`` (:class:`~placement.executors.DaskCluster`), which solves them in
+parallel. Each point's row is stored as it arrives, so the progress and the partial table are
+always at hand. Cancelling marks the sweep ``cancelled``; its worker notices at the next point it
+finishes (or at its next lease renewal, on another instance), stores nothing more and leaves the
+remaining points unsolved: the points stored before the cancel stay. A sweep whose instance
+stopped or died is claimed again and continues with the points that have no result yet. Every
+step writes an audit record in the sweep's agency's trail.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import functools
+import logging
+import math
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from api.core.problems import ApiError
+from api.db.errors import Unavailable
+from api.db.records import ACTIVE_STATUSES, SweepPointRecord, SweepRecord
+from api.db.store import Store
+from api.schemas.sweeps import FailedPoint, SweepCreate, SweepOut, SweepProgress
+from api.services.datasets import check_pairs, dataset_from_payload, load_stored
+from api.services.runs import RETRY_DELAYS_S, validated_policy
+from api.settings import Settings
+from placement.batch.runs import FAILED, BatchRun, failed_run
+from placement.batch.sweep import (
+    GRID,
+    RETRIES,
+    Point,
+    PointRun,
+    SweepBase,
+    read_grid,
+    solve_point,
+    sweep_table,
+)
+from placement.contract.dataset import Dataset
+from placement.contract.policy import POLICY
+from placement.errors import DatasetError, PlacementError, Problem
+from placement.executors import DaskCluster, Executor, LocalPool, Outcome
+from placement.reports.kpis import KPI_ROWS
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+#: Where the points of a sweep are solved, as a sweep records it.
+SERVICE, DASK = "service", "dask"
+EXHAUSTED = "the sweep ended the instances that worked on it too many times"
+
+
+class _StopError(Exception):
+    """Raised after a point was stored to end a cancelled or interrupted sweep."""
+
+
+def sweep_policy(body: SweepCreate, dataset: Dataset, settings: Settings) -> dict[str, Any]:
+    """The base policy of a sweep: the body's policy with the time limit every point gets
+    (``time_limit_s`` of the body, else of the policy, else the service's default).
+
+    Raises
+    ------
+    DatasetError
+        When the policy has problems, or a time limit is beyond the service's.
+    """
+    raw = dict(body.policy)
+    problems: list[Problem] = []
+    if body.time_limit_s is not None:
+        raw["time_limit_s"] = body.time_limit_s
+        if body.time_limit_s > settings.max_time_limit_s:
+            message = f"must be at most {settings.max_time_limit_s} seconds on this service"
+            problems.append(Problem(POLICY, None, "time_limit_s", message))
+    try:
+        policy = validated_policy(raw, dataset, settings)
+    except DatasetError as err:
+        raise DatasetError([*problems, *(p for p in err.problems if p not in problems)]) from err
+    if problems:
+        raise DatasetError(problems)
+    raw["time_limit_s"] = policy.time_limit_s
+    return raw
+
+
+def check_points(points: list[Point], settings: Settings) -> None:
+    """Refuse a grid with more points than the service takes, or a point that asks for more
+    time than it allows.
+
+    Raises
+    ------
+    DatasetError
+        Listing every such problem (table ``grid``).
+    """
+    problems: list[Problem] = []
+    most = settings.max_sweep_points
+    if len(points) > most:
+        message = f"{len(points):,} points; this service takes at most {most:,}"
+        problems.append(Problem(GRID, None, None, message))
+    limit = settings.max_time_limit_s
+    for point in points:
+        for change in point.changes:
+            if (
+                isinstance(change, dict)
+                and change.get("op") == "policy"
+                and change.get("key") == "time_limit_s"
+                and isinstance(change.get("value"), int | float)
+                and change["value"] > limit
+            ):
+                message = f"point {point.number}: time_limit_s must be at most {limit} seconds"
+                problems.append(Problem(GRID, point.number, "time_limit_s", message))
+    if problems:
+        raise DatasetError(problems)
+
+
+def _without_files(run: BatchRun) -> BatchRun:
+    return dataclasses.replace(run, files={})
+
+
+def _plain(value: Any) -> Any:
+    """A table cell as JSON keeps it: numpy scalars plain, NaN ``None``."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def point_record(sweep_id: str, point_run: PointRun) -> SweepPointRecord:
+    """What the database keeps of one solved point."""
+    run = point_run.run
+    return SweepPointRecord(
+        sweep_id=sweep_id,
+        number=point_run.point.number,
+        label=point_run.point.label,
+        settings=dict(point_run.point.settings),
+        row={key: _plain(value) for key, value in run.row().items()},
+        status=run.status,
+        error=run.error,
+    )
+
+
+def stored_run(point: SweepPointRecord) -> PointRun:
+    """A stored point as the sweep table's input (without the run's files)."""
+    row = point.row
+    return PointRun(
+        Point(number=point.number, label=point.label, settings=dict(point.settings), changes=()),
+        BatchRun(
+            status=point.status,
+            figures={key: row.get(key) for key in KPI_ROWS},
+            expected_skp_effect=row.get("expected_skp_effect"),
+            runtime_s=row.get("runtime_s"),
+            error=row.get("error"),
+        ),
+    )
+
+
+def results_table(store: Store, sweep: SweepRecord) -> pd.DataFrame:
+    """The sweep's table (:func:`placement.batch.sweep.sweep_table`) of the points stored so
+    far, in point order: the same table ``placement sweep`` writes."""
+    return sweep_table([stored_run(p) for p in store.sweeps.points([sweep.id])])
+
+
+class SweepPool:
+    """The sweep workers of one instance, working on sweeps they claim from the database.
+
+    Like :class:`~api.services.runs.RunPool`: a dispatcher thread claims the oldest claimable
+    sweep whenever a worker is free (at once when this instance queued one, every ``poll_s``
+    otherwise) and a keeper thread renews the leases of the sweeps held; a sweep no longer held
+    (cancelled, or taken over) stops after its current point.
+    """
+
+    def __init__(self, store: Store, settings: Settings, *, owner: str | None = None) -> None:
+        self._store = store
+        self._settings = settings
+        self.owner = owner or f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=settings.sweep_workers, thread_name_prefix="placement-sweep"
+        )
+        self._free = threading.Semaphore(settings.sweep_workers)
+        self._lock = threading.Lock()
+        self._held: set[str] = set()
+        self._cancelled: set[str] = set()
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._dispatch, name="placement-sweep-claims", daemon=True),
+            threading.Thread(target=self._keep_leases, name="placement-sweep-leases", daemon=True),
+        ]
+
+    @property
+    def where(self) -> str:
+        """Where this instance solves the points of sweeps: :data:`DASK` or :data:`SERVICE`."""
+        return DASK if self._settings.dask_address else SERVICE
+
+    def start(self) -> None:
+        """Start claiming sweeps."""
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def alive(self) -> bool:
+        """True while the claiming and lease threads run."""
+        return not self._stopping.is_set() and all(t.is_alive() for t in self._threads)
+
+    def submit(self, sweep_id: str) -> None:
+        """Say that ``sweep_id`` was queued: a free worker claims it (or an older one) at once."""
+        self._wake.set()
+
+    def cancel(self, sweep_id: str) -> None:
+        """Stop working on ``sweep_id`` after its current point if this instance holds it."""
+        with self._lock:
+            self._cancelled.add(sweep_id)
+
+    def shutdown(self) -> None:
+        """Stop claiming; each sweep held goes back to the queue after its current point, with
+        the points it has, and another instance (or the next start) continues it."""
+        self._stopping.set()
+        self._wake.set()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _dispatch(self) -> None:
+        settings = self._settings
+        while not self._stopping.is_set():
+            if not self._free.acquire(timeout=settings.poll_s):
+                continue
+            sweep: SweepRecord | None = None
+            try:
+                if not self._stopping.is_set():
+                    self._fail_exhausted()
+                    sweep = self._store.sweeps.claim(owner=self.owner, lease_s=settings.lease_s)
+            except Unavailable as exc:
+                log.warning("cannot claim sweeps: %s", exc)
+            except Exception:
+                log.exception("claiming a sweep failed")
+            if sweep is None:
+                self._free.release()
+                self._wake.wait(settings.poll_s)
+                self._wake.clear()
+                continue
+            with self._lock:
+                self._held.add(sweep.id)
+            future = self._executor.submit(self._execute, sweep)
+            future.add_done_callback(functools.partial(self._forget, sweep.id))
+
+    def _fail_exhausted(self) -> None:
+        failed = self._store.sweeps.fail_exhausted(
+            max_attempts=self._settings.max_attempts, reason=EXHAUSTED
+        )
+        for sweep_id in failed:
+            record = self._store.sweeps.get(sweep_id)
+            self._store.audit.append(
+                actor="server", action="sweep.failed", target=sweep_id,
+                details={"error": EXHAUSTED}, agency=record.agency if record else None,
+            )  # fmt: skip
+
+    def _keep_leases(self) -> None:
+        every = max(0.1, min(self._settings.lease_s / 3, 2.0))
+        while not self._stopping.wait(every):
+            with self._lock:
+                held = list(self._held)
+            if not held:
+                continue
+            try:
+                kept = self._store.sweeps.renew(
+                    held, owner=self.owner, lease_s=self._settings.lease_s
+                )
+            except Unavailable as exc:
+                log.warning("cannot renew sweep leases: %s", exc)
+                continue
+            with self._lock:
+                self._cancelled.update((set(held) - kept) & self._held)
+
+    def _forget(self, sweep_id: str, _done: object = None) -> None:
+        with self._lock:
+            self._held.discard(sweep_id)
+            self._cancelled.discard(sweep_id)
+        self._free.release()
+
+    def _should_stop(self, sweep_id: str) -> bool:
+        with self._lock:
+            return self._stopping.is_set() or sweep_id in self._cancelled
+
+    def _retrying(self, write: Callable[[], _T]) -> _T:
+        """``write()``, tried again while the database is unavailable (see RunPool)."""
+        for delay in RETRY_DELAYS_S:
+            try:
+                return write()
+            except Unavailable:
+                if self._stopping.is_set():
+                    raise
+                time.sleep(delay)
+        return write()
+
+    def _audit(self, sweep: SweepRecord, action: str, details: dict[str, Any]) -> None:
+        self._retrying(
+            lambda: self._store.audit.append(
+                actor="worker", action=action, target=sweep.id, details=details,
+                agency=sweep.agency,
+            )
+        )  # fmt: skip
+
+    def _execute(self, sweep: SweepRecord) -> None:
+        try:
+            self._run(sweep)
+        except Unavailable as exc:
+            # The sweep stays running under a lease nobody renews: when it expires an instance
+            # claims it again and continues with the points not yet stored.
+            log.error("sweep %s: the database stayed unavailable (%s)", sweep.id, exc)
+
+    def _open_executor(self) -> Executor:
+        address = self._settings.dask_address
+        return DaskCluster(address) if address else LocalPool(1)
+
+    def _run(self, sweep: SweepRecord) -> None:
+        store = self._store
+        self._audit(
+            sweep, "sweep.start",
+            {"attempt": sweep.attempts, "instance": self.owner, "executor": self.where},
+        )  # fmt: skip
+        started = time.perf_counter()
+        try:
+            dataset = self._dataset(sweep.dataset_id)
+            have = {p.number for p in self._retrying(lambda: store.sweeps.points([sweep.id]))}
+            todo = [p for p in read_grid(sweep.spec) if p.number not in have]
+            if todo:
+                self._solve(sweep, dataset, todo)
+        except _StopError:
+            self._interrupted(sweep, time.perf_counter() - started)
+            return
+        except PlacementError as exc:
+            self._fail(sweep, str(exc) or type(exc).__name__)
+            return
+        except Exception:
+            log.exception("sweep %s failed with an unexpected error", sweep.id)
+            self._fail(sweep, "an internal error occurred while solving the sweep")
+            return
+        without = self._retrying(lambda: store.sweeps.points([sweep.id], without_plan=True))
+        failed = [p.number for p in without if p.status == FAILED]
+        status = "failed" if failed else "succeeded"
+        error = f"{len(failed)} point(s) failed with an error: {failed}" if failed else None
+        if self._retrying(
+            lambda: store.sweeps.finish(sweep.id, status=status, error=error, owner=self.owner)
+        ):
+            details = {
+                "points": sweep.total,
+                "without_plan": len(without),
+                "failed": failed,
+                "elapsed_s": round(time.perf_counter() - started, 3),
+            }
+            self._audit(sweep, f"sweep.{status}", details)
+
+    def _solve(self, sweep: SweepRecord, dataset: Dataset, todo: list[Point]) -> None:
+        """Solve ``todo`` as :func:`~placement.batch.sweep.run_sweep` does (the same task, the
+        same retries), storing each point as it arrives; the executor keeps no point's files,
+        so a long sweep holds none of them in memory."""
+
+        def finished(outcome: Outcome[BatchRun]) -> None:
+            run = outcome.value if outcome.error is None else failed_run(outcome.error)
+            assert run is not None
+            self._record(sweep, PointRun(todo[outcome.index], run))
+
+        executor = self._open_executor()
+        try:
+            executor.run(
+                solve_point, SweepBase(dataset, dict(sweep.policy)), todo, retries=RETRIES,
+                on_done=finished, keep=_without_files,
+            )  # fmt: skip
+        finally:
+            executor.close()
+
+    def _record(self, sweep: SweepRecord, point_run: PointRun) -> None:
+        """Store a finished point; stop the sweep when it may not continue."""
+        point = point_record(sweep.id, point_run)
+        stored = self._retrying(lambda: self._store.sweeps.add_point(point, owner=self.owner))
+        if not stored or self._should_stop(sweep.id):
+            raise _StopError
+
+    def _dataset(self, dataset_id: str) -> Dataset:
+        payload = self._retrying(lambda: self._store.datasets.payload(dataset_id))
+        if payload is None:
+            raise PlacementError(f"the dataset {dataset_id} no longer exists")
+        return dataset_from_payload(payload)
+
+    def _interrupted(self, sweep: SweepRecord, elapsed: float) -> None:
+        if self._stopping.is_set():
+            if self._retrying(lambda: self._store.sweeps.release(sweep.id, owner=self.owner)):
+                self._audit(sweep, "sweep.released", {"reason": "the instance stopped"})
+            return
+        current = self._store.sweeps.get(sweep.id)
+        reason = (
+            "the sweep was cancelled"
+            if current is not None and current.status == "cancelled"
+            else "the lease expired and another instance took the sweep over"
+        )
+        self._audit(
+            sweep, "sweep.stopped",
+            {"reason": reason, "done": current.done if current else None,
+             "elapsed_s": round(elapsed, 3)},
+        )  # fmt: skip
+
+    def _fail(self, sweep: SweepRecord, error: str) -> None:
+        if self._retrying(
+            lambda: self._store.sweeps.finish(
+                sweep.id, status="failed", error=error, owner=self.owner
+            )
+        ):
+            self._audit(sweep, "sweep.failed", {"error": error})
+
+
+def sweep_out(record: SweepRecord, without_plan: list[SweepPointRecord]) -> SweepOut:
+    """The DTO of a stored sweep and its points without a plan."""
+    return SweepOut(
+        id=record.id,
+        dataset_id=record.dataset_id,
+        status=record.status,  # type: ignore[arg-type]
+        policy=dict(record.policy),
+        grid=dict(record.spec),
+        executor=record.executor,
+        created_at=record.created_at,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+        created_by=record.created_by,
+        progress=SweepProgress(
+            done=record.done, total=record.total, without_plan=record.without_plan
+        ),
+        failed_points=[
+            FailedPoint(point=p.number, label=p.label, status=p.status, error=p.error)
+            for p in without_plan
+        ],
+        error=record.error,
+    )
+
+
+def create_sweep(
+    store: Store, pool: SweepPool, settings: Settings, body: SweepCreate, actor: str
+) -> SweepRecord:
+    """Validate the dataset, the base policy and the grid, queue the sweep and audit it.
+
+    Nothing is stored when anything is refused: 404 for an unknown dataset, 413 for one too
+    large, 422 listing every problem of the policy (table ``policy``) or the grid (``grid``),
+    429 when the key has too many sweeps going.
+    """
+    dataset = load_stored(store, body.dataset_id)
+    check_pairs(dataset, settings.max_pairs)
+    problems: list[Problem] = []
+    policy: dict[str, Any] = {}
+    points: list[Point] = []
+    try:
+        policy = sweep_policy(body, dataset, settings)
+    except DatasetError as err:
+        problems += err.problems
+    try:
+        points = read_grid(body.spec())
+        check_points(points, settings)
+    except DatasetError as err:
+        problems += err.problems
+    if problems:
+        raise DatasetError(problems)
+    if store.sweeps.count_active(created_by=actor) >= settings.max_active_runs_per_key:
+        raise ApiError(
+            429,
+            f"this key has {settings.max_active_runs_per_key} queued or running sweeps, the "
+            "most it may have at once; wait for one to finish",
+            kind="busy",
+            headers={"Retry-After": "30"},
+        )
+    spec = body.spec()
+    record = store.sweeps.create(
+        dataset_id=body.dataset_id, policy=policy, spec=spec, total=len(points),
+        executor=pool.where, created_by=actor,
+    )  # fmt: skip
+    store.audit.append(
+        actor=actor,
+        action="sweep.create",
+        target=record.id,
+        details={
+            "dataset_id": body.dataset_id,
+            "input_sha256": dataset.sha256,
+            "policy": policy,
+            "grid": spec,
+            "points": len(points),
+            "executor": pool.where,
+        },
+    )
+    pool.submit(record.id)
+    return record
+
+
+def get_sweep(store: Store, sweep_id: str) -> SweepRecord:
+    """The sweep ``sweep_id``; 404 when there is none."""
+    record = store.sweeps.get(sweep_id)
+    if record is None:
+        raise ApiError(404, f"no sweep {sweep_id!r}", kind="not-found")
+    return record
+
+
+def read_sweep(store: Store, sweep_id: str) -> SweepOut:
+    """The sweep ``sweep_id`` with its points without a plan; 404 when there is none."""
+    record = get_sweep(store, sweep_id)
+    return sweep_out(record, store.sweeps.points([record.id], without_plan=True))
+
+
+def list_sweeps(
+    store: Store, *, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[SweepOut], str | None]:
+    """One page of the agency's sweeps, newest first, and the next page's cursor.
+
+    Raises
+    ------
+    ApiError
+        422 for an unknown status or a cursor this service did not give out.
+    """
+    try:
+        records, after = store.sweeps.page(status=status, cursor=cursor, limit=limit)
+    except ValueError as exc:
+        raise ApiError(422, str(exc), kind="invalid-input") from exc
+    failed: dict[str, list[SweepPointRecord]] = {}
+    for point in store.sweeps.points([r.id for r in records], without_plan=True):
+        failed.setdefault(point.sweep_id, []).append(point)
+    return [sweep_out(r, failed.get(r.id, [])) for r in records], after
+
+
+def cancel_sweep(store: Store, pool: SweepPool, sweep_id: str, actor: str) -> SweepOut:
+    """Cancel a queued or running sweep, keeping the points done; 409 when it has finished."""
+    record = get_sweep(store, sweep_id)
+    if record.status not in ACTIVE_STATUSES or not store.sweeps.cancel(sweep_id):
+        current = get_sweep(store, sweep_id)
+        raise ApiError(
+            409, f"the sweep has already finished ({current.status})", kind="sweep-finished"
+        )
+    pool.cancel(sweep_id)
+    store.audit.append(
+        actor=actor,
+        action="sweep.cancel",
+        target=sweep_id,
+        details={"was": record.status, "done": record.done, "total": record.total},
+    )
+    return read_sweep(store, sweep_id)
