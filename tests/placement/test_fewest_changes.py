@@ -26,6 +26,8 @@ from tests.paths import EXAMPLE
 from tests.placement.builders import REFERENCE_DATE, make_dataset, make_nip
 from tests.placement.test_optimality import instances
 
+pytestmark = pytest.mark.usefixtures("english")
+
 SAMPLE = Path(__file__).resolve().parents[2] / "placement" / "data" / "binjai"
 
 

@@ -1,5 +1,9 @@
 """Fixtures of the HTTP tests: the real service on a loopback port, on SQLite and PostgreSQL.
 
+The library renders its texts in Indonesian by default; the tests that assert its English texts
+through the service make English the default of the whole process (the service's threads
+included) with ``pytestmark = pytest.mark.usefixtures("english_service")``.
+
 One service (and database) serves all the tests of a module, for speed; every test makes the
 datasets and runs it needs, so tests do not depend on one another. Tests that need settings of
 their own start a service on the per-test ``database_url`` of tests/api/conftest.py.
@@ -7,6 +11,7 @@ their own start a service on the per-test ``database_url`` of tests/api/conftest
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,3 +83,16 @@ def client(service: str) -> Iterator[httpx.Client]:
     """An HTTP client of the module's service (no credentials set)."""
     with httpx.Client(base_url=service, timeout=60) as http:
         yield http
+
+
+@pytest.fixture(scope="module")
+def english_service() -> Iterator[None]:
+    """The library's texts in English in every thread of this process for the module's tests.
+
+    The service's threads start without the test's context, so the locale is made English by
+    default rather than only inside the test.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        english = contextvars.ContextVar("placement_locale", default="en")
+        patch.setattr("placement.i18n.messages._LOCALE", english)
+        yield

@@ -17,6 +17,8 @@ from tests.api.fixtures import (
 )
 from tests.paths import DATA, EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english_service")
+
 Headers = dict[str, dict[str, str]]
 
 

@@ -22,6 +22,8 @@ from api.core.problems import MAX_LISTED_PROBLEMS
 from tests.api.fixtures import XLSX, generated_json, serving, slow_policy, wait_for_run
 from tests.api.http.conftest import Keys, make_keys, service_settings
 
+pytestmark = pytest.mark.usefixtures("english_service")
+
 MAX_ROWS = 3000
 MAX_PAIRS = 10_000
 MAX_BYTES = 2 * 1024 * 1024

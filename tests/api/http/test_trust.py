@@ -24,6 +24,8 @@ from placement.runs.formats import plan_csv_text
 from tests.api.fixtures import EXAMPLE_OBJECTIVE, XLSX, example_json, example_policy, wait_for_run
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english_service")
+
 Headers = dict[str, dict[str, str]]
 #: Texts are asserted in English, asked for; the Indonesian default is asserted beside them.
 EN = {"Accept-Language": "en"}

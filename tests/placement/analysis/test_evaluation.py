@@ -15,6 +15,8 @@ from placement.contract.readers import dataset_from_tables, load_dataset
 from placement.synthetic.city import generate
 from placement.synthetic.history import SyntheticHistory, city_history, generate_history
 
+pytestmark = pytest.mark.usefixtures("english")
+
 SEEDS = range(4)
 
 

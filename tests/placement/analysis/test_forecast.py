@@ -19,6 +19,8 @@ from placement.contract.readers import dataset_from_tables
 from placement.synthetic.city import generate
 from placement.synthetic.history import city_history
 
+pytestmark = pytest.mark.usefixtures("english")
+
 Z = 1.959963984540054
 
 

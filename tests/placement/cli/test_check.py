@@ -10,6 +10,8 @@ from placement.cli import main
 from placement.cli.exits import EXIT_INPUT, EXIT_OK, EXIT_VIOLATIONS
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_check_accepts_the_reference_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", str(EXAMPLE), str(EXAMPLE / "plan.csv"),

@@ -11,6 +11,8 @@ from placement.cli import main
 from placement.cli.exits import EXIT_INPUT, EXIT_OK
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def _solve(tmp_path: Path, name: str, policy: Path) -> Path:
     out = tmp_path / name

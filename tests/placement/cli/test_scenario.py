@@ -15,6 +15,8 @@ from placement.engine import Solution, solve
 from placement.runs.directory import write_outputs
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 BASE_OBJECTIVE = 287692
 FAJAR = "199405052019031006"
 

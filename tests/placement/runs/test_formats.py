@@ -10,6 +10,8 @@ from placement.errors import PlanFormatError
 from placement.runs.formats import plan_csv_text, read_plan, read_plan_csv, read_previous
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_reading_a_missing_plan_file_raises_plan_format_error(tmp_path: Path) -> None:
     with pytest.raises(PlanFormatError, match="not found"):
