@@ -578,7 +578,7 @@ async function explainEmployee(nip, again = false) {
         ])),
       el("h4", { text: t("counterfactual") }),
       el("p", { class: "counterfactual", text: cf
-        ? t("cfText", { change: cf.change, detail: Object.entries(cf.detail).map(([k, v]) => `${k} ${v}`).join(", "), position: cf.position_id, score: num(cf.score), objective: num(cf.objective) })
+        ? t("cfText", { change: cf.change, position: cf.position_id, score: num(cf.score), objective: num(cf.objective) })
         : t("noCounterfactual", { n: x.counterfactuals_tried }) }),
     );
   } catch (error) {
