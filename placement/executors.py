@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from placement.errors import PlacementError
+from placement.i18n import current_locale, use_locale
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ class LocalPool:
         """Run every task (see :meth:`Executor.run`)."""
         if self._workers == 1 or len(items) <= 1:
             return self._run_here(fn, shared, items, retries, on_done, keep)
+        fn = InLocale(fn, current_locale())
         outcomes: list[Outcome[R] | None] = [None] * len(items)
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -268,6 +270,7 @@ class DaskCluster:
 
         if not items:
             return []
+        fn = InLocale(fn, current_locale())
         # Sent to every worker once rather than with each task; hash=False because a dataset
         # is not worth tokenising to deduplicate.
         [shared_future] = self._client.scatter([shared], broadcast=True, hash=False)
@@ -309,6 +312,19 @@ class DaskCluster:
             client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+@dataclass(frozen=True)
+class InLocale(Generic[S, T, R]):
+    """``fn`` run in the caller's locale: a worker process or thread starts in the default one,
+    so without this the texts of a task (refusals, diagnoses) ignored the caller's ``--lang``."""
+
+    fn: Callable[[S, T], R]
+    locale: str
+
+    def __call__(self, shared: S, item: T) -> R:
+        with use_locale(self.locale):
+            return self.fn(shared, item)
 
 
 def _delivered(

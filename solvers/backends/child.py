@@ -108,15 +108,17 @@ class Child:
         seed: int | None,
         warm_start: BoolArray | None,
         on_progress: ProgressCallback | None = None,
+        niceness: int = 0,
     ) -> Child:
-        """Start back-end ``name`` on ``model`` in a child process (no limit when ``None``)."""
+        """Start back-end ``name`` on ``model`` in a child process (no limit when ``None``),
+        ``niceness`` steps below this process's scheduling priority."""
         started = time.perf_counter()
         ctx = _context()
         receiver, sender = ctx.Pipe(duplex=False)
         deadline_epoch = None if time_limit_s is None else time.time() + time_limit_s
         proc = ctx.Process(
             target=_child_main,
-            args=(sender, name, model, deadline_epoch, seed, warm_start),
+            args=(sender, name, model, deadline_epoch, seed, warm_start, niceness),
             name=f"solvers-{name}",
             daemon=True,
         )
@@ -240,10 +242,13 @@ def _child_main(
     deadline_epoch: float | None,
     seed: int | None,
     warm_start: BoolArray | None,
+    niceness: int,
 ) -> None:
     """Entry point of the child process."""
     if hasattr(os, "setpgrp"):
         os.setpgrp()
+    if niceness and hasattr(os, "nice"):
+        os.nice(niceness)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent,), daemon=True).start()

@@ -2,11 +2,10 @@
 
 Where the better exact back-end cannot be told in advance (knapsack side constraints: CP-SAT
 proves the small public GAP instances in well under a second, HiGHS proves larger ones CP-SAT
-does not), both run at once on the machine's two cores. Both start from the best known
-solution as their hint; the parent keeps the best solution streamed by either and the best
-bound proved by either, and stops both as soon as the one meets the other (or one back-end
-proves optimality or infeasibility on its own). ``proved_by`` names the back-end whose bound
-closed the gap.
+does not), both run at once on the machine's two cores. The parent keeps the best solution
+streamed by either and the best bound proved by either, and stops the race as soon as the one
+meets the other (or one back-end proves optimality or infeasibility on its own). ``proved_by``
+names the back-end whose bound closed the gap.
 
 With the LP bound of the model (:mod:`solvers.methods.lp_bound`: the Lagrangian bound of the
 side constraints, whose optimal multipliers are the LP's duals, since what remains is an
@@ -18,29 +17,33 @@ HiGHS finds a solution better than CP-SAT's and fixing against it leaves at most
 :data:`RESTART_SHARE` of CP-SAT's pairs, CP-SAT is restarted on the smaller model with that
 solution as its hint (HiGHS fixes by reduced cost inside its own search).
 
-Small models first get a head start: CP-SAT in this process, on one worker, for a budget of
-its deterministic time (:data:`HEAD_START_WORK`). Most small knapsack models are proved there
-(the public GAP instances gap1–12 in a fraction of a second, without starting any process), and
-what it proves does not depend on the machine's load. Otherwise its best solution becomes the
-racers' hint.
+Small models (at most :data:`HEAD_START_MAX_PAIRS` pairs) first get a head start: CP-SAT in
+this process, on one worker, for a budget of its deterministic time (:data:`HEAD_START_WORK`).
+It proves most of them (the public GAP instances gap1–12 all, in a fraction of a second)
+without starting any process, and what it proves does not depend on the machine's load;
+otherwise its best solution becomes the racers' hint. Larger models start both racers at
+once, HiGHS first, on what the race was given: HiGHS then solves from the race's first moment,
+as a raw HiGHS solve of the model would, and CP-SAT's process does what a head start would
+have done. CP-SAT's process runs at a lower priority (:data:`RACER_NICENESS`).
 
 Which racer proves first depends on the machine's load, and so would the returned plan when
-the model has several optima. Once the optimum ``z`` is proven, the plan is therefore
-re-solved deterministically: HiGHS, seeded, without a hint, on the pairs that reduced-cost
-fixing against ``z`` itself keeps, stopped at its first solution of objective ``z`` (knowing
-the optimum, it prunes every node whose bound falls below it; on the chu1997 and Yagiura
-instances this took a fraction of the race's time, where a CP-SAT feasibility search often
-took longer than the race). Its answer depends only on the model, ``z`` and the seed. Its
-budget: without a time limit as long as the race took (at least :data:`CANONICAL_MIN_S`);
-under a time limit :data:`CANONICAL_SHARE` of the race's time plus a second. When it runs out,
-the race's own optimal plan is returned and the message says so.
+the model has several optima. The plan is therefore always the same one: the first solution of
+the optimal value ``z`` that HiGHS's own run finds. That run is deterministic — one thread, a
+fixed seed, and a model and hint that depend only on the race's input (the head start's
+solution, when HiGHS starts after it, is itself deterministic) — so its first solution of
+value ``z`` is too, whoever proved ``z``. When HiGHS proves the optimum, its plan is that
+solution already; when CP-SAT (or the LP bound) proves it first, CP-SAT stops and HiGHS's run
+goes on, alone, until it reaches ``z``: without a time limit for as long as the race took (at
+least :data:`CANONICAL_MIN_S`), under a time limit for :data:`CANONICAL_SHARE` of the race's
+time plus a second. When it does not reach ``z`` by then, the race's own optimal plan is
+returned and the message says so.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
 import numpy as np
@@ -59,17 +62,23 @@ RACERS: tuple[str, ...] = ("highs", "cpsat")
 #: Name of the racing method in results.
 NAME = "+".join(RACERS)
 #: Budget of the head start, in CP-SAT's deterministic seconds (roughly wall seconds on one
-#: core), and the largest model that gets one (building CP-SAT's model costs about a second per
-#: hundred thousand pairs).
+#: core), and the largest model that gets one: gap1–12 have at most 600 pairs and the head
+#: start proves every one of them, while a 1,000-pair chu1997 instance that raw HiGHS proves
+#: in about a second would lose half a second to it.
 HEAD_START_WORK = 0.5
-HEAD_START_MAX_PAIRS = 20_000
+HEAD_START_MAX_PAIRS = 800
+#: Scheduling priority of each racer's process, in steps below the caller's. On an idle
+#: two-core machine it changes nothing (each racer has a core); on a shared one it keeps
+#: HiGHS's share of the processor what a raw HiGHS solve would get, and CP-SAT takes what is
+#: left (with both at one priority, HiGHS ran at half its raw speed at load 6).
+RACER_NICENESS: dict[str, int] = {"cpsat": 10}
 #: CP-SAT is restarted from a better solution of HiGHS at most this many times, and only when
 #: reduced-cost fixing against that solution keeps at most this share of its pairs.
 MAX_RESTARTS = 3
 RESTART_SHARE = 0.7
-#: Budget of the deterministic re-solve of the race's plan: without a time limit as long as the
-#: race took, and at least this many seconds; under a time limit this share of the race's wall
-#: time plus a second.
+#: How long HiGHS's run may go on to reach an optimum another racer proved: without a time
+#: limit as long as the race took, and at least this many seconds; under a time limit this
+#: share of the race's wall time plus a second.
 CANONICAL_MIN_S = 10.0
 CANONICAL_SHARE = 0.2
 
@@ -104,134 +113,6 @@ class _Best:
         return self.objective >= self.bound
 
 
-def race(
-    model: AssignmentModel,
-    *,
-    time_limit_s: float | None,
-    seed: int | None,
-    warm_start: BoolArray | None,
-    bound: int | None = None,
-    bound_by: str = "relaxation",
-    lp: LpBound | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> Result:
-    """Solve ``model`` by racing :data:`RACERS`; see the module docstring.
-
-    ``warm_start`` (which need not be feasible) is every racer's hint and, when feasible, the
-    first incumbent; ``bound`` a known upper bound (owned by ``bound_by``); ``lp`` the LP bound
-    whose reduced costs fix pairs against the best solution (see the module docstring). Under a
-    time limit
-    the best solution found by either racer is returned as FEASIBLE.
-
-    Raises
-    ------
-    SolverError
-        When every racer failed.
-    """
-    started = time.perf_counter()
-    best = _Best()
-    if warm_start is not None and model.is_feasible(warm_start):
-        best.offer(warm_start, model.objective_of(warm_start))
-    best.tighten(bound, bound_by)
-    if model.n_pairs <= HEAD_START_MAX_PAIRS:
-        head = cpsat.solve(
-            model, time_limit_s=time_limit_s, seed=seed, warm_start=warm_start,
-            deterministic_time_s=HEAD_START_WORK,
-        )  # fmt: skip
-        if head.status in (Status.OPTIMAL, Status.INFEASIBLE):
-            return replace(
-                head, solver=NAME, runtime_s=time.perf_counter() - started, proved_by=cpsat.NAME,
-                message=f"proved by the {cpsat.NAME} head start: {head.message}",
-            )  # fmt: skip
-        best.offer(head.chosen, head.objective)
-        best.tighten(head.bound, cpsat.NAME)
-        if best.chosen is not None:
-            warm_start = best.chosen
-        if time_limit_s is not None and time.perf_counter() >= started + time_limit_s:
-            return _unproven(best, time.perf_counter() - started)
-
-    def report() -> None:
-        if on_progress is not None:
-            on_progress(best.objective, best.bound, time.perf_counter() - started)
-
-    limit_at = None if time_limit_s is None else started + time_limit_s
-    deadline = None if time_limit_s is None else started + time_limit_s + grace_s(time_limit_s)
-
-    def start(name: str) -> _Racer:
-        keep = None
-        if lp is not None and best.chosen is not None and best.objective is not None:
-            keep = fix_by_reduced_cost(model, lp, best.objective, best.chosen)
-        hint = best.chosen if best.chosen is not None else warm_start
-        left = None if limit_at is None else max(0.01, limit_at - time.perf_counter())
-        if keep is None or keep.all():
-            child = Child.start(name, model, left, seed, hint)
-            return _Racer(child, None, best.objective, model.n_pairs)
-        sub, kept = restrict(model, keep)
-        sub_hint = None if hint is None else hint[kept]
-        _log.debug("race: %s on the %d of %d pairs kept", name, len(kept), model.n_pairs)
-        child = Child.start(name, sub, left, seed, sub_hint)
-        return _Racer(child, kept, best.objective, model.n_pairs)
-
-    racers = [start(n) for n in RACERS]
-    restarts = 0
-    verdict: Result | None = None
-    errors: list[str] = []
-    try:
-        while not best.proven and verdict is None:
-            active = [r for r in racers if not r.child.done]
-            if not active:
-                break
-            timeout = None if deadline is None else deadline - time.perf_counter()
-            if timeout is not None and timeout <= 0:
-                break
-            ready = wait([r.child.receiver for r in active], timeout)
-            if not ready:
-                break
-            for racer in active:
-                child = racer.child
-                if child.receiver not in ready:
-                    continue
-                child.receive()
-                changed = best.offer(racer.lift(child.best), child.best_objective)
-                changed |= best.tighten(child.bound, child.name)
-                if child.error:
-                    errors.append(child.error)
-                elif child.final is not None:
-                    final = child.final
-                    if final.status is Status.INFEASIBLE and racer.kept is None:
-                        verdict = replace(final, proved_by=child.name)
-                        break
-                    changed |= best.offer(racer.lift(final.chosen), final.objective)
-                    changed |= best.tighten(final.bound, child.name)
-                if changed:
-                    report()
-            if verdict is None and not best.proven and restarts < MAX_RESTARTS:
-                index = RACERS.index(cpsat.NAME)
-                if _worth_restart(model, lp, best, racers[index]):
-                    racers[index].child.stop()
-                    racers[index] = start(cpsat.NAME)
-                    restarts += 1
-    finally:
-        for racer in racers:
-            racer.child.stop()
-    elapsed = time.perf_counter() - started
-    if verdict is not None:
-        return replace(verdict, solver=NAME, runtime_s=elapsed)
-    if best.chosen is None and len(errors) == len(racers):
-        raise SolverError("; ".join(errors))
-    if not best.proven or best.chosen is None or best.objective is None:
-        return _unproven(best, elapsed)
-    budget = max(CANONICAL_MIN_S, elapsed)
-    if time_limit_s is not None:
-        budget = max(0.0, min(time_limit_s - elapsed, CANONICAL_SHARE * elapsed + 1.0))
-    chosen, how = _canonical(model, best.objective, best.chosen, seed, budget, lp)
-    return Result(
-        Status.OPTIMAL, best.objective, best.objective, chosen, NAME,
-        time.perf_counter() - started, message=f"optimum proved by {best.bound_by}; {how}",
-        proved_by=best.bound_by,
-    )  # fmt: skip
-
-
 @dataclass(eq=False)
 class _Racer:
     """A racer's process, the model pairs it was given (``None``: all of them) and the
@@ -249,6 +130,192 @@ class _Racer:
         out = np.zeros(self.n_pairs, dtype=np.bool_)
         out[self.kept[chosen]] = True
         return out
+
+
+@dataclass(eq=False)
+class _Race:
+    """The state of one race: its model, the best solution and bound, the racers by name."""
+
+    model: AssignmentModel
+    seed: int | None
+    lp: LpBound | None
+    started: float
+    limit_at: float | None
+    best: _Best
+    hint: BoolArray | None
+    on_progress: ProgressCallback | None
+    racers: dict[str, _Racer] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def start(self, name: str) -> None:
+        """Start (or restart) racer ``name`` from the best solution known, on the pairs that
+        survive reduced-cost fixing against it."""
+        if name in self.racers:
+            self.racers[name].child.stop()
+        model, best = self.model, self.best
+        keep = None
+        if self.lp is not None and best.chosen is not None and best.objective is not None:
+            keep = fix_by_reduced_cost(model, self.lp, best.objective, best.chosen)
+        hint = best.chosen if best.chosen is not None else self.hint
+        left = None if self.limit_at is None else max(0.01, self.limit_at - time.perf_counter())
+        niceness = RACER_NICENESS.get(name, 0)
+        if keep is None or keep.all():
+            child = Child.start(name, model, left, self.seed, hint, niceness=niceness)
+            self.racers[name] = _Racer(child, None, best.objective, model.n_pairs)
+            return
+        sub, kept = restrict(model, keep)
+        sub_hint = None if hint is None else hint[kept]
+        _log.debug("race: %s on the %d of %d pairs kept", name, len(kept), model.n_pairs)
+        child = Child.start(name, sub, left, self.seed, sub_hint, niceness=niceness)
+        self.racers[name] = _Racer(child, kept, best.objective, model.n_pairs)
+
+    def absorb(self, racer: _Racer) -> Result | None:
+        """Read one message of ``racer`` into the best solution and bound; an infeasibility it
+        proved on the whole model is returned as the verdict."""
+        child = racer.child
+        child.receive()
+        best = self.best
+        changed = best.offer(racer.lift(child.best), child.best_objective)
+        changed |= best.tighten(child.bound, child.name)
+        verdict = None
+        if child.error:
+            self.errors.append(child.error)
+        elif child.final is not None:
+            final = child.final
+            if final.status is Status.INFEASIBLE and racer.kept is None:
+                verdict = replace(final, proved_by=child.name)
+            changed |= best.offer(racer.lift(final.chosen), final.objective)
+            changed |= best.tighten(final.bound, child.name)
+        if changed and self.on_progress is not None:
+            self.on_progress(best.objective, best.bound, time.perf_counter() - self.started)
+        return verdict
+
+    def stop(self) -> None:
+        for racer in self.racers.values():
+            racer.child.stop()
+
+
+def race(
+    model: AssignmentModel,
+    *,
+    time_limit_s: float | None,
+    seed: int | None,
+    warm_start: BoolArray | None,
+    bound: int | None = None,
+    bound_by: str = "relaxation",
+    lp: LpBound | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Result:
+    """Solve ``model`` by racing :data:`RACERS`; see the module docstring.
+
+    ``warm_start`` (which need not be feasible) is every racer's hint and, when feasible, the
+    first incumbent; ``bound`` a known upper bound (owned by ``bound_by``); ``lp`` the LP bound
+    whose reduced costs fix pairs against the best solution (see the module docstring). Under a
+    time limit the best solution found by either racer is returned as FEASIBLE.
+
+    Raises
+    ------
+    SolverError
+        When every racer failed.
+    """
+    started = time.perf_counter()
+    best = _Best()
+    if warm_start is not None and model.is_feasible(warm_start):
+        best.offer(warm_start, model.objective_of(warm_start))
+    best.tighten(bound, bound_by)
+    limit_at = None if time_limit_s is None else started + time_limit_s
+    state = _Race(model, seed, lp, started, limit_at, best, warm_start, on_progress)
+    try:
+        return _run(state, time_limit_s)
+    finally:
+        state.stop()
+
+
+def _run(state: _Race, time_limit_s: float | None) -> Result:
+    """The race of :func:`race`; the caller stops the racers."""
+    model, best, started = state.model, state.best, state.started
+    if model.n_pairs <= HEAD_START_MAX_PAIRS:
+        head = cpsat.solve(
+            model, time_limit_s=time_limit_s, seed=state.seed, warm_start=state.hint,
+            deterministic_time_s=HEAD_START_WORK,
+        )  # fmt: skip
+        if head.status in (Status.OPTIMAL, Status.INFEASIBLE):
+            return replace(
+                head, solver=NAME, runtime_s=time.perf_counter() - started, proved_by=cpsat.NAME,
+                message=f"proved by the {cpsat.NAME} head start: {head.message}",
+            )  # fmt: skip
+        best.offer(head.chosen, head.objective)
+        best.tighten(head.bound, cpsat.NAME)
+        if best.chosen is not None:
+            state.hint = best.chosen
+        if state.limit_at is not None and time.perf_counter() >= state.limit_at:
+            return _unproven(best, time.perf_counter() - started)
+    state.start(highs.NAME)
+    if not best.proven:
+        state.start(cpsat.NAME)
+    verdict = None
+    deadline = None
+    if state.limit_at is not None and time_limit_s is not None:
+        deadline = state.limit_at + grace_s(time_limit_s)
+    restarts = 0
+    while not best.proven and verdict is None:
+        active = [r for r in state.racers.values() if not r.child.done]
+        if not active:
+            break
+        timeout = None if deadline is None else deadline - time.perf_counter()
+        if timeout is not None and timeout <= 0:
+            break
+        ready = wait([r.child.receiver for r in active], timeout)
+        if not ready:
+            break
+        for racer in active:
+            if racer.child.receiver in ready:
+                verdict = state.absorb(racer)
+                if verdict is not None:
+                    break
+        restart = verdict is None and not best.proven and restarts < MAX_RESTARTS
+        if restart and _worth_restart(model, state.lp, best, state.racers[cpsat.NAME]):
+            state.start(cpsat.NAME)
+            restarts += 1
+    elapsed = time.perf_counter() - started
+    if verdict is not None:
+        return replace(verdict, solver=NAME, runtime_s=elapsed)
+    if best.chosen is None and len(state.errors) == len(state.racers):
+        raise SolverError("; ".join(state.errors))
+    if not best.proven or best.chosen is None or best.objective is None:
+        return _unproven(best, elapsed)
+    if cpsat.NAME in state.racers:
+        state.racers[cpsat.NAME].child.stop()
+    budget = max(CANONICAL_MIN_S, elapsed)
+    if state.limit_at is not None:
+        budget = max(0.0, min(state.limit_at - time.perf_counter(), CANONICAL_SHARE * elapsed + 1))
+    plan = _first_at(state.racers[highs.NAME], best.objective, time.perf_counter() + budget)
+    how = "the plan is the first of that value in HiGHS's deterministic run"
+    if plan is None:
+        plan = best.chosen
+        how = "the plan is the race's (HiGHS's deterministic run did not reach it in its budget)"
+    return Result(
+        Status.OPTIMAL, best.objective, best.objective, plan, NAME,
+        time.perf_counter() - started, message=f"optimum proved by {best.bound_by}; {how}",
+        proved_by=best.bound_by,
+    )  # fmt: skip
+
+
+def _first_at(racer: _Racer, optimum: int, until: float) -> BoolArray | None:
+    """The first solution of value ``optimum`` of ``racer``'s run, waiting for it until
+    ``until`` (a ``time.perf_counter`` value); ``None`` when the run does not reach it."""
+    child = racer.child
+    while not child.done and (child.best_objective is None or child.best_objective < optimum):
+        left = until - time.perf_counter()
+        if left <= 0 or not child.receiver.poll(left):
+            break
+        child.receive()
+    final = child.final
+    if final is not None and final.objective == optimum:
+        return racer.lift(final.chosen)
+    if child.best_objective == optimum:
+        return racer.lift(child.best)
+    return None
 
 
 def _worth_restart(model: AssignmentModel, lp: LpBound | None, best: _Best, racer: _Racer) -> bool:
@@ -276,32 +343,3 @@ def _unproven(best: _Best, elapsed: float) -> Result:
         Status.FEASIBLE, best.objective, best.bound, best.chosen, NAME, elapsed,
         message="time limit reached; the best solution of either back-end",
     )  # fmt: skip
-
-
-def _canonical(
-    model: AssignmentModel,
-    optimum: int,
-    found: BoolArray,
-    seed: int | None,
-    budget_s: float,
-    lp: LpBound | None,
-) -> tuple[BoolArray, str]:
-    """A selection of objective ``optimum`` that depends only on the model, the optimum, ``lp``
-    and the seed, or ``found`` when none turns up within the budget.
-
-    Only the pairs that reduced-cost fixing against the optimum itself keeps can be in such a
-    selection, so the search runs on those.
-    """
-    if budget_s <= 0:
-        return found, "no time left to re-solve the plan deterministically"
-    kept = np.arange(model.n_pairs, dtype=np.int64)
-    sub = model
-    if lp is not None:
-        sub, kept = restrict(model, fix_by_reduced_cost(model, lp, optimum, ~np.ones_like(found)))
-    solved = highs.solve(sub, time_limit_s=budget_s, seed=seed, stop_at=optimum)
-    if solved.chosen is None or solved.status is not Status.OPTIMAL:
-        _log.debug("race: deterministic re-solve found no plan (%s)", solved.message)
-        return found, "the plan is the race's (its deterministic re-solve ran out of budget)"
-    chosen = np.zeros(model.n_pairs, dtype=np.bool_)
-    chosen[kept[solved.chosen]] = True
-    return chosen, "the plan re-solved deterministically at that optimum"

@@ -11,12 +11,17 @@ from distributed import Client, LocalCluster
 
 from placement.errors import PlacementError
 from placement.executors import DaskCluster, Executor, LocalPool, Outcome, open_executor
+from placement.i18n import current_locale, use_locale
 from tests.placement.killing import KillOnce
 
 
 def add(shared: int, item: int) -> int:
     """A task: the shared value plus the item."""
     return shared + item
+
+
+def locale_of(shared: None, item: int) -> str:
+    return current_locale()
 
 
 def fail_on_three(log: str, item: int) -> int:
@@ -103,6 +108,19 @@ def test_dask_runs_the_same_tasks_with_the_same_outcomes(
     assert _attempts(log) == [1, 2, 3, 3, 4]
     assert sorted(o.index for o in seen) == [0, 1, 2, 3]
     assert executor.run(add, 1, []) == []
+
+
+@pytest.mark.parametrize("where", ["here", "pool", "dask"])
+def test_tasks_run_in_the_callers_locale(where: str, request: pytest.FixtureRequest) -> None:
+    executor: Executor = (
+        request.getfixturevalue("dask_cluster")
+        if where == "dask"
+        else LocalPool(1 if where == "here" else 2)
+    )
+    for locale in ("en", "id"):
+        with use_locale(locale):
+            outcomes = executor.run(locale_of, None, [1, 2, 3])
+        assert [o.unwrap() for o in outcomes] == [locale] * 3
 
 
 def test_a_killed_dask_worker_loses_no_task(tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ from tests.api.fixtures import bearer, example_json, example_policy, serving
 from tests.api.http.conftest import Keys, make_keys, service_settings
 from tests.paths import EXAMPLE
 
+pytestmark = pytest.mark.usefixtures("english_service")
+
 #: Two points with a plan, one infeasible (the pin needs a move) and two refused (JPM > 100).
 GRID = {"grid": {"max_moves": [0, 3], "jpm_floor": [68, 150]}}
 TIME_LIMIT_S = 20.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 import solvers
 from solvers import AssignmentModel, SideConstraint, SolverError, Status
-from solvers.backends.child import grace_s, solve_in_child
+from solvers.backends.child import Child, grace_s, solve_in_child
 from tests.solvers.conftest import MIP_BACKENDS
 
 LIMIT_S = 1.5
@@ -93,3 +94,19 @@ def test_cpsat_stopped_before_its_search_claims_no_bound(hard_gap: AssignmentMod
     result = cpsat.solve(hard_gap, time_limit_s=0.001, seed=0)
     assert result.status is Status.TIMEOUT_NO_SOLUTION
     assert result.bound is None or result.bound >= int(hard_gap.weight.max()) * hard_gap.n_rows // 4
+
+
+def test_a_child_started_with_a_niceness_runs_that_many_steps_below_its_parent(
+    hard_gap: AssignmentModel,
+) -> None:
+    child = Child.start("cpsat", hard_gap, 30.0, 0, None, niceness=5)
+    try:
+        wanted = os.getpriority(os.PRIO_PROCESS, 0) + 5
+        deadline = time.perf_counter() + SLACK_S
+        seen = os.getpriority(os.PRIO_PROCESS, child.proc.pid)
+        while seen != wanted and time.perf_counter() < deadline:
+            time.sleep(0.05)
+            seen = os.getpriority(os.PRIO_PROCESS, child.proc.pid)
+        assert seen == wanted
+    finally:
+        child.stop()

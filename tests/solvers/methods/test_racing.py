@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 
 import solvers
 from solvers import AssignmentModel, Status
-from solvers.backends import cpsat
+from solvers.backends import cpsat, highs
 from solvers.methods import racing
 from tests.solvers.models import brute_force, random_gap, small_models
 
@@ -23,11 +23,16 @@ def no_head_start(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_race_returns_the_same_plan_in_every_run_whoever_proves_first() -> None:
     model = random_gap(40, 5, seed=1, spread=4)
     results = [racing.race(model, time_limit_s=None, seed=3, warm_start=None) for _ in range(3)]
+    # A time limit that does not cut in leaves HiGHS's run, and so the plan, as it was.
+    results.append(racing.race(model, time_limit_s=60, seed=3, warm_start=None))
     plans = {np.flatnonzero(r.chosen).tobytes() for r in results if r.chosen is not None}
     assert len(plans) == 1
+    # Whoever proved it, the plan is the one HiGHS's own deterministic run ends with.
+    alone = highs.solve(model, seed=3)
+    assert alone.chosen is not None and plans == {np.flatnonzero(alone.chosen).tobytes()}
     for result in results:
         assert result.status is Status.OPTIMAL and result.proved_by in racing.RACERS
-        assert "re-solved deterministically" in result.message
+        assert "HiGHS's deterministic run" in result.message
         assert result.chosen is not None and model.is_feasible(result.chosen)
         assert result.objective == result.bound == model.objective_of(result.chosen)
 
