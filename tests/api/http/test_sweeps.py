@@ -97,8 +97,7 @@ def test_a_sweep_s_table_is_the_cli_s_with_every_point_without_a_plan_and_its_re
         2: "REFUSED",
         4: "REFUSED",
     }
-    # A sweep's worker has no request: its points' errors are in the default language.
-    assert "max_moves" in failed[1]["error"] and "diberikan 150" in failed[2]["error"]
+    assert "max_moves" in failed[1]["error"] and "got 150" in failed[2]["error"]
 
     results = client.get(f"/v1/sweeps/{sweep_id}/results", headers=keys["viewer"]).json()
     assert results["complete"] is True and results["status"] == "succeeded"
