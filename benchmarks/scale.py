@@ -7,7 +7,8 @@ objective, bound, relative gap, pairs and the pairs the exact search kept (the L
 those left after reduced-cost fixing), the share of the runtime spent compiling and building
 models, and the peak resident memory of the process so far. The
 pure-assignment lines carry the baseline beside them: one raw OR-Tools ``SimpleMinCostFlow``
-build and solve of the same arcs, in the same process. The national line solves
+build and solve of the same arcs, in the same process; and, for a city solved by pricing, the
+phases of its rounds (flow, duals, pricing, the rest). The national line solves
 ``--national`` agencies of 2,000 employees (one dataset each) with both cores, under the side
 policy without forced rotation (``--national-policy default`` for the contract's defaults).
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import re
 import resource
 import statistics
@@ -153,23 +155,62 @@ def line(label: str, sol: Solution, extra: str = "") -> str:
     )
 
 
+class PricingRounds(logging.Handler):
+    """Collects the per-round times that column generation logs (at DEBUG), to split a
+    priced solve into its phases."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.rounds: list[tuple[float, ...]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep (pairs, flow, flow build, duals, pricing, added) of a round record."""
+        args = record.args
+        if str(record.msg).startswith("column generation round") and isinstance(args, tuple):
+            self.rounds.append(tuple(float(str(x)) for x in args[1:]))
+
+    def phases(self, sol: Solution) -> str:
+        """Where a priced solve's time went: compile, each pricing phase summed over the
+        rounds, the rest of the solve (final model, plan), the check."""
+        if not self.rounds:
+            return ""
+        pairs, flow_s, _build, duals_s, pricing_s, _added = zip(*self.rounds, strict=True)
+        t = sol.timings
+        solve_s = t.get("build_s", 0.0) + t.get("solve_s", 0.0)
+        rest = solve_s - sum(flow_s) - sum(duals_s) - sum(pricing_s)
+        return (
+            f"| {len(pairs)} rounds: flow {sum(flow_s):.1f}s "
+            f"({' '.join(f'{x:.1f}' for x in flow_s)}), duals {sum(duals_s):.1f}s, "
+            f"pricing {sum(pricing_s):.1f}s, other {rest:.1f}s; largest flow "
+            f"{int(max(pairs)):,} pairs"
+        )
+
+
 def pure(n: int, repeats: int) -> None:
-    """End-to-end pure assignment against the raw min-cost-flow baseline (medians)."""
+    """End-to-end pure assignment against the raw min-cost-flow baseline (medians), with the
+    split of the last priced solve by phase."""
     _tables, dataset = city(n)
     policy = plain_policy(dataset)
     ends: list[float] = []
     sol = None
+    source = logging.getLogger("solvers.methods.column_generation")
     for _ in range(repeats):
-        started = time.perf_counter()
-        sol = solve(dataset, policy)
-        ends.append(time.perf_counter() - started)
+        rounds = PricingRounds()
+        level = source.level
+        source.addHandler(rounds)
+        source.setLevel(logging.DEBUG)
+        try:
+            started = time.perf_counter()
+            sol = solve(dataset, policy)
+            ends.append(time.perf_counter() - started)
+        finally:
+            source.removeHandler(rounds)
+            source.setLevel(level)
     assert sol is not None and sol.compiled is not None
     raw = [raw_flow_seconds(sol.compiled.model) for _ in range(repeats)]
     ratio = statistics.median(ends) / statistics.median(raw)
-    print(
-        line(f"pure-{n}", sol, f"| raw flow {statistics.median(raw):.2f}s, ratio {ratio:.1f}x"),
-        flush=True,
-    )
+    extra = f"| raw flow {statistics.median(raw):.2f}s, ratio {ratio:.1f}x {rounds.phases(sol)}"
+    print(line(f"pure-{n}", sol, extra), flush=True)
 
 
 def side(n: int) -> None:

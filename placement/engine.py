@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +23,7 @@ from placement.executors import Executor, LocalPool
 from placement.i18n import t
 from placement.model.compile import PRICED_MOVES, Compiled, assemble, compile_model
 from placement.model.diagnose import diagnose
-from placement.model.rules import MOVE, NEW, STAY, build_context, index_of
+from placement.model.rules import MOVE, NEW, STAY, Context, build_context, index_of
 from placement.model.scoring import jpm_text
 from solvers import Status
 
@@ -32,8 +33,11 @@ log = logging.getLogger(__name__)
 #: restricted model (:mod:`placement.model.space`) instead of listing every pair.
 RESTRICT_ABOVE = 2_000_000
 #: While pricing, unchosen moves whose reduced cost is below minus this leave the restricted
-#: model in the first rounds (they are priced again like any other).
-PRUNE_BELOW: int | None = 2_000
+#: model in the first :data:`PRUNE_ROUNDS` rounds (they are priced again like any other).
+#: Near-ties are many (a cell's positions score alike), so a small margin keeps the models of
+#: a 100,000-person city near half the size, for a round or two more.
+PRUNE_BELOW: int | None = 200
+PRUNE_ROUNDS = 50
 
 #: Time the automatic diagnosis of an infeasible run may take when the policy sets no limit.
 DIAGNOSIS_TIME_LIMIT_S = 30.0
@@ -42,8 +46,10 @@ StageCallback = Callable[[str], None]
 ProgressCallback = Callable[[int | None, int | None, float], None]
 
 
+@functools.cache
 def engine_version() -> str:
-    """The installed engine's version string, as recorded in every summary."""
+    """The installed engine's version string, as recorded in every summary (read once: the
+    package metadata lookup scans the installed distributions)."""
     try:
         return f"penempatan {metadata.version('penempatan')}"
     except metadata.PackageNotFoundError:  # running from a source tree without installing
@@ -225,7 +231,11 @@ def _solve_priced(compiled: Compiled) -> tuple[Compiled, solvers.Result] | None:
         return e, p, space.mem_score[mem].astype(np.int64)
 
     generated = solvers.solve_by_columns(
-        compiled.model, price, prune_below=PRUNE_BELOW, never_offered=mem0 < 0
+        compiled.model,
+        price,
+        prune_below=PRUNE_BELOW,
+        prune_rounds=PRUNE_ROUNDS,
+        never_offered=mem0 < 0,
     )
     chosen = generated.result.chosen
     if not generated.proven or chosen is None:
@@ -310,20 +320,48 @@ def _plan_frames(compiled: Compiled, chosen: np.ndarray) -> tuple[pd.DataFrame, 
         }
     )
     movers = np.flatnonzero(placed & ((kind == MOVE) | (kind == NEW)))
-    gaps = _gaps(ctx.dataset, ctx.nip[movers], ctx.position_id[to[movers]])
-    return plan, gaps
+    return plan, _gaps(ctx, movers, to[movers])
 
 
-def _gaps(dataset: Dataset, nips: np.ndarray, positions: np.ndarray) -> pd.DataFrame:
-    """The post-transfer training list: every unmet requirement of a new post."""
-    moved = pd.DataFrame({"nip": nips, "position_id": positions})
-    need = moved.merge(dataset.requirements, on="position_id")
-    have = dataset.competencies.rename(columns={"level": "attained"})
-    need = need.merge(have, on=["nip", "competency"], how="left")
-    need["attained"] = need["attained"].fillna(0).astype(np.int64)
-    need = need[need["attained"] < need["level"]].rename(columns={"level": "required"})
-    need = need.sort_values(["nip", "competency"], kind="stable")
-    return need.loc[:, list(GAP_COLUMNS)].reset_index(drop=True)
+def _gaps(ctx: Context, movers: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
+    """The post-transfer training list: every unmet requirement of a new post.
+
+    The dataset keeps employees sorted by nip and requirements by (position, competency), so
+    each mover's rows (movers in index order) come out sorted by (nip, competency) as they are.
+    """
+    req = ctx.dataset.requirements
+    if not len(movers):
+        # Without movers the id columns stay untyped, as a merge of empty frames leaves them.
+        return pd.DataFrame(
+            {
+                "nip": ctx.nip[:0],
+                "position_id": ctx.position_id[:0],
+                "competency": req["competency"].array[:0],
+                "required": np.zeros(0, dtype=np.int64),
+                "attained": np.zeros(0, dtype=np.int64),
+            }
+        )
+    position = index_of(pd.Index(ctx.position_id), req["position_id"])
+    starts = np.searchsorted(position, targets)
+    counts = np.searchsorted(position, targets, side="right") - starts
+    row = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    e = np.repeat(movers, counts)
+    column = index_of(pd.Index(ctx.comp_codes), req["competency"])[row]
+    attained = ctx.comp_levels[e, column].astype(np.int64)
+    required = req["level"].to_numpy(dtype=np.int64)[row]
+    short = attained < required
+    e, row = e[short], row[short]
+    text = req["competency"].dtype
+    gaps = pd.DataFrame(
+        {
+            "nip": pd.array(ctx.nip[e], dtype=text),
+            "position_id": req["position_id"].array[row],
+            "competency": req["competency"].array[row],
+            "required": required[short],
+            "attained": attained[short],
+        }
+    )
+    return gaps.loc[:, list(GAP_COLUMNS)]
 
 
 def _summary(

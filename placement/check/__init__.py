@@ -31,7 +31,7 @@ from placement.contract.policy import Policy
 Method = Literal["auto", "vectorised", "scalar"]
 
 #: Plans of more rows than this are checked column-wise under ``method="auto"``.
-VECTORISE_ABOVE = 1000
+VECTORISE_ABOVE = 700
 
 
 def check(

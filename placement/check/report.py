@@ -150,7 +150,9 @@ def column_text(series: pd.Series, column: str) -> np.ndarray:
             return digits
         return series.astype(str).to_numpy(dtype=object)
     if isinstance(dtype, pd.StringDtype):
-        return series.str.strip().fillna("").to_numpy(dtype=object)
+        # Stripped once per distinct text: ids and units repeat down the column.
+        codes, distinct = pd.factorize(series.to_numpy(dtype=object))
+        return np.array([t.strip() for t in distinct] + [""], dtype=object)[codes]
     texts = pd.api.types.is_object_dtype(dtype)
     if texts and pd.api.types.infer_dtype(series, skipna=False) == "string":
         return series.str.strip().to_numpy(dtype=object)

@@ -83,6 +83,23 @@ def _date_parts(series: pd.Series) -> tuple[I64, I64, I64, B]:
     return (*parts, known)
 
 
+def _each(series: pd.Series, of: Callable[[Any], Any], dtype: type = np.int64) -> Any:
+    """``of`` of every cell of a text column, called once per distinct text (codes and
+    spellings repeat down an employee column)."""
+    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    return np.array([of(t) for t in distinct], dtype=dtype)[codes]
+
+
+def _runs_indexer(index: pd.Index, values: Obj) -> I64:
+    """``index.get_indexer(values)`` for values that come in runs of equal ones (a table
+    sorted by them), one lookup per run."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    heads = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    found = index.get_indexer(pd.Index(values[heads])).astype(np.int64)
+    return np.repeat(found, np.diff(np.r_[heads, len(values)]))
+
+
 def _months(y1: I64, m1: I64, d1: I64, y2: I64, m2: I64, d2: I64) -> I64:
     """Whole calendar months from date 1 to date 2 (CONTRACT §2), elementwise."""
     months: I64 = (y2 - y1) * 12 + (m2 - m1) - (d2 < d1).astype(np.int64)
@@ -161,14 +178,18 @@ class _Check:
         self.has_cur: B = cur >= 0
         self.status: Obj = emp["status"].to_numpy(dtype=object)
         self.grade_text: Obj = emp["grade"].to_numpy(dtype=object)
-        self.grade: I64 = np.asarray(emp["grade"].map(GRADE_INDEX).fillna(-1), dtype=np.int64)
+        self.grade: I64 = _each(emp["grade"], lambda t: GRADE_INDEX.get(t, -1))
         self.edu_text: Obj = emp["education"].to_numpy(dtype=object)
-        self.edu: I64 = np.asarray(emp["education"].map(EDUCATION_RANK).fillna(-1), dtype=np.int64)
+        self.edu: I64 = _each(emp["education"], lambda t: EDUCATION_RANK.get(t, -1))
         self.field_text: Obj = emp["education_field"].to_numpy(dtype=object)
-        self.field: Obj = emp["education_field"].str.strip().str.casefold().to_numpy(dtype=object)
+        self.field: Obj = _each(
+            emp["education_field"],
+            lambda t: t.strip().casefold() if isinstance(t, str) else t,
+            object,
+        )
         self.birth = _date_parts(emp["birth_date"])
         self.since = _date_parts(emp["position_since"])
-        self.perf: I64 = np.asarray(emp["performance"].map(PERFORMANCE_SCORE), dtype=np.int64)
+        self.perf: I64 = _each(emp["performance"], PERFORMANCE_SCORE.__getitem__)
         self.discipline: B = emp["discipline"].to_numpy(dtype=bool)
         self.on_leave: B = emp["on_leave"].to_numpy(dtype=bool)
         ref = policy.reference_date
@@ -348,7 +369,7 @@ class _Check:
         rq_level = req["level"].to_numpy(dtype=np.int64)
         rq_weight = req["weight"].to_numpy(dtype=np.int64)
         ck = _keys(
-            self.nip_index.get_indexer(comp["nip"]).astype(np.int64),
+            _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object)),
             codes.get_indexer(comp["competency"]).astype(np.int64),
             width,
         )

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from placement.i18n import t
+
 
 def register(sub: Any) -> None:
     """Add the ``bench`` command to the ``placement`` sub-parsers."""
     bench = sub.add_parser(
         "bench",
-        help="run the benchmark suite (GAP instances with known optima, generated cities)",
-        description="Run a benchmark suite (quick, gap, city, national, all) or GAP files "
-        "through the engine and the baselines (raw min-cost flow, HiGHS, CBC, CP-SAT); print "
-        "one JSON object per instance with --json -. Exit status 1 on a wrong optimum.",
+        help=t("cli.bench.help"),
+        description=t("cli.bench.description"),
     )
     from benchmarks.cli import add_arguments
 

@@ -19,6 +19,7 @@ from placement.cli.options import add_dataset_options
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
 from placement.contract.readers import load_dataset
+from placement.i18n import t
 from placement.runs.formats import PLAN, SUMMARY, read_plan_csv, read_summary
 
 
@@ -26,21 +27,15 @@ def register(subparsers: Any) -> None:
     """Add the ``check`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "check",
-        help="check a plan against every rule and recompute its scores",
-        description="Re-verify every hard rule of PLAN and recompute every score, "
-        "independently of the solver. Exit status 1 when there are violations.",
+        help=t("cli.check.help"),
+        description=t("cli.check.description"),
     )
-    p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    p.add_argument("dataset", type=Path, help=t("cli.option.dataset"))
     add_dataset_options(p)
-    p.add_argument("plan", type=Path, help="plan.csv to check, or a run directory")
-    p.add_argument(
-        "--policy",
-        type=Path,
-        help="policy JSON file (default: the run's recorded policy when the plan is in a run "
-        "directory, else the defaults)",
-    )
-    p.add_argument("--quiet", action="store_true", help="print only violations")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("plan", type=Path, help=t("cli.check.plan"))
+    p.add_argument("--policy", type=Path, help=t("cli.check.policy"))
+    p.add_argument("--quiet", action="store_true", help=t("cli.check.quiet"))
+    p.add_argument("--json", action="store_true", help=t("cli.check.json"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,8 +61,13 @@ def run(args: argparse.Namespace) -> int:
     for line in format_violations(report):
         print(line)
     if not args.quiet:
-        verdict = "OK" if report.ok else f"{len(report.violations)} violation(s)"
-        print(f"{verdict}; objective {report.objective}", file=sys.stderr)
+        objective = "—" if report.objective is None else report.objective
+        verdict = (
+            t("cli.check.ok", objective=objective)
+            if report.ok
+            else t("cli.check.violations", count=len(report.violations), objective=objective)
+        )
+        print(verdict, file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_VIOLATIONS
 
 
@@ -78,9 +78,6 @@ def _policy(given: Path | None, folder: Path, dataset: Dataset, *, quiet: bool) 
         recorded = read_summary(folder).get("policy")
         if recorded is not None:
             if not quiet:
-                print(
-                    f"note: checking under the policy recorded in {folder / SUMMARY}",
-                    file=sys.stderr,
-                )
+                print(t("cli.check.recorded_policy", path=str(folder / SUMMARY)), file=sys.stderr)
             return load_policy(recorded, dataset)
     return load_policy(given, dataset)

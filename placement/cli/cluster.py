@@ -18,6 +18,7 @@ from placement.batch.runs import FAILED
 from placement.cli.exits import EXIT_ERROR, EXIT_OK
 from placement.cli.options import add_output_options, positive_int
 from placement.executors import Executor, open_executor
+from placement.i18n import t
 
 
 def add_cluster_options(p: argparse.ArgumentParser) -> None:
@@ -25,20 +26,10 @@ def add_cluster_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--cluster",
         metavar="ADDRESS",
-        help="solve on Dask: 'local' starts a cluster on this machine (one single-threaded "
-        "worker per core, or --workers), tcp://HOST:8786 uses a running scheduler; default: "
-        "a local process pool",
+        help=t("cli.cluster.cluster"),
     )
-    p.add_argument(
-        "--workers",
-        type=positive_int,
-        help="processes of the local pool (default 2) or workers of --cluster local",
-    )
-    add_output_options(
-        p,
-        json_help="print the table as JSON instead of the reasons and files",
-        quiet_help="no progress display",
-    )
+    p.add_argument("--workers", type=positive_int, help=t("cli.cluster.workers", default=2))
+    add_output_options(p, json_help=t("cli.cluster.json"), quiet_help=t("cli.cluster.quiet"))
 
 
 @contextlib.contextmanager
@@ -74,7 +65,7 @@ def progress_bar(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} without plan"),
+        TextColumn(t("cli.cluster.without_plan", failed="{task.fields[failed]}")),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console) as progress:
@@ -101,7 +92,14 @@ def finish(
     else:
         for r in runs:
             if r.run.error:
-                print(f"{name(r)}: {r.run.status}: {r.run.error}")
+                print(
+                    t(
+                        "cli.cluster.failed_run",
+                        name=name(r),
+                        status=r.run.status,
+                        error=r.run.error,
+                    )
+                )
         for path in written:
-            print(f"wrote {path}")
+            print(t("cli.wrote", path=str(path)))
     return EXIT_ERROR if any(r.run.status == FAILED for r in runs) else EXIT_OK

@@ -14,6 +14,7 @@ from placement.analysis.compare import compare
 from placement.analysis.forecast import forecast_run
 from placement.cli.exits import EXIT_INPUT, EXIT_OK
 from placement.cli.options import add_output_options, require_run_directory
+from placement.i18n import t
 from placement.runs.directory import load_run
 
 
@@ -21,21 +22,18 @@ def register(subparsers: Any) -> None:
     """Add the ``compare`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "compare",
-        help="compare two or more run directories",
-        description="Key figures of every run and the employees placed differently than in "
-        "the first run.",
+        help=t("cli.compare.help"),
+        description=t("cli.compare.description"),
     )
-    p.add_argument("runs", type=Path, nargs="+", metavar="RUN_DIR", help="run directories")
-    add_output_options(
-        p, json_help="print the comparison as JSON", quiet_help="print nothing on success"
-    )
+    p.add_argument("runs", type=Path, nargs="+", metavar="RUN_DIR", help=t("cli.compare.runs"))
+    add_output_options(p, json_help=t("cli.compare.json"), quiet_help=t("cli.option.quiet_success"))
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement compare``; return the exit status."""
     runs: list[Path] = args.runs
     if len(runs) < 2:
-        print("error: compare needs at least two run directories", file=sys.stderr)
+        print(t("cli.error.usage", message=t("cli.compare.too_few")), file=sys.stderr)
         return EXIT_INPUT
     for path in runs:
         require_run_directory(path)

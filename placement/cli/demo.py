@@ -13,8 +13,9 @@ from rich.table import Table
 
 from placement.cli.exits import STATUS_EXIT
 from placement.cli.options import add_solve_options
-from placement.cli.solve import solve_and_write
+from placement.cli.solve import print_written, solve_and_write
 from placement.engine import Solution
+from placement.i18n import current_locale, format_decimal, t
 from placement.reports.kpis import kpis
 
 DEMO_OUT = Path("demo-output")
@@ -29,13 +30,12 @@ def register(subparsers: Any) -> None:
     """Add the ``demo`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "demo",
-        help="solve the embedded sample city and print a readable summary",
-        description="Solve the embedded sample dataset (a synthetic Binjai-sized city, "
-        f"~5,000 employees), print a readable summary and write the outputs to ./{DEMO_OUT}/.",
+        help=t("cli.demo.help"),
+        description=t("cli.demo.description", employees=5000, out=str(DEMO_OUT)),
     )
     add_solve_options(p, with_policy=False)
-    p.add_argument("--out", type=Path, default=DEMO_OUT, help=f"output folder (./{DEMO_OUT})")
-    p.add_argument("--json", action="store_true", help="print summary.json instead of text")
+    p.add_argument("--out", type=Path, default=DEMO_OUT, help=t("cli.demo.out", out=str(DEMO_OUT)))
+    p.add_argument("--json", action="store_true", help=t("cli.option.json_summary"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,41 +46,63 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(solution.summary, indent=2, ensure_ascii=False))
         return STATUS_EXIT[solution.status]
     _print_demo(solution)
-    for written_path in written:
-        print(f"wrote {written_path}")
+    print_written(written)
     return STATUS_EXIT[solution.status]
 
 
 def _print_demo(solution: Solution) -> None:
     console = Console()
     s = solution.summary
+    model = s["model"]
     console.print(
-        f"[bold]Sample city[/bold]: {s['model']['employees']:,} employees, "
-        f"{s['model']['positions']:,} positions, {s['model']['pairs']:,} allowed placements"
+        t(
+            "cli.demo.city",
+            employees=int(model["employees"]),
+            positions=int(model["positions"]),
+            pairs=int(model["pairs"]),
+        )
     )
     console.print(
-        f"status [bold]{s['status']}[/bold], objective {s['objective']:,} "
-        f"(bound {s['bound']:,}), solver {s['solver']}, {s['runtime_s']} s"
+        t(
+            "cli.demo.status",
+            status=s["status"],
+            objective=int(s["objective"]),
+            bound="—" if s["bound"] is None else int(s["bound"]),
+            solver=s["solver"],
+            seconds=float(s["runtime_s"]),
+        )
         if solution.plan is not None
-        else f"status [bold]{s['status']}[/bold]"
+        else t("cli.demo.status_only", status=s["status"])
     )
     if solution.plan is None:
         return
     k = kpis(solution)
-    table = Table(title="Plan at a glance")
-    table.add_column("figure")
-    table.add_column("before", justify="right")
-    table.add_column("after", justify="right")
-    table.add_row("moves", "", f"{k.moves:,}")
-    table.add_row("new placements", "", f"{k.new_placements:,}")
-    table.add_row("unplaced", "", f"{k.unplaced:,}")
-    table.add_row("vacancies filled", "", f"{k.vacancies_filled:,}")
-    table.add_row("mean JPM (%)", f"{k.mean_jpm_before}", f"{k.mean_jpm_after}")
+    table = Table(title=t("cli.demo.table_title"))
+    table.add_column(t("cli.demo.figure"))
+    table.add_column(t("cli.demo.before"), justify="right")
+    table.add_column(t("cli.demo.after"), justify="right")
+    table.add_row(t("cli.demo.moves"), "", t("cli.count", n=k.moves))
+    table.add_row(t("cli.demo.new_placements"), "", t("cli.count", n=k.new_placements))
+    table.add_row(t("cli.demo.unplaced"), "", t("cli.count", n=k.unplaced))
+    table.add_row(t("cli.demo.vacancies_filled"), "", t("cli.count", n=k.vacancies_filled))
+    table.add_row(t("cli.demo.mean_jpm"), _jpm(k.mean_jpm_before), _jpm(k.mean_jpm_after))
     for cat in ("MS", "MMS", "KMS"):
-        table.add_row(f"JPM {cat}", f"{k.categories_before[cat]:,}", f"{k.categories_after[cat]:,}")
-    table.add_row("preferences met", "", f"{k.preferences_met:,} of {k.preferences_given:,}")
-    table.add_row("people needing training", "", f"{k.people_needing_training:,}")
+        table.add_row(
+            f"JPM {cat}",
+            t("cli.count", n=k.categories_before[cat]),
+            t("cli.count", n=k.categories_after[cat]),
+        )
+    table.add_row(
+        t("cli.demo.preferences_met"),
+        "",
+        t("cli.demo.of", n=k.preferences_met, total=k.preferences_given),
+    )
+    table.add_row(t("cli.demo.needing_training"), "", t("cli.count", n=k.people_needing_training))
     console.print(table)
     if k.top_training:
-        tops = ", ".join(f"{c} ({n})" for c, n in k.top_training)
-        console.print(f"most needed training: {tops}")
+        tops = [t("cli.demo.training_item", code=c, people=n) for c, n in k.top_training]
+        console.print(t("cli.demo.top_training", items=tops), markup=False, highlight=False)
+
+
+def _jpm(value: float | None) -> str:
+    return "—" if value is None else format_decimal(value, 2, current_locale())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
 from placement.cli.options import add_dataset_options
+from placement.i18n import t
 
 if TYPE_CHECKING:
     from placement.model.diagnose import Diagnosis
@@ -21,41 +22,37 @@ if TYPE_CHECKING:
 def _seconds(text: str) -> float:
     value = float(text)
     if not value >= 0:
-        raise argparse.ArgumentTypeError("must be a number of seconds ≥ 0")
+        raise argparse.ArgumentTypeError(t("cli.option.seconds"))
     return value
 
 
 def _print_text(diagnosis: Diagnosis | None) -> None:
     if diagnosis is None:
-        sys.stdout.write("feasible: the rules can all hold\n")
+        sys.stdout.write(t("cli.diagnose.feasible") + "\n")
         return
     sys.stdout.write(f"{diagnosis.text}\n")
     for item in diagnosis.conflict:
         fields = ", ".join(f"{k}={v}" for k, v in item.items() if k != "rule")
         sys.stdout.write(f"  {item['rule']}  {fields}\n")
     if not diagnosis.minimal:
-        sys.stdout.write("(time limit reached: the set may not be minimal)\n")
+        sys.stdout.write(t("cli.diagnose.not_minimal") + "\n")
 
 
 def register(subparsers: Any) -> None:
     """Add the ``diagnose`` command to ``subparsers``."""
     parser = subparsers.add_parser(
         "diagnose",
-        help="explain why the rules cannot all hold (a minimal conflicting set)",
-        description="Find a minimal set of rule instances (pins, capacities, relations, "
-        "max_moves, outflow limits, rotation and placement duties) that cannot all hold. "
-        "Exit status 0 when the problem is feasible, 3 when a conflict is reported.",
+        help=t("cli.diagnose.help"),
+        description=t("cli.diagnose.description"),
     )
-    parser.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    parser.add_argument("dataset", type=Path, help=t("cli.option.dataset"))
     add_dataset_options(parser)
-    parser.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
+    parser.add_argument("--policy", type=Path, help=t("cli.option.policy"))
     parser.add_argument(
-        "--time-limit", type=_seconds, default=30.0, help="seconds for the search (30)"
+        "--time-limit", type=_seconds, default=30.0, help=t("cli.diagnose.time_limit", seconds=30)
     )
-    parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
-    parser.add_argument(
-        "--quiet", action="store_true", help="print nothing: the exit status says it"
-    )
+    parser.add_argument("--json", action="store_true", help=t("cli.diagnose.json"))
+    parser.add_argument("--quiet", action="store_true", help=t("cli.option.quiet_status"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,92 +16,94 @@ from typing import Any
 
 from placement.cli.exits import EXIT_OK
 from placement.cli.options import require_run_directory
+from placement.i18n import current_locale, format_decimal, format_integer, t
 
 
 def register(subparsers: Any) -> None:
     """Add the ``evaluate`` command to ``subparsers``."""
     parser = subparsers.add_parser(
         "evaluate",
-        help="estimate what past moves did to SKP ratings (needs the history tables)",
-        description="Estimate, from the dataset's placement_history, performance_history and "
-        "training_history, the average effect of a move on the mover's SKP rating points, by "
-        "event year and by group, and write evaluation.json into --out.",
+        help=t("cli.evaluate.help"),
+        description=t("cli.evaluate.description"),
     )
-    parser.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
-    parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument(
-        "--plan",
-        type=Path,
-        metavar="RUN_DIR",
-        help="also forecast what this run's moves will do to SKP ratings (writes forecast.json)",
-    )
-    parser.add_argument("--json", action="store_true", help="print evaluation.json")
-    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("dataset", type=Path, help=t("cli.option.dataset"))
+    parser.add_argument("--out", type=Path, required=True, help=t("cli.option.out"))
+    parser.add_argument("--plan", type=Path, metavar="RUN_DIR", help=t("cli.evaluate.plan"))
+    parser.add_argument("--json", action="store_true", help=t("cli.evaluate.json"))
+    parser.add_argument("--quiet", action="store_true", help=t("cli.option.quiet_success"))
 
 
 def _number(value: float | None, signed: bool = True) -> str:
     if value is None:
         return "—"
-    return f"{value:+.3f}" if signed else f"{value:.3f}"
+    text = format_decimal(abs(value) if signed else value, 3, current_locale())
+    if not signed:
+        return text
+    return ("−" if value < 0 else "+") + text
 
 
 def _estimate(e: dict[str, Any]) -> str:
     if e["estimate"] is None:
-        return f"{'—':>7} {'':20} {e['moves']:>6}"
+        return f"{'—':>7} {'':20} {format_integer(e['moves'], current_locale()):>6}"
     interval = f"[{_number(e['ci_low'])}, {_number(e['ci_high'])}]"
-    return f"{_number(e['estimate']):>7} {interval:20} {e['moves']:>6}"
+    moves = format_integer(e["moves"], current_locale())
+    return f"{_number(e['estimate']):>7} {interval:20} {moves:>6}"
 
 
 def render(result: dict[str, Any]) -> str:
-    """evaluation.json as a readable table."""
+    """evaluation.json as a readable table, in the current locale."""
     years = result["years"]
-    span = f"{years[0]}–{years[1]}" if years else "none"
+    span = f"{years[0]}–{years[1]}" if years else t("cli.evaluate.no_years")
     lines = [
-        f"Effect of moves on SKP rating points (SK 1 … SB 5), years {span}",
-        f"moves evaluated {result['moves']}, people {result['people']}",
-        f"method: {result['method']}",
+        t("cli.evaluate.title", span=span),
+        t("cli.evaluate.counts", moves=int(result["moves"]), people=int(result["people"])),
+        t("cli.evaluate.method", method=result["method"]),
         "",
-        f"{'':24}{'effect':>7} {'95 % interval':20} {'moves':>6}",
-        f"{'ATT, event years 1–3':24}{_estimate(result['att'])}",
+        f"{'':24}{t('cli.evaluate.effect'):>7} {t('cli.evaluate.interval'):20} "
+        f"{t('cli.evaluate.moves'):>6}",
+        f"{t('cli.evaluate.att'):24}{_estimate(result['att'])}",
         "",
-        "event study (event year = SKP year − move year; −1 is the reference)",
+        t("cli.evaluate.event_study"),
     ]
     lines += [f"{'  ' + str(e['event_year']):24}{_estimate(e)}" for e in result["event_study"]]
-    lines += ["", "groups (ATT over event years 1–3; year 0 = the move year)"]
+    lines += ["", t("cli.evaluate.groups")]
     for dimension, groups in result["groups"].items():
         for label, g in groups.items():
             lines.append(f"{'  ' + dimension + ' ' + label:24}{_estimate(g['att'])}")
-            lines.append(f"{'    year 0':24}{_estimate(g['year0'])}")
+            lines.append(f"{'    ' + t('cli.evaluate.year0'):24}{_estimate(g['year0'])}")
     naive = result["naive"]
     lines += [
         "",
-        "naive numbers (NOT effects: movers are not like stayers)",
-        f"{'  before → after':24}{_number(naive['before_after']):>7}",
-        f"{'  movers − stayers':24}{_number(naive['movers_vs_stayers']):>7}",
+        t("cli.evaluate.naive"),
+        f"{'  ' + t('cli.evaluate.before_after'):24}{_number(naive['before_after']):>7}",
+        f"{'  ' + t('cli.evaluate.movers_stayers'):24}{_number(naive['movers_vs_stayers']):>7}",
     ]
     if result["warnings"]:
-        lines += ["", "warnings"] + [f"  - {w}" for w in result["warnings"]]
+        lines += ["", t("cli.evaluate.warnings")] + [f"  - {w}" for w in result["warnings"]]
     return "\n".join(lines) + "\n"
 
 
 def render_forecast(forecast: dict[str, Any]) -> str:
-    """forecast.json as readable lines."""
-    lines = ["", f"what the plan's {forecast['moves']} move(s) are expected to do (rating points)"]
+    """forecast.json as readable lines, in the current locale."""
+    lines = ["", t("cli.evaluate.forecast_title", moves=int(forecast["moves"]))]
     for key, label in (
-        ("without_training", "without training"),
-        ("with_training", f"training list delivered ({forecast['training_listed']} listed)"),
-        ("training_change", "change the training list makes"),
+        ("without_training", t("cli.evaluate.without_training")),
+        (
+            "with_training",
+            t("cli.evaluate.with_training", listed=int(forecast["training_listed"])),
+        ),
+        ("training_change", t("cli.evaluate.training_change")),
     ):
         value = forecast[key]
         if value is not None:
             interval = f"[{_number(value['ci_low'])}, {_number(value['ci_high'])}]"
             lines.append(f"  {label:44}{_number(value['estimate']):>7} {interval}")
     if forecast["worst"]:
-        lines.append("  worst expected moves (nip, to, JPM, tenure, without → with training)")
+        lines.append("  " + t("cli.evaluate.worst"))
         lines += [
             f"    {m['nip']} {m['to_position']} {m['jpm_category']} {m['prior_tenure']} "
             f"{_number(m['without_training'])} → {_number(m['with_training'])}"
-            + ("" if m["training_listed"] else " (no training listed)")
+            + ("" if m["training_listed"] else " " + t("cli.evaluate.not_listed"))
             for m in forecast["worst"]
         ]
     lines += [f"  - {w}" for w in forecast["warnings"]]
@@ -115,10 +117,7 @@ def _forecast(evaluation: dict[str, Any], dataset_sha: str, run_dir: Path) -> di
     plan_dataset, policy, solution = load_run(run_dir).with_plan()
     result = forecast_plan(evaluation, plan_dataset, policy, solution).to_dict()
     if plan_dataset.sha256 != dataset_sha:
-        result["warnings"].append(
-            "the run was solved on another input than the evaluated dataset: its people are "
-            "read from the run's own input"
-        )
+        result["warnings"].append(t("cli.evaluate.other_input"))
     return result
 
 

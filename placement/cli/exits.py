@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from placement.errors import DatasetError, PlacementError
+from placement.i18n import t
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_TIMEOUT = 0, 1, 2, 3, 4
 #: An engine error that is not a rule violation exits like violations: not a usable result.
@@ -26,7 +27,7 @@ def print_refusal(err: DatasetError) -> None:
     """Print every problem of a refused input, one per line, on standard error."""
     for problem in err.problems:
         print(problem, file=sys.stderr)
-    print(f"refused: {len(err.problems)} problem(s); nothing was written", file=sys.stderr)
+    print(t("cli.error.refused_count", count=len(err.problems)), file=sys.stderr)
 
 
 class UsageError(PlacementError):

@@ -16,6 +16,7 @@ from typing import Any
 from placement.analysis.explain import explain_person, explain_position
 from placement.cli.exits import EXIT_OK, UsageError
 from placement.cli.options import add_output_options, non_negative_int, require_run_directory
+from placement.i18n import t
 from placement.runs.directory import load_run
 
 
@@ -23,27 +24,18 @@ def register(subparsers: Any) -> None:
     """Add the ``explain`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "explain",
-        help="explain a person's placement or a position's candidates in a solved run",
-        description="Explain, for a run directory written by `placement solve --out`, why an "
-        "employee got their placement (--nip) or who holds and could hold a position "
-        "(--position). Claims are verified by re-solving.",
+        help=t("cli.explain.help"),
+        description=t("cli.explain.description"),
     )
-    p.add_argument("run_dir", type=Path, help="run directory (placement solve --out DIR)")
+    p.add_argument("run_dir", type=Path, help=t("cli.option.run_dir"))
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--nip", help="employee to explain")
-    what.add_argument("--position", help="position to explain")
-    p.add_argument(
-        "--top", type=non_negative_int, help="how many alternatives or candidates (5 / 10)"
-    )
+    what.add_argument("--nip", help=t("cli.explain.nip"))
+    what.add_argument("--position", help=t("cli.explain.position"))
+    p.add_argument("--top", type=non_negative_int, help=t("cli.explain.top"))
     add_output_options(
-        p, json_help="print JSON instead of text", quiet_help="print nothing on success"
+        p, json_help=t("cli.option.json_text"), quiet_help=t("cli.option.quiet_success")
     )
-    p.add_argument(
-        "--counterfactuals",
-        action="store_true",
-        help="with --nip: also search the first single change that gives the person a better "
-        "position (one whole solve per change tried; slow on large runs)",
-    )
+    p.add_argument("--counterfactuals", action="store_true", help=t("cli.explain.counterfactuals"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,9 +43,9 @@ def run(args: argparse.Namespace) -> int:
     require_run_directory(args.run_dir, plan=True)
     dataset, policy, solution = load_run(args.run_dir).with_plan()
     if args.nip is not None and args.nip not in set(dataset.employees["nip"]):
-        raise UsageError(f"unknown employee {args.nip!r}: not in the run's dataset")
+        raise UsageError(t("cli.explain.unknown_employee", nip=args.nip))
     if args.position is not None and args.position not in set(dataset.positions["position_id"]):
-        raise UsageError(f"unknown position {args.position!r}: not in the run's dataset")
+        raise UsageError(t("cli.explain.unknown_position", position=args.position))
     if args.nip is not None:
         result: Any = explain_person(
             dataset,

@@ -14,6 +14,7 @@ from typing import Any
 
 from placement.cli.exits import EXIT_OK
 from placement.cli.options import add_output_options, non_negative_int, require_run_directory
+from placement.i18n import t
 from placement.runs.directory import load_run
 
 
@@ -23,21 +24,19 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "fairness",
-        help="justified-envy pairs and outcomes by unit, grade, gender and job class of a run",
-        description="Report, for a run directory written by `placement solve --out`, every "
-        "employee who prefers a position to their outcome and outscores a holder there (or "
-        "finds a free seat), with the rule that explains it, and the outcomes by group.",
+        help=t("cli.fairness.help"),
+        description=t("cli.fairness.description"),
     )
-    p.add_argument("run_dir", type=Path, help="run directory (placement solve --out DIR)")
+    p.add_argument("run_dir", type=Path, help=t("cli.option.run_dir"))
     add_output_options(
-        p, json_help="print JSON instead of text", quiet_help="print nothing on success"
+        p, json_help=t("cli.option.json_text"), quiet_help=t("cli.option.quiet_success")
     )
     p.add_argument(
         "--max-explained",
         type=non_negative_int,
         default=MAX_EXPLAINED,
         metavar="N",
-        help=f"explain at most N envy pairs by solving again (default {MAX_EXPLAINED})",
+        help=t("cli.fairness.max_explained", default=MAX_EXPLAINED),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from placement.cli.exits import UsageError
 from placement.contract.readers import MAX_ROWS
 from placement.errors import DatasetError, Problem
+from placement.i18n import t
 from placement.runs.formats import PLAN, SUMMARY, read_summary
 
 
@@ -18,7 +19,7 @@ def positive_float(text: str) -> float:
     """An argparse type: a number of seconds > 0."""
     value = float(text)
     if not value > 0:
-        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+        raise argparse.ArgumentTypeError(t("cli.option.positive_seconds"))
     return value
 
 
@@ -26,7 +27,7 @@ def non_negative_int(text: str) -> int:
     """An argparse type: an integer ≥ 0."""
     value = int(text)
     if value < 0:
-        raise argparse.ArgumentTypeError("must be an integer ≥ 0")
+        raise argparse.ArgumentTypeError(t("cli.option.non_negative_int"))
     return value
 
 
@@ -34,7 +35,7 @@ def positive_int(text: str) -> int:
     """An argparse type: an integer ≥ 1."""
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be an integer ≥ 1")
+        raise argparse.ArgumentTypeError(t("cli.option.positive_int"))
     return value
 
 
@@ -44,23 +45,22 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
         "--max-rows",
         type=positive_int,
         default=MAX_ROWS,
-        help=f"most rows a CSV or JSON table may have ({MAX_ROWS:,}; an xlsx sheet holds at "
-        "most 1,048,575 whatever this says)",
+        help=t("cli.option.max_rows", rows=MAX_ROWS, sheet_rows=1_048_575),
     )
 
 
 def add_solve_options(p: argparse.ArgumentParser, *, with_policy: bool = True) -> None:
     """The options of every command that solves: policy, back-end, time limit, seed, quiet."""
     if with_policy:
-        p.add_argument("--policy", type=Path, help="policy JSON file (defaults otherwise)")
+        p.add_argument("--policy", type=Path, help=t("cli.option.policy"))
     p.add_argument(
         "--solver",
         choices=("auto", "flow", "cpsat", "highs", "cbc"),
-        help="back-end (overrides the policy; default auto)",
+        help=t("cli.option.solver"),
     )
-    p.add_argument("--time-limit", type=positive_float, help="seconds (overrides the policy)")
-    p.add_argument("--seed", type=non_negative_int, help="random seed (overrides the policy)")
-    p.add_argument("--quiet", action="store_true", help="no progress display and no notes")
+    p.add_argument("--time-limit", type=positive_float, help=t("cli.option.time_limit"))
+    p.add_argument("--seed", type=non_negative_int, help=t("cli.option.seed"))
+    p.add_argument("--quiet", action="store_true", help=t("cli.option.quiet_solve"))
 
 
 def solve_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -84,12 +84,12 @@ def require_run_directory(path: Path, *, plan: bool = False) -> dict[str, Any]:
         When ``path`` is not a run directory, or has no plan although one is needed.
     """
     if not (path / SUMMARY).is_file():
-        raise UsageError(
-            f"{path / SUMMARY} not found: {path} is not a run directory (placement solve --out)"
-        )
+        raise UsageError(t("cli.run_dir.missing", summary=str(path / SUMMARY), path=str(path)))
     summary = read_summary(path)
     if plan and not (path / PLAN).is_file():
-        raise UsageError(f"{path} has no plan (status {summary.get('status')}): nothing to work on")
+        raise UsageError(
+            t("cli.run_dir.no_plan", path=str(path), status=str(summary.get("status")))
+        )
     return summary
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from placement.cli.exits import EXIT_OK, EXIT_VIOLATIONS
 from placement.cli.options import add_output_options, require_run_directory
+from placement.i18n import t
 from placement.runs.replay import replay
 
 
@@ -16,15 +17,11 @@ def register(subparsers: Any) -> None:
     """Add the ``replay`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "replay",
-        help="solve a recorded run again and prove the plan is byte-identical",
-        description="Solve the input recorded in RUN_DIR (input.json.gz) under its recorded "
-        "policy and compare the new plan.csv with the recorded one. Exit status 1 when they "
-        "differ.",
+        help=t("cli.replay.help"),
+        description=t("cli.replay.description"),
     )
-    p.add_argument("run_dir", type=Path, help="a folder written by placement solve --out")
-    add_output_options(
-        p, json_help="print JSON", quiet_help="print nothing: the exit status says it"
-    )
+    p.add_argument("run_dir", type=Path, help=t("cli.option.run_dir"))
+    add_output_options(p, json_help=t("cli.replay.json"), quiet_help=t("cli.option.quiet_status"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,10 +31,16 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(outcome.to_dict(), indent=2))
     elif not args.quiet:
-        verdict = "identical" if outcome.identical else "DIFFERENT"
-        print(f"replayed plan is {verdict} (sha256 {outcome.replayed_plan_sha256})")
+        key = "cli.replay.identical" if outcome.identical else "cli.replay.different"
+        print(t(key, sha256=outcome.replayed_plan_sha256))
         recorded, replayed = outcome.recorded_objective, outcome.replayed_objective
-        print(f"objective recorded {recorded}, replayed {replayed}")
+        print(
+            t(
+                "cli.replay.objectives",
+                recorded="—" if recorded is None else recorded,
+                replayed="—" if replayed is None else replayed,
+            )
+        )
         for line in outcome.differences:
             print(f"  {line}")
     return EXIT_OK if outcome.identical else EXIT_VIOLATIONS

@@ -21,6 +21,7 @@ from typing import Any
 from placement.analysis.forecast import forecast_run
 from placement.cli.exits import EXIT_ERROR, EXIT_OK, STATUS_EXIT
 from placement.cli.options import add_output_options, require_run_directory
+from placement.i18n import t
 from placement.reports.decree import decree_workbook
 from placement.reports.html import render_report
 from placement.runs.directory import LoadedRun, load_run
@@ -54,22 +55,13 @@ def register(subparsers: Any) -> None:
     """Add the ``report`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "report",
-        help="write an HTML report and the decree attachment (xlsx) of a solved run",
-        description="Write report.html (a self-contained report: summary, key figures, JPM "
-        "before and after, moves between units, training needs, the moves) and "
-        "lampiran-sk-mutasi.xlsx (the plan as the attachment of a transfer decree) for a run "
-        "directory written by `placement solve --out`.",
+        help=t("cli.report.help"),
+        description=t("cli.report.description"),
     )
-    p.add_argument("run_dir", type=Path, help="run directory (placement solve --out DIR)")
-    p.add_argument("--out", type=Path, help="output folder (default: the run directory)")
-    p.add_argument(
-        "--official",
-        default=OFFICIAL,
-        help="the signing official in the decree attachment (default: 'WALI KOTA …')",
-    )
-    add_output_options(
-        p, json_help="print the files and counts as JSON", quiet_help="print nothing on success"
-    )
+    p.add_argument("run_dir", type=Path, help=t("cli.option.run_dir"))
+    p.add_argument("--out", type=Path, help=t("cli.report.out"))
+    p.add_argument("--official", default=OFFICIAL, help=t("cli.report.official", default=OFFICIAL))
+    add_output_options(p, json_help=t("cli.report.json"), quiet_help=t("cli.option.quiet_success"))
 
 
 def write_report(
@@ -113,19 +105,21 @@ def run(args: argparse.Namespace) -> int:
     if loaded.solution.plan is None:
         # Nothing to report is the run's own outcome, so it exits with the run's status.
         status = loaded.solution.status
-        print(
-            f"error: {loaded.path} has no plan (status {status}): nothing to report",
-            file=sys.stderr,
-        )
+        message = t("cli.report.no_plan", path=str(loaded.path), status=status)
+        print(t("cli.error.usage", message=message), file=sys.stderr)
         return STATUS_EXIT.get(status, EXIT_ERROR)
     written = write_report(loaded, args.out, official=args.official)
     if args.json:
         print(json.dumps(written.to_dict(), indent=2, ensure_ascii=False))
     elif not args.quiet:
-        print(f"wrote {written.html} ({written.html_bytes:,} bytes)")
+        print(t("cli.report.wrote_html", path=str(written.html), size=written.html_bytes))
         print(
-            f"wrote {written.xlsx} ({written.moves:,} moves and "
-            f"{written.new_placements:,} new placements)"
+            t(
+                "cli.report.wrote_xlsx",
+                path=str(written.xlsx),
+                moves=written.moves,
+                new_placements=written.new_placements,
+            )
         )
-        print(f"training items: {written.training_items:,}")
+        print(t("cli.report.training_items", count=written.training_items))
     return EXIT_OK

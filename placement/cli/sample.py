@@ -10,28 +10,21 @@ from typing import Any
 
 from placement.cli.exits import EXIT_INPUT, EXIT_OK
 from placement.cli.options import add_output_options, non_negative_int
+from placement.i18n import t
 
 
 def register(subparsers: Any) -> None:
     """Add the ``sample`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "sample",
-        help="write a synthetic city-government dataset",
-        description="Write a realistic synthetic city-government dataset as a CSV folder "
-        "(deterministic for a seed).",
+        help=t("cli.sample.help"),
+        description=t("cli.sample.description"),
     )
-    p.add_argument("--employees", type=int, default=5000, help="number of employees")
-    p.add_argument("--seed", type=non_negative_int, default=2026, help="random seed")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument(
-        "--history",
-        action="store_true",
-        help="also write placement_history, performance_history and training_history (nine SKP "
-        "years before the reference date, with planted move effects; see README)",
-    )
-    add_output_options(
-        p, json_help="print what was written as JSON", quiet_help="print nothing on success"
-    )
+    p.add_argument("--employees", type=int, default=5000, help=t("cli.sample.employees"))
+    p.add_argument("--seed", type=non_negative_int, default=2026, help=t("cli.sample.seed"))
+    p.add_argument("--out", type=Path, required=True, help=t("cli.option.out"))
+    p.add_argument("--history", action="store_true", help=t("cli.sample.history"))
+    add_output_options(p, json_help=t("cli.sample.json"), quiet_help=t("cli.option.quiet_success"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from placement.synthetic.city import generate, write_csv
 
     if args.employees < 1:
-        print("--employees must be at least 1", file=sys.stderr)
+        print(t("cli.sample.too_few"), file=sys.stderr)
         return EXIT_INPUT
     tables = generate(args.employees, args.seed)
     write_csv(tables, args.out)
@@ -54,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
         written = {"employees": args.employees, "seed": args.seed, "out": str(args.out)}
         print(json.dumps({**written, "history": True} if args.history else written))
     elif not args.quiet:
-        extra = " with history" if args.history else ""
-        print(f"wrote a {args.employees:,}-employee dataset{extra} to {args.out}")
+        key = "cli.sample.wrote_history" if args.history else "cli.sample.wrote"
+        print(t(key, employees=args.employees, path=str(args.out)))
     return EXIT_OK

@@ -19,10 +19,12 @@ from placement.cli.options import (
     require_run_directory,
     solve_overrides,
 )
+from placement.cli.solve import counts_line, print_written, unknown_as_dash
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import solve
 from placement.errors import DatasetError, Problem
+from placement.i18n import t
 from placement.runs.directory import load_run, write_outputs
 
 
@@ -30,26 +32,16 @@ def register(subparsers: Any) -> None:
     """Add the ``scenario`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "scenario",
-        help="apply a list of changes to a dataset and policy, solve, write the outputs",
-        description="Apply CHANGES.json (a JSON array of changes) to DATASET and the policy, "
-        "solve the scenario and write the usual outputs plus changes.json into --out. Among "
-        "the scenario's optimal plans the one closest to the base plan is chosen (the fewest "
-        "employees placed differently); the base plan is --base's, or else DATASET solved "
-        "under the policy first. summary.json's base.changes says how many changed.",
+        help=t("cli.scenario.help"),
+        description=t("cli.scenario.description"),
     )
-    p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    p.add_argument("dataset", type=Path, help=t("cli.option.dataset"))
     add_dataset_options(p)
     add_solve_options(p)
-    p.add_argument("--changes", type=Path, required=True, help="JSON array of changes")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument(
-        "--base",
-        type=Path,
-        metavar="RUN_DIR",
-        help="run directory whose plan the scenario stays closest to (default: solve DATASET "
-        "under the policy first)",
-    )
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--changes", type=Path, required=True, help=t("cli.scenario.changes"))
+    p.add_argument("--out", type=Path, required=True, help=t("cli.option.out"))
+    p.add_argument("--base", type=Path, metavar="RUN_DIR", help=t("cli.scenario.base"))
+    p.add_argument("--json", action="store_true", help=t("cli.scenario.json"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.dataset, max_rows=args.max_rows)
     policy = {} if args.policy is None else read_json(args.policy, "policy")
     if not isinstance(policy, dict):
-        raise DatasetError([Problem("policy", None, None, f"{args.policy}: not a JSON object")])
+        message = t("cli.scenario.policy_not_object", path=str(args.policy))
+        raise DatasetError([Problem("policy", None, None, message)])
     policy = policy | solve_overrides(args)
     changes = read_json(args.changes, CHANGES)
     apply_changes(dataset, policy, changes)  # refuse bad changes before solving anything
@@ -65,17 +58,11 @@ def run(args: argparse.Namespace) -> int:
         require_run_directory(args.base, plan=True)
         base = load_run(args.base).solution
         if base.summary.get("input_sha256") != dataset.sha256 and not args.quiet:
-            print(
-                f"note: the base run {args.base} was solved from another dataset", file=sys.stderr
-            )
+            print(t("cli.scenario.other_dataset", path=str(args.base)), file=sys.stderr)
     else:
         base = solve(dataset, load_policy(policy, dataset))
         if base.plan is None and not args.quiet:
-            print(
-                f"note: the base dataset has no plan (status {base.status}); "
-                "the scenario is solved without a base plan",
-                file=sys.stderr,
-            )
+            print(t("cli.scenario.no_base_plan", status=base.status), file=sys.stderr)
     solution = run_scenario(dataset, policy, changes, base=base)
     out: Path = args.out
     written = write_outputs(solution, out)
@@ -86,15 +73,15 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(s, indent=2, ensure_ascii=False))
     else:
-        print(f"status     {s['status']}")
-        print(f"objective  {s['objective']}")
+        print(t("cli.solve.status", status=s["status"]))
         if solution.plan is not None:
-            print(
-                f"moves {s['moves']}, new placements {s['new_placements']}, "
-                f"unplaced {s['unplaced']}, vacancies filled {s['vacancies_filled']}"
-            )
+            print(t("cli.scenario.objective", objective=unknown_as_dash(s["objective"])))
+            print(counts_line(s))
+        elif s["status"] == "INFEASIBLE":
+            print(t("cli.solve.infeasible"))
+        elif s["status"] == "TIMEOUT_NO_SOLUTION":
+            print(t("cli.solve.timeout"))
         if "base" in s:
-            print(f"changes    {s['base']['changes']} from the base plan")
-        for path in written:
-            print(f"wrote {path}")
+            print(t("cli.scenario.changes_from_base", changes=int(s["base"]["changes"])))
+        print_written(written)
     return STATUS_EXIT.get(solution.status, EXIT_ERROR)

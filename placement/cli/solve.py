@@ -19,6 +19,7 @@ from placement.cli.options import add_dataset_options, add_solve_options
 from placement.contract.policy import load_policy
 from placement.contract.readers import MAX_ROWS, load_dataset
 from placement.engine import Solution, solve
+from placement.i18n import t
 from placement.runs.directory import write_outputs
 from placement.runs.formats import read_previous
 
@@ -30,22 +31,15 @@ def register(subparsers: Any) -> None:
     """Add the ``solve`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "solve",
-        help="solve a dataset and write plan.csv, summary.json and gaps.csv",
-        description="Solve DATASET (a folder of CSVs, an .xlsx or a .json file) under a "
-        "policy and write plan.csv, summary.json and gaps.csv into --out. Without --policy, a "
-        "dataset folder's own policy.json is used when it has one.",
+        help=t("cli.solve.help"),
+        description=t("cli.solve.description"),
     )
-    p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
+    p.add_argument("dataset", type=Path, help=t("cli.option.dataset"))
     add_dataset_options(p)
     add_solve_options(p)
-    p.add_argument("--json", action="store_true", help="print summary.json instead of text")
-    p.add_argument("--out", type=Path, default=Path("out"), help="output folder (./out)")
-    p.add_argument(
-        "--previous",
-        type=Path,
-        help="a previous plan.csv to stay close to: with the policy's disruption_weight each "
-        "changed assignment is penalised; summary.json reports how many changes were needed",
-    )
+    p.add_argument("--json", action="store_true", help=t("cli.option.json_summary"))
+    p.add_argument("--out", type=Path, default=Path("out"), help=t("cli.solve.out"))
+    p.add_argument("--previous", type=Path, help=t("cli.solve.previous"))
 
 
 @contextlib.contextmanager
@@ -53,7 +47,7 @@ def _progress(console: Console, quiet: bool) -> Iterator[Callable[[str], None]]:
     if quiet or not console.is_terminal:
         yield lambda _stage: None
         return
-    with console.status("starting") as status:
+    with console.status(t("cli.stage.starting")) as status:
         yield lambda stage: status.update(stage)
 
 
@@ -65,7 +59,7 @@ def solve_and_write(
     console = Console(stderr=True)
     quiet: bool = args.quiet
     with _progress(console, quiet) as stage:
-        stage("loading the dataset")
+        stage(t("cli.stage.loading"))
         dataset = load_dataset(dataset_path, max_rows=getattr(args, "max_rows", MAX_ROWS))
         for note in () if quiet else dataset.notes:
             console.print(note, markup=False, highlight=False)
@@ -79,7 +73,7 @@ def solve_and_write(
         previous_path: Path | None = getattr(args, "previous", None)
         previous = None if previous_path is None else read_previous(previous_path)
         solution = solve(dataset, policy, previous=previous, on_stage=stage)
-        stage("writing outputs")
+        stage(t("cli.stage.writing"))
         written = write_outputs(solution, args.out)
     return solution, written
 
@@ -91,7 +85,7 @@ def folder_policy(dataset: Path, policy: Path | None, *, quiet: bool) -> Path | 
     if policy is not None or not own.is_file():
         return policy
     if not quiet:
-        print(f"note: using {own} (give --policy to choose another)", file=sys.stderr)
+        print(t("cli.solve.folder_policy", path=str(own)), file=sys.stderr)
     return own
 
 
@@ -103,25 +97,50 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(s, indent=2, ensure_ascii=False))
         return STATUS_EXIT[solution.status]
-    print(f"status     {s['status']}")
-    if solution.plan is not None:
-        print(f"objective  {s['objective']}  (bound {s['bound']}, solver {s['solver']})")
-    elif s["status"] == "INFEASIBLE":
-        print("no plan    the rules cannot all hold (INFEASIBLE)")
-    else:
-        print("no plan    the time limit ran out before any plan was found")
+    print(t("cli.solve.status", status=s["status"]))
     if solution.plan is not None:
         print(
-            f"moves {s['moves']}, new placements {s['new_placements']}, "
-            f"unplaced {s['unplaced']}, vacancies filled {s['vacancies_filled']}"
+            t(
+                "cli.solve.objective",
+                objective=s["objective"],
+                bound=unknown_as_dash(s["bound"]),
+                solver=s["solver"],
+            )
         )
+    elif s["status"] == "INFEASIBLE":
+        print(t("cli.solve.infeasible"))
+    else:
+        print(t("cli.solve.timeout"))
+    if solution.plan is not None:
+        print(counts_line(s))
     elif "diagnosis" in s:
-        print(f"diagnosis  {s['diagnosis']['text']}")
+        print(t("cli.solve.diagnosis", text=s["diagnosis"]["text"]))
     elif "message" in s:
-        print(f"reason     {s['message']}")
+        print(t("cli.solve.reason", text=s["message"]))
     if "disruption" in s:
-        print(f"changes    {s['disruption']['changes']} from the previous plan")
-    print(f"runtime    {s['runtime_s']} s")
-    for path in written:
-        print(f"wrote {path}")
+        print(t("cli.solve.changes", changes=int(s["disruption"]["changes"])))
+    print(t("cli.solve.runtime", seconds=float(s["runtime_s"])))
+    print_written(written)
     return STATUS_EXIT[solution.status]
+
+
+def counts_line(summary: dict[str, Any]) -> str:
+    """The plan's counts of a summary.json: moves, new placements, unplaced, vacancies filled."""
+    return t(
+        "cli.solve.counts",
+        moves=int(summary["moves"]),
+        new_placements=int(summary["new_placements"]),
+        unplaced=int(summary["unplaced"]),
+        vacancies_filled=int(summary["vacancies_filled"]),
+    )
+
+
+def unknown_as_dash(value: object) -> object:
+    """A figure a run may not have (a bound, an objective) as a dash rather than ``None``."""
+    return "—" if value is None else value
+
+
+def print_written(paths: list[Path]) -> None:
+    """Say, one line each, which files a command wrote."""
+    for path in paths:
+        print(t("cli.wrote", path=str(path)))

@@ -11,20 +11,18 @@ from rich.console import Console
 
 from placement.batch.national import AgencyRun, read_agencies, run_national, write_national
 from placement.cli.cluster import add_cluster_options, executor_for, finish, progress_bar
+from placement.i18n import t
 
 
 def register(subparsers: Any) -> None:
     """Add the ``solve-many`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "solve-many",
-        help="solve one dataset per agency sub-folder; a summary table across agencies",
-        description="Solve every sub-folder of AGENCIES (a CSV dataset with its policy.json) "
-        "and write OUT/AGENCY/ (plan.csv, summary.json, …) plus agencies.csv and agencies.json. "
-        "Exit 0 when every agency ran (infeasible or refused agencies are rows of the table), "
-        "1 when an agency failed with an error twice.",
+        help=t("cli.solve_many.help"),
+        description=t("cli.solve_many.description"),
     )
-    p.add_argument("agencies", type=Path, help="folder with one dataset sub-folder per agency")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("agencies", type=Path, help=t("cli.solve_many.agencies"))
+    p.add_argument("--out", type=Path, required=True, help=t("cli.option.out"))
     add_cluster_options(p)
 
 
@@ -35,8 +33,12 @@ def run(args: argparse.Namespace) -> int:
     with executor_for(args) as executor:
         quiet = args.quiet or args.json
         if not quiet:
-            console.print(f"{len(agencies)} agencies on {executor.description}")
-        with progress_bar(console, len(agencies), "agencies", quiet=quiet) as advance:
+            console.print(
+                t("cli.solve_many.start", agencies=len(agencies), executor=executor.description),
+                markup=False,
+                highlight=False,
+            )
+        with progress_bar(console, len(agencies), t("cli.solve_many.bar"), quiet=quiet) as advance:
 
             def done(agency_run: AgencyRun) -> None:
                 advance(agency_run.run.status)

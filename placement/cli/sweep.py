@@ -15,27 +15,20 @@ from placement.cli.options import read_json
 from placement.cli.solve import folder_policy
 from placement.contract.policy import POLICY, load_policy
 from placement.contract.readers import load_dataset
+from placement.i18n import t
 
 
 def register(subparsers: Any) -> None:
     """Add the ``sweep`` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "sweep",
-        help="solve a grid of policy and scenario changes; table and trade-off charts",
-        description="Solve DATASET under the policy once per point of GRID.json (every "
-        'combination of {"grid": {KEY: [VALUES]}} or a list {"points": [...]}; a KEY is a '
-        "policy key, weights.TERM or changes) and write sweep.csv, sweep.json, sweep.html and "
-        "each point's run into --out. Exit 0 when every point ran (infeasible or refused "
-        "points are rows of the table), 1 when a point failed with an error twice.",
+        help=t("cli.sweep.help"),
+        description=t("cli.sweep.description"),
     )
-    p.add_argument("dataset", type=Path, help="dataset: CSV folder, .xlsx or .json")
-    p.add_argument(
-        "--policy",
-        type=Path,
-        help="base policy JSON file (default: the dataset folder's policy.json, else defaults)",
-    )
-    p.add_argument("--grid", type=Path, required=True, help="the points, as JSON")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("dataset", type=Path, help=t("cli.option.dataset"))
+    p.add_argument("--policy", type=Path, help=t("cli.sweep.policy"))
+    p.add_argument("--grid", type=Path, required=True, help=t("cli.sweep.grid"))
+    p.add_argument("--out", type=Path, required=True, help=t("cli.option.out"))
     add_cluster_options(p)
 
 
@@ -50,15 +43,22 @@ def run(args: argparse.Namespace) -> int:
     with executor_for(args) as executor:
         quiet = args.quiet or args.json
         if not quiet:
-            console.print(f"{len(points)} point(s) on {executor.description}")
-        with progress_bar(console, len(points), "sweep", quiet=quiet) as advance:
+            console.print(
+                t("cli.sweep.start", points=len(points), executor=executor.description),
+                markup=False,
+                highlight=False,
+            )
+        with progress_bar(console, len(points), t("cli.sweep.bar"), quiet=quiet) as advance:
 
             def done(point_run: PointRun) -> None:
                 advance(point_run.run.status)
 
             runs = run_sweep(dataset, policy, points, executor, on_done=done)
-    title = f"Sweep of {args.dataset.name}: {len(points)} point(s)"
+    title = t("cli.sweep.title", dataset=args.dataset.name, points=len(points))
     written = write_sweep(runs, args.out, title=title)
     return finish(
-        runs, written, as_json=args.json, name=lambda r: f"point {r.point.number} ({r.point.label})"
+        runs,
+        written,
+        as_json=args.json,
+        name=lambda r: t("cli.sweep.point", number=r.point.number, label=r.point.label),
     )

@@ -8,8 +8,9 @@ and only the pairs that pass become candidates. No employee × position matrix i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +60,13 @@ def ints(values: object) -> I64:
 def index_of(index: pd.Index, values: pd.Series | Obj | list[str]) -> I64:
     """Position of each value in ``index`` (-1 when absent)."""
     return ints(index.get_indexer(pd.Index(np.asarray(values, dtype=object))))
+
+
+def per_value(values: pd.Series | Obj, of: Callable[[Any], int]) -> I64:
+    """``of(v)`` for every value as int64, computed once per distinct value: columns of codes
+    repeat a handful of values over many rows."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return np.array([of(u) for u in uniques], dtype=np.int64)[codes]
 
 
 def _date_parts(s: pd.Series) -> tuple[I64, I64, I64, B]:
@@ -221,8 +229,13 @@ class Context:
         """R06: education level and field (a missing value fails a stated requirement)."""
         level_ok = (self.min_edu[p] < 0) | (self.edu[e] >= self.min_edu[p])
         fid = self.fields_id[p]
-        keys = fid * (len(self.field_vocab) + 1) + self.field_code[e]
-        return level_ok & ((fid < 0) | np.isin(keys, self.field_keys))
+        width = len(self.field_vocab) + 1
+        # A lookup table of every (field set, field) key: sets × fields is small.
+        allowed = np.zeros((int(self.fields_id.max(initial=-1)) + 1) * width, dtype=bool)
+        if not len(allowed):
+            return level_ok
+        allowed[self.field_keys] = True
+        return level_ok & ((fid < 0) | allowed[np.maximum(fid, 0) * width + self.field_code[e]])
 
     def retirement_ok(self, e: I64, bup: I64) -> B:
         """R08: enough months left before retirement at ``bup`` (skipped without birth date)."""
@@ -297,50 +310,51 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
     units, unit_codes = np.unique(pos["unit"].to_numpy(dtype=object), return_inverse=True)
     job_class = pos["job_class"].to_numpy(dtype=object)
     eselon = pos["eselon"].to_numpy(dtype=object)
-    band_lo = np.array([GRADE_INDEX[ESELON_BAND[x][0]] if x else -1 for x in eselon], np.int64)
-    band_hi = np.array([GRADE_INDEX[ESELON_BAND[x][1]] if x else -1 for x in eselon], np.int64)
-    gmin = ints(pos["min_grade"].map(grade_of))
-    gmax = ints(pos["max_grade"].map(grade_of))
+    band_lo = per_value(eselon, lambda x: GRADE_INDEX[ESELON_BAND[x][0]] if x else -1)
+    band_hi = per_value(eselon, lambda x: GRADE_INDEX[ESELON_BAND[x][1]] if x else -1)
+    gmin = per_value(pos["min_grade"], grade_of.__getitem__)
+    gmax = per_value(pos["max_grade"], grade_of.__getitem__)
     gmin = np.where(gmin >= 0, gmin, band_lo)
     gmax = np.where(gmax >= 0, gmax, band_hi)
 
+    nip_index = pd.Index(emp["nip"].to_numpy(dtype=object))
     fields_id, field_vocab, field_code, field_keys = _field_encoding(emp, pos)
-    bup = np.array([RETIREMENT_AGE.get(c, DEFAULT_RETIREMENT_AGE) for c in job_class], np.int64)
+    bup = per_value(job_class, lambda c: RETIREMENT_AGE.get(c, DEFAULT_RETIREMENT_AGE))
 
     comp_codes, comp_levels, padded, profile_den, profile = _requirement_profiles(
-        dataset, pos_index
+        dataset, pos_index, nip_index
     )
 
-    forbid_keys = _pair_keys(policy.forbid, emp["nip"], pos_index, m)
-    pref_keys, pref_rank = _effective_preferences(dataset, pos_index, unit_codes, units)
+    forbid_keys = _pair_keys(policy.forbid, nip_index, pos_index, m)
+    pref_keys, pref_rank = _effective_preferences(dataset, nip_index, pos_index, unit_codes, units)
 
     return Context(
         dataset=dataset,
         policy=policy,
-        nip=emp["nip"].to_numpy(dtype=object),
+        nip=nip_index.to_numpy(),
         position_id=pos_ids,
-        status=ints(emp["status"].map(STATUS_CODE)),
-        grade=ints(emp["grade"].map(grade_of)),
-        edu=ints(emp["education"].map(edu_of)),
+        status=per_value(emp["status"], STATUS_CODE.__getitem__),
+        grade=per_value(emp["grade"], grade_of.__getitem__),
+        edu=per_value(emp["education"], edu_of.__getitem__),
         has_birth=has_birth,
         birth_y=by,
         birth_m=bm,
         cur=cur,
         has_tenure=has_tenure,
         tenure=np.where(has_tenure, tenure, 0),
-        perf_term=ints(emp["performance"].map(PERFORMANCE_SCORE)),
+        perf_term=per_value(emp["performance"], PERFORMANCE_SCORE.__getitem__),
         discipline=emp["discipline"].to_numpy(dtype=bool),
         on_leave=emp["on_leave"].to_numpy(dtype=bool),
         unit=unit_codes.astype(np.int64),
         unit_names=units,
         job_class=job_class,
-        state=ints(pos["state"].map(STATE_CODE)),
+        state=per_value(pos["state"], STATE_CODE.__getitem__),
         capacity=ints(pos["capacity"]),
         gmin=gmin,
         gmax=gmax,
-        graded_only=np.isin(job_class, list(GRADED_ONLY_CLASSES)),
-        is_jpt=np.isin(job_class, list(JPT_CLASSES)),
-        min_edu=ints(pos["min_education"].map(edu_of)),
+        graded_only=per_value(job_class, lambda c: c in GRADED_ONLY_CLASSES).astype(bool),
+        is_jpt=per_value(job_class, lambda c: c in JPT_CLASSES).astype(bool),
+        min_edu=per_value(pos["min_education"], edu_of.__getitem__),
         fields_id=fields_id,
         field_vocab=field_vocab,
         field_code=field_code,
@@ -360,11 +374,11 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
 
 
 def _pair_keys(
-    pairs: tuple[tuple[str, str], ...], nips: pd.Series, pos_index: pd.Index, m: int
+    pairs: tuple[tuple[str, str], ...], nip_index: pd.Index, pos_index: pd.Index, m: int
 ) -> I64:
     if not pairs:
         return np.zeros(0, dtype=np.int64)
-    e = index_of(pd.Index(nips), [a for a, _ in pairs])
+    e = index_of(nip_index, [a for a, _ in pairs])
     p = index_of(pos_index, [b for _, b in pairs])
     return np.unique(e * m + p)
 
@@ -377,14 +391,21 @@ def _field_encoding(emp: pd.DataFrame, pos: pd.DataFrame) -> tuple[I64, Obj, I64
     sorted keys ``set_id · (len(vocab) + 1) + code`` of every allowed (set, field).
     """
     sets: dict[frozenset[str], int] = {}
-    fields_id = np.full(len(pos), -1, dtype=np.int64)
-    for i, text in enumerate(pos["education_fields"].to_numpy(dtype=object)):
+    # Parsed once per distinct text, in order of first appearance (so set ids are too).
+    texts, distinct = pd.factorize(
+        pos["education_fields"].to_numpy(dtype=object), use_na_sentinel=False
+    )
+    set_of_text = np.full(len(distinct), -1, dtype=np.int64)
+    for i, text in enumerate(distinct):
         parts = frozenset(f.strip().casefold() for f in str(text).split(";") if f.strip())
         if parts:
-            fields_id[i] = sets.setdefault(parts, len(sets))
+            set_of_text[i] = sets.setdefault(parts, len(sets))
+    fields_id = set_of_text[texts]
     vocab = np.array(sorted(set().union(*sets)), dtype=object) if sets else np.zeros(0, object)
     width = len(vocab) + 1
-    code = index_of(pd.Index(vocab), emp["education_field"].str.casefold())
+    given, spelled = pd.factorize(emp["education_field"].to_numpy(dtype=object))
+    code = index_of(pd.Index(vocab), [str(f).casefold() for f in spelled])
+    code = np.append(code, -1)[given]
     code = np.where(code >= 0, code, len(vocab))
     keys = [
         k * width + int(c)
@@ -394,68 +415,78 @@ def _field_encoding(emp: pd.DataFrame, pos: pd.DataFrame) -> tuple[I64, Obj, I64
     return fields_id, vocab, code, np.unique(np.array(keys, dtype=np.int64))
 
 
+def _run_index(index: pd.Index, values: Obj) -> I64:
+    """:func:`index_of` of values that come in runs of equal ones (a table sorted by them):
+    one lookup per run."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    heads = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return np.repeat(index_of(index, values[heads]), np.diff(np.r_[heads, len(values)]))
+
+
 def _requirement_profiles(
-    dataset: Dataset, pos_index: pd.Index
+    dataset: Dataset, pos_index: pd.Index, emp_index: pd.Index
 ) -> tuple[tuple[str, ...], npt.NDArray[np.int16], tuple[I64, I64, I64], I64, I64]:
     """Group positions by identical requirement lists; encode attained levels densely.
 
     The dense matrix has one column per competency that some position requires (tens), not
     per position, so it stays small at any scale. Profiles come back as three arrays
     (competency column, level, weight) of shape (profiles, widest profile), padded with
-    weight 0.
+    weight 0, numbered in order of the first position (by position index) that has them.
     """
     req = dataset.requirements
     m = len(pos_index)
-    codes = tuple(sorted(set(req["competency"])))
+    codes = tuple(sorted(pd.unique(req["competency"].to_numpy(dtype=object))))
     code_index = pd.Index(list(codes))
-    emp_index = pd.Index(dataset.employees["nip"].to_numpy(dtype=object))
     levels = np.zeros((len(emp_index), len(codes)), dtype=np.int16)
     comp = dataset.competencies
     if len(codes) and len(comp):
         ci = index_of(code_index, comp["competency"])
-        ei = index_of(emp_index, comp["nip"])
+        ei = _run_index(emp_index, comp["nip"].to_numpy(dtype=object))
         keep = ci >= 0
         levels[ei[keep], ci[keep]] = comp["level"].to_numpy(dtype=np.int16)[keep]
 
     profile = np.full(m, -1, dtype=np.int64)
-    profiles: list[tuple[I64, I64, I64]] = []
-    dens: list[int] = []
-    seen: dict[tuple[tuple[int, int, int], ...], int] = {}
-    if len(req):
-        cols = index_of(code_index, req["competency"])
-        lv = req["level"].to_numpy(dtype=np.int64)
-        wt = req["weight"].to_numpy(dtype=np.int64)
-        pi = index_of(pos_index, req["position_id"])
-        order = np.argsort(pi, kind="stable")
-        bounds = np.flatnonzero(np.diff(pi[order])) + 1
-        for chunk in np.split(order, bounds):
-            sig = tuple(
-                zip(cols[chunk].tolist(), lv[chunk].tolist(), wt[chunk].tolist(), strict=True)
-            )
-            k = seen.get(sig)
-            if k is None:
-                k = seen[sig] = len(profiles)
-                profiles.append((cols[chunk], lv[chunk], wt[chunk]))
-                dens.append(int((lv[chunk] * wt[chunk]).sum()))
-            profile[pi[chunk[0]]] = k
-    width = max((len(c) for c, _, _ in profiles), default=0)
-    padded = tuple(np.zeros((len(profiles), width), dtype=np.int64) for _ in range(3))
-    for k, parts in enumerate(profiles):
-        for arr, part in zip(padded, parts, strict=True):
-            arr[k, : len(part)] = part
+    if not len(req):
+        empty = np.zeros((0, 0), dtype=np.int64)
+        return codes, levels, (empty, empty.copy(), empty.copy()), np.zeros(0, np.int64), profile
+    pi = index_of(pos_index, req["position_id"])
+    order = np.argsort(pi, kind="stable")
+    pi = pi[order]
+    parts = [
+        index_of(code_index, req["competency"])[order],
+        req["level"].to_numpy(dtype=np.int64)[order],
+        req["weight"].to_numpy(dtype=np.int64)[order],
+    ]
+    # One row per position: its list length, then its (column, level, weight) in input order.
+    starts = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
+    lengths = np.diff(np.r_[starts, len(pi)])
+    width = int(lengths.max())
+    row = np.repeat(np.arange(len(starts)), lengths)
+    slot = np.arange(len(pi)) - starts[row]
+    lists = np.zeros((len(starts), 1 + 3 * width), dtype=np.int64)
+    lists[:, 0] = lengths
+    for j, part in enumerate(parts):
+        lists[row, 1 + 3 * slot + j] = part
+    _, first, same = np.unique(lists, axis=0, return_index=True, return_inverse=True)
+    number = np.empty(len(first), dtype=np.int64)
+    number[np.argsort(first, kind="stable")] = np.arange(len(first))
+    profile[pi[starts]] = number[same.ravel()]
+    firsts = np.sort(first)
+    padded = tuple(np.ascontiguousarray(lists[firsts, 1 + j :: 3]) for j in range(3))
     cols_, lv_, wt_ = padded
-    return codes, levels, (cols_, lv_, wt_), np.array(dens, dtype=np.int64), profile
+    return codes, levels, (cols_, lv_, wt_), (lv_ * wt_).sum(axis=1), profile
 
 
 def _effective_preferences(
-    dataset: Dataset, pos_index: pd.Index, unit_codes: I64, units: Obj
+    dataset: Dataset, nip_index: pd.Index, pos_index: pd.Index, unit_codes: I64, units: Obj
 ) -> tuple[I64, I64]:
     """Sorted pair keys and the best rank for every (employee, position) someone preferred."""
     prefs = dataset.preferences
     m = len(pos_index)
     if not len(prefs):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    e = index_of(pd.Index(dataset.employees["nip"]), prefs["nip"])
+    e = index_of(nip_index, prefs["nip"])
     target = prefs["target"].to_numpy(dtype=object)
     rank = prefs["rank"].to_numpy(dtype=np.int64)
     p = index_of(pos_index, target)

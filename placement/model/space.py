@@ -4,10 +4,10 @@ Positions that agree on every attribute R05, R06 and R08 read and on their requi
 form a *cell*; an employee who may move passes R01–R10 for every position of a cell or for
 none, and scores the same on all of them unless one is a preference (CONTRACT §4). So the
 allowed moves are stored as *memberships* (employee, cell) with one JPM and one score each,
-never as the product with the cell's positions. JPM numerators come from one matrix product
-per group of cells: with a_ec ≤ 5, min(a, r) = Σ_{t=1..5} [a ≥ t]·[r ≥ t], so N = B·M with B
-the 0/1 indicators [a_ec ≥ t] per employee and M the weights Σ w_c·[r_c ≥ t] per profile
-(small integers, exact in float32).
+never as the product with the cell's positions. JPM numerators come from matrix products
+over runs of groups of cells: with a_ec ≤ 5, min(a, r) = Σ_{t=1..5} [a ≥ t]·[r ≥ t], so
+N = B·M with B the 0/1 indicators [a_ec ≥ t] per employee and M the weights Σ w_c·[r_c ≥ t]
+per profile (small integers, exact in float32).
 
 :meth:`MoveSpace.improving_moves` returns the moves that could improve a restricted optimum:
 (e, p) with score − u_e − v_p > 0 for the row and column duals (u, v). Preferred pairs, stays
@@ -22,14 +22,18 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from placement.model.rules import ABOLISHED, I64, B, Context, jpm_at_least
+from placement.model.rules import ABOLISHED, I64, B, Context
 from placement.model.scoring import exact_score
 
-#: Employees per block of the matrix products and of the improving-move search (bounds temporaries).
-_BLOCK: Final[int] = 8192
 #: Memberships per chunk when searching improving moves.
 _CHUNK: Final[int] = 1 << 22
 _LEVELS: Final[int] = 5
+#: Most (mover, cell) numerators computed by one matrix product (bounds its temporaries).
+_DENSE: Final[int] = 1 << 23
+#: Up to this many numerators, one product over groups is cheaper than a product per group
+#: even when most of its movers fit only some groups; beyond it, groups share a product only
+#: while it computes at most twice the numerators their own movers need.
+_SMALL: Final[int] = 1 << 22
 
 F32 = npt.NDArray[np.float32]
 
@@ -80,7 +84,13 @@ class MoveSpace:
     def expand(self, mem: I64, limit: int | None = None) -> tuple[I64, I64, I64]:
         """The move pairs (e, p, membership) of memberships ``mem``, at most ``limit`` per
         membership (a cell's first positions), without stays, forbidden or excluded pairs."""
-        ctx = self.ctx
+        e, p, rep = self._pairs(mem, limit)
+        keep = self._moves(e, p)
+        return e[keep], p[keep], rep[keep]
+
+    def _pairs(self, mem: I64, limit: int | None = None) -> tuple[I64, I64, I64]:
+        """Every (e, p, membership) of memberships ``mem`` (at most ``limit`` per membership),
+        unfiltered."""
         cells = self.mem_cell[mem].astype(np.int64)
         sizes = self.cell_ptr[cells + 1] - self.cell_ptr[cells]
         if limit is not None:
@@ -89,9 +99,12 @@ class MoveSpace:
         first = np.repeat(np.cumsum(sizes) - sizes, sizes)
         offset = np.arange(len(rep), dtype=np.int64) - first
         p = self.cell_pos[self.cell_ptr[np.repeat(cells, sizes)] + offset]
-        e = self.mem_e[rep].astype(np.int64)
-        keep = (p != ctx.cur[e]) & ~self.blocked[e] & ~_member(ctx.key(e, p), self.excluded)
-        return e[keep], p[keep], rep[keep]
+        return self.mem_e[rep].astype(np.int64), p, rep
+
+    def _moves(self, e: I64, p: I64) -> B:
+        """Which pairs are moves of this space: not a stay, a blocked employee or excluded."""
+        ctx = self.ctx
+        return (p != ctx.cur[e]) & ~self.blocked[e] & ~_member(ctx.key(e, p), self.excluded)
 
     def initial(self, per_employee: int, per_cell: int) -> tuple[I64, I64, I64]:
         """Each employee's ``per_employee`` best memberships by score, ``per_cell`` positions
@@ -120,9 +133,12 @@ class MoveSpace:
             hit = np.flatnonzero(slack > vmin[self.mem_cell[lo:hi]]) + lo
             if not len(hit):
                 continue
-            e, p, mem = self.expand(hit.astype(np.int64))
+            # Reduced costs first: the membership tests below then search far fewer keys.
+            e, p, mem = self._pairs(hit.astype(np.int64))
             rc = self.mem_score[mem].astype(np.int64) - u[e] - v[p]
-            keep = (rc > 0) & ~_member(ctx.key(e, p), held)
+            pos = np.flatnonzero(rc > 0)
+            e, p, mem, rc = e[pos], p[pos], mem[pos], rc[pos]
+            keep = self._moves(e, p) & ~_member(ctx.key(e, p), held)
             es.append(e[keep])
             ps.append(p[keep])
             ms.append(mem[keep])
@@ -131,7 +147,13 @@ class MoveSpace:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
         e, p, mem, rc = (np.concatenate(x) for x in (es, ps, ms, rcs))
-        order = np.lexsort((ctx.key(e, p), -rc, e))
+        # Sorted by (employee, reduced cost descending, position): as one int64 key when
+        # n_employees · (max rc + 1) · n_positions fits, which is cheaper than three keys.
+        span = int(rc.max(initial=0)) + 1
+        if ctx.n_employees * span * ctx.n_positions < 1 << 62:
+            order = np.argsort((e * span + (span - 1 - rc)) * ctx.n_positions + p)
+        else:
+            order = np.lexsort((p, -rc, e))
         e, p, mem = e[order], p[order], mem[order]
         starts = np.flatnonzero(np.r_[True, e[1:] != e[:-1]])
         rank = np.arange(len(e)) - np.repeat(starts, np.diff(np.r_[starts, len(e)]))
@@ -153,95 +175,124 @@ def _member(keys: I64, sorted_keys: I64) -> B:
     return sorted_keys[at] == keys
 
 
-def indicator_matrices(ctx: Context) -> tuple[F32, F32]:
-    """B (employees × 5·competencies) and M (profiles × 5·competencies), see the module doc."""
-    levels = ctx.comp_levels.astype(np.int64)
+def indicator_matrices(ctx: Context, employees: I64 | None = None) -> tuple[F32, F32]:
+    """B (``employees``, default all, × 5·competencies + 1) and M (profiles + 1 ×
+    5·competencies + 1), see the module doc. B's last column is ones and M's last row reads
+    only it, so that "profile" −1 (no requirements) gets N = 1 like :meth:`Context.jpm_parts`."""
+    levels = ctx.comp_levels if employees is None else ctx.comp_levels[employees]
     n, c = levels.shape
-    steps = np.arange(1, _LEVELS + 1)
-    b = (levels[:, :, None] >= steps).reshape(n, c * _LEVELS).astype(np.float32)
-    n_prof, width = ctx.prof_cols.shape
-    m = np.zeros((n_prof, c * _LEVELS), dtype=np.float32)
-    if n_prof and width:
-        rows = np.repeat(np.arange(n_prof), width * _LEVELS)
+    width = c * _LEVELS
+    steps = np.arange(1, _LEVELS + 1, dtype=levels.dtype)
+    b = np.ones((n, width + 1), dtype=np.float32)
+    b[:, :width] = (levels[:, :, None] >= steps).reshape(n, width)
+    n_prof, n_req = ctx.prof_cols.shape
+    m = np.zeros((n_prof + 1, width + 1), dtype=np.float32)
+    m[n_prof, width] = 1
+    if n_prof and n_req:
+        rows = np.repeat(np.arange(n_prof), n_req * _LEVELS)
         cols = (ctx.prof_cols[:, :, None] * _LEVELS + (steps - 1)).ravel()
         vals = (ctx.prof_weights[:, :, None] * (ctx.prof_levels[:, :, None] >= steps)).ravel()
         np.add.at(m, (rows, cols), vals.astype(np.float32))
     return b, m
 
 
+def group_fit(ctx: Context, movers: I64, reps: I64) -> B:
+    """R05, R06 and R08 of every mover against each group's representative position:
+    shape (movers, groups)."""
+    out = np.zeros((len(movers), len(reps)), dtype=bool)
+    if not len(reps):
+        return out
+    bup = ctx.bup[reps]
+    ages = np.unique(bup)
+    step = max(_DENSE // 16 // max(len(reps), 1), 1)
+    for lo in range(0, len(movers), step):
+        e = movers[lo : lo + step, None]
+        retire = np.stack([ctx.retirement_ok(e[:, 0], np.full(len(e), a)) for a in ages], axis=1)
+        ok = ctx.grade_ok(e, reps[None, :]) & ctx.education_ok(e, reps[None, :])
+        out[lo : lo + step] = ok & retire[:, np.searchsorted(ages, bup)]
+    return out
+
+
 def build_space(
     ctx: Context, movers: I64, groups: list[I64], excluded: I64, blocked: B
 ) -> MoveSpace:
     """The memberships of ``movers`` (employees passing R01–R04, sorted) in the cells of
-    ``groups`` (positions passing R09–R10, grouped by what R05, R06 and R08 read)."""
-    b, m = indicator_matrices(ctx)
-    floor = ctx.jpm_floor_milli
-    retire_ok = {
-        int(x): ctx.retirement_ok(movers, np.full(len(movers), x)) for x in np.unique(ctx.bup)
-    }
-    cur = ctx.cur
-    displaced = np.zeros(ctx.n_employees, dtype=np.int64)
-    placed = cur >= 0
-    displaced[placed] = np.where(ctx.cur_state()[placed] == ABOLISHED, 100, 0)
-    cell_pos: list[I64] = []
-    cell_sizes: list[int] = []
-    cell_den: list[int] = []
+    ``groups`` (positions passing R09–R10, grouped by what R05, R06 and R08 read).
+
+    A cell is a group's positions of one requirement profile, cells in group then profile
+    order; memberships come group by group, then by employee, then by cell. Consecutive groups
+    share one matrix product over the movers that fit any of them (see :data:`_SMALL`): one
+    product for a small city, about one per group for a large one, where a group's movers
+    are a fraction of all.
+    """
+    n_groups = len(groups)
+    members = np.concatenate(groups) if groups else np.zeros(0, np.int64)
+    gid = np.repeat(np.arange(n_groups, dtype=np.int64), [len(g) for g in groups])
+    prof = ctx.profile[members]
+    order = np.lexsort((prof, gid))
+    cell_pos, gid, prof = members[order], gid[order], prof[order]
+    change = np.ones(len(cell_pos), dtype=bool)
+    change[1:] = (gid[1:] != gid[:-1]) | (prof[1:] != prof[:-1])
+    starts = np.flatnonzero(change)
+    ptr = np.r_[starts, len(cell_pos)].astype(np.int64)
+    cell_group, cell_prof = gid[starts], prof[starts]
+    den = np.ones(len(starts), dtype=np.int64)
+    den[cell_prof >= 0] = ctx.profile_den[cell_prof[cell_prof >= 0]]
+    first_cell = np.searchsorted(cell_group, np.arange(n_groups + 1))
+
+    b, m = indicator_matrices(ctx, movers)
+    # The least N with 100·N/D ≥ floor, per cell (R07 as one comparison).
+    least = (-((-ctx.jpm_floor_milli * den) // 100_000) - 0.5).astype(np.float32)
+    cell_row = np.where(cell_prof >= 0, cell_prof, len(m) - 1)
+    fit = group_fit(ctx, movers, np.array([g[0] for g in groups], dtype=np.int64))
+    group_of = cell_group.astype(np.int16 if n_groups < 1 << 15 else np.int64)
     mem_cell: list[npt.NDArray[np.int32]] = []
     mem_e: list[npt.NDArray[np.int32]] = []
     mem_num: list[npt.NDArray[np.int32]] = []
-    for members in groups:
-        rep = np.full(len(movers), members[0], dtype=np.int64)
-        ok = ctx.grade_ok(movers, rep) & ctx.education_ok(movers, rep)
-        ok &= retire_ok[int(ctx.bup[members[0]])]
-        sel = movers[ok]
-        prof = ctx.profile[members]
-        ks = np.unique(prof)
-        first_cell = len(cell_den)
-        for k in ks.tolist():
-            positions = members[prof == k]
-            cell_pos.append(positions)
-            cell_sizes.append(len(positions))
-            cell_den.append(int(ctx.profile_den[k]) if k >= 0 else 1)
-        if not len(sel):
-            continue
-        real = ks[ks >= 0]
-        dens = ctx.profile_den[real]
-        for lo in range(0, len(sel), _BLOCK):
-            block = sel[lo : lo + _BLOCK]
-            nums = np.empty((len(block), len(ks)), dtype=np.int64)
-            if len(real):
-                nums[:, ks >= 0] = np.rint(b[block] @ m[real].T).astype(np.int64)
-            nums[:, ks < 0] = 1
-            den_all = np.ones(len(ks), dtype=np.int64)
-            den_all[ks >= 0] = dens
-            ok2 = jpm_at_least(nums, den_all[None, :], floor)
-            r, col = np.nonzero(ok2)
-            mem_cell.append((first_cell + col).astype(np.int32))
-            mem_e.append(block[r].astype(np.int32))
-            mem_num.append(nums[r, col].astype(np.int32))
-    ptr = np.zeros(len(cell_sizes) + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum(cell_sizes)
-    cells = np.concatenate(mem_cell) if mem_cell else np.zeros(0, np.int32)
+    fits = fit.sum(axis=0) * np.diff(first_cell)
+    lo = 0
+    while lo < n_groups:
+        union = fit[:, lo].copy()
+        hi = lo + 1
+        while hi < n_groups:
+            wider = union | fit[:, hi]
+            size = int(wider.sum()) * int(first_cell[hi + 1] - first_cell[lo])
+            if size > _DENSE or size > max(_SMALL, 2 * int(fits[lo : hi + 1].sum())):
+                break
+            union, hi = wider, hi + 1
+        rows = np.flatnonzero(union)
+        cells = np.arange(first_cell[lo], first_cell[hi])
+        # Sums of small integers: exact in float32 (``least`` has a half-unit margin).
+        nums = b[rows] @ m[cell_row[cells]].T
+        ok = fit[rows].take(cell_group[cells], axis=1) & (nums >= least[cells])
+        r, col = np.nonzero(ok)
+        by_group = np.argsort(group_of[cells][col], kind="stable")
+        r, col = r[by_group], col[by_group]
+        mem_cell.append(cells[col].astype(np.int32))
+        mem_e.append(movers[rows[r]].astype(np.int32))
+        mem_num.append(np.rint(nums[r, col]).astype(np.int32))
+        lo = hi
+    cells_all = np.concatenate(mem_cell) if mem_cell else np.zeros(0, np.int32)
     emp = np.concatenate(mem_e) if mem_e else np.zeros(0, np.int32)
     num = np.concatenate(mem_num) if mem_num else np.zeros(0, np.int32)
-    den = np.array(cell_den, dtype=np.int64)
     e64 = emp.astype(np.int64)
     n_mem = len(e64)
+    displaced = np.where((ctx.cur >= 0) & (ctx.cur_state() == ABOLISHED), 100, 0)
     score = exact_score(
         ctx,
         num.astype(np.int64),
-        den[cells.astype(np.int64)] if n_mem else np.zeros(0, np.int64),
+        den[cells_all.astype(np.int64)],
         np.zeros(n_mem, dtype=np.int64),
         np.zeros(n_mem, dtype=np.int64),
         ctx.perf_term[e64],
-        displaced[e64],
+        displaced[e64].astype(np.int64),
     )
     return MoveSpace(
         ctx=ctx,
         cell_ptr=ptr,
-        cell_pos=np.concatenate(cell_pos) if cell_pos else np.zeros(0, np.int64),
+        cell_pos=cell_pos.astype(np.int64),
         cell_den=den,
-        mem_cell=cells,
+        mem_cell=cells_all,
         mem_e=emp,
         mem_num=num,
         mem_score=score.astype(np.int32),

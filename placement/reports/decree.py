@@ -1,13 +1,15 @@
 """The plan as the attachment of a transfer decree (Lampiran Surat Keputusan mutasi), in xlsx.
 
-The workbook lists every move and new placement of a plan with the columns a decree
-attachment carries (No, NIP, Nama, Pangkat/Golongan, Jabatan/Unit Lama, Jabatan/Unit Baru,
-Keterangan), under a title block whose number and date are left blank and above a signature
-block left for the official. Units are shown by name when the dataset's ``units`` table names
-them (by code otherwise); the header row is frozen and filterable. Every text cell is written
-as text, never as a formula, so a name such as ``=HYPERLINK(...)`` cannot run in a
-spreadsheet. The bytes depend only on the run: the workbook's created/modified stamps and the
-zip entries' times are the policy's reference date.
+The workbook lists every move and new placement of a plan with the columns a decree attachment
+carries (No, NIP, Nama, Pangkat/Golongan, Jabatan/Unit Lama, Jabatan/Unit Baru, Keterangan),
+under a title block whose number and date are left blank and above a signature block left for
+the official. Its words come from the reports catalog in the current locale: Indonesian, the
+decree's own language, unless English is asked for (a reading copy); rank titles (pangkat) are
+Indonesian titles and stay so. Units are shown by name when the dataset's ``units`` table names
+them (by code otherwise); the header row is frozen and filterable. Every text cell is written as
+text, never as a formula, so a name such as ``=HYPERLINK(...)`` cannot run in a spreadsheet. The
+bytes depend only on the run: the workbook's created/modified stamps and the zip entries' times
+are the policy's reference date.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from openpyxl.xml.functions import tostring
 
 from placement.contract.dataset import Dataset
 from placement.engine import Solution
+from placement.i18n import DEFAULT_LOCALE, t, translate
 from placement.reports.escaping import is_formula_like
 
 #: Pangkat (rank title) of every golongan/ruang.
@@ -39,18 +42,27 @@ PANGKAT: dict[str, str] = {
     "IV/e": "Pembina Utama",
 }  # fmt: skip
 
-#: Header of the decree table: (label, column width in characters).
-HEADER: tuple[tuple[str, int], ...] = (
-    ("No", 5),
-    ("NIP", 21),
-    ("Nama", 30),
-    ("Pangkat/Golongan", 24),
-    ("Jabatan Lama", 34),
-    ("Unit Lama", 30),
-    ("Jabatan Baru", 34),
-    ("Unit Baru", 30),
-    ("Keterangan", 26),
+#: Columns of the decree table: (catalog key of the label, column width in characters).
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("report.decree.column.number", 5),
+    ("report.decree.column.nip", 21),
+    ("report.decree.column.name", 30),
+    ("report.decree.column.rank", 24),
+    ("report.decree.column.from_position", 34),
+    ("report.decree.column.from_unit", 30),
+    ("report.decree.column.to_position", 34),
+    ("report.decree.column.to_unit", 30),
+    ("report.decree.column.remark", 26),
 )
+
+
+def header(locale: str | None = None) -> tuple[tuple[str, int], ...]:
+    """The decree table's header in ``locale`` (the current one by default): (label, width)."""
+    return tuple((translate(key, locale), width) for key, width in COLUMNS)
+
+
+#: The header in the default locale, Indonesian: the decree's own words.
+HEADER: tuple[tuple[str, int], ...] = header(DEFAULT_LOCALE)
 
 _FALLBACK_DATE = dt.datetime(2000, 1, 1)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -84,12 +96,16 @@ class Transfer:
 
     @property
     def remark(self) -> str:
-        """Keterangan: new placement, move within or between units, and a left abolished post."""
+        """Keterangan, in the current locale: new placement, move within or between units, and a
+        left abolished post."""
         if self.kind == "new":
-            return "Penempatan baru"
-        text = "Mutasi dalam unit" if self.from_unit == self.to_unit else "Mutasi antar unit"
+            return t("report.decree.remark.new")
+        if self.from_unit == self.to_unit:
+            text = t("report.decree.remark.within_unit")
+        else:
+            text = t("report.decree.remark.between_units")
         if self.from_state == "abolished":
-            text += "; jabatan lama dihapus"
+            text = t("report.decree.remark.abolished", remark=text)
         return text
 
 
@@ -171,16 +187,16 @@ def _title_block(ws: Worksheet, official: str, width: int) -> int:
     bold = Font(bold=True)
     right = width - 2
     lines = (
-        ("LAMPIRAN", f"KEPUTUSAN {official}"),
-        ("NOMOR", ": "),
-        ("TANGGAL", ": "),
-        ("TENTANG", ": MUTASI DAN PENEMPATAN PEGAWAI APARATUR SIPIL NEGARA"),
+        (t("report.decree.attachment"), t("report.decree.decision", official=official)),
+        (t("report.decree.number"), ": "),
+        (t("report.decree.date"), ": "),
+        (t("report.decree.about"), ": " + t("report.decree.subject")),
     )
     for i, (label, text) in enumerate(lines, start=1):
         _put(ws, i, right, label).font = bold
         _put(ws, i, right + 1, text)
     title_row = len(lines) + 2
-    _put(ws, title_row, 1, "DAFTAR MUTASI DAN PENEMPATAN PEGAWAI").font = Font(bold=True, size=12)
+    _put(ws, title_row, 1, t("report.decree.list_title")).font = Font(bold=True, size=12)
     ws.merge_cells(start_row=title_row, start_column=1, end_row=title_row, end_column=width)
     ws.cell(row=title_row, column=1).alignment = Alignment(horizontal="center")
     return title_row + 2
@@ -188,8 +204,8 @@ def _title_block(ws: Worksheet, official: str, width: int) -> int:
 
 def _signature_block(ws: Worksheet, row: int, official: str, width: int) -> None:
     col = width - 2
-    _put(ws, row, col, "Ditetapkan di : ")
-    _put(ws, row + 1, col, "pada tanggal  : ")
+    _put(ws, row, col, t("report.decree.signed_at"))
+    _put(ws, row + 1, col, t("report.decree.signed_on"))
     _put(ws, row + 3, col, f"{official},").font = Font(bold=True)
     _put(ws, row + 8, col, "(.........................................)")
 
@@ -200,8 +216,8 @@ def decree_workbook(
     """The decree attachment of a solution's plan as xlsx bytes.
 
     One table row per move and new placement, grouped by new unit and position (then nip).
-    ``official`` names the signing official in the title and signature blocks. The same
-    solution always gives the same bytes.
+    ``official`` names the signing official in the title and signature blocks. The words are
+    the current locale's. The same solution in the same locale always gives the same bytes.
 
     Raises
     ------
@@ -213,8 +229,9 @@ def decree_workbook(
     rows = sorted(transfers(dataset, solution.plan), key=lambda t: (t.to_unit, t.to_position))
     wb = Workbook()
     ws = wb.active
-    ws.title = "Lampiran SK Mutasi"
-    width = len(HEADER)
+    ws.title = t("report.decree.sheet")
+    columns = header()
+    width = len(columns)
     header_row = _title_block(ws, official, width)
 
     thin = Side(style="thin")
@@ -226,7 +243,7 @@ def decree_workbook(
     nip_style.alignment = Alignment(vertical="top")
     wb.add_named_style(body)
     wb.add_named_style(nip_style)
-    for col, (label, chars) in enumerate(HEADER, start=1):
+    for col, (label, chars) in enumerate(columns, start=1):
         cell = _put(ws, header_row, col, label)
         cell.font = Font(bold=True)
         cell.border = border
@@ -252,7 +269,7 @@ def decree_workbook(
             _put(ws, r, col, value, "lampiran-nip" if col == 2 else "lampiran")
 
     moves = sum(t.kind == "move" for t in rows)
-    _put(ws, r + 2, 1, f"Jumlah: {moves} mutasi, {len(rows) - moves} penempatan baru")
+    _put(ws, r + 2, 1, t("report.decree.total", moves=moves, new_placements=len(rows) - moves))
     _signature_block(ws, r + 4, official, width)
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
@@ -267,7 +284,7 @@ def decree_workbook(
 
     stamp = _fixed_time(solution)
     wb.properties.creator = "penempatan"
-    wb.properties.title = "Lampiran Keputusan Mutasi"
+    wb.properties.title = t("report.decree.document_title")
     wb.properties.created = stamp
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -1,9 +1,11 @@
 """A self-contained HTML report of a solved run, for HR planners.
 
 One page with no external assets and no script: inline CSS, SVG charts drawn here, and every
-data value escaped. Labels are Indonesian with the English in parentheses; numbers use the
-Indonesian format (``1.234,56``, by :mod:`placement.i18n`). The page depends only on the run
-(dataset, policy and solution), so the same run always renders the same bytes. Long per-person
+data value escaped. The page speaks one language, the current locale's (Indonesian unless
+English is asked for): its texts come from the reports catalog and its numbers are in the
+locale's format (``1.234,56`` in Indonesian, by :mod:`placement.i18n`). The page depends only
+on the run (dataset, policy and solution) and the locale, so the same run always renders the
+same bytes. Long per-person
 lists are split into collapsible pages and capped at ``max_rows`` rows; the page says when rows
 are left out (they are all in plan.csv and gaps.csv).
 """
@@ -23,7 +25,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.enums import MANAGERIAL_COMPETENCIES, SOCIOCULTURAL_COMPETENCIES
 from placement.contract.policy import Policy
 from placement.engine import Solution
-from placement.i18n import format_decimal, format_integer
+from placement.i18n import current_locale, format_decimal, format_integer, t
 from placement.model.rules import Context, index_of
 from placement.model.scoring import jpm_text
 from placement.reports.decree import pangkat_golongan, transfers
@@ -33,6 +35,7 @@ from placement.reports.kpis import (
     Kpis,
     jpm_bins,
     jpm_categories,
+    kpi_label,
     kpis,
     move_matrix,
     plan_jpm,
@@ -45,31 +48,14 @@ PAGE_ROWS = 200
 #: Rows of a long list shown at most; the rest are in plan.csv / gaps.csv.
 MAX_ROWS = 3000
 
-#: Bilingual labels of the key figures of :data:`placement.reports.kpis.KPI_ROWS`.
-KPI_LABELS: dict[str, str] = {
-    "objective": "Nilai objektif (objective)",
-    "status": "Status",
-    "moves": "Mutasi (moves)",
-    "new_placements": "Penempatan baru (new placements)",
-    "unplaced": "Tidak ditempatkan (unplaced)",
-    "vacancies_filled": "Formasi terisi (vacancies filled)",
-    "mean_jpm_before": "Rata-rata JPM sebelum (mean JPM before), %",
-    "mean_jpm_after": "Rata-rata JPM sesudah (mean JPM after), %",
-    "MS_after": "JPM Memenuhi Syarat sesudah (MS after)",
-    "MMS_after": "JPM Masih Memenuhi Syarat sesudah (MMS after)",
-    "KMS_after": "JPM Kurang Memenuhi Syarat sesudah (KMS after)",
-    "preferences_met": "Pilihan pegawai terpenuhi (preferences met)",
-    "units_stripped": "Unit kehilangan > 50% pegawai (units stripped)",
-    "training_items": "Butir kebutuhan pelatihan (training items)",
-}
-
+#: The catalog keys of the JPM categories' labels.
 _CATEGORY_LABELS = {
-    "MS": "MS ≥ 80 (Memenuhi Syarat)",
-    "MMS": "MMS 68–<80 (Masih Memenuhi Syarat)",
-    "KMS": "KMS < 68 (Kurang Memenuhi Syarat)",
+    "MS": "report.html.category.ms",
+    "MMS": "report.html.category.mms",
+    "KMS": "report.html.category.kms",
 }
 _BEFORE_COLOUR, _AFTER_COLOUR = "#9aa5b1", "#1f6feb"
-_KIND_LABELS = {"move": "Mutasi (move)", "new": "Penempatan baru (new)"}
+_KIND_LABELS = {"move": "report.html.kind.move", "new": "report.html.kind.new"}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;
@@ -107,25 +93,33 @@ def _e(value: object) -> str:
 
 
 def _fmt(value: Any) -> str:
-    """A value in Indonesian number format; "–" for none."""
+    """A value in the current locale's number format; "–" for none."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if isinstance(value, bool):
-        return "ya (yes)" if value else "tidak (no)"
+        return t("report.html.yes") if value else t("report.html.no")
     if isinstance(value, int | np.integer):
-        return format_integer(int(value))
+        return _int(int(value))
     if isinstance(value, float | np.floating):
-        return format_decimal(float(value))
+        return format_decimal(float(value), 2, current_locale())
     return str(value)
 
 
+def _int(value: int) -> str:
+    return format_integer(value, current_locale())
+
+
 def _jpm(text: str) -> str:
-    """A two-decimal JPM text (``76.92``) in Indonesian format."""
-    return format_decimal(text) if text else "–"
+    """A two-decimal JPM text (``76.92``) in the current locale's format."""
+    return format_decimal(text, 2, current_locale()) if text else "–"
 
 
 def _competency_name(code: str) -> str:
-    return MANAGERIAL_COMPETENCIES.get(code) or SOCIOCULTURAL_COMPETENCIES.get(code) or "teknis"
+    return (
+        MANAGERIAL_COMPETENCIES.get(code)
+        or SOCIOCULTURAL_COMPETENCIES.get(code)
+        or t("report.html.technical")
+    )
 
 
 def _table(
@@ -159,15 +153,15 @@ def _paged(
     max_rows: int,
     page_rows: int,
 ) -> str:
-    """A long list as collapsible pages of ``page_rows`` rows, at most ``max_rows`` in all."""
+    """A long list as collapsible pages of ``page_rows`` rows, at most ``max_rows`` in all;
+    ``what`` is the catalog key of a page's label (fields ``first``, ``last``, ``total``)."""
     if not rows:
-        return '<p class="note">Tidak ada (none).</p>'
+        return f'<p class="note">{_e(t("report.html.none"))}</p>'
     shown = rows[:max_rows]
     parts = []
     for start in range(0, len(shown), page_rows):
         page = shown[start : start + page_rows]
-        first, last = format_integer(start + 1), format_integer(start + len(page))
-        label = f"{what} {first}–{last} dari (of) {format_integer(len(rows))}"
+        label = _e(t(what, first=start + 1, last=start + len(page), total=len(rows)))
         attr = " open" if start == 0 else ""
         parts.append(
             f"<details{attr}><summary>{label}</summary><div class='scroll'>"
@@ -175,12 +169,8 @@ def _paged(
             + "</div></details>"
         )
     if len(rows) > len(shown):
-        n_shown, n_rows = format_integer(len(shown)), format_integer(len(rows))
-        parts.append(
-            f'<p class="note">Ditampilkan {n_shown} dari {n_rows} baris; '
-            f"daftar lengkap ada di {_e(source)} (showing {n_shown} of "
-            f"{n_rows} rows; the full list is in {_e(source)}).</p>"
-        )
+        note = t("report.html.rows_capped", shown=len(shown), total=len(rows), source=source)
+        parts.append(f'<p class="note">{_e(note)}</p>')
     return "".join(parts)
 
 
@@ -225,7 +215,7 @@ def bar_chart(
         out.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-            f"{format_integer(tick)}</text>"
+            f"{_int(tick)}</text>"
         )
     for g, label in enumerate(labels):
         x0 = left + g * group_w + group_w * 0.1
@@ -236,12 +226,12 @@ def bar_chart(
             out.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.92:.1f}" height="{h:.1f}" '
                 f'fill="{colour}"><title>{_e(name)} · {_e(label)}: '
-                f"{format_integer(value)}</title></rect>"
+                f"{_int(value)}</title></rect>"
             )
             if value:
                 out.append(
                     f'<text x="{x + bar_w * 0.46:.1f}" y="{y - 3:.1f}" font-size="9" '
-                    f'text-anchor="middle">{format_integer(value)}</text>'
+                    f'text-anchor="middle">{_int(value)}</text>'
                 )
         out.append(
             f'<text x="{left + (g + 0.5) * group_w:.1f}" y="{top + plot_h + 14}" '
@@ -268,44 +258,48 @@ def _header(dataset: Dataset, policy: Policy, solution: Solution) -> str:
     policy_hash = hashlib.sha256(policy_json.encode("utf-8")).hexdigest()[:12]
     status = str(solution.status)
     bad = "" if solution.plan is not None else " bad"
+    floor = float(policy.jpm_floor)
+    policy_line = t(
+        "report.html.header.policy",
+        reference_date=policy.reference_date,
+        floor=int(floor) if floor.is_integer() else floor,
+    )
     return (
         "<header>"
-        "<h1>Laporan Rencana Penempatan ASN (ASN placement plan report)</h1>"
-        f'<p class="meta">Status: <span class="status{bad}">{_e(status)}</span></p>'
-        f'<p class="meta">Data (dataset) sha256: <code>{_e(s.get("input_sha256", ""))}'
-        "</code></p>"
-        f'<p class="meta">Kebijakan (policy): tanggal acuan (reference date) '
-        f"{_e(policy.reference_date.isoformat())}, batas JPM (floor) {_e(policy.jpm_floor)}, "
-        f"sidik (fingerprint) <code>{_e(policy_hash)}</code></p>"
-        f'<p class="meta">{format_integer(dataset.n_employees)} pegawai (employees), '
-        f"{format_integer(dataset.n_positions)} jabatan (positions)</p>"
-        "</header>"
+        f"<h1>{_e(t('report.html.title'))}</h1>"
+        f'<p class="meta">{_e(t("report.html.header.status"))}: '
+        f'<span class="status{bad}">{_e(status)}</span></p>'
+        f'<p class="meta">{_e(t("report.html.header.dataset"))} sha256: '
+        f"<code>{_e(s.get('input_sha256', ''))}</code></p>"
+        f'<p class="meta">{_e(policy_line)} <code>{_e(policy_hash)}</code></p>'
+        f'<p class="meta">{_e(t("report.html.header.size", employees=dataset.n_employees, positions=dataset.n_positions))}'  # noqa: E501
+        "</p></header>"
     )
 
 
 def _summary_section(solution: Solution) -> str:
     s = solution.summary
     rows = [
-        ("Status", s.get("status")),
-        ("Nilai objektif (objective)", s.get("objective")),
-        ("Batas atas (bound)", s.get("bound")),
-        ("Solver", s.get("solver")),
-        ("Waktu proses (runtime), detik (s)", s.get("runtime_s")),
-        ("Mutasi (moves)", s.get("moves")),
-        ("Penempatan baru (new placements)", s.get("new_placements")),
-        ("Tidak ditempatkan (unplaced)", s.get("unplaced")),
-        ("Formasi terisi (vacancies filled)", s.get("vacancies_filled")),
-        ("Versi mesin (engine version)", s.get("engine_version")),
+        (t("report.html.summary.status"), s.get("status")),
+        (kpi_label("objective"), s.get("objective")),
+        (t("report.html.summary.bound"), s.get("bound")),
+        (t("report.html.summary.solver"), s.get("solver")),
+        (t("report.html.summary.runtime"), s.get("runtime_s")),
+        (kpi_label("moves"), s.get("moves")),
+        (kpi_label("new_placements"), s.get("new_placements")),
+        (kpi_label("unplaced"), s.get("unplaced")),
+        (kpi_label("vacancies_filled"), s.get("vacancies_filled")),
+        (t("report.html.summary.engine_version"), s.get("engine_version")),
     ]
     body = _table(
-        ("Butir (item)", "Nilai (value)"),
+        (_e(t("report.html.item")), _e(t("report.html.value"))),
         [(_e(k), _e(_fmt(v))) for k, v in rows],
         numeric=(1,),
     )
     reason = (s.get("diagnosis") or {}).get("text") or s.get("message")
     if solution.plan is None and reason:
-        body += f'<p class="note">Sebab (reason): {_e(reason)}</p>'
-    return "<section><h2>Ringkasan (Summary)</h2>" + body + "</section>"
+        body += f'<p class="note">{_e(t("report.html.summary.reason", reason=reason))}</p>'
+    return f"<section><h2>{_e(t('report.html.summary.title'))}</h2>{body}</section>"
 
 
 def _policy_section(policy: Policy) -> str:
@@ -314,96 +308,93 @@ def _policy_section(policy: Policy) -> str:
         for k, v in policy.to_dict().items()
     ]
     return (
-        "<section><details><summary>Kebijakan lengkap (full policy)</summary>"
-        + _table(("Kunci (key)", "Nilai (value)"), rows)
+        f"<section><details><summary>{_e(t('report.html.policy.title'))}</summary>"
+        + _table((_e(t("report.html.policy.key")), _e(t("report.html.value"))), rows)
         + "</details></section>"
     )
 
 
 def _kpi_section(solution: Solution, k: Kpis) -> str:
     figures = run_kpis(solution)
+    head = (_e(t("report.html.kpi.figure")), _e(t("report.html.value")))
     main = _table(
-        ("Indikator (key figure)", "Nilai (value)"),
-        [(_e(KPI_LABELS[key]), _e(_fmt(figures[key]))) for key in KPI_ROWS],
+        head,
+        [(_e(kpi_label(key)), _e(_fmt(figures[key]))) for key in KPI_ROWS],
         numeric=(1,),
     )
     extra = [
-        ("Pegawai dengan pilihan (employees with preferences)", k.preferences_given),
-        ("Pegawai perlu pelatihan (people needing training)", k.people_needing_training),
+        (t("report.html.kpi.with_preferences"), k.preferences_given),
+        (t("report.html.kpi.needing_training"), k.people_needing_training),
     ]
-    main += _table(
-        ("Indikator (key figure)", "Nilai (value)"),
-        [(_e(a), _e(_fmt(b))) for a, b in extra],
-        numeric=(1,),
-    )
-    rows = [("Rata-rata JPM (mean JPM), %", _fmt(k.mean_jpm_before), _fmt(k.mean_jpm_after))]
+    main += _table(head, [(_e(a), _e(_fmt(b))) for a, b in extra], numeric=(1,))
+    rows = [(t("report.html.kpi.mean_jpm"), _fmt(k.mean_jpm_before), _fmt(k.mean_jpm_after))]
     rows += [
-        (_CATEGORY_LABELS[c], _fmt(k.categories_before[c]), _fmt(k.categories_after[c]))
+        (t(_CATEGORY_LABELS[c]), _fmt(k.categories_before[c]), _fmt(k.categories_after[c]))
         for c in CATEGORIES
     ]
     before_after = _table(
-        ("JPM", "Sebelum (before)", "Sesudah (after)"),
+        ("JPM", _e(t("report.html.before")), _e(t("report.html.after"))),
         [tuple(_e(x) for x in r) for r in rows],
         numeric=(1, 2),
     )
     return (
-        "<section><h2>Indikator Utama (Key figures)</h2>"
+        f"<section><h2>{_e(t('report.html.kpi.title'))}</h2>"
         + main
-        + "<h3>JPM sebelum dan sesudah (JPM before and after)</h3>"
+        + f"<h3>{_e(t('report.html.kpi.jpm_title'))}</h3>"
         + before_after
-        + '<p class="note">Sebelum: JPM pegawai pada jabatan saat ini; sesudah: pada jabatan '
-        "rencana (before: JPM in the current position; after: in the planned position).</p>"
+        + f'<p class="note">{_e(t("report.html.kpi.jpm_note"))}</p>'
         "</section>"
     )
 
 
 def _signed(value: float) -> str:
-    """A signed number in Indonesian format: ``+0,09``, ``−0,43``."""
-    text = format_decimal(abs(value))
-    return text if text == format_decimal(0.0) else ("−" if value < 0 else "+") + text
+    """A signed number in the current locale's format: ``+0,09``, ``−0,43``."""
+    locale = current_locale()
+    text = format_decimal(abs(value), 2, locale)
+    return text if text == format_decimal(0.0, 2, locale) else ("−" if value < 0 else "+") + text
+
+
+def _range(estimate: Mapping[str, Any]) -> str:
+    low, high = _signed(estimate["ci_low"]), _signed(estimate["ci_high"])
+    return t("report.html.skp.range", low=low, high=high)
 
 
 def _skp_section(forecast: Mapping[str, Any]) -> str:
     """The expected SKP effect of the plan's moves (a forecast as a dict), with and without the
     training list."""
-    head = "<h2>Perkiraan Dampak SKP (Expected SKP effect)</h2>"
+    head = f"<h2>{_e(t('report.html.skp.title'))}</h2>"
     without, with_list = forecast.get("without_training"), forecast.get("with_training")
     if without is None or with_list is None:
         return (
-            f'<section id="expected-skp">{head}<p class="note">Riwayat tidak cukup untuk '
-            "perkiraan (the history is not enough for a forecast).</p></section>"
+            f'<section id="expected-skp">{head}'
+            f'<p class="note">{_e(t("report.html.skp.not_enough"))}</p></section>'
         )
     rows = [
         (
-            _e("Tanpa pelatihan (without training)"),
+            _e(t("report.html.skp.without")),
             _e(_signed(without["estimate"])),
-            _e(f"{_signed(without['ci_low'])} s.d. {_signed(without['ci_high'])}"),
+            _e(_range(without)),
         ),
         (
-            _e(
-                "Daftar pelatihan (gaps.csv) diberikan dalam setahun, "
-                f"{format_integer(int(forecast['training_listed']))} pegawai "
-                "(training list delivered)"
-            ),
+            _e(t("report.html.skp.with", listed=int(forecast["training_listed"]))),
             _e(_signed(with_list["estimate"])),
-            _e(f"{_signed(with_list['ci_low'])} s.d. {_signed(with_list['ci_high'])}"),
+            _e(_range(with_list)),
         ),
     ]
     table = _table(
-        ("Skenario (scenario)", "Poin SKP (rating points)", "Selang 95 % (95 % interval)"),
+        (
+            _e(t("report.html.skp.scenario")),
+            _e(t("report.html.skp.points")),
+            _e(t("report.html.skp.interval")),
+        ),
         rows,
         numeric=(1, 2),
     )
     return (
         f'<section id="expected-skp">{head}'
-        "<p>Perkiraan perubahan rata-rata nilai SKP (SK 1 … SB 5) dari "
-        f"{format_integer(int(forecast['moves']))} pegawai yang dimutasi, dari taksiran efek "
-        "mutasi masa lalu per kategori JPM, masa jabatan dan pelatihan (expected change in the "
-        "movers' mean SKP rating points, from the estimated effects of past moves).</p>"
+        f"<p>{_e(t('report.html.skp.intro', moves=int(forecast['moves'])))}</p>"
         f"{table}"
-        '<p class="note">Selang hanya mencakup ketidakpastian taksiran, dengan menganggap taksiran '
-        "kelompok saling bebas (the interval covers the estimates' uncertainty only, treating "
-        "the group estimates as independent). Rincian: placement evaluate --plan.</p></section>"
+        f'<p class="note">{_e(t("report.html.skp.note"))}</p></section>'
     )
 
 
@@ -412,52 +403,53 @@ def _jpm_section(ctx: Context, plan: pd.DataFrame) -> str:
     before_e, nb, db = jpm.before_e, jpm.before_num, jpm.before_den
     after_e, na, da = jpm.after_e, jpm.after_num, jpm.after_den
     cb, ca = jpm_categories(nb, db), jpm_categories(na, da)
+    before, after = t("report.html.before"), t("report.html.after")
     by_category = bar_chart(
-        "Kategori JPM (JPM category)",
+        t("report.html.jpm.category_chart"),
         list(CATEGORIES),
         [
-            ("Sebelum (before)", _BEFORE_COLOUR, [cb[c] for c in CATEGORIES]),
-            ("Sesudah (after)", _AFTER_COLOUR, [ca[c] for c in CATEGORIES]),
+            (before, _BEFORE_COLOUR, [cb[c] for c in CATEGORIES]),
+            (after, _AFTER_COLOUR, [ca[c] for c in CATEGORIES]),
         ],
         width=420,
     )
     labels = [f"{10 * i}–<{10 * i + 10}" for i in range(9)] + ["90–100"]
     histogram = bar_chart(
-        "Sebaran JPM per 10 poin (JPM histogram, 10-point bins)",
+        t("report.html.jpm.histogram"),
         labels,
         [
-            ("Sebelum (before)", _BEFORE_COLOUR, jpm_bins(nb, db)),
-            ("Sesudah (after)", _AFTER_COLOUR, jpm_bins(na, da)),
+            (before, _BEFORE_COLOUR, jpm_bins(nb, db)),
+            (after, _AFTER_COLOUR, jpm_bins(na, da)),
         ],
         width=720,
     )
-    n_before, n_after = format_integer(len(before_e)), format_integer(len(after_e))
+    note = t("report.html.jpm.note", before=len(before_e), after=len(after_e))
     return (
-        "<section><h2>Sebaran JPM (JPM distribution)</h2>"
+        f"<section><h2>{_e(t('report.html.jpm.title'))}</h2>"
         f'<div class="charts">{by_category}{histogram}</div>'
-        '<p class="note">MS ≥ 80, MMS 68–&lt;80, KMS &lt; 68. Sebelum: '
-        f"{n_before} pegawai yang menjabat; sesudah: {n_after} pegawai "
-        f"yang ditempatkan (before: {n_before} employees holding a position; "
-        f"after: {n_after} placed).</p></section>"
+        f'<p class="note">MS ≥ 80, MMS 68–&lt;80, KMS &lt; 68. {_e(note)}</p></section>'
     )
 
 
 def _matrix_section(plan: pd.DataFrame, names: dict[str, str]) -> str:
     matrix = move_matrix(plan)
-    head = "<h2>Matriks Mutasi antar Unit (Moves between units)</h2>"
+    head = f"<h2>{_e(t('report.html.matrix.title'))}</h2>"
     if matrix.empty:
-        return f'<section>{head}<p class="note">Tidak ada mutasi (no moves).</p></section>'
+        return (
+            f'<section>{head}<p class="note">{_e(t("report.html.matrix.no_moves"))}</p></section>'
+        )
     units = [str(u) for u in matrix.index]
     values = matrix.to_numpy()
     peak = int(values.max())
+    total = _e(t("report.html.total"))
     out = [
         head,
-        '<p class="note">Baris: unit asal; kolom: unit tujuan; diagonal: mutasi dalam unit '
-        "(rows: from unit; columns: to unit; diagonal: moves within a unit).</p>",
-        '<div class="scroll"><table class="matrix"><thead><tr><th>Dari \\ Ke (from \\ to)</th>',
+        f'<p class="note">{_e(t("report.html.matrix.note"))}</p>',
+        '<div class="scroll"><table class="matrix"><thead><tr>'
+        f"<th>{_e(t('report.html.matrix.corner'))}</th>",
     ]
     out += [f'<th title="{_e(names.get(u, u))}">{_e(u)}</th>' for u in units]
-    out.append("<th>Jumlah (total)</th></tr></thead><tbody>")
+    out.append(f"<th>{total}</th></tr></thead><tbody>")
     for i, src in enumerate(units):
         cells = [f'<th class="row" title="{_e(src)}">{_e(names.get(src, src))}</th>']
         for j, dst in enumerate(units):
@@ -471,14 +463,14 @@ def _matrix_section(plan: pd.DataFrame, names: dict[str, str]) -> str:
             cells.append(
                 f'<td{diag} data-from="{_e(src)}" data-to="{_e(dst)}" '
                 f'style="background:rgba(31,111,235,{alpha:.2f});color:{ink}" '
-                f'title="{_e(src)} → {_e(dst)}: {n}">{format_integer(n)}</td>'
+                f'title="{_e(src)} → {_e(dst)}: {n}">{_int(n)}</td>'
             )
-        cells.append(f'<td class="n"><b>{format_integer(int(values[i].sum()))}</b></td>')
+        cells.append(f'<td class="n"><b>{_int(int(values[i].sum()))}</b></td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
-    totals = "".join(f"<td>{format_integer(int(c))}</td>" for c in values.sum(axis=0))
+    totals = "".join(f"<td>{_int(int(c))}</td>" for c in values.sum(axis=0))
     out.append(
-        f'<tr class="total"><th class="row">Jumlah (total)</th>{totals}'
-        f"<td>{format_integer(int(values.sum()))}</td></tr>"
+        f'<tr class="total"><th class="row">{total}</th>{totals}'
+        f"<td>{_int(int(values.sum()))}</td></tr>"
     )
     out.append("</tbody></table></div>")
     return "<section>" + "".join(out) + "</section>"
@@ -487,38 +479,36 @@ def _matrix_section(plan: pd.DataFrame, names: dict[str, str]) -> str:
 def _training_section(
     dataset: Dataset, gaps: pd.DataFrame, *, max_rows: int, page_rows: int
 ) -> str:
-    head = "<h2>Kebutuhan Pelatihan (Training needs)</h2>"
+    head = f"<h2>{_e(t('report.html.training.title'))}</h2>"
     if gaps.empty:
-        return (
-            f'<section>{head}<p class="note">Tidak ada kesenjangan kompetensi setelah mutasi '
-            "(no competency gaps after the transfers).</p></section>"
-        )
+        return f'<section>{head}<p class="note">{_e(t("report.html.training.none"))}</p></section>'
     needs = training_needs(gaps)
+    locale = current_locale()
     rows = []
     for code, r in needs.iterrows():
         rows.append(
             f'<tr data-competency="{_e(code)}" data-people="{int(r["people"])}" '
             f'data-shortfall="{int(r["total_shortfall"])}">'
             f"<td>{_e(code)}</td><td>{_e(_competency_name(str(code)))}</td>"
-            f'<td class="n">{format_integer(int(r["people"]))}</td>'
-            f'<td class="n">{format_decimal(float(r["mean_shortfall"]))}</td>'
-            f'<td class="n">{format_integer(int(r["total_shortfall"]))}</td></tr>'
+            f'<td class="n">{_int(int(r["people"]))}</td>'
+            f'<td class="n">{format_decimal(float(r["mean_shortfall"]), 2, locale)}</td>'
+            f'<td class="n">{_int(int(r["total_shortfall"]))}</td></tr>'
         )
     people = int(gaps["nip"].nunique())
     table = (
-        "<table><thead><tr><th>Kode (code)</th><th>Kompetensi (competency)</th>"
-        '<th class="n">Jumlah pegawai (people)</th>'
-        '<th class="n">Rata-rata kekurangan (mean shortfall), level</th>'
-        '<th class="n">Total kekurangan (total shortfall)</th></tr></thead><tbody>'
+        f"<table><thead><tr><th>{_e(t('report.html.training.code'))}</th>"
+        f"<th>{_e(t('report.html.competency'))}</th>"
+        f'<th class="n">{_e(t("report.html.training.people"))}</th>'
+        f'<th class="n">{_e(t("report.html.training.mean_shortfall"))}</th>'
+        f'<th class="n">{_e(t("report.html.training.total_shortfall"))}</th></tr></thead><tbody>'
         + "".join(rows)
         + f'<tr class="total" data-people="{people}" data-items="{len(gaps)}">'
-        f"<td>Jumlah (total)</td><td>{format_integer(len(gaps))} butir (items)</td>"
-        f'<td class="n">{format_integer(people)}</td><td></td>'
-        f'<td class="n">{format_integer(int(needs["total_shortfall"].sum()))}</td></tr>'
+        f"<td>{_e(t('report.html.total'))}</td>"
+        f"<td>{_e(t('report.html.training.items', items=len(gaps)))}</td>"
+        f'<td class="n">{_int(people)}</td><td></td>'
+        f'<td class="n">{_int(int(needs["total_shortfall"].sum()))}</td></tr>'
         "</tbody></table>"
-        '<p class="note">Jumlah pegawai pada baris total: pegawai berbeda yang perlu sedikitnya '
-        "satu pelatihan (people in the total row: distinct people needing at least one "
-        "training).</p>"
+        f'<p class="note">{_e(t("report.html.training.note"))}</p>'
     )
     emp = dataset.employees.set_index("nip")["name"]
     titles = dataset.positions.set_index("position_id")["title"]
@@ -528,9 +518,9 @@ def _training_section(
             _e(emp.get(nip, "")),
             _e(f"{titles.get(pid, '')} ({pid})"),
             _e(code),
-            format_integer(int(req)),
-            format_integer(int(att)),
-            format_integer(int(req) - int(att)),
+            _int(int(req)),
+            _int(int(att)),
+            _int(int(req) - int(att)),
         )
         for nip, pid, code, req, att in zip(
             gaps["nip"], gaps["position_id"], gaps["competency"], gaps["required"],
@@ -538,16 +528,18 @@ def _training_section(
         )
     ]  # fmt: skip
     listing = _paged(
-        ("NIP", "Nama (name)", "Jabatan baru (new position)", "Kompetensi (competency)",
-         "Dibutuhkan (required)", "Dimiliki (attained)", "Kekurangan (shortfall)"),
+        ("NIP", _e(t("report.html.name")), _e(t("report.html.training.new_position")),
+         _e(t("report.html.competency")), _e(t("report.html.training.required")),
+         _e(t("report.html.training.attained")), _e(t("report.html.training.shortfall"))),
         per_person,
-        what="Baris (rows)",
+        what="report.html.rows_page",
         source="gaps.csv",
         numeric=(4, 5, 6),
         max_rows=max_rows,
         page_rows=page_rows,
     )  # fmt: skip
-    return f"<section>{head}{table}<h3>Per pegawai (per person)</h3>{listing}</section>"
+    per_person_title = _e(t("report.html.training.per_person"))
+    return f"<section>{head}{table}<h3>{per_person_title}</h3>{listing}</section>"
 
 
 def _moves_section(
@@ -562,42 +554,44 @@ def _moves_section(
         num, den = _jpm_parts(ctx, e[held], cur[held])
         for i, text in zip(held.tolist(), jpm_text(num, den), strict=True):
             before[i] = text
+    kinds = {kind: t(key) for kind, key in _KIND_LABELS.items()}
     listing: list[Sequence[str]] = [
         (
-            format_integer(i + 1),
+            _int(i + 1),
             _e(r.nip),
             _e(r.name),
             _e(pangkat_golongan(r.grade)),
-            _e(_KIND_LABELS[r.kind]),
+            _e(kinds[r.kind]),
             _e(f"{r.from_title} ({r.from_position})" if r.from_position else "—"),
             _e(r.from_unit_name or "—"),
             _e(f"{r.to_title} ({r.to_position})"),
             _e(r.to_unit_name),
             _e(_jpm(before[i])),
             _e(_jpm(r.jpm)),
-            format_integer(r.score),
-            "–" if r.preference_rank is None else format_integer(r.preference_rank),
+            _int(r.score),
+            "–" if r.preference_rank is None else _int(r.preference_rank),
         )
         for i, r in enumerate(rows)
     ]
     body = _paged(
-        ("No", "NIP", "Nama (name)", "Pangkat/Golongan (rank)", "Jenis (kind)",
-         "Jabatan lama (from position)", "Unit lama (from unit)", "Jabatan baru (to position)",
-         "Unit baru (to unit)", "JPM lama (before)", "JPM baru (after)", "Skor (score)",
-         "Pilihan ke- (preference rank)"),
+        (_e(t("report.html.moves.number")), "NIP", _e(t("report.html.name")),
+         _e(t("report.html.moves.rank")), _e(t("report.html.moves.kind")),
+         _e(t("report.html.from_position")), _e(t("report.html.from_unit")),
+         _e(t("report.html.moves.to_position")), _e(t("report.html.moves.to_unit")),
+         _e(t("report.html.moves.jpm_before")), _e(t("report.html.moves.jpm_after")),
+         _e(t("report.html.moves.score")), _e(t("report.html.moves.preference_rank"))),
         listing,
-        what="Baris (rows)",
+        what="report.html.rows_page",
         source="plan.csv",
         numeric=(0, 9, 10, 11, 12),
         max_rows=max_rows,
         page_rows=page_rows,
     )  # fmt: skip
     moves = sum(r.kind == "move" for r in rows)
+    note = t("report.html.moves.note", moves=moves, new_placements=len(rows) - moves)
     return (
-        "<section><h2>Daftar Mutasi dan Penempatan Baru (Moves and new placements)</h2>"
-        f'<p class="note">{format_integer(moves)} mutasi (moves), '
-        f"{format_integer(len(rows) - moves)} penempatan baru (new placements), "
-        "urut NIP (sorted by NIP).</p>" + body + "</section>"
+        f"<section><h2>{_e(t('report.html.moves.title'))}</h2>"
+        f'<p class="note">{_e(note)}</p>' + body + "</section>"
     )
 
 
@@ -611,12 +605,13 @@ def _unplaced_section(dataset: Dataset, plan: pd.DataFrame) -> str:
         (_e(nip), _e(names.get(nip, "")), _e(pid or "—"), _e(units.get(unit, unit) or "—"))
         for nip, pid, unit in zip(out["nip"], out["from_position"], out["from_unit"], strict=True)
     ]
+    head = ("NIP", _e(t("report.html.name")), _e(t("report.html.from_position")),
+            _e(t("report.html.from_unit")))  # fmt: skip
     return (
-        "<section><h2>Tidak Ditempatkan (Unplaced)</h2>"
-        + _table(("NIP", "Nama (name)", "Jabatan lama (from position)", "Unit lama (from unit)"),
-                 rows)
+        f"<section><h2>{_e(t('report.html.unplaced.title'))}</h2>"
+        + _table(head, rows)
         + "</section>"
-    )  # fmt: skip
+    )
 
 
 def render_report(
@@ -628,7 +623,7 @@ def render_report(
     page_rows: int = PAGE_ROWS,
     forecast: Mapping[str, Any] | None = None,
 ) -> str:
-    """The self-contained HTML report of a solved run.
+    """The self-contained HTML report of a solved run, in the current locale.
 
     ``forecast`` is the plan's expected SKP effect as a dict (``placement evaluate --plan``'s
     forecast.json), shown after the key figures when given.
@@ -639,14 +634,18 @@ def render_report(
     person), the moves and new placements, and the unplaced. A solution without a plan gives
     the summary and its reason only; a plan needs the solution's compiled model (as
     :func:`solve` returns it). Per-person lists show at most ``max_rows`` rows, in collapsible
-    pages of ``page_rows``. The same inputs always give the same text.
+    pages of ``page_rows``. The same inputs in the same locale always give the same text.
     """
+    title = t(
+        "report.html.page_title",
+        status=solution.status,
+        sha=str(solution.summary.get("input_sha256", ""))[:12],
+    )
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="id"><head><meta charset="utf-8">',
+        f'<html lang="{current_locale()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Laporan Penempatan ASN — {_e(solution.status)} — "
-        f"{_e(str(solution.summary.get('input_sha256', ''))[:12])}</title>",
+        f"<title>{_e(title)}</title>",
         f"<style>{_CSS}</style></head><body><main>",
         _header(dataset, policy, solution),
         _summary_section(solution),
@@ -666,14 +665,8 @@ def render_report(
             _unplaced_section(dataset, solution.plan),
         ]
     else:
-        parts.append(
-            '<p class="note">Tidak ada rencana untuk status ini (no plan for this status).</p>'
-        )
-    parts.append(
-        '<footer><p class="note">Angka dalam format Indonesia: 1.234,56 (numbers in Indonesian '
-        "format). Rekomendasi untuk tim penilai kinerja; keputusan ada pada Pejabat Pembina "
-        "Kepegawaian (recommendations for the performance review team; the decision rests with "
-        f"the PPK). {_e(solution.summary.get('engine_version', ''))}</p></footer>"
-    )
+        parts.append(f'<p class="note">{_e(t("report.html.no_plan"))}</p>')
+    footer = t("report.html.footer", engine=str(solution.summary.get("engine_version", "")))
+    parts.append(f'<footer><p class="note">{_e(footer)}</p></footer>')
     parts.append("</main></body></html>\n")
     return "\n".join(parts)

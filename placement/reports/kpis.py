@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from placement.engine import Solution
+from placement.i18n import t
 from placement.model.rules import I64, Context, index_of, jpm_at_least
 
 #: JPM selection categories: Memenuhi Syarat ≥ 80, Masih Memenuhi Syarat 68–<80, Kurang < 68.
@@ -27,6 +28,37 @@ KPI_ROWS: tuple[str, ...] = (
     "mean_jpm_before", "mean_jpm_after", "MS_after", "MMS_after", "KMS_after",
     "preferences_met", "units_stripped", "training_items",
 )  # fmt: skip
+
+
+#: The catalog key of each row's label: literal, so that the catalogs' completeness test sees them.
+KPI_LABELS: dict[str, str] = {
+    "objective": "report.kpi.objective",
+    "status": "report.kpi.status",
+    "moves": "report.kpi.moves",
+    "new_placements": "report.kpi.new_placements",
+    "unplaced": "report.kpi.unplaced",
+    "vacancies_filled": "report.kpi.vacancies_filled",
+    "mean_jpm_before": "report.kpi.mean_jpm_before",
+    "mean_jpm_after": "report.kpi.mean_jpm_after",
+    "MS_after": "report.kpi.ms_after",
+    "MMS_after": "report.kpi.mms_after",
+    "KMS_after": "report.kpi.kms_after",
+    "preferences_met": "report.kpi.preferences_met",
+    "units_stripped": "report.kpi.units_stripped",
+    "training_items": "report.kpi.training_items",
+    "expected_skp_effect": "report.kpi.expected_skp_effect",
+    "pareto": "report.kpi.pareto",
+    "error": "report.kpi.error",
+    "point": "report.kpi.point",
+    "label": "report.kpi.label",
+}
+
+
+def kpi_label(row: str) -> str:
+    """The label of a key figure (a row of :data:`KPI_ROWS`, or a column of a table of runs) in
+    the current locale; a name without a label (a policy key) is shown as it is."""
+    key = KPI_LABELS.get(row)
+    return row if key is None else t(key)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,5 +1,6 @@
 """The page of a parameter sweep: trade-off charts with the Pareto-efficient points marked, and
-the table of every point, failed ones with their reason.
+the table of every point, failed ones with their reason, in the current locale (its texts
+from the reports catalog, its numbers in the locale's format).
 
 Charts are drawn by matplotlib as inline SVG (text kept as text, fixed ids), so the page has no
 external assets and the same table always renders the same bytes.
@@ -14,7 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from placement.reports.html import KPI_LABELS
+from placement.i18n import current_locale, format_decimal, format_integer, t
+from placement.reports.kpis import kpi_label
 
 #: (x column, y column): the trade-offs every sweep page shows; y is to be maximised and x,
 #: a number of moves, minimised.
@@ -67,10 +69,6 @@ def pareto_front(cost: np.ndarray, gain: np.ndarray) -> np.ndarray:
     return out
 
 
-def _label(column: str) -> str:
-    return KPI_LABELS.get(column, column)
-
-
 def _svg(figure: object) -> str:
     text = io.StringIO()
     figure.savefig(text, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
@@ -94,7 +92,7 @@ def scatter_svg(
     with matplotlib.rc_context({"svg.hashsalt": "placement-sweep", "svg.fonttype": "none"}):
         figure = Figure(figsize=(5.2, 3.6))
         ax = figure.add_subplot()
-        ax.scatter(xs[known], ys[known], color="#8a9bb0", label="point", zorder=2)
+        ax.scatter(xs[known], ys[known], color="#8a9bb0", label=t("report.sweep.point"), zorder=2)
         for number, px, py in zip(table["point"][known], xs[known], ys[known], strict=True):
             ax.annotate(
                 str(number), (px, py), textcoords="offset points", xytext=(4, 4), fontsize=7
@@ -106,22 +104,27 @@ def scatter_svg(
                 ys[efficient][order],
                 color="#c0392b",
                 marker="o",
-                label="Pareto-efficient",
+                label=t("report.sweep.efficient"),
                 zorder=3,
             )
             ax.legend(fontsize=8)
-        ax.set_xlabel(_label(x))
-        ax.set_ylabel(_label(y))
+        ax.set_xlabel(kpi_label(x))
+        ax.set_ylabel(kpi_label(y))
         ax.grid(alpha=0.3)
         figure.tight_layout()
         return _svg(figure)
 
 
 def _cell(value: object) -> str:
+    """A table value: numbers in the current locale's format, text as it is."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, bool | np.bool_):
         return "✓" if value else ""
+    if isinstance(value, int | np.integer):
+        return format_integer(int(value), current_locale())
+    if isinstance(value, float | np.floating):
+        return format_decimal(float(value), 2, current_locale())
     return html.escape(str(value))
 
 
@@ -129,7 +132,8 @@ def _table(table: pd.DataFrame, settings: Sequence[str]) -> str:
     columns = ["point", "label", *settings, *[c for c in SHOWN if c in table.columns]]
     text_columns = {"label", "status", "error", *settings}
     head = "".join(
-        f'<th class="{"t" if c in text_columns else ""}" scope="col">{html.escape(_label(c))}</th>'
+        f'<th class="{"t" if c in text_columns else ""}" scope="col">'
+        f"{html.escape(kpi_label(c))}</th>"
         for c in columns
     )
     body = []
@@ -160,16 +164,14 @@ def sweep_html(table: pd.DataFrame, *, settings: Sequence[str], title: str) -> s
             if svg is not None:
                 charts.append(svg)
     failed = int(table["objective"].isna().sum())
-    note = (
-        f"<p>{failed} point(s) without a plan: their reason is in the table.</p>" if failed else ""
-    )
+    note = f"<p>{html.escape(t('report.sweep.failed', failed=failed))}</p>" if failed else ""
     figures = "".join(f"<figure>{svg}</figure>" for svg in charts)
     return (
-        '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{current_locale()}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body><main>"
         f"<h1>{html.escape(title)}</h1>"
-        f"<p>{len(table)} point(s). Pareto-efficient: no other point has at most as many moves "
-        "and at least as much of the other figure.</p>"
+        f"<p>{html.escape(t('report.sweep.intro', points=len(table)))}</p>"
         f'{note}<div class="charts">{figures}</div>'
-        f"<h2>Points</h2>{_table(table, settings)}</main></body></html>\n"
+        f"<h2>{html.escape(t('report.sweep.points'))}</h2>{_table(table, settings)}"
+        "</main></body></html>\n"
     )

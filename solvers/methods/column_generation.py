@@ -19,10 +19,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from solvers.backends import flow
-from solvers.methods.duals import SideIndex, dual_bound, potentials
+from solvers.methods.duals import SideIndex, dual_bound, potentials, settled_potentials
 from solvers.model import AssignmentModel, BoolArray, IntArray, Result, Status
 
 _log = logging.getLogger(__name__)
+#: Bellman-Ford rounds a warm start may take before the flow solves the round instead (a
+#: settled residual network takes a few dozen; one with a negative cycle never settles).
+WARM_ROUNDS = 100
 
 #: ``improving_pairs(u, v, model)`` → rows, columns and weights of pairs outside ``model`` (the
 #: current restricted model) with positive reduced cost under the row and column duals ``u, v``.
@@ -55,6 +58,7 @@ def solve_by_columns(
     prune_below: int | None = None,
     prune_rounds: int = 3,
     never_offered: BoolArray | None = None,
+    warm_pairs: int = 1_000,
 ) -> Generated:
     """Solve the whole model of which ``model`` is a restriction (see the module docstring).
 
@@ -68,6 +72,12 @@ def solve_by_columns(
     like any omitted pair, so the proof is unchanged, and later flows are smaller. Pairs of
     the first model that ``improving_pairs`` never offers must be flagged in ``never_offered``:
     they stay.
+
+    Warm start: when a round adds at most ``warm_pairs`` pairs (or 0.1 % of the model), the
+    last optimum is first tested on the larger model: if Bellman-Ford settles on its residual
+    network within :data:`WARM_ROUNDS` rounds it is still optimal, its potentials price the
+    next round and no flow is solved (late rounds add a handful of pairs that rarely change
+    the optimum); otherwise the flow solves the larger model as usual.
     """
     if model.has_side_constraints:
         raise ValueError("column generation here needs a model without side constraints")
@@ -78,13 +88,18 @@ def solve_by_columns(
         np.zeros(model.n_pairs, dtype=np.bool_) if never_offered is None else never_offered.copy()
     )
     sticky[model.fixed] = True
+    duals = None
+    warm_s = 0.0
     for rounds in range(1, max_rounds + 1):
         t_round = time.perf_counter()
-        result = flow.solve(model)
-        if result.chosen is None or result.objective is None:
-            return Generated(model, origin, result, rounds, proven=False)
+        if duals is None:
+            result = flow.solve(model)
+            if result.chosen is None or result.objective is None:
+                return Generated(model, origin, result, rounds, proven=False)
+        chosen = result.chosen
+        assert chosen is not None
         t_flow = time.perf_counter()
-        u, v = potentials(model, result.chosen, model.weight)
+        u, v = potentials(model, chosen, model.weight) if duals is None else duals
         has_pairs = np.bincount(model.pair_row, minlength=model.n_rows) > 0
         u = np.where(has_pairs, np.where(model.row_must, u, np.maximum(u, 0)), 0)
         v = np.maximum(v, 0)
@@ -93,8 +108,8 @@ def solve_by_columns(
         _log.debug(
             "column generation round %d: %d pairs, flow %.2f s (build %.2f s), duals %.2f s, "
             "pricing %.2f s, %d improving pairs added",
-            rounds, model.n_pairs, t_flow - t_round, result.build_s, t_duals - t_flow,
-            time.perf_counter() - t_duals, len(rows),
+            rounds, model.n_pairs, t_flow - t_round, result.build_s if duals is None else 0.0,
+            warm_s + t_duals - t_flow, time.perf_counter() - t_duals, len(rows),
         )  # fmt: skip
         if not len(rows):
             bound, _ = dual_bound(model, SideIndex.of(model), u, v, np.zeros(0, dtype=np.int64))
@@ -115,7 +130,7 @@ def solve_by_columns(
         keep = np.ones(model.n_pairs, dtype=np.bool_)
         if prune_below is not None and rounds <= prune_rounds:
             rc = model.weight - u[model.pair_row] - v[model.pair_col]
-            keep = result.chosen | sticky | (rc >= -prune_below)
+            keep = chosen | sticky | (rc >= -prune_below)
         kept = np.flatnonzero(keep)
         renumber = np.full(model.n_pairs, -1, dtype=np.int64)
         renumber[kept] = np.arange(len(kept))
@@ -129,4 +144,13 @@ def solve_by_columns(
             weight=np.concatenate([model.weight[kept], weights]),
             fixed=renumber[model.fixed],
         )
+        chosen = np.concatenate([chosen[kept], np.zeros(len(rows), dtype=np.bool_)])
+        result = replace(result, chosen=chosen)
+        # Warm start: after a few additions the last optimum often stays optimal, which
+        # Bellman-Ford settling on it proves; then no flow is solved this round.
+        duals = None
+        t_warm = time.perf_counter()
+        if len(rows) <= max(warm_pairs, model.n_pairs // 1000):
+            duals = settled_potentials(model, chosen, model.weight, WARM_ROUNDS)
+        warm_s = time.perf_counter() - t_warm
     return Generated(model, origin, result, max_rounds, proven=False)

@@ -64,6 +64,30 @@ def potentials(
     arcs), shifted and clipped so that ``v ≥ 0`` and ``u ≥ 0`` on optional rows. When ``chosen``
     is optimal, ``u[r] + v[c] ≥ weight`` on every pair with equality on the chosen ones.
     """
+    u, v, settled = _potentials(model, chosen, weight, allowed, _MAX_ROUNDS)
+    if not settled:
+        _log.debug("potentials: Bellman-Ford did not settle; the bound will be weaker")
+    return u, v
+
+
+def settled_potentials(
+    model: AssignmentModel, chosen: BoolArray, weight: IntArray, max_rounds: int
+) -> tuple[IntArray, IntArray] | None:
+    """:func:`potentials` of ``chosen`` when Bellman-Ford settles within ``max_rounds``, else
+    None. Settling proves ``chosen`` optimal for ``model`` without its side constraints (its
+    residual network has no negative cycle), so a flow optimum of a smaller model that stays
+    optimal when pairs are added is recognised without solving again."""
+    u, v, settled = _potentials(model, chosen, weight, None, max_rounds)
+    return (u, v) if settled else None
+
+
+def _potentials(
+    model: AssignmentModel,
+    chosen: BoolArray,
+    weight: IntArray,
+    allowed: BoolArray | None,
+    max_rounds: int,
+) -> tuple[IntArray, IntArray, bool]:
     n_rows, n_cols = model.n_rows, model.n_cols
     source, sink = n_rows + n_cols, n_rows + n_cols + 1
     rows, cols = model.pair_row, model.pair_col
@@ -97,14 +121,14 @@ def potentials(
     starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
     targets = heads[starts]
     dist = np.zeros(n_rows + n_cols + 2, dtype=np.int64)
-    for _ in range(_MAX_ROUNDS):
+    settled = False
+    for _ in range(max_rounds):
         best = np.minimum.reduceat(dist[tails] + costs, starts)
         better = best < dist[targets]
         if not better.any():
+            settled = True
             break
         dist[targets[better]] = best[better]
-    else:
-        _log.debug("potentials: Bellman-Ford did not settle; the bound will be weaker")
     level = dist[sink]
     u = dist[:n_rows] - level
     u = np.where(model.row_must, u, np.maximum(u, 0))
@@ -116,7 +140,7 @@ def potentials(
         u[rows[fixed]] = weight[fixed] - v[cols[fixed]]
         in_fixed_row = fixed_row[rows]
         np.maximum.at(u, rows[in_fixed_row], weight[in_fixed_row] - v[cols[in_fixed_row]])
-    return u.astype(np.int64), v.astype(np.int64)
+    return u.astype(np.int64), v.astype(np.int64), settled
 
 
 def dual_bound(

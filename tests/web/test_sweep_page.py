@@ -33,7 +33,9 @@ def test_a_planner_sweeps_one_policy_key_and_sees_the_table_and_the_trade_off(
     page.fill("#sweep-step", "2")
     page.click("#start-sweep")
 
-    expect(page.locator("#sweep-status")).to_have_attribute("data-status", "succeeded")
+    expect(page.locator("#sweep-status")).to_have_attribute(
+        "data-status", "succeeded", timeout=90_000
+    )
     expect(page.locator("#sweep-status")).to_contain_text("3 dari 3 titik selesai, 1 tanpa")
     rows = page.locator("#sweep-table tbody tr")
     expect(rows).to_have_count(3)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("english")
 
 def test_check_accepts_the_reference_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", str(EXAMPLE), str(EXAMPLE / "plan.csv"),
-                 "--policy", str(EXAMPLE / "policy.json")])  # fmt: skip
+                 "--policy", str(EXAMPLE / "policy.json"), "--lang", "en"])  # fmt: skip
     assert code == EXIT_OK
     assert "objective 287692" in capsys.readouterr().err
 
@@ -47,6 +47,7 @@ def test_check_refuses_a_plan_file_without_the_plan_columns(tmp_path: Path) -> N
 
 
 def test_max_rows_refuses_a_longer_table_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", str(EXAMPLE), str(EXAMPLE / "plan.csv"), "--max-rows", "3"])
+    argv = ["check", str(EXAMPLE), str(EXAMPLE / "plan.csv"), "--max-rows", "3", "--lang", "en"]
+    code = main(argv)
     assert code == EXIT_INPUT
     assert "more than 3 rows" in capsys.readouterr().err

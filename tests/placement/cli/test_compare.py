@@ -39,7 +39,7 @@ def test_compare_shows_an_infeasible_run_by_its_status(
 def test_compare_needs_two_run_directories(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["compare", str(tmp_path)]) == EXIT_INPUT
+    assert main(["compare", str(tmp_path), "--lang", "en"]) == EXIT_INPUT
     assert "at least two" in capsys.readouterr().err
 
 
@@ -47,7 +47,7 @@ def test_compare_reports_a_folder_that_is_not_a_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = _solve(tmp_path, "base", EXAMPLE / "policy.json")
-    assert main(["compare", str(base), str(tmp_path / "nothing")]) == EXIT_INPUT
+    assert main(["compare", str(base), str(tmp_path / "nothing"), "--lang", "en"]) == EXIT_INPUT
     assert "not found" in capsys.readouterr().err
 
 
@@ -57,7 +57,7 @@ def test_compare_warns_when_the_policies_differ_and_shows_how(
     base = _solve(tmp_path, "base", EXAMPLE / "policy.json")
     rotation = _solve(tmp_path, "rotation", EXAMPLE / "rotation" / "policy.json")
     capsys.readouterr()
-    assert main(["compare", str(base), str(rotation), "--json"]) == EXIT_OK
+    assert main(["compare", str(base), str(rotation), "--json", "--lang", "en"]) == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     main_policy = json.loads((EXAMPLE / "policy.json").read_text())
     rotation_policy = json.loads((EXAMPLE / "rotation" / "policy.json").read_text())
@@ -67,7 +67,7 @@ def test_compare_warns_when_the_policies_differ_and_shows_how(
         assert data["policy_differences"][key]["rotation"] == rotation_policy[key]
     assert len(data["warnings"]) == 1 and "different policies" in data["warnings"][0]
     assert data["inputs"]["base"] == data["inputs"]["rotation"]
-    assert main(["compare", str(base), str(rotation)]) == EXIT_OK
+    assert main(["compare", str(base), str(rotation), "--lang", "en"]) == EXIT_OK
     text = capsys.readouterr().out
     assert text.startswith("warning: the runs were solved under different policies")
     assert all(key in text for key in changed)
@@ -88,7 +88,7 @@ def test_compare_warns_when_the_inputs_differ(
     assert main(["compare", str(base), str(same), "--json"]) == EXIT_OK
     quiet = json.loads(capsys.readouterr().out)
     assert quiet["warnings"] == [] and quiet["policy_differences"] == {}
-    assert main(["compare", str(base), str(other), "--json"]) == EXIT_OK
+    assert main(["compare", str(base), str(other), "--json", "--lang", "en"]) == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert data["inputs"]["base"] != data["inputs"]["other"]
     assert [w.split(" (")[0] for w in data["warnings"]] == ["the runs come from different inputs"]

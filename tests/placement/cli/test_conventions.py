@@ -81,7 +81,7 @@ def test_a_users_mistake_exits_2_with_one_line(
     paths = {"run": run_dir, "missing": tmp_path / "missing", "infeasible": infeasible_dir}
     filled = [a.format(**{k: str(v) for k, v in paths.items()}) for a in argv]
     capsys.readouterr()
-    assert main(filled) == EXIT_INPUT
+    assert main([*filled, "--lang", "en"]) == EXIT_INPUT
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ")
 
@@ -143,7 +143,7 @@ def test_check_uses_the_runs_recorded_policy(
     argv = ["solve", str(EXAMPLE), "--policy", str(tmp_path / "policy.json"), "--out", str(out)]
     assert main([*argv, "--quiet"]) == EXIT_OK
     capsys.readouterr()
-    assert main(["check", str(EXAMPLE), str(out / "plan.csv")]) == EXIT_OK
+    assert main(["check", str(EXAMPLE), str(out / "plan.csv"), "--lang", "en"]) == EXIT_OK
     assert "policy recorded in" in capsys.readouterr().err
     assert main(["check", str(EXAMPLE), str(out)]) == EXIT_OK
     defaults = tmp_path / "defaults.json"
@@ -159,7 +159,7 @@ def test_solve_uses_the_folders_own_policy_and_says_so(
     shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("rotation", "*.json*", "*.xlsx"))
     shutil.copy(EXAMPLE / "rotation" / "policy.json", folder / "policy.json")
     capsys.readouterr()
-    assert main(["solve", str(folder), "--out", str(tmp_path / "a")]) == EXIT_OK
+    assert main(["solve", str(folder), "--out", str(tmp_path / "a"), "--lang", "en"]) == EXIT_OK
     assert f"using {folder / 'policy.json'}" in capsys.readouterr().err
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     rotation = json.loads((EXAMPLE / "rotation" / "policy.json").read_text())
@@ -172,7 +172,7 @@ def test_an_infeasible_solve_says_so_in_words(
 ) -> None:
     capsys.readouterr()
     argv = ["solve", str(EXAMPLE), "--policy", str(infeasible_dir.parent / "policy.json"),
-            "--out", str(infeasible_dir.parent / "again")]  # fmt: skip
+            "--out", str(infeasible_dir.parent / "again"), "--lang", "en"]  # fmt: skip
     assert main(argv) == EXIT_INFEASIBLE
     out = capsys.readouterr().out
     assert "None" not in out

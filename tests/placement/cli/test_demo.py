@@ -15,7 +15,7 @@ def test_demo_solves_the_embedded_city_and_prints_the_key_figures(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "demo"
-    assert main(["demo", "--out", str(out), "--quiet"]) == EXIT_OK
+    assert main(["demo", "--out", str(out), "--quiet", "--lang", "en"]) == EXIT_OK
     printed = capsys.readouterr().out
     for figure in ("moves", "vacancies filled", "mean JPM", "JPM MS", "people needing training"):
         assert figure in printed

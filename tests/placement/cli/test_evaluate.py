@@ -23,7 +23,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_evaluate_writes_evaluation_json_and_prints_a_table(
     dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["evaluate", str(dataset), "--out", str(tmp_path / "out")]) == EXIT_OK
+    assert main(["evaluate", str(dataset), "--out", str(tmp_path / "out"), "--lang", "en"]) == 0
     written = json.loads((tmp_path / "out" / "evaluation.json").read_text(encoding="utf-8"))
     assert written["outcome"] == "rating_points"
     shown = capsys.readouterr().out
@@ -92,7 +92,7 @@ def test_evaluate_with_a_plan_writes_and_prints_the_forecast(
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     assert forecast["moves"] == summary["moves"]
     assert 'id="forecast"' in (tmp_path / "evaluation.html").read_text(encoding="utf-8")
-    assert main(args) == EXIT_OK
+    assert main([*args, "--lang", "en"]) == EXIT_OK
     assert "expected to do (rating points)" in capsys.readouterr().out
 
 
@@ -101,7 +101,7 @@ def test_evaluate_refuses_a_plan_that_is_not_a_run_directory(
 ) -> None:
     data, _ = solved_city
     out = tmp_path / "out"
-    args = ["evaluate", str(data), "--plan", str(tmp_path), "--out", str(out)]
+    args = ["evaluate", str(data), "--plan", str(tmp_path), "--out", str(out), "--lang", "en"]
     assert main(args) == EXIT_INPUT
     assert "not a run directory" in capsys.readouterr().err
     assert not out.exists()

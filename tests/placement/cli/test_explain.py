@@ -48,5 +48,5 @@ def test_a_run_without_a_plan_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "summary.json").write_text('{"status": "INFEASIBLE", "objective": null}\n')
-    assert main(["explain", str(tmp_path), "--nip", FAJAR]) == EXIT_INPUT
+    assert main(["explain", str(tmp_path), "--nip", FAJAR, "--lang", "en"]) == EXIT_INPUT
     assert "has no plan (status INFEASIBLE)" in capsys.readouterr().err

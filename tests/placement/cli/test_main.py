@@ -13,7 +13,7 @@ from placement.cli import COMMANDS, main
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main([command, "--help"])
+        main([command, "--help", "--lang", "en"])
     assert exit_info.value.code == 0
     assert "usage: placement" in capsys.readouterr().out
 

@@ -25,5 +25,5 @@ def test_replay_reports_a_tampered_plan(tmp_path: Path, capsys: pytest.CaptureFi
     record = json.loads((out / "run.json").read_text())
     record["plan_sha256"] = "0" * 64
     (out / "run.json").write_text(json.dumps(record))
-    assert main(["replay", str(out)]) == EXIT_VIOLATIONS
+    assert main(["replay", str(out), "--lang", "en"]) == EXIT_VIOLATIONS
     assert "DIFFERENT" in capsys.readouterr().out

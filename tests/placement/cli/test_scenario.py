@@ -54,7 +54,7 @@ def test_the_scenario_command_refuses_a_bad_change_and_writes_nothing(
     changes = tmp_path / "changes.json"
     changes.write_text(json.dumps([{"op": "open", "position_id": "NOPE"}]))
     out = tmp_path / "out"
-    argv = ["scenario", str(EXAMPLE), "--changes", str(changes), "--out", str(out)]
+    argv = ["scenario", str(EXAMPLE), "--changes", str(changes), "--out", str(out), "--lang", "en"]
     assert main(argv) == EXIT_INPUT
     assert not out.exists()
     err = capsys.readouterr().err
@@ -76,7 +76,8 @@ def test_a_scenario_on_a_base_run_changes_only_what_it_must(
     changes.write_text(json.dumps([{"op": "open", "position_id": "DISDIK-03"}]))
     common = ["scenario", str(EXAMPLE), "--policy", str(EXAMPLE / "policy.json"),
               "--changes", str(changes)]  # fmt: skip
-    assert main([*common, "--out", str(tmp_path / "a"), "--base", str(tmp_path / "base")]) == 0
+    base_dir = str(tmp_path / "base")
+    assert main([*common, "--out", str(tmp_path / "a"), "--base", base_dir, "--lang", "en"]) == 0
     assert "changes    1 from the base plan" in capsys.readouterr().out
     assert main([*common, "--out", str(tmp_path / "b"), "--quiet", "--json"]) == EXIT_OK
     printed = json.loads(capsys.readouterr().out)

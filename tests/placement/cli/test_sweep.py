@@ -19,7 +19,7 @@ def test_the_sweep_command_writes_the_table_page_and_points(
     grid.write_text(json.dumps({"grid": {"max_moves": [0, 2], "jpm_floor": [68, 200]}}))
     out = tmp_path / "out"
     argv = ["sweep", str(EXAMPLE), "--policy", str(EXAMPLE / "policy.json"),
-            "--grid", str(grid), "--out", str(out), "--workers", "2"]  # fmt: skip
+            "--grid", str(grid), "--out", str(out), "--workers", "2", "--lang", "en"]  # fmt: skip
     assert main(argv) == EXIT_OK
     printed = capsys.readouterr().out
     assert "point 1 (max_moves=0, jpm_floor=68): INFEASIBLE" in printed

@@ -19,6 +19,7 @@ from placement.cli.exits import EXIT_INFEASIBLE, EXIT_OK
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.contract.readers import dataset_from_json
+from placement.i18n import use_locale
 from placement.reports.html import render_report
 from placement.reports.kpis import move_matrix
 from placement.runs.directory import write_outputs
@@ -265,9 +266,14 @@ def test_long_lists_are_paged_and_capped_with_a_note(small: Run) -> None:
     text = render_report(*small, max_rows=3, page_rows=2)
     page = _well_formed(text)
     body = " ".join(page.text)
-    assert "Baris (rows) 1–2 dari (of) 5" in body and "Baris (rows) 3–3 dari (of) 5" in body
-    assert "showing 3 of 5 rows; the full list is in plan.csv" in body
-    assert "showing 3 of 3" not in body  # the three training rows fit
+    assert "Baris 1–2 dari 5" in body and "Baris 3–3 dari 5" in body
+    assert "Ditampilkan 3 dari 5 baris; daftar lengkap ada di plan.csv" in body
+    assert "Ditampilkan 3 dari 3" not in body  # the three training rows fit
+    with use_locale("en"):
+        english = " ".join(_well_formed(render_report(*small, max_rows=3, page_rows=2)).text)
+    assert "Rows 1–2 of 5" in english and "Rows 3–3 of 5" in english
+    assert "Showing 3 of 5 rows; the full list is in plan.csv" in english
+    assert "Showing 3 of 3" not in english  # the three training rows fit
 
 
 def test_a_run_without_a_plan_reports_its_status_and_reason() -> None:
@@ -278,7 +284,10 @@ def test_a_run_without_a_plan_reports_its_status_and_reason() -> None:
     text = render_report(dataset, policy, solution)
     page = _well_formed(text)
     body = " ".join(page.text)
-    assert "INFEASIBLE" in body and "Sebab (reason)" in body and page.tags["svg"] == 0
+    assert "INFEASIBLE" in body and "Sebab: " in body and page.tags["svg"] == 0
+    with use_locale("en"):
+        english = " ".join(_well_formed(render_report(dataset, policy, solution)).text)
+    assert "INFEASIBLE" in english and "Reason: " in english
 
 
 def _solve_example(out: Path) -> None:
@@ -293,7 +302,7 @@ def test_the_report_command_writes_both_files_into_the_run_directory(
     run_dir = tmp_path / "run"
     _solve_example(run_dir)
     capsys.readouterr()
-    assert main(["report", str(run_dir)]) == EXIT_OK
+    assert main(["report", str(run_dir), "--lang", "en"]) == EXIT_OK
     out = capsys.readouterr().out
     assert f"wrote {run_dir / 'report.html'}" in out
     assert "2 moves and 1 new placements" in out and "training items: 1" in out
@@ -330,7 +339,7 @@ def test_the_report_command_refuses_a_run_without_a_plan(
     run_dir = tmp_path / "run"
     main(["solve", str(EXAMPLE), "--policy", str(policy_file), "--out", str(run_dir), "--quiet"])
     capsys.readouterr()
-    assert main(["report", str(run_dir)]) == EXIT_INFEASIBLE
+    assert main(["report", str(run_dir), "--lang", "en"]) == EXIT_INFEASIBLE
     assert "has no plan (status INFEASIBLE)" in capsys.readouterr().err
     assert sorted(p.name for p in run_dir.iterdir()) == ["summary.json"]
 

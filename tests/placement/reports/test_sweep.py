@@ -8,6 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
+from placement.i18n import use_locale
 from placement.reports.sweep import pareto_front, scatter_svg, sweep_html
 
 NAN = float("nan")
@@ -59,7 +60,8 @@ def _table() -> pd.DataFrame:
 
 
 def test_the_page_has_the_trade_off_charts_and_escapes_every_value() -> None:
-    page = sweep_html(_table(), settings=["max_moves"], title="A & B")
+    with use_locale("en"):
+        page = sweep_html(_table(), settings=["max_moves"], title="A & B")
     assert page.count("<svg") == 4  # three trade-offs and max_moves against the objective
     assert "<title>A &amp; B</title>" in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
