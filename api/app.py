@@ -11,6 +11,7 @@ from anyio import to_thread
 from fastapi import Depends, FastAPI
 
 from api.core import problems
+from api.core.locale import LocaleMiddleware
 from api.core.logging import AccessLogMiddleware
 from api.core.metrics import Metrics, MetricsMiddleware
 from api.core.middleware import BodyLimitMiddleware, IdempotencyMiddleware
@@ -33,6 +34,10 @@ Upload a dataset (`POST /v1/datasets`), queue a run on it with a policy (`POST /
 poll the run (`GET /v1/runs/{id}`) and fetch its plan and training gaps. Small inputs can be
 solved in one request (`POST /v1/solve`). Authenticate with `Authorization: Bearer KEY`;
 keys have the role viewer, planner or admin. Errors are RFC 9457 problem details.
+
+Every text a person reads (problem details, input problems, rule reasons, explanations,
+diagnoses) is in Indonesian unless `Accept-Language` asks for English (`Accept-Language: en`);
+answers say their language in `Content-Language`. Codes, rule ids and field names never change.
 """
 
 
@@ -112,4 +117,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(AccessLogMiddleware)
+    # Outermost: every answer, the size limit's and the replays' included, is in one language.
+    app.add_middleware(LocaleMiddleware)
     return app

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from api.core.problems import ApiError
 from api.db.credentials import ROLES
 from api.db.store import Store
+from placement.i18n import t
 
 _RANK = {role: i for i, role in enumerate(ROLES)}
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="placement"'}
@@ -55,12 +56,12 @@ async def authenticate(request: Request) -> Principal:
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise ApiError(
-            401, "an API key is required (Authorization: Bearer KEY)", kind="unauthorized",
+            401, t("api.auth.key_required"), kind="unauthorized",
             headers=_CHALLENGE,
         )  # fmt: skip
     key = await to_thread.run_sync(store.keys.authenticate, token)
     if key is None:
-        raise ApiError(401, "the API key is not valid", kind="unauthorized", headers=_CHALLENGE)
+        raise ApiError(401, t("api.auth.key_invalid"), kind="unauthorized", headers=_CHALLENGE)
     principal = Principal(key_id=key.id, role=key.role, agency=key.agency)
     request.state.principal = principal
     return principal
@@ -70,7 +71,7 @@ def _require(role: str) -> Callable[[Principal], Awaitable[Principal]]:
     async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if _RANK.get(principal.role, -1) < _RANK[role]:
             raise ApiError(
-                403, f"this needs the {role} role (the key has {principal.role})", kind="forbidden"
+                403, t("api.auth.role_needed", role=role, has=principal.role), kind="forbidden"
             )
         return principal
 
@@ -81,7 +82,7 @@ def _require(role: str) -> Callable[[Principal], Awaitable[Principal]]:
 async def require_platform(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     """The caller, who must hold a platform admin's key; 403 otherwise."""
     if not principal.platform:
-        raise ApiError(403, "this needs a platform admin's key", kind="forbidden")
+        raise ApiError(403, t("api.auth.platform_needed"), kind="forbidden")
     return principal
 
 

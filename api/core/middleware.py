@@ -18,12 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core.auth import bearer_token
 from api.core.problems import problem_response
 from api.db.store import Store
+from placement.i18n import t
 
 log = logging.getLogger(__name__)
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 #: Response headers worth replaying (the rest are recomputed by the server).
-_REPLAYED = ("content-type", "location", "retry-after")
+_REPLAYED = ("content-type", "content-language", "location", "retry-after")
 MAX_KEY_LENGTH = 200
 
 
@@ -80,7 +81,7 @@ class BodyLimitMiddleware:
         except _TooLargeError:
             response = problem_response(
                 413,
-                f"the request body is larger than {self.limit} bytes",
+                t("api.request.too_large", limit=self.limit),
                 kind="too-large",
                 instance=scope["path"],
             )
@@ -115,7 +116,7 @@ class IdempotencyMiddleware:
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             response = problem_response(
                 422,
-                f"the Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters",
+                t("api.request.idempotency_key_length", max=MAX_KEY_LENGTH),
                 kind="invalid-request",
                 instance=scope["path"],
             )
@@ -168,7 +169,7 @@ class IdempotencyMiddleware:
             if earlier.request_hash != request_hash:
                 response = problem_response(
                     409,
-                    "this Idempotency-Key was used with a different request",
+                    t("api.request.idempotency_key_reused"),
                     kind="idempotency-key-reused",
                     instance=scope["path"],
                 )

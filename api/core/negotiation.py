@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.routing import APIRoute
 
 from api.core.problems import ApiError
+from placement.i18n import t
 
 JSON_TYPES = ("application/json", "application/problem+json")
 
@@ -66,7 +67,10 @@ async def negotiate(request: Request) -> None:
     if not acceptable(request.headers.get("accept"), types):
         raise ApiError(
             406,
-            f"cannot answer with {request.headers.get('accept')!r}; this operation answers "
-            + ", ".join(types),
+            t(
+                "api.request.not_acceptable",
+                accept=repr(request.headers.get("accept")),
+                types=", ".join(types),
+            ),
             kind="not-acceptable",
         )

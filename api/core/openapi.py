@@ -10,7 +10,9 @@ correctly without repeating them:
 * a POST takes an optional ``Idempotency-Key`` header, and may answer 409 (the key was used with
   another request) and 422 (the key is malformed);
 * an authenticated operation names the bearer scheme, and may answer 503 (the database is
-  unavailable).
+  unavailable);
+* every operation takes an optional ``Accept-Language`` header (the language of the texts in the
+  answer) and says the language it answered in with ``Content-Language``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fastapi import FastAPI
 
 from api.core.middleware import MAX_KEY_LENGTH
 from api.core.problems import PROBLEM_JSON
+from placement.i18n import LOCALES
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 _ERROR_SCHEMAS = ("#/components/schemas/ProblemDetails", "#/components/schemas/HTTPValidationError")
@@ -39,6 +42,24 @@ _IDEMPOTENCY_KEY = {
     "required": False,
     "description": "Retrying a POST with the same key replays the first answer.",
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+}
+
+
+_ACCEPT_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "description": (
+        "The language of the texts people read in the answer (problem details, input problems, "
+        "rule reasons, explanations, diagnoses): Indonesian (`id`, the default) or English "
+        "(`en`); regional forms and quality values are understood (`en-GB, id;q=0.5`). Codes, "
+        "rule ids, field names and CSV contents never change."
+    ),
+    "schema": {"type": "string", "example": "en"},
+}
+_CONTENT_LANGUAGE = {
+    "description": "The language of the texts in the answer: `id` or `en`.",
+    "schema": {"type": "string", "enum": list(LOCALES)},
 }
 
 
@@ -91,3 +112,6 @@ def complete(document: dict[str, Any]) -> None:
                 operation["security"] = [{_SCHEME: []}]
             for status in extra:
                 responses.setdefault(str(status), _problem(status))
+            operation.setdefault("parameters", []).append(dict(_ACCEPT_LANGUAGE))
+            for response in responses.values():
+                response.setdefault("headers", {})["Content-Language"] = dict(_CONTENT_LANGUAGE)

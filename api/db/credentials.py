@@ -12,6 +12,8 @@ import hmac
 import secrets
 import uuid
 
+from placement.i18n import t
+
 PREFIX = "pen"
 ROLES = ("viewer", "planner", "admin")
 
@@ -69,5 +71,5 @@ def key_matches(plaintext: str, stored_hash: str) -> bool:
 def check_role(role: str) -> str:
     """Return ``role`` if it is one of :data:`ROLES`, else raise ValueError."""
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        raise ValueError(t("api.keys.unknown_role", role=repr(role), roles=", ".join(ROLES)))
     return role

@@ -25,6 +25,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.errors import Unavailable
+from placement.i18n import t
 
 #: Most records one listing returns.
 MAX_LIMIT = 1000
@@ -68,9 +69,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         at, record_id = text.split("|", 1)
         when = datetime.fromisoformat(at)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError("the cursor is not one this service gave out") from exc
+        raise ValueError(t("api.request.bad_cursor")) from exc
     if when.tzinfo is None or not record_id:
-        raise ValueError("the cursor is not one this service gave out")
+        raise ValueError(t("api.request.bad_cursor"))
     return when, record_id
 
 

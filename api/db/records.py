@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from placement.i18n import DEFAULT_LOCALE
+
 RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 #: Statuses of a run a worker may still take up or is working on.
 ACTIVE_STATUSES = ("queued", "running")
@@ -58,6 +60,7 @@ class RunRecord:
     error: str | None
     agency: str = DEFAULT_AGENCY
     attempts: int = 0
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from api.services.datasets import (
 from api.services.datasets import delete_dataset as delete
 from api.services.datasets import get_dataset as get
 from placement.contract.dataset import Dataset
+from placement.i18n import t
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 
@@ -74,7 +75,7 @@ async def _dataset_of(request: Request, max_bytes: int, max_rows: int) -> Datase
         return await to_thread.run_sync(dataset_from_body, body, max_rows)
     raise ApiError(
         415,
-        f"unsupported content type {media!r}: send application/json, multipart/form-data or {XLSX}",
+        t("api.request.unsupported_media_type", media=repr(media), xlsx=XLSX),
         kind="unsupported-media-type",
     )
 

@@ -14,6 +14,7 @@ from api.services.runs import RunPool
 from api.services.sweeps import SweepPool
 from api.services.trust import Trust
 from api.settings import Settings
+from placement.i18n import t
 
 
 async def get_settings(request: Request) -> Settings:
@@ -35,7 +36,7 @@ async def get_store(
     no agency's data."""
     if principal.agency is None:
         raise ApiError(
-            403, "a platform admin's key manages agencies and keys; use an agency's key",
+            403, t("api.auth.agency_key_needed"),
             kind="forbidden",
         )  # fmt: skip
     store: Store = request.app.state.store

@@ -14,6 +14,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from api.core.problems import ApiError
+from placement.i18n import t
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,6 +70,6 @@ def vendor_file(name: str) -> Response:
     """One vendored file of the documentation pages."""
     media_type = VENDORED.get(name)
     if media_type is None:
-        raise ApiError(404, f"no file {name!r}", kind="not-found")
+        raise ApiError(404, t("api.file.not_found", name=repr(name)), kind="not-found")
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400"}
     return Response(vendored(name), media_type=media_type, headers=headers)

@@ -14,6 +14,7 @@ from api.services.keys import agency_out, key_out
 from api.services.keys import create_agency as new_agency
 from api.services.keys import create_key as create
 from api.services.keys import revoke_key as revoke
+from placement.i18n import t
 
 router = APIRouter(tags=["keys"])
 
@@ -53,7 +54,7 @@ def list_keys(_: Admin, store: AdminStoreDep) -> KeyList:
 def revoke_key(key_id: str, principal: Admin, store: AdminStoreDep) -> Response:
     """Revoke the key; requests with it get 401 from now on."""
     if not revoke(store, key_id, actor=principal.actor):
-        raise ApiError(404, f"no active key {key_id!r}", kind="not-found")
+        raise ApiError(404, t("api.keys.not_found", id=repr(key_id)), kind="not-found")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

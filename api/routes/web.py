@@ -13,6 +13,7 @@ from importlib import resources
 from fastapi import APIRouter, Response
 
 from api.core.problems import ApiError
+from placement.i18n import t
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +52,7 @@ def _asset(name: str) -> Response:
     content = assets().get(name)
     suffix = name[name.rfind(".") :] if "." in name else ""
     if content is None or suffix not in CONTENT_TYPES:
-        raise ApiError(404, f"no file {name!r}", kind="not-found")
+        raise ApiError(404, t("api.file.not_found", name=repr(name)), kind="not-found")
     return Response(content, media_type=CONTENT_TYPES[suffix], headers=HEADERS)
 
 

@@ -33,6 +33,7 @@ from placement.contract.readers import (
     load_dataset,
 )
 from placement.errors import DatasetError, Problem
+from placement.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,13 @@ def parse_json_bytes(body: bytes) -> Any:
             body.decode("utf-8-sig"), parse_float=Decimal, parse_constant=_not_json_constant
         )
     except UnicodeDecodeError as exc:
-        message = f"the body is not UTF-8 text (byte {exc.start})"
+        message = t("api.dataset.not_utf8", byte=exc.start)
     except json.JSONDecodeError as exc:
-        message = f"the body is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        message = t("api.dataset.not_json", line=exc.lineno, column=exc.colno, reason=exc.msg)
     except _NotJsonError as exc:
-        message = f"the body is not valid JSON ({exc} is not a JSON value)"
+        message = t("api.dataset.not_json_value", name=str(exc))
     except RecursionError:
-        message = "the body is nested too deeply"
+        message = t("api.dataset.too_deep")
     raise DatasetError([Problem(DATASET, None, None, message)])
 
 
@@ -101,8 +102,7 @@ def check_pairs(dataset: Dataset, max_pairs: int) -> None:
     if pairs > max_pairs:
         raise ApiError(
             413,
-            f"the dataset has {pairs} employee × position pairs; this service takes at most "
-            f"{max_pairs}",
+            t("api.dataset.too_many_pairs", pairs=pairs, max=max_pairs),
             kind="too-large",
         )
 
@@ -116,13 +116,13 @@ def dataset_from_uploads(files: Sequence[Upload], max_rows: int = MAX_ROWS) -> D
         When the files are not such a set, or the data has problems.
     """
     if not files:
-        raise DatasetError([Problem(DATASET, None, None, "no files were uploaded")])
+        raise DatasetError([Problem(DATASET, None, None, t("api.dataset.no_files"))])
     names = [PurePath(f.filename.replace("\\", "/")).name for f in files]
     suffixes = [PurePath(n).suffix.lower() for n in names]
     if len(files) == 1 and suffixes[0] == ".xlsx":
         return dataset_from_xlsx(files[0].content, max_rows)
     problems = [
-        Problem(DATASET, None, None, f"{name!r}: expected <table>.csv files or one .xlsx file")
+        Problem(DATASET, None, None, t("api.dataset.bad_file_name", name=repr(name)))
         for name, suffix in zip(names, suffixes, strict=True)
         if suffix != ".csv"
     ]
@@ -130,7 +130,9 @@ def dataset_from_uploads(files: Sequence[Upload], max_rows: int = MAX_ROWS) -> D
     seen: set[str] = set()
     for stem, name in zip(stems, names, strict=True):
         if stem in seen:
-            problems.append(Problem(DATASET, None, None, f"{name!r}: the table is sent twice"))
+            problems.append(
+                Problem(DATASET, None, None, t("api.dataset.table_twice", name=repr(name)))
+            )
         seen.add(stem)
     if problems:
         raise DatasetError(problems)
@@ -182,11 +184,11 @@ def load_stored(store: Store, dataset_id: str) -> Dataset:
     record = store.datasets.get(dataset_id)
     payload = store.datasets.payload(dataset_id) if record is not None else None
     if record is None or payload is None:
-        raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
+        raise ApiError(404, t("api.dataset.not_found", id=repr(dataset_id)), kind="not-found")
     dataset = dataset_from_payload(payload)
     if not matches(dataset, record.sha256):
         log.error("dataset %s does not reload to its recorded sha256", dataset_id)
-        raise ApiError(500, "a stored dataset could not be reloaded", kind="internal")
+        raise ApiError(500, t("api.dataset.not_reloadable"), kind="internal")
     return dataset
 
 
@@ -194,7 +196,7 @@ def get_dataset(store: Store, dataset_id: str) -> DatasetRecord:
     """The metadata of the stored dataset ``dataset_id``; 404 when there is none."""
     record = store.datasets.get(dataset_id)
     if record is None:
-        raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
+        raise ApiError(404, t("api.dataset.not_found", id=repr(dataset_id)), kind="not-found")
     return record
 
 
@@ -202,7 +204,7 @@ def delete_dataset(store: Store, dataset_id: str, *, actor: str) -> None:
     """Delete the dataset and audit it; 404 when there is none, 409 while runs use it."""
     record = store.datasets.get(dataset_id)
     if record is None or not store.datasets.delete(dataset_id):
-        raise ApiError(404, f"no dataset {dataset_id!r}", kind="not-found")
+        raise ApiError(404, t("api.dataset.not_found", id=repr(dataset_id)), kind="not-found")
     removed = {
         "input_sha256": record.sha256,
         "counts": dict(record.counts),

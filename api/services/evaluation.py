@@ -20,13 +20,14 @@ from api.services.trust import Trust
 from placement.analysis.evaluation import evaluate
 from placement.analysis.forecast import forecast_plan, has_history
 from placement.contract.dataset import Dataset
+from placement.i18n import t
 from placement.reports.evaluation import render_evaluation
 
 
 def _no_history() -> ApiError:
     return ApiError(
         409,
-        "the dataset has no placement_history and performance_history: nothing to evaluate",
+        t("api.dataset.no_history"),
         kind="no-history",
     )
 

@@ -20,6 +20,7 @@ from api.db.store import Store
 from api.schemas.runs import GapRow, PlanRow
 from api.services.datasets import load_stored
 from api.services.runs import get_run
+from placement.i18n import t
 from placement.reports.workbook import plan_workbook
 from placement.runs.formats import read_gaps, read_plan
 
@@ -116,6 +117,6 @@ def people_plan_xlsx(store: Store, run_id: str, plan_csv: bytes) -> bytes:
     from the run's dataset; 409 when that dataset has been deleted."""
     record = get_run(store, run_id)
     if store.datasets.get(record.dataset_id) is None:
-        raise ApiError(409, "the run's dataset has been deleted", kind="dataset-deleted")
+        raise ApiError(409, t("api.dataset.deleted"), kind="dataset-deleted")
     dataset = load_stored(store, record.dataset_id)
     return plan_workbook(dataset, read_plan(plan_csv.decode("utf-8")))

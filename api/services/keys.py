@@ -7,6 +7,7 @@ from api.core.problems import ApiError
 from api.db.records import AgencyRecord, KeyRecord
 from api.db.store import Store
 from api.schemas.keys import AgencyOut, KeyOut
+from placement.i18n import t
 
 
 def create_key(
@@ -19,7 +20,7 @@ def create_key(
     another or for a platform key.
     """
     if store.agency is not None and agency not in (None, store.agency):
-        raise ApiError(403, "an agency admin makes keys of its own agency only", kind="forbidden")
+        raise ApiError(403, t("api.keys.own_agency_only"), kind="forbidden")
     owner = store.agency if store.agency is not None else agency
     try:
         record, secret = store.keys.create(role=role, name=name, agency=owner)

@@ -37,6 +37,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import POLICY, Policy, load_policy
 from placement.engine import ProgressCallback, Solution, solve
 from placement.errors import DatasetError, PlacementError, Problem
+from placement.i18n import DEFAULT_LOCALE, current_locale, t, translate, use_locale
 from placement.runs.formats import gaps_csv_text, plan_csv_text, read_previous
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,6 @@ _T = TypeVar("_T")
 
 #: Seconds between two progress writes of one run (the last report is always written).
 PROGRESS_EVERY_S = 0.5
-EXHAUSTED = "the run ended the instances that solved it too many times"
-NOT_STORED = "the plan was found but could not be stored (the database is unavailable or full)"
 #: Seconds a worker waits before each new attempt of a write the database refused.
 RETRY_DELAYS_S = (0.1, 0.3, 1.0, 3.0)
 _PLANNED = ("OPTIMAL", "FEASIBLE")
@@ -74,7 +73,7 @@ def validated_policy(raw: dict[str, Any], dataset: Dataset, settings: Settings) 
     policy = load_policy(raw, dataset)
     limit = policy.time_limit_s
     if limit is not None and limit > settings.max_time_limit_s:
-        message = f"must be at most {settings.max_time_limit_s} seconds on this service"
+        message = t("api.policy.time_limit_too_long", max=f"{settings.max_time_limit_s:g}")
         raise DatasetError([Problem(POLICY, None, "time_limit_s", message)])
     return effective_policy(policy, settings)
 
@@ -215,15 +214,17 @@ class RunPool:
             future.add_done_callback(functools.partial(self._forget, run.id))
 
     def _fail_exhausted(self) -> None:
+        # Runs of several requests fail at once: the reason is in the default language.
+        exhausted = translate("api.run.error.exhausted", DEFAULT_LOCALE)
         failed = self._store.runs.fail_exhausted(
-            max_attempts=self._settings.max_attempts, reason=EXHAUSTED
+            max_attempts=self._settings.max_attempts, reason=exhausted
         )
         for run_id in failed:
             record = self._store.runs.get(run_id)
             self._metrics.runs.labels("failed").inc()
             self._store.audit.append(
                 actor="server", action="run.failed", target=run_id,
-                details={"error": EXHAUSTED}, agency=record.agency if record else None,
+                details={"error": exhausted}, agency=record.agency if record else None,
             )  # fmt: skip
 
     def _keep_leases(self) -> None:
@@ -269,8 +270,12 @@ class RunPool:
         return write()
 
     def _execute(self, run: RunRecord) -> None:
+        # A worker thread does not inherit the request's context: the run's texts (its error,
+        # the engine's diagnosis in its summary) are rendered in the locale the run was queued
+        # in, kept with the run for that.
         try:
-            self._run(run)
+            with use_locale(run.locale):
+                self._run(run)
         except Unavailable as exc:
             # The run stays running under a lease nobody renews: when it expires, an instance
             # claims it again, so it is never lost nor stuck for good.
@@ -305,14 +310,14 @@ class RunPool:
             return
         except Exception:
             log.exception("run %s failed with an unexpected error", run_id)
-            self._fail(run, "an internal error occurred while solving")
+            self._fail(run, t("api.run.error.internal"))
             return
         elapsed = time.perf_counter() - started
         self._metrics.solve_seconds.labels("run").observe(elapsed)
         plan_csv, gaps_csv = solution_outputs(solution)
         has_plan = solution.status in _PLANNED and plan_csv is not None
         status = "succeeded" if has_plan else "failed"
-        error = None if has_plan else _no_plan_reason(solution)
+        error = None if has_plan else no_plan_reason(solution.summary)
         self._retrying(
             lambda: store.runs.update_progress(
                 run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed,
@@ -334,7 +339,7 @@ class RunPool:
         except Unavailable as exc:
             # A full disk refuses the outputs but may still take the small status change.
             log.error("run %s: the outputs could not be stored (%s)", run_id, exc)
-            self._fail(run, NOT_STORED)
+            self._fail(run, t("api.run.error.not_stored"))
             return
         details = result_details(solution) | {"policy": solution.summary.get("policy")}
         if finished:
@@ -366,7 +371,7 @@ class RunPool:
     def _dataset(self, dataset_id: str) -> Dataset:
         payload = self._store.datasets.payload(dataset_id)
         if payload is None:
-            raise PlacementError(f"the dataset {dataset_id} no longer exists")
+            raise PlacementError(t("api.dataset.gone", id=dataset_id))
         return dataset_from_payload(payload)
 
     def _progress(self, run_id: str, started: float) -> ProgressCallback:
@@ -410,13 +415,35 @@ class RunPool:
             self._audit(run, "run.failed", {"error": error})
 
 
-def _no_plan_reason(solution: Solution) -> str:
-    message = solution.summary.get("message")
-    reason = {
-        "INFEASIBLE": "the rules admit no plan (INFEASIBLE)",
-        "TIMEOUT_NO_SOLUTION": "the time limit ran out before any plan was found",
-    }.get(solution.status, f"no plan ({solution.status})")
-    return f"{reason}: {message}" if message else reason
+#: The language of the solvers' own messages (technical texts no catalog translates).
+SOLVER_LOCALE = "en"
+
+
+def no_plan_reason(summary: dict[str, Any]) -> str:
+    """Why a solve with ``summary`` (summary.json) ended without a plan, in the current locale.
+
+    The solver's own message is added in its language only: in another it would be a foreign
+    sentence in the answer; summary.json keeps it for every reader.
+    """
+    status = str(summary.get("status"))
+    message = summary.get("message") if current_locale() == SOLVER_LOCALE else None
+    if status == "INFEASIBLE":
+        reason = t("api.run.error.infeasible")
+    elif status == "TIMEOUT_NO_SOLUTION":
+        reason = t("api.run.error.timeout")
+    else:
+        reason = t("api.run.error.no_plan", status=status)
+    return t("api.run.error.with_message", reason=reason, message=message) if message else reason
+
+
+def run_error(record: RunRecord) -> str | None:
+    """The error of ``record`` in the reader's locale where it can be said again from what the
+    run stored (a solve that ended without a plan), else as the worker wrote it, in the locale
+    the run was queued in."""
+    summary = record.summary
+    if record.status == "failed" and summary is not None and summary.get("status"):
+        return no_plan_reason(summary)
+    return record.error
 
 
 def run_out(record: RunRecord) -> RunOut:
@@ -436,7 +463,7 @@ def run_out(record: RunRecord) -> RunOut:
             elapsed_s=record.elapsed_s,
         ),
         summary=record.summary,
-        error=record.error,
+        error=run_error(record),
     )
 
 
@@ -444,7 +471,7 @@ def check_backlog(pool: RunPool, settings: Settings) -> None:
     """Refuse (429) a new run while too many wait for a worker."""
     if pool.backlog >= settings.max_queued_runs:
         raise ApiError(
-            429, "too many runs are waiting; try again later", kind="busy",
+            429, t("api.run.queue_full"), kind="busy",
             headers={"Retry-After": "30"},
         )  # fmt: skip
 
@@ -460,13 +487,15 @@ def create_run(
     if store.runs.count_active(created_by=actor) >= settings.max_active_runs_per_key:
         raise ApiError(
             429,
-            f"this key has {settings.max_active_runs_per_key} queued or running runs, the most "
-            "it may have at once; wait for one to finish",
+            t("api.run.too_many_active", n=settings.max_active_runs_per_key),
             kind="busy",
             headers={"Retry-After": "30"},
         )
     record = store.runs.create(
-        dataset_id=body.dataset_id, policy=policy.to_dict(), created_by=actor
+        dataset_id=body.dataset_id,
+        policy=policy.to_dict(),
+        created_by=actor,
+        locale=current_locale(),
     )
     store.audit.append(
         actor=actor,
@@ -487,7 +516,7 @@ def get_run(store: Store, run_id: str) -> RunRecord:
     """The run ``run_id``; 404 when there is none."""
     record = store.runs.get(run_id)
     if record is None:
-        raise ApiError(404, f"no run {run_id!r}", kind="not-found")
+        raise ApiError(404, t("api.run.not_found", id=repr(run_id)), kind="not-found")
     return record
 
 
@@ -496,7 +525,9 @@ def cancel_run(store: Store, pool: RunPool, metrics: Metrics, run_id: str, actor
     record = get_run(store, run_id)
     if record.status not in ACTIVE_STATUSES or not store.runs.cancel(run_id):
         current = get_run(store, run_id)
-        raise ApiError(409, f"the run has already finished ({current.status})", kind="run-finished")
+        raise ApiError(
+            409, t("api.run.already_finished", status=current.status), kind="run-finished"
+        )
     pool.cancel(run_id)
     metrics.runs.labels("cancelled").inc()
     store.audit.append(
@@ -510,7 +541,7 @@ def delete_run(store: Store, run_id: str, actor: str) -> None:
     audit trail records what was removed; 404 when there is none, 409 while it is active."""
     removed = store.runs.delete(run_id)
     if removed is None:
-        raise ApiError(404, f"no run {run_id!r}", kind="not-found")
+        raise ApiError(404, t("api.run.not_found", id=repr(run_id)), kind="not-found")
     store.audit.append(actor=actor, action="run.delete", target=run_id, details=removed)
 
 
@@ -520,5 +551,13 @@ def run_output(store: Store, run_id: str, which: str) -> bytes:
     plan, gaps = store.runs.outputs(run_id)
     data = plan if which == "plan" else gaps
     if record.status != "succeeded" or data is None:
-        raise ApiError(409, f"the run has no {which} (status {record.status})", kind="no-plan")
+        raise ApiError(
+            409,
+            (
+                t("api.run.no_plan_output", status=record.status)
+                if which == "plan"
+                else t("api.run.no_gaps_output", status=record.status)
+            ),
+            kind="no-plan",
+        )
     return data

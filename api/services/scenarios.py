@@ -11,6 +11,7 @@ from api.services.datasets import load_stored, payload_of
 from api.services.runs import RunPool, check_backlog, get_run, run_out, validated_policy
 from api.settings import Settings
 from placement.analysis.scenario import apply_changes
+from placement.i18n import current_locale, t
 
 
 def create_scenario(
@@ -44,6 +45,7 @@ def create_scenario(
         base_dataset_id=base_dataset_id,
         changes=list(body.changes),
         created_by=actor,
+        locale=current_locale(),
     )
     store.audit.append(
         actor=actor,
@@ -86,7 +88,7 @@ def get_scenario(store: Store, run_id: str) -> ScenarioOut:
     """The scenario whose run is ``run_id``; 404 when there is none."""
     scenario = store.scenarios.get(run_id)
     if scenario is None:
-        raise ApiError(404, f"no scenario {run_id!r}", kind="not-found")
+        raise ApiError(404, t("api.run.scenario_not_found", id=repr(run_id)), kind="not-found")
     return scenario_out(scenario, get_run(store, run_id))
 
 

@@ -15,6 +15,7 @@ from api.services.runs import result_details, solution_outputs, validated_policy
 from api.settings import Settings
 from placement.contract.readers import dataset_from_json
 from placement.engine import solve
+from placement.i18n import t
 
 
 def solve_sync(
@@ -26,8 +27,11 @@ def solve_sync(
     if dataset.n_employees > settings.max_sync_employees:
         raise ApiError(
             413,
-            f"the dataset has {dataset.n_employees} employees; POST /v1/solve takes at most "
-            f"{settings.max_sync_employees} (use POST /v1/datasets and /v1/runs)",
+            t(
+                "api.dataset.too_many_for_sync",
+                n=dataset.n_employees,
+                max=settings.max_sync_employees,
+            ),
             kind="too-large",
         )
     policy = validated_policy(body.policy, dataset, settings)

@@ -6,7 +6,11 @@ and the results computed on them (explanations re-solve the problem many times) 
 bounded memory per application: both are deterministic for a finished run, so a result is
 computed once and shared by every request that asks for it.
 
-A computation runs in a thread of its own, at most ``settings.workers`` at a time. A request
+A computation runs in a thread of its own, at most ``settings.workers`` at a time, in the locale
+of the request that started it: a new thread does not inherit the request's context, so the
+computation is run in a copy of it. Results hold text rendered in that locale (the library's
+explanations, diagnoses and reports render their reasons as they are built), so each result is
+kept per locale: a reader of the other language gets it computed once more, in theirs. A request
 waits for its result at most ``settings.sync_time_limit_s`` seconds; after that the computation
 goes on and the same request later gets the result. An explanation then answers 202 with the
 address to poll (:class:`ResultPendingError`); the other results answer 503 with ``Retry-After``.
@@ -15,6 +19,7 @@ address to poll (:class:`ResultPendingError`); the other results answer 503 with
 from __future__ import annotations
 
 import concurrent.futures
+import contextvars
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -44,6 +49,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
 from placement.engine import Solution, Status
 from placement.errors import PlacementError
+from placement.i18n import current_locale, t
 from placement.model.diagnose import diagnose
 from placement.reports.decree import decree_workbook
 from placement.reports.figures import plan_figures
@@ -108,14 +114,18 @@ class Memo:
                 return known
             if not self._slots.acquire(blocking=False):
                 raise ApiError(
-                    429, "the service is busy with other explanations; try again later",
+                    429, t("api.trust.busy"),
                     kind="busy", headers={"Retry-After": "10"},
                 )  # fmt: skip
             future: concurrent.futures.Future[T] = concurrent.futures.Future()
             self._futures[key] = future
             self._evict()
+        context = contextvars.copy_context()
         thread = threading.Thread(
-            target=self._run, args=(key, future, compute), name="placement-trust", daemon=True
+            target=context.run,
+            args=(self._run, key, future, compute),
+            name="placement-trust",
+            daemon=True,
         )
         thread.start()
         return future
@@ -150,9 +160,11 @@ class Memo:
             return await self.wait(key, compute, timeout_s)
         except ResultPendingError:
             raise ApiError(
-                503, f"the result takes longer than {timeout_s:g} seconds; it is still being "
-                "computed, ask again later", kind="in-progress", headers={"Retry-After": "10"},
-            ) from None  # fmt: skip
+                503,
+                t("api.trust.in_progress", seconds=f"{timeout_s:g}"),
+                kind="in-progress",
+                headers={"Retry-After": "10"},
+            ) from None
 
     def _run(
         self, key: Hashable, future: concurrent.futures.Future[T], compute: Callable[[], T]
@@ -196,16 +208,15 @@ class Trust:
         return await memo(("run", run_id), lambda: _rebuild(store, record), self.timeout_s)
 
     async def compute(self, key: Hashable, compute: Callable[[], T], *, poll: bool = False) -> T:
-        """The result of ``compute`` under ``key`` (see :class:`Memo`); with ``poll``, one that
-        outlasts the wait raises :class:`ResultPendingError` instead of 503."""
+        """The result of ``compute`` under ``key`` in the current locale (see :class:`Memo`);
+        with ``poll``, one that outlasts the wait raises :class:`ResultPendingError` instead
+        of 503."""
         memo = self.results.wait if poll else self.results.get
-        return await memo(key, compute, self.timeout_s)
+        return await memo((key, current_locale()), compute, self.timeout_s)
 
 
 def _unfinished(record: RunRecord) -> ApiError:
-    return ApiError(
-        409, f"the run has not finished (status {record.status})", kind="run-not-finished"
-    )
+    return ApiError(409, t("api.run.not_finished", status=record.status), kind="run-not-finished")
 
 
 def _finished_record(store: Store, run_id: str) -> RunRecord:
@@ -213,9 +224,9 @@ def _finished_record(store: Store, run_id: str) -> RunRecord:
     if record.status in ACTIVE_STATUSES:
         raise _unfinished(record)
     if record.status != "succeeded":
-        raise ApiError(409, f"the run has no plan (status {record.status})", kind="no-plan")
+        raise ApiError(409, t("api.run.no_plan_output", status=record.status), kind="no-plan")
     if store.datasets.get(record.dataset_id) is None:
-        raise ApiError(409, "the run's dataset has been deleted", kind="dataset-deleted")
+        raise ApiError(409, t("api.dataset.deleted"), kind="dataset-deleted")
     return record
 
 
@@ -232,20 +243,22 @@ def _rebuild(store: Store, record: RunRecord) -> FinishedRun:
             None if gaps_csv is None else gaps_csv.decode("utf-8"),
         )
     except PlacementError as exc:
-        raise ApiError(409, f"the run cannot be rebuilt: {exc}", kind="not-rebuildable") from exc
+        raise ApiError(
+            409, t("api.run.not_rebuildable", reason=str(exc)), kind="not-rebuildable"
+        ) from exc
     return FinishedRun(record=record, dataset=dataset, policy=policy, solution=solution)
 
 
 def _require_employee(run: FinishedRun, nip: str) -> None:
     """404 when the run's dataset has no employee ``nip``."""
     if not run.dataset.employees["nip"].eq(nip).any():
-        raise ApiError(404, f"the run has no employee {nip!r}", kind="not-found")
+        raise ApiError(404, t("api.run.no_employee", nip=repr(nip)), kind="not-found")
 
 
 def _require_position(run: FinishedRun, position_id: str) -> None:
     """404 when the run's dataset has no position ``position_id``."""
     if not run.dataset.positions["position_id"].eq(position_id).any():
-        raise ApiError(404, f"the run has no position {position_id!r}", kind="not-found")
+        raise ApiError(404, t("api.run.no_position", id=repr(position_id)), kind="not-found")
 
 
 def _infeasible_run(store: Store, run_id: str) -> RunRecord:
@@ -254,24 +267,22 @@ def _infeasible_run(store: Store, run_id: str) -> RunRecord:
     if record.status in ACTIVE_STATUSES:
         raise _unfinished(record)
     if record.status == "succeeded":
-        raise ApiError(
-            409, "the run has a plan; only an INFEASIBLE run has a diagnosis", kind="has-plan"
-        )
+        raise ApiError(409, t("api.run.has_plan"), kind="has-plan")
     status = (record.summary or {}).get("status")
     if status != "INFEASIBLE":
         ended = status or record.status
-        raise ApiError(409, f"the run did not end INFEASIBLE ({ended})", kind="not-infeasible")
+        raise ApiError(409, t("api.run.not_infeasible", status=ended), kind="not-infeasible")
     return record
 
 
 def _diagnose(store: Store, record: RunRecord, time_limit_s: float) -> DiagnosisOut:
     """Diagnose an INFEASIBLE run whose summary has no diagnosis."""
     if store.datasets.get(record.dataset_id) is None:
-        raise ApiError(409, "the run's dataset has been deleted", kind="dataset-deleted")
+        raise ApiError(409, t("api.dataset.deleted"), kind="dataset-deleted")
     dataset = load_stored(store, record.dataset_id)
     found = diagnose(dataset, load_policy(record.policy, dataset), time_limit_s=time_limit_s)
     if found is None:
-        raise ApiError(409, "diagnosed again, the problem is feasible", kind="not-infeasible")
+        raise ApiError(409, t("api.run.feasible_again"), kind="not-infeasible")
     return DiagnosisOut.model_validate(found.to_dict())
 
 
@@ -291,7 +302,7 @@ async def comparison(trust: Trust, store: Store, run_ids: list[str]) -> Comparis
         if record.status != "succeeded":
             if record.status in ACTIVE_STATUSES:
                 raise _unfinished(record)
-            raise ApiError(409, f"run {run_id} has no result (status {record.status})",
+            raise ApiError(409, t("api.run.no_result", id=run_id, status=record.status),
                            kind="no-plan")  # fmt: skip
         runs.append((run_id, (await trust.finished(store, run_id)).solution))
     return await trust.compute(
@@ -359,7 +370,9 @@ async def diagnosis(trust: Trust, store: Store, run_id: str, time_limit_s: float
     """Why run ``run_id`` is INFEASIBLE: the diagnosis its summary holds, else a new one."""
     record = await to_thread.run_sync(_infeasible_run, store, run_id)
     known = (record.summary or {}).get("diagnosis")
-    if isinstance(known, dict):
+    # The worker diagnosed the run in the locale it was queued in; a reader of another
+    # language gets a diagnosis of their own.
+    if isinstance(known, dict) and record.locale == current_locale():
         return DiagnosisOut.model_validate(known)
     return await trust.compute(
         ("diagnosis", run_id), lambda: _diagnose(store, record, time_limit_s)

@@ -1,4 +1,7 @@
-// The service's HTTP API, called with the API key kept in sessionStorage (this tab only).
+// The service's HTTP API, called with the API key kept in sessionStorage (this tab only) and
+// the page's language, so that the service's texts (problems, reasons, explanations) follow it.
+
+import { lang } from "./i18n.js";
 
 const KEY = "penempatan.apiKey";
 
@@ -29,7 +32,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * computed) is retried up to `retries` times, calling `onWait` before each wait.
  */
 export async function call(path, { method = "GET", json, body, accept, raw = false, retries = 0, onWait } = {}) {
-  const headers = { Authorization: `Bearer ${apiKey() ?? ""}` };
+  const headers = { Authorization: `Bearer ${apiKey() ?? ""}`, "Accept-Language": lang() };
   if (json !== undefined) headers["Content-Type"] = "application/json";
   if (accept) headers.Accept = accept;
   for (let attempt = 0; ; attempt += 1) {

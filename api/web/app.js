@@ -3,7 +3,7 @@
 
 import { ApiError, apiKey, call, clearApiKey, setApiKey } from "./api.js";
 import { groupedBars, horizontalBars, intervals } from "./charts.js";
-import { lang, num, setLang, t, translateStatic } from "./i18n.js";
+import { has, lang, num, setLang, t, time, translateStatic } from "./i18n.js";
 import { readPolicy, renderPolicyForm, WEIGHTS } from "./policy.js";
 import { renderSweep, resetSweep, setUpSweep, showSweep } from "./sweep.js";
 import { DataTable } from "./table.js";
@@ -23,6 +23,10 @@ const state = {
   comparison: null, // the answer of POST /v1/compare
   evaluation: null, // the answer of GET /v1/datasets/{id}/evaluation
   forecast: null, // the answer of GET /v1/runs/{id}/forecast
+  // What the service said in words, asked again when the language changes:
+  refused: null, // the files of a refused upload
+  failedRun: null, // the id of the run shown as failed
+  explaining: null, // ["employee", nip] or ["position", id] while an explanation is open
 };
 let planTable = null; // the DataTable of the plan
 let explainOpener = null; // where focus returns when the explanation closes
@@ -43,6 +47,27 @@ function notice(text) {
   $("notice").textContent = text;
 }
 
+/** Put the page's text `key` into element `id`, kept so that a change of language says it
+ * again in the new one (see `applyLanguage`). */
+function say(id, key, values = {}) {
+  const node = $(id);
+  node.textContent = t(key, values);
+  node.dataset.said = JSON.stringify([key, values]);
+}
+
+/** Empty element `id` of a text put there by `say`. */
+function unsay(id) {
+  $(id).textContent = "";
+  delete $(id).dataset.said;
+}
+
+function sayAgain() {
+  for (const node of document.querySelectorAll("[data-said]")) {
+    const [key, values] = JSON.parse(node.dataset.said);
+    node.textContent = t(key, values);
+  }
+}
+
 function describeError(error) {
   if (error instanceof ApiError && error.status === 401) {
     signOut(t("badKey"));
@@ -57,7 +82,7 @@ async function signIn(event) {
   event.preventDefault();
   const key = $("api-key").value.trim();
   if (!key) return;
-  $("signin-status").textContent = t("signingIn");
+  say("signin-status", "signingIn");
   setApiKey(key);
   try {
     await call("/v1/runs?limit=1");
@@ -67,7 +92,7 @@ async function signIn(event) {
     return;
   }
   $("api-key").value = "";
-  $("signin-status").textContent = "";
+  unsay("signin-status");
   showApp();
 }
 
@@ -83,7 +108,7 @@ function signOut(message) {
   clearApiKey();
   stopPolling();
   Object.assign(state, { datasetId: null, runId: null, plan: null, runs: [], counts: null, problems: null, changes: [], comparison: null,
-    evaluation: null, forecast: null });
+    evaluation: null, forecast: null, refused: null, failedRun: null, explaining: null });
   planTable = null;
   resetSweep();
   for (const id of ["policy", "run", "plan", "explain", "evaluation", "scenario", "compare"]) $(id).hidden = true;
@@ -92,7 +117,7 @@ function signOut(message) {
     $(id).replaceChildren();
   }
   for (const id of ["upload-status", "policy-status", "run-message", "scenario-status", "compare-status", "evaluation-status"]) {
-    $(id).textContent = "";
+    unsay(id);
   }
   showApp();
   notice(typeof message === "string" ? message : t("signedOut"));
@@ -103,9 +128,10 @@ function signOut(message) {
 
 async function upload(files) {
   if (!files.length) return;
+  state.refused = null;
   const form = new FormData();
   for (const file of files) form.append("files", file, file.name);
-  $("upload-status").textContent = t("uploading");
+  say("upload-status", "uploading");
   state.counts = null;
   state.problems = null;
   renderUpload();
@@ -113,7 +139,7 @@ async function upload(files) {
     const dataset = await call("/v1/datasets", { method: "POST", body: form });
     state.datasetId = dataset.id;
     state.counts = dataset.counts;
-    $("upload-status").textContent = t("uploadOk");
+    say("upload-status", "uploadOk");
     $("policy").hidden = false;
     showSweep(dataset.id);
     void loadEvaluation(dataset.id);
@@ -124,9 +150,10 @@ async function upload(files) {
     hideEvaluation();
     if (error instanceof ApiError && Array.isArray(error.body?.problems)) {
       state.problems = error.body.problems;
-      $("upload-status").textContent = t("uploadBad", { n: state.problems.length });
+      state.refused = files;
+      say("upload-status", "uploadBad", { n: state.problems.length });
     } else {
-      $("upload-status").textContent = t("uploadError", { detail: describeError(error) });
+      say("upload-status", "uploadError", { detail: describeError(error) });
     }
   }
   renderUpload();
@@ -189,13 +216,13 @@ async function startRun(event) {
   event.preventDefault();
   if (!state.datasetId) return;
   const policy = readPolicy($("policy-fields"));
-  $("policy-status").textContent = "";
+  unsay("policy-status");
   $("policy-problems").replaceChildren();
   try {
     const run = await call("/v1/runs", { method: "POST", json: { dataset_id: state.datasetId, policy } });
     watchRun(run.id, (done) => showPlan(done.id));
   } catch (error) {
-    $("policy-status").textContent = t("errorGeneric", { detail: describeError(error) });
+    say("policy-status", "errorGeneric", { detail: describeError(error) });
     if (error instanceof ApiError && Array.isArray(error.body?.problems)) {
       problemsTable($("policy-problems"), error.body.problems);
     }
@@ -212,7 +239,8 @@ function watchRun(runId, onPlan) {
   stopPolling();
   $("run").hidden = false;
   $("diagnosis").replaceChildren();
-  $("run-message").textContent = "";
+  unsay("run-message");
+  state.failedRun = null;
   $("cancel-run").disabled = false;
   $("cancel-run").dataset.runId = runId;
   const tick = async () => {
@@ -220,7 +248,7 @@ function watchRun(runId, onPlan) {
     try {
       run = await call(`/v1/runs/${encodeURIComponent(runId)}`);
     } catch (error) {
-      $("run-message").textContent = t("errorGeneric", { detail: describeError(error) });
+      say("run-message", "errorGeneric", { detail: describeError(error) });
       return;
     }
     showProgress(run);
@@ -236,7 +264,8 @@ function watchRun(runId, onPlan) {
       rememberRun(run);
       onPlan(run);
     } else if (run.status === "failed") {
-      $("run-message").textContent = t("runError", { error: run.error ?? "" });
+      state.failedRun = run.id;
+      say("run-message", "runError", { error: run.error ?? "" });
       if (run.summary?.status === "INFEASIBLE") showDiagnosis(run.id);
     }
   };
@@ -244,7 +273,7 @@ function watchRun(runId, onPlan) {
 }
 
 function showProgress(run) {
-  $("run-status").textContent = t(run.status);
+  say("run-status", run.status);
   $("run-status").dataset.status = run.status;
   const p = run.progress ?? {};
   const summary = run.summary ?? {};
@@ -263,7 +292,7 @@ async function cancelRun() {
     showProgress(run);
     $("cancel-run").disabled = true;
   } catch (error) {
-    $("run-message").textContent = t("errorGeneric", { detail: describeError(error) });
+    say("run-message", "errorGeneric", { detail: describeError(error) });
   }
 }
 
@@ -274,14 +303,14 @@ async function showDiagnosis(runId) {
     const diagnosis = await call(`/v1/runs/${encodeURIComponent(runId)}/diagnosis`, { retries: 10 });
     const list = el("ul");
     for (const item of diagnosis.conflict ?? []) {
-      list.append(el("li", { text: Object.entries(item).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") }));
+      list.append(el("li", { text: Object.entries(item).map(([k, v]) => `${fieldName(k)}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") }));
     }
-    box.replaceChildren(
+    box.replaceChildren(...[
       el("h3", { text: t("diagnosisTitle") }),
       el("p", { class: "diagnosis-text", text: diagnosis.text ?? "" }),
       list,
       diagnosis.minimal ? el("p", { class: "help", text: t("diagnosisMinimal") }) : null,
-    );
+    ].filter(Boolean));
   } catch (error) {
     box.replaceChildren(el("p", { text: t("errorGeneric", { detail: describeError(error) }) }));
   }
@@ -304,6 +333,20 @@ function kindOf(row) {
 
 const KIND_TEXT = { move: "kindMove", stay: "kindStay", new: "kindNew", unplaced: "kindUnplaced" };
 
+/** The page's texts naming a field of the service's answers, where the page has one. */
+const FIELD_TEXT = { rule: "rule", nip: "nip", position_id: "position", unit: "filterUnit", score: "score",
+  preference_rank: "prefRank", capacity: "capacity" };
+
+/** A field of an answer by the page's name for it, else by its own. */
+function fieldName(key) {
+  return key in FIELD_TEXT ? t(FIELD_TEXT[key]) : key;
+}
+
+/** A score term's name: the objective weight's where it is one, else the field's. */
+function termName(key) {
+  return has(`weight_${key}`) ? t(`weight_${key}`) : fieldName(key);
+}
+
 async function showPlan(runId) {
   const started = performance.now();
   state.runId = runId;
@@ -311,7 +354,7 @@ async function showPlan(runId) {
     call(`/v1/runs/${encodeURIComponent(runId)}/plan`),
     call(`/v1/runs/${encodeURIComponent(runId)}/figures`, { retries: 10 }),
   ]).catch((error) => {
-    $("run-message").textContent = t("errorGeneric", { detail: describeError(error) });
+    say("run-message", "errorGeneric", { detail: describeError(error) });
     return [null, null];
   });
   if (!plan) return;
@@ -341,7 +384,7 @@ async function showPlan(runId) {
   $("plan").hidden = false;
   $("scenario").hidden = false;
   $("compare").hidden = false;
-  $("plan-viewing").textContent = t("viewing", { id: runId });
+  say("plan-viewing", "viewing", { id: runId });
   renderKpis();
   renderCharts();
   renderFilters();
@@ -352,7 +395,7 @@ async function showPlan(runId) {
   const renderMs = rendered - received;
   $("plan-table").dataset.renderMs = renderMs.toFixed(1);
   $("plan-table").dataset.totalMs = (rendered - started).toFixed(1);
-  $("render-note").textContent = t("renderNote", { ms: num(renderMs, 0) });
+  say("render-note", "renderNote", { ms: num(renderMs, 0) });
   fillDatalists();
   $("plan-title").scrollIntoView?.({ block: "start" });
   void loadForecast(runId);
@@ -495,8 +538,8 @@ async function download(kind) {
 
 // ---------------------------------------------------------------- explanations
 
-function openExplain() {
-  if (!$("explain").contains(document.activeElement)) explainOpener = document.activeElement;
+function openExplain(again) {
+  if (!again && !$("explain").contains(document.activeElement)) explainOpener = document.activeElement;
   const section = $("explain");
   section.hidden = false;
   $("explain-body").replaceChildren(el("p", { text: t("loading") }));
@@ -513,8 +556,9 @@ function simpleTable(caption, head, rows) {
   return el("div", { class: "table-wrap" }, table);
 }
 
-async function explainEmployee(nip) {
-  openExplain();
+async function explainEmployee(nip, again = false) {
+  state.explaining = ["employee", nip];
+  openExplain(again);
   const runId = state.runId;
   try {
     const x = await call(`/v1/runs/${encodeURIComponent(runId)}/explain/employees/${encodeURIComponent(nip)}`, {
@@ -525,16 +569,16 @@ async function explainEmployee(nip) {
     $("explain-body").replaceChildren(
       el("h3", { text: `${x.name} (${x.nip})` }),
       el("p", { class: "placement", text: `${t("placement")}: ${x.from_position || "–"} → ${x.to_position || t("unplacedWord")} · ${t("kindLabel")}: ${t(KIND_TEXT[x.kind] ?? x.kind)}` }),
-      simpleTable(t("terms"), [t("term"), t("value")], terms.map(([k, v]) => [k, v ?? "–"])),
+      simpleTable(t("terms"), [t("term"), t("value")], terms.map(([k, v]) => [termName(k), num(v)])),
       simpleTable(t("alternatives"), [t("position"), t("prefRank"), t("score"), "JPM", t("allowed"), t("blockedBy"), t("betterBy")],
         x.alternatives.map((a) => [
-          positionLink(a.position_id), a.preference_rank ?? "–", a.score, a.jpm, a.allowed ? t("yes") : t("no"),
+          positionLink(a.position_id), num(a.preference_rank), num(a.score), num(a.jpm), a.allowed ? t("yes") : t("no"),
           a.blocked_by.map((b) => `${b.rule}: ${b.text}`).join("; ") || (a.holders?.length ? `${t("holders")}: ${a.holders.join(", ")}` : ""),
-          a.better_by ?? "",
+          a.better_by === null || a.better_by === undefined ? "" : num(a.better_by),
         ])),
       el("h4", { text: t("counterfactual") }),
       el("p", { class: "counterfactual", text: cf
-        ? t("cfText", { change: cf.change, detail: Object.entries(cf.detail).map(([k, v]) => `${k} ${v}`).join(", "), position: cf.position_id, score: cf.score, objective: num(cf.objective) })
+        ? t("cfText", { change: cf.change, position: cf.position_id, score: num(cf.score), objective: num(cf.objective) })
         : t("noCounterfactual", { n: x.counterfactuals_tried }) }),
     );
   } catch (error) {
@@ -542,26 +586,27 @@ async function explainEmployee(nip) {
   }
 }
 
-async function explainPosition(positionId) {
-  openExplain();
+async function explainPosition(positionId, again = false) {
+  state.explaining = ["position", positionId];
+  openExplain(again);
   try {
     const x = await call(`/v1/runs/${encodeURIComponent(state.runId)}/explain/positions/${encodeURIComponent(positionId)}`, {
       retries: 20, onWait: () => $("explain-body").replaceChildren(el("p", { text: t("stillComputing") })),
     });
     const who = (list) => list.map((nip) => `${nip} ${state.plan.rows.find((r) => r.nip === nip)?.name ?? ""}`.trim()).join("; ") || "–";
-    $("explain-body").replaceChildren(
+    $("explain-body").replaceChildren(...[
       el("h3", { text: `${x.position_id} · ${x.title} (${unitName(x.unit)})` }),
-      el("p", { text: `${t("capacity")}: ${x.capacity} · ${x.state}` }),
+      el("p", { text: `${t("capacity")}: ${num(x.capacity)} · ${has(`state_${x.state}`) ? t(`state_${x.state}`) : x.state}` }),
       x.shortlist ? el("p", { class: "help", text: t("shortlist") }) : null,
       el("p", { text: `${t("holdersBefore")}: ${who(x.holders_before)}` }),
       el("p", { text: `${t("holdersAfter")}: ${who(x.holders_after)}` }),
       simpleTable(t("candidates"), [t("nip"), t("name"), t("kindLabel"), t("score"), "JPM", t("prefRank"), t("placedThere")],
         x.candidates.map((c) => [
           linkButton(c.nip, `${t("explainTitle")}: ${c.nip} ${c.name}`, () => explainEmployee(c.nip)),
-          c.name, t(KIND_TEXT[c.kind] ?? c.kind), c.score, c.jpm, c.preference_rank ?? "–", c.placed_there ? t("yes") : t("no"),
+          c.name, t(KIND_TEXT[c.kind] ?? c.kind), num(c.score), num(c.jpm), num(c.preference_rank), c.placed_there ? t("yes") : t("no"),
         ])),
-      simpleTable(t("excluded"), [t("rule"), t("count")], Object.entries(x.excluded).map(([rule, n]) => [rule, n])),
-    );
+      simpleTable(t("excluded"), [t("rule"), t("count")], Object.entries(x.excluded).map(([rule, n]) => [rule, num(n)])),
+    ].filter(Boolean));
   } catch (error) {
     $("explain-body").replaceChildren(el("p", { text: t("errorGeneric", { detail: describeError(error) }) }));
   }
@@ -652,7 +697,7 @@ async function runScenario(event) {
   event.preventDefault();
   $("scenario-problems").replaceChildren();
   if (!state.changes.length) {
-    $("scenario-status").textContent = t("scenarioNeedsChange");
+    say("scenario-status", "scenarioNeedsChange");
     return;
   }
   const baseRunId = state.runId;
@@ -660,7 +705,7 @@ async function runScenario(event) {
     const scenario = await call("/v1/scenarios", {
       method: "POST", json: { base_run_id: baseRunId, changes: state.changes.map(changePayload) },
     });
-    $("scenario-status").textContent = t("scenarioRun", { id: scenario.id, status: t(scenario.run.status) });
+    say("scenario-status", "scenarioRun", { id: scenario.id, status: t(scenario.run.status) });
     watchRun(scenario.id, (run) => {
       $("scenario-status").replaceChildren(
         document.createTextNode(`${t("scenarioRun", { id: run.id, status: t(run.status) })} `),
@@ -670,10 +715,10 @@ async function runScenario(event) {
     });
   } catch (error) {
     if (error instanceof ApiError && Array.isArray(error.body?.problems)) {
-      $("scenario-status").textContent = t("scenarioRejected", { n: error.body.problems.length });
+      say("scenario-status", "scenarioRejected", { n: error.body.problems.length });
       problemsTable($("scenario-problems"), error.body.problems);
     } else {
-      $("scenario-status").textContent = t("errorGeneric", { detail: describeError(error) });
+      say("scenario-status", "errorGeneric", { detail: describeError(error) });
     }
   }
 }
@@ -687,7 +732,7 @@ function renderCompareChoices() {
     const id = `compare-${run.id}`;
     const input = el("input", { type: "checkbox", id, value: run.id });
     input.checked = checked.has(run.id);
-    const when = new Date(run.created).toLocaleTimeString(lang() === "id" ? "id-ID" : "en-GB");
+    const when = time(run.created);
     return el("span", { class: "inline" }, input, el("label", { for: id, text: t("runLabel", { id: run.id, when }) }));
   }));
 }
@@ -696,17 +741,17 @@ async function compareRuns(event) {
   event.preventDefault();
   const ids = [...$("compare-runs").querySelectorAll("input:checked")].map((i) => i.value);
   if (ids.length < 2) {
-    $("compare-status").textContent = t("compareNeedsTwo");
+    say("compare-status", "compareNeedsTwo");
     return;
   }
-  $("compare-status").textContent = t("loading");
+  say("compare-status", "loading");
   try {
     const result = await call("/v1/compare", { method: "POST", json: { run_ids: ids }, retries: 10 });
-    $("compare-status").textContent = "";
+    unsay("compare-status");
     state.comparison = result;
     renderComparison();
   } catch (error) {
-    $("compare-status").textContent = t("errorGeneric", { detail: describeError(error) });
+    say("compare-status", "errorGeneric", { detail: describeError(error) });
   }
 }
 
@@ -754,17 +799,17 @@ function hideEvaluation() {
   state.forecast = null;
   $("evaluation").hidden = true;
   for (const id of EVALUATION_PARTS) $(id).replaceChildren();
-  $("evaluation-status").textContent = "";
+  unsay("evaluation-status");
 }
 
 /** Ask for the evaluation of the uploaded dataset; a dataset without history has none. */
 async function loadEvaluation(datasetId) {
   hideEvaluation();
-  $("evaluation-status").textContent = t("evaluationLoading");
+  say("evaluation-status", "evaluationLoading");
   let found = null;
   try {
     found = await call(`/v1/datasets/${encodeURIComponent(datasetId)}/evaluation`, {
-      retries: 60, onWait: () => { $("evaluation-status").textContent = t("evaluationWaiting"); },
+      retries: 60, onWait: () => { say("evaluation-status", "evaluationWaiting"); },
     });
   } catch (error) {
     if (state.datasetId !== datasetId) return;
@@ -773,13 +818,13 @@ async function loadEvaluation(datasetId) {
       return;
     }
     $("evaluation").hidden = false;
-    $("evaluation-status").textContent = t("errorGeneric", { detail: describeError(error) });
+    say("evaluation-status", "errorGeneric", { detail: describeError(error) });
     return;
   }
   if (state.datasetId !== datasetId) return;
   state.evaluation = found;
   $("evaluation").hidden = false;
-  $("evaluation-status").textContent = "";
+  unsay("evaluation-status");
   renderEvaluation();
   if (state.runId) void loadForecast(state.runId);
 }
@@ -794,7 +839,7 @@ async function loadForecast(runId) {
     state.forecast = found;
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) {
-      $("evaluation-status").textContent = t("errorGeneric", { detail: describeError(error) });
+      say("evaluation-status", "errorGeneric", { detail: describeError(error) });
     }
   }
   renderEvaluation();
@@ -854,7 +899,7 @@ function renderEvaluation() {
   const warnings = found.warnings;
   $("evaluation-warnings").replaceChildren(...(warnings.length ? [
     el("h3", { text: t("evaluationWarnings") }),
-    el("ul", { lang: "en" }, ...warnings.map((w) => el("li", { text: w }))),
+    el("ul", {}, ...warnings.map((w) => el("li", { text: w }))),
   ] : []));
 }
 
@@ -877,7 +922,45 @@ function applyLanguage() {
     renderCharts();
     renderFilters();
     planTable?.render();
-    $("plan-viewing").textContent = t("viewing", { id: state.runId });
+  }
+  sayAgain();
+  askAgain();
+}
+
+/** Ask the service again for what it said in words, now in the page's new language. */
+function askAgain() {
+  if (state.refused) void upload(state.refused);
+  if (state.failedRun) void showFailure(state.failedRun);
+  if (state.explaining && !$("explain").hidden) {
+    const [kind, id] = state.explaining;
+    void (kind === "employee" ? explainEmployee(id, true) : explainPosition(id, true));
+  }
+  if (state.evaluation && state.datasetId) void refreshEvaluation(state.datasetId, state.runId);
+}
+
+/** The evaluation (its warnings are the service's words) asked for again, shown as it is
+ * until the new one arrives. */
+async function refreshEvaluation(datasetId, runId) {
+  try {
+    const found = await call(`/v1/datasets/${encodeURIComponent(datasetId)}/evaluation`, { retries: 60 });
+    const forecast = runId ? await call(`/v1/runs/${encodeURIComponent(runId)}/forecast`, { retries: 60 }) : null;
+    if (state.datasetId !== datasetId || state.runId !== runId) return;
+    state.evaluation = found;
+    if (forecast) state.forecast = forecast;
+    renderEvaluation();
+  } catch (error) {
+    say("evaluation-status", "errorGeneric", { detail: describeError(error) });
+  }
+}
+
+async function showFailure(runId) {
+  try {
+    const run = await call(`/v1/runs/${encodeURIComponent(runId)}`);
+    if (state.failedRun !== runId) return;
+    say("run-message", "runError", { error: run.error ?? "" });
+    if (run.summary?.status === "INFEASIBLE") await showDiagnosis(run.id);
+  } catch (error) {
+    say("run-message", "errorGeneric", { detail: describeError(error) });
   }
 }
 
@@ -901,6 +984,7 @@ function init() {
   $("download-decree").addEventListener("click", () => download("decree"));
   $("close-explain").addEventListener("click", () => {
     $("explain").hidden = true;
+    state.explaining = null;
     const back = explainOpener?.isConnected ? explainOpener : $("plan-table").querySelector("button");
     back?.focus();
   });

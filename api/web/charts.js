@@ -1,6 +1,8 @@
 // SVG charts drawn in the page (no library): grouped vertical bars, horizontal bars, and
 // estimates with intervals (the event study).
 
+import { num } from "./i18n.js";
+
 const NS = "http://www.w3.org/2000/svg";
 
 function svg(tag, attrs = {}, text) {
@@ -32,7 +34,7 @@ export function groupedBars({ labels, series, description, width = 640, height =
     const y = pad.top + plotH - (plotH * i) / 4;
     root.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: "grid" }));
     root.append(svg("text", { x: pad.left - 6, y: y + 4, "text-anchor": "end", class: "axis" },
-      String(Math.round((top * i) / 4))));
+      num(Math.round((top * i) / 4))));
   }
   const groupW = plotW / labels.length;
   const barW = (groupW * 0.8) / series.length;
@@ -71,7 +73,7 @@ export function horizontalBars({ items, description, width = 640, className = "b
     const bar = svg("rect", { x: pad.left, y: y + 3, width: Math.max(w, 1), height: rowH - 6, class: className });
     bar.append(svg("title", {}, `${item.label}: ${item.value}`));
     root.append(bar);
-    root.append(svg("text", { x: pad.left + w + 6, y: y + 15, class: "axis" }, String(item.value)));
+    root.append(svg("text", { x: pad.left + w + 6, y: y + 15, class: "axis" }, num(item.value)));
   });
   return root;
 }
@@ -97,14 +99,14 @@ export function intervals({ points, description, width = 640, height = 260 }) {
   root.append(svg("title", {}, description));
   for (const v of [-top, -top / 2, 0, top / 2, top]) {
     root.append(svg("line", { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), class: v === 0 ? "zero" : "grid" }));
-    root.append(svg("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, v.toFixed(2)));
+    root.append(svg("text", { x: pad.left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, num(v, 2)));
   }
   root.append(svg("line", { x1: x(-0.5), x2: x(-0.5), y1: pad.top, y2: pad.top + plotH, class: "move-line" }));
   for (const p of points) {
     const cx = x(p.x);
     root.append(svg("line", { x1: cx, x2: cx, y1: y(p.low), y2: y(p.high), class: "interval" }));
     const dot = svg("circle", { cx, cy: y(p.value), r: 4, class: p.x >= 0 ? "estimate after" : "estimate" });
-    dot.append(svg("title", {}, `${p.label}: ${p.value.toFixed(2)} [${p.low.toFixed(2)}, ${p.high.toFixed(2)}]`));
+    dot.append(svg("title", {}, `${p.label}: ${num(p.value, 2)} [${num(p.low, 2)}; ${num(p.high, 2)}]`));
     root.append(dot);
     root.append(svg("text", { x: cx, y: height - pad.bottom + 18, "text-anchor": "middle", class: "axis" }, String(p.x)));
   }

@@ -31,6 +31,56 @@ const TEXTS = {
     counts: "Jumlah baris per tabel",
     policyTitle: "2. Kebijakan",
     policyHelp: "Setiap isian memiliki nilai bawaan; kosongkan untuk memakai nilai bawaan.",
+    field_reference_date: "Tanggal acuan",
+    fieldHelp_reference_date: "Tanggal acuan untuk menghitung masa jabatan dan usia.",
+    field_min_tenure_months: "Masa jabatan minimal (bulan)",
+    fieldHelp_min_tenure_months: "Bulan minimal di jabatan sekarang sebelum boleh dimutasi.",
+    field_max_tenure_months: "Masa jabatan maksimal (bulan)",
+    fieldHelp_max_tenure_months: "Lewat dari ini, tetap di jabatan diberi penalti (waktunya rotasi).",
+    field_retirement_buffer_months: "Jarak ke pensiun (bulan)",
+    fieldHelp_retirement_buffer_months: "Pegawai yang pindah harus masih punya sekian bulan sebelum pensiun (BUP).",
+    field_jpm_floor: "JPM minimal (%)",
+    fieldHelp_jpm_floor: "Job-Person Match (%) minimal untuk sebuah mutasi.",
+    field_allow_pppk_moves: "Izinkan mutasi PPPK",
+    fieldHelp_allow_pppk_moves: "PPPK boleh dimutasi.",
+    field_allow_jpt: "Izinkan penempatan JPT",
+    fieldHelp_allow_jpt: "Jabatan JPT menerima pegawai baru (jika tidak, hanya daftar pendek).",
+    field_separate_relations: "Pisahkan hubungan",
+    fieldHelp_separate_relations: "Jenis hubungan yang tidak boleh berada di unit yang sama.",
+    field_max_moves: "Mutasi maksimal",
+    fieldHelp_max_moves: "Paling banyak sekian pegawai yang pindah.",
+    field_max_unit_outflow: "Arus keluar unit maksimal",
+    fieldHelp_max_unit_outflow: "Bagian (0–1) pegawai sebuah unit yang boleh keluar dari unit itu.",
+    field_force_rotation: "Wajib rotasi",
+    fieldHelp_force_rotation: "Pegawai yang melewati batas masa jabatan dan bisa pindah wajib pindah (G06).",
+    field_no_justified_envy: "Tanpa kecemburuan beralasan",
+    fieldHelp_no_justified_envy: "Tidak boleh ada pegawai yang lebih layak atas jabatan pilihannya namun kalah (X01).",
+    field_disruption_weight: "Bobot gangguan",
+    fieldHelp_disruption_weight: "Penalti per perubahan dari rencana sebelumnya (berlaku bila ada rencana sebelumnya).",
+    field_time_limit_s: "Batas waktu (detik)",
+    fieldHelp_time_limit_s: "Batas waktu pemecahan dalam detik (bawaan layanan bila kosong).",
+    field_seed: "Benih acak",
+    fieldHelp_seed: "Benih acak untuk hasil yang dapat diulang.",
+    field_solver: "Pemecah",
+    fieldHelp_solver: "Mesin pemecah; auto memilih sendiri.",
+    weight_jpm: "Kecocokan (JPM)",
+    weightHelp_jpm: "Kecocokan kompetensi (JPM).",
+    weight_preference: "Preferensi",
+    weightHelp_preference: "Pilihan pegawai sendiri.",
+    weight_stay: "Tetap",
+    weightHelp_stay: "Stabilitas: tetap di jabatan dalam masa wajar.",
+    weight_performance: "Kinerja",
+    weightHelp_performance: "Kinerja (SKP) bagi yang pindah.",
+    weight_fill: "Pengisian",
+    weightHelp_fill: "Mengisi jabatan.",
+    weight_displaced: "Tergusur",
+    weightHelp_displaced: "Mendahulukan pegawai yang jabatannya dihapus.",
+    relation_spouse: "suami/istri",
+    relation_family: "keluarga",
+    relation_other: "hubungan lain",
+    state_open: "terbuka",
+    state_closed: "ditutup",
+    state_abolished: "dihapus",
     defaultIs: "Bawaan: {value}",
     none: "tidak ada",
     today: "hari ini",
@@ -122,7 +172,7 @@ const TEXTS = {
     holders: "Pemegang",
     counterfactual: "Perubahan tunggal terkecil yang memberi jabatan lebih baik",
     noCounterfactual: "Tidak ada perubahan tunggal (dari {n} yang dicoba) yang memberi jabatan lebih baik.",
-    cfText: "Jika {change} ({detail}), pegawai ini mendapat {position} dengan skor {score} (tujuan {objective}).",
+    cfText: "Jika {change}, pegawai ini mendapat {position} dengan skor {score} (tujuan {objective}).",
     holdersBefore: "Pemegang sebelum",
     holdersAfter: "Pemegang sesudah",
     candidates: "Kandidat",
@@ -232,6 +282,56 @@ const TEXTS = {
     counts: "Rows per table",
     policyTitle: "2. Policy",
     policyHelp: "Every field has a default; leave it empty to use the default.",
+    field_reference_date: "Reference date",
+    fieldHelp_reference_date: "The date at which tenure and age are measured.",
+    field_min_tenure_months: "Minimum tenure (months)",
+    fieldHelp_min_tenure_months: "Months in the current post before a move is allowed.",
+    field_max_tenure_months: "Maximum tenure (months)",
+    fieldHelp_max_tenure_months: "Beyond this, staying is penalised (rotation due).",
+    field_retirement_buffer_months: "Retirement buffer (months)",
+    fieldHelp_retirement_buffer_months: "A mover must have at least this long before retirement.",
+    field_jpm_floor: "JPM floor (%)",
+    fieldHelp_jpm_floor: "Minimum Job-Person Match (%) for a move.",
+    field_allow_pppk_moves: "Allow PPPK moves",
+    fieldHelp_allow_pppk_moves: "PPPK staff may move.",
+    field_allow_jpt: "Allow JPT placements",
+    fieldHelp_allow_jpt: "JPT positions take newcomers (otherwise shortlist only).",
+    field_separate_relations: "Keep relations apart",
+    fieldHelp_separate_relations: "Relation kinds that must not share a unit.",
+    field_max_moves: "Maximum moves",
+    fieldHelp_max_moves: "At most this many employees move.",
+    field_max_unit_outflow: "Maximum unit outflow",
+    fieldHelp_max_unit_outflow: "Fraction (0–1] of a unit's headcount that may leave it.",
+    field_force_rotation: "Force rotation",
+    fieldHelp_force_rotation: "Employees past the tenure limit who can move must move (G06).",
+    field_no_justified_envy: "No justified envy",
+    fieldHelp_no_justified_envy: "Nobody may prefer and outscore a holder of a position they are allowed (X01).",
+    field_disruption_weight: "Disruption weight",
+    fieldHelp_disruption_weight: "Penalty per change from a previous plan (applies when one is given).",
+    field_time_limit_s: "Time limit (seconds)",
+    fieldHelp_time_limit_s: "Solve time limit in seconds (the service default when empty).",
+    field_seed: "Seed",
+    fieldHelp_seed: "Random seed for a reproducible result.",
+    field_solver: "Solver",
+    fieldHelp_solver: "The solver back-end; auto chooses.",
+    weight_jpm: "Fit (JPM)",
+    weightHelp_jpm: "Competency fit (JPM).",
+    weight_preference: "Preference",
+    weightHelp_preference: "The employee's own preferences.",
+    weight_stay: "Stay",
+    weightHelp_stay: "Stability: staying within normal tenure.",
+    weight_performance: "Performance",
+    weightHelp_performance: "Performance (SKP) of movers.",
+    weight_fill: "Fill",
+    weightHelp_fill: "Filling positions.",
+    weight_displaced: "Displaced",
+    weightHelp_displaced: "Placing people whose post is abolished first.",
+    relation_spouse: "spouse",
+    relation_family: "family",
+    relation_other: "other relation",
+    state_open: "open",
+    state_closed: "closed",
+    state_abolished: "abolished",
     defaultIs: "Default: {value}",
     none: "none",
     today: "today",
@@ -323,7 +423,7 @@ const TEXTS = {
     holders: "Holders",
     counterfactual: "Smallest single change that gives a better position",
     noCounterfactual: "No single change (of {n} tried) gives a better position.",
-    cfText: "If {change} ({detail}), this employee gets {position} with score {score} (objective {objective}).",
+    cfText: "If {change}, this employee gets {position} with score {score} (objective {objective}).",
     holdersBefore: "Holders before",
     holdersAfter: "Holders after",
     candidates: "Candidates",
@@ -462,6 +562,7 @@ Object.assign(TEXTS.en, {
 });
 
 let current = "id";
+const LOCALES = { id: "id-ID", en: "en-GB" };
 
 /** The page's language: "id" or "en". */
 export function lang() {
@@ -489,9 +590,29 @@ export function translateStatic(root = document) {
   document.title = `${t("title")} · penempatan`;
 }
 
+/** Every text of the page in `code` ("id" or "en"), by key. */
+export function texts(code) {
+  return { ...TEXTS[code === "en" ? "en" : "id"] };
+}
+
+/** Whether the page has a text named `key`. */
+export function has(key) {
+  return key in TEXTS.id;
+}
+
+/** The BCP 47 locale numbers and dates are written in: id-ID or en-GB. */
+export function locale() {
+  return LOCALES[current];
+}
+
 /** A number in the current language's notation. */
 export function num(value, digits) {
   if (value === null || value === undefined || value === "") return "–";
   const opts = digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits };
-  return Number(value).toLocaleString(current === "id" ? "id-ID" : "en-GB", opts);
+  return new Intl.NumberFormat(locale(), opts).format(Number(value));
+}
+
+/** A time of day (from an ISO date-time) in the current language's notation. */
+export function time(value) {
+  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(new Date(value));
 }

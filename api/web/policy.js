@@ -1,63 +1,37 @@
 // The policy form: every key of the data contract (§2), its default and a one-line explanation.
 
-import { lang, t } from "./i18n.js";
+import { num, t } from "./i18n.js";
 
-/** Policy keys: name, kind, default, and the explanation in Indonesian and English. */
+/** Policy keys: kind and default; each one's name and explanation are in i18n.js
+ * (`field_<key>`, `fieldHelp_<key>`). */
 export const POLICY_FIELDS = [
-  { key: "reference_date", name: { id: "Tanggal acuan", en: "Reference date" }, kind: "date", def: null,
-    id: "Tanggal acuan untuk menghitung masa jabatan dan usia.",
-    en: "The date at which tenure and age are measured." },
-  { key: "min_tenure_months", name: { id: "Masa jabatan minimal (bulan)", en: "Minimum tenure (months)" }, kind: "int", def: 24, min: 0,
-    id: "Bulan minimal di jabatan sekarang sebelum boleh dimutasi.",
-    en: "Months in the current post before a move is allowed." },
-  { key: "max_tenure_months", name: { id: "Masa jabatan maksimal (bulan)", en: "Maximum tenure (months)" }, kind: "int", def: 60, min: 0,
-    id: "Lewat dari ini, tetap di jabatan diberi penalti (waktunya rotasi).",
-    en: "Beyond this, staying is penalised (rotation due)." },
-  { key: "retirement_buffer_months", name: { id: "Jarak ke pensiun (bulan)", en: "Retirement buffer (months)" }, kind: "int", def: 24, min: 0,
-    id: "Pegawai yang pindah harus masih punya sekian bulan sebelum pensiun (BUP).",
-    en: "A mover must have at least this long before retirement." },
-  { key: "jpm_floor", name: { id: "JPM minimal (%)", en: "JPM floor (%)" }, kind: "number", def: 68, min: 0, max: 100, step: "0.01",
-    id: "Job-Person Match (%) minimal untuk sebuah mutasi.",
-    en: "Minimum Job-Person Match (%) for a move." },
-  { key: "allow_pppk_moves", name: { id: "Izinkan mutasi PPPK", en: "Allow PPPK moves" }, kind: "bool", def: false,
-    id: "PPPK boleh dimutasi.", en: "PPPK staff may move." },
-  { key: "allow_jpt", name: { id: "Izinkan penempatan JPT", en: "Allow JPT placements" }, kind: "bool", def: false,
-    id: "Jabatan JPT menerima pegawai baru (jika tidak, hanya daftar pendek).",
-    en: "JPT positions take newcomers (otherwise shortlist only)." },
-  { key: "separate_relations", name: { id: "Pisahkan hubungan", en: "Keep relations apart" }, kind: "relations", def: ["spouse"],
-    id: "Jenis hubungan yang tidak boleh berada di unit yang sama.",
-    en: "Relation kinds that must not share a unit." },
-  { key: "max_moves", name: { id: "Mutasi maksimal", en: "Maximum moves" }, kind: "int", def: null, min: 0,
-    id: "Paling banyak sekian pegawai yang pindah.", en: "At most this many employees move." },
-  { key: "max_unit_outflow", name: { id: "Arus keluar unit maksimal", en: "Maximum unit outflow" }, kind: "number", def: null, min: 0, max: 1, step: "0.01",
-    id: "Bagian (0–1) pegawai sebuah unit yang boleh keluar dari unit itu.",
-    en: "Fraction (0–1] of a unit's headcount that may leave it." },
-  { key: "force_rotation", name: { id: "Wajib rotasi", en: "Force rotation" }, kind: "bool", def: false,
-    id: "Pegawai yang melewati batas masa jabatan dan bisa pindah wajib pindah (G06).",
-    en: "Employees past the tenure limit who can move must move (G06)." },
-  { key: "no_justified_envy", name: { id: "Tanpa kecemburuan beralasan", en: "No justified envy" }, kind: "bool", def: false,
-    id: "Tidak boleh ada pegawai yang lebih layak atas jabatan pilihannya namun kalah (X01).",
-    en: "Nobody may prefer and outscore a holder of a position they are allowed (X01)." },
-  { key: "disruption_weight", name: { id: "Bobot gangguan", en: "Disruption weight" }, kind: "number", def: 0, min: 0, step: "0.001",
-    id: "Penalti per perubahan dari rencana sebelumnya (berlaku bila ada rencana sebelumnya).",
-    en: "Penalty per change from a previous plan (applies when one is given)." },
-  { key: "time_limit_s", name: { id: "Batas waktu (detik)", en: "Time limit (seconds)" }, kind: "number", def: null, min: 0, step: "1", group: "solve",
-    id: "Batas waktu pemecahan dalam detik (bawaan layanan bila kosong).",
-    en: "Solve time limit in seconds (the service default when empty)." },
-  { key: "seed", name: { id: "Benih acak", en: "Seed" }, kind: "int", def: null, min: 0, group: "solve",
-    id: "Benih acak untuk hasil yang dapat diulang.", en: "Random seed for a reproducible result." },
-  { key: "solver", name: { id: "Pemecah", en: "Solver" }, kind: "solver", def: "auto", group: "solve",
-    id: "Mesin pemecah; auto memilih sendiri.", en: "The solver back-end; auto chooses." },
+  { key: "reference_date", kind: "date", def: null },
+  { key: "min_tenure_months", kind: "int", def: 24, min: 0 },
+  { key: "max_tenure_months", kind: "int", def: 60, min: 0 },
+  { key: "retirement_buffer_months", kind: "int", def: 24, min: 0 },
+  { key: "jpm_floor", kind: "number", def: 68, min: 0, max: 100, step: "0.01" },
+  { key: "allow_pppk_moves", kind: "bool", def: false },
+  { key: "allow_jpt", kind: "bool", def: false },
+  { key: "separate_relations", kind: "relations", def: ["spouse"] },
+  { key: "max_moves", kind: "int", def: null, min: 0 },
+  { key: "max_unit_outflow", kind: "number", def: null, min: 0, max: 1, step: "0.01" },
+  { key: "force_rotation", kind: "bool", def: false },
+  { key: "no_justified_envy", kind: "bool", def: false },
+  { key: "disruption_weight", kind: "number", def: 0, min: 0, step: "0.001" },
+  { key: "time_limit_s", kind: "number", def: null, min: 0, step: "1", group: "solve" },
+  { key: "seed", kind: "int", def: null, min: 0, group: "solve" },
+  { key: "solver", kind: "solver", def: "auto", group: "solve" },
 ];
 
-/** Objective weights (§4) with their defaults and explanations. */
+/** Objective weights (§4) with their defaults; names and explanations are in i18n.js
+ * (`weight_<key>`, `weightHelp_<key>`). */
 export const WEIGHTS = [
-  { key: "jpm", name: { id: "Kecocokan (JPM)", en: "Fit (JPM)" }, def: 1.0, id: "Kecocokan kompetensi (JPM).", en: "Competency fit (JPM)." },
-  { key: "preference", name: { id: "Preferensi", en: "Preference" }, def: 0.3, id: "Pilihan pegawai sendiri.", en: "The employee's own preferences." },
-  { key: "stay", name: { id: "Tetap", en: "Stay" }, def: 0.2, id: "Stabilitas: tetap di jabatan dalam masa wajar.", en: "Stability: staying within normal tenure." },
-  { key: "performance", name: { id: "Kinerja", en: "Performance" }, def: 0.1, id: "Kinerja (SKP) bagi yang pindah.", en: "Performance (SKP) of movers." },
-  { key: "fill", name: { id: "Pengisian", en: "Fill" }, def: 1.0, id: "Mengisi jabatan.", en: "Filling positions." },
-  { key: "displaced", name: { id: "Tergusur", en: "Displaced" }, def: 1.0, id: "Mendahulukan pegawai yang jabatannya dihapus.", en: "Placing people whose post is abolished first." },
+  { key: "jpm", def: 1 },
+  { key: "preference", def: 0.3 },
+  { key: "stay", def: 0.2 },
+  { key: "performance", def: 0.1 },
+  { key: "fill", def: 1 },
+  { key: "displaced", def: 1 },
 ];
 
 const RELATIONS = ["spouse", "family", "other"];
@@ -78,14 +52,15 @@ function describe(field) {
   const def = field.def;
   let shown;
   if (def === null) shown = field.key === "reference_date" ? t("today") : t("none");
-  else if (Array.isArray(def)) shown = def.join(", ");
+  else if (Array.isArray(def)) shown = def.map((kind) => t(`relation_${kind}`)).join(", ");
   else if (typeof def === "boolean") shown = def ? t("yes") : t("no");
+  else if (typeof def === "number") shown = num(def);
   else shown = String(def);
-  return `${field[lang()]} ${t("defaultIs", { value: shown })}`;
+  return `${t(`fieldHelp_${field.key}`)} ${t("defaultIs", { value: shown })}`;
 }
 
-function labelOf(field) {
-  return [document.createTextNode(`${field.name[lang()]} `), el("code", { text: field.key })];
+function labelOf(name, key) {
+  return [document.createTextNode(`${name} `), el("code", { text: key })];
 }
 
 function fieldRow(field) {
@@ -95,16 +70,16 @@ function fieldRow(field) {
   if (field.kind === "bool") {
     const box = el("input", { type: "checkbox", id: inputId, name: field.key, "aria-describedby": helpId });
     box.checked = field.def;
-    return el("div", { class: "field check" }, box, el("label", { for: inputId }, ...labelOf(field)), help);
+    return el("div", { class: "field check" }, box, el("label", { for: inputId }, ...labelOf(t(`field_${field.key}`), field.key)), help);
   }
   if (field.kind === "relations") {
     const set = el("fieldset", { class: "field", "aria-describedby": helpId },
-      el("legend", {}, ...labelOf(field)));
+      el("legend", {}, ...labelOf(t(`field_${field.key}`), field.key)));
     for (const kind of RELATIONS) {
       const id = `${inputId}-${kind}`;
       const box = el("input", { type: "checkbox", id, name: field.key, value: kind });
       box.checked = field.def.includes(kind);
-      set.append(el("span", { class: "inline" }, box, el("label", { for: id, text: kind })));
+      set.append(el("span", { class: "inline" }, box, el("label", { for: id, text: t(`relation_${kind}`) })));
     }
     set.append(help);
     return set;
@@ -121,7 +96,7 @@ function fieldRow(field) {
       placeholder: field.def === null ? "" : String(field.def), inputmode: type === "number" ? "decimal" : undefined,
     });
   }
-  return el("div", { class: "field" }, el("label", { for: inputId }, ...labelOf(field)), input, help);
+  return el("div", { class: "field" }, el("label", { for: inputId }, ...labelOf(t(`field_${field.key}`), field.key)), input, help);
 }
 
 /** Build the form's fields into `container` (policy keys, weights, pins and forbids). */
@@ -136,10 +111,10 @@ export function renderPolicyForm(container) {
     const id = `weight-${w.key}`;
     const helpId = `${id}-help`;
     weights.append(el("div", { class: "field" },
-      el("label", { for: id }, ...labelOf(w)),
+      el("label", { for: id }, ...labelOf(t(`weight_${w.key}`), w.key)),
       el("input", { type: "number", id, name: `weights.${w.key}`, min: "0", step: "0.001",
         placeholder: String(w.def), "aria-describedby": helpId, inputmode: "decimal" }),
-      el("p", { class: "help", id: helpId, text: `${w[lang()]} ${t("defaultIs", { value: w.def })}` })));
+      el("p", { class: "help", id: helpId, text: `${t(`weightHelp_${w.key}`)} ${t("defaultIs", { value: num(w.def) })}` })));
   }
   const pairs = el("fieldset", { class: "grid" }, el("legend", { text: t("pinsTitle") }));
   for (const key of ["pins", "forbid"]) {

@@ -4,7 +4,7 @@
 
 import { ApiError, call } from "./api.js";
 import { scatter } from "./charts.js";
-import { lang, num, t } from "./i18n.js";
+import { num, t } from "./i18n.js";
 import { POLICY_FIELDS, WEIGHTS } from "./policy.js";
 import { DataTable } from "./table.js";
 
@@ -26,8 +26,8 @@ let hooks = null; // {el, describeError, problemsTable, basePolicy}
 /** The keys a planner may sweep: numeric policy keys and the objective weights. */
 function sweepKeys() {
   const fields = POLICY_FIELDS.filter((f) => (f.kind === "int" || f.kind === "number") && !SKIPPED.has(f.key))
-    .map((f) => ({ key: f.key, label: f.name[lang()], integer: f.kind === "int" }));
-  const weights = WEIGHTS.map((w) => ({ key: `weights.${w.key}`, label: `${t("weightsTitle")}: ${w.name[lang()]}`, integer: false }));
+    .map((f) => ({ key: f.key, label: t(`field_${f.key}`), integer: f.kind === "int" }));
+  const weights = WEIGHTS.map((w) => ({ key: `weights.${w.key}`, label: `${t("weightsTitle")}: ${t(`weight_${w.key}`)}`, integer: false }));
   return [...fields, ...weights];
 }
 

@@ -10,6 +10,7 @@ from api.db.engine import Database, utc_now
 from api.db.errors import Conflict
 from api.db.models import Agency
 from api.db.records import AgencyRecord
+from placement.i18n import t
 
 #: What an agency code looks like: short, lower-case, safe in URLs, logs and metric labels.
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
@@ -18,9 +19,7 @@ CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 def check_code(code: str) -> str:
     """Return ``code`` if it is a valid agency code, else raise ValueError."""
     if not CODE.fullmatch(code):
-        raise ValueError(
-            f"agency code {code!r} must be 1 to 32 lower-case letters, digits or hyphens"
-        )
+        raise ValueError(t("api.agency.bad_code", code=repr(code)))
     return code
 
 
@@ -48,7 +47,7 @@ class AgencyRepository:
         check_code(code)
         with self._db.session(write=True) as session:
             if session.get(Agency, code) is not None:
-                raise Conflict(f"agency {code!r} exists")
+                raise Conflict(t("api.agency.exists", code=repr(code)))
             row = Agency(code=code, name=name, created_at=utc_now())
             session.add(row)
         return agency_record(row)

@@ -23,6 +23,7 @@ from api.db.engine import (
 from api.db.errors import Conflict
 from api.db.models import Dataset, Run
 from api.db.records import ACTIVE_STATUSES, DEFAULT_AGENCY, DatasetRecord
+from placement.i18n import t
 
 
 def new_dataset_row(
@@ -169,7 +170,7 @@ class DatasetRepository:
                 .where(Run.dataset_id == dataset_id, Run.status.in_(ACTIVE_STATUSES))
             ).scalar_one()
             if active:
-                raise Conflict(f"dataset {dataset_id} is used by {active} queued or running run(s)")
+                raise Conflict(t("api.dataset.in_use", id=dataset_id, n=active))
             row.payload = None
             row.deleted_at = utc_now()
         return True

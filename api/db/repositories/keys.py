@@ -9,6 +9,7 @@ from api.db.engine import Database, utc_now
 from api.db.errors import NotFound
 from api.db.models import Agency, ApiKey
 from api.db.records import DEFAULT_AGENCY, KeyRecord
+from placement.i18n import t
 
 
 def key_record(row: ApiKey) -> KeyRecord:
@@ -49,7 +50,7 @@ class KeyRepository:
         """
         keys.check_role(role)
         if agency is None and role != "admin":
-            raise ValueError("a platform key (without agency) must have the admin role")
+            raise ValueError(t("api.keys.platform_admin_only"))
         key_id, plaintext = keys.generate_key()
         row = ApiKey(
             id=key_id,
@@ -62,7 +63,7 @@ class KeyRepository:
         )
         with self._db.session(write=True) as session:
             if agency is not None and session.get(Agency, agency) is None:
-                raise NotFound(f"no agency {agency!r}")
+                raise NotFound(t("api.agency.not_found", code=repr(agency)))
             session.add(row)
         return key_record(row), plaintext
 

@@ -30,12 +30,19 @@ from api.db.records import (
     RunRecord,
 )
 from api.db.repositories.datasets import after_cursor, next_cursor, owned
+from placement.i18n import DEFAULT_LOCALE, t
 
 
 def new_run_row(
-    *, dataset_id: str, policy: dict[str, Any], created_by: str, agency: str = DEFAULT_AGENCY
+    *,
+    dataset_id: str,
+    policy: dict[str, Any],
+    created_by: str,
+    agency: str = DEFAULT_AGENCY,
+    locale: str = DEFAULT_LOCALE,
 ) -> Run:
-    """The row of a newly queued run (not added to any session yet)."""
+    """The row of a newly queued run (not added to any session yet), whose texts are rendered
+    in ``locale``."""
     return Run(
         id=keys.new_id(),
         agency=agency,
@@ -55,6 +62,7 @@ def new_run_row(
         lease_owner=None,
         lease_expires_at=None,
         attempts=0,
+        locale=locale,
     )
 
 
@@ -76,6 +84,7 @@ def run_record(row: Run) -> RunRecord:
         error=row.error,
         agency=row.agency,
         attempts=row.attempts or 0,
+        locale=row.locale or DEFAULT_LOCALE,
     )
 
 
@@ -97,8 +106,9 @@ class RunRepository:
         policy: dict[str, Any],
         created_by: str,
         agency: str = DEFAULT_AGENCY,
+        locale: str = DEFAULT_LOCALE,
     ) -> RunRecord:
-        """Queue a run of a dataset of ``agency`` under a policy.
+        """Queue a run of a dataset of ``agency`` under a policy, its texts in ``locale``.
 
         Raises
         ------
@@ -118,9 +128,13 @@ class RunRepository:
                 .with_for_update(read=True)
             ).scalar_one_or_none()
             if exists is None:
-                raise NotFound(f"no dataset {dataset_id}")
+                raise NotFound(t("api.dataset.not_found", id=dataset_id))
             row = new_run_row(
-                dataset_id=dataset_id, policy=policy, created_by=created_by, agency=agency
+                dataset_id=dataset_id,
+                policy=policy,
+                created_by=created_by,
+                agency=agency,
+                locale=locale,
             )
             session.add(row)
         return run_record(row)
@@ -383,7 +397,7 @@ class RunRepository:
             if row is None:
                 return None
             if row.status in ACTIVE_STATUSES:
-                raise Conflict(f"run {run_id} is {row.status}; cancel it before deleting it")
+                raise Conflict(t("api.run.not_deletable", id=run_id, status=row.status))
             removed = {
                 "status": row.status,
                 "plan_bytes": len(row.plan_csv or b""),

@@ -11,6 +11,7 @@ from api.db.models import Run, Scenario
 from api.db.records import DEFAULT_AGENCY, DatasetRecord, RunRecord, ScenarioRecord
 from api.db.repositories.datasets import dataset_record, new_dataset_row
 from api.db.repositories.runs import new_run_row, run_record
+from placement.i18n import DEFAULT_LOCALE
 
 
 def scenario_record(row: Scenario) -> ScenarioRecord:
@@ -44,8 +45,10 @@ class ScenarioRepository:
         changes: list[Any],
         created_by: str,
         agency: str = DEFAULT_AGENCY,
+        locale: str = DEFAULT_LOCALE,
     ) -> tuple[DatasetRecord, RunRecord, ScenarioRecord]:
-        """Store a scenario's changed dataset and queue its run, in one transaction.
+        """Store a scenario's changed dataset and queue its run (its texts in ``locale``), in
+        one transaction.
 
         Returns the new dataset, the queued run and the scenario, whose id is the run's.
         """
@@ -53,7 +56,11 @@ class ScenarioRepository:
             payload=payload, sha256=sha256, counts=counts, created_by=created_by, agency=agency
         )
         run = new_run_row(
-            dataset_id=dataset.id, policy=policy, created_by=created_by, agency=agency
+            dataset_id=dataset.id,
+            policy=policy,
+            created_by=created_by,
+            agency=agency,
+            locale=locale,
         )
         run.created_at = dataset.created_at
         scenario = Scenario(

@@ -65,7 +65,8 @@ def test_a_bad_dataset_is_refused_with_every_problem_located(
     client: httpx.Client, keys: Headers
 ) -> None:
     body = (DATA / "unknown_references.json").read_bytes()
-    answer = post_json(client, body, keys["planner"])
+    # English, as the library's problems below are rendered (the module's default).
+    answer = post_json(client, body, keys["planner"] | {"Accept-Language": "en"})
     assert answer.status_code == 422
     assert answer.headers["Content-Type"] == "application/problem+json"
     problem = answer.json()
@@ -81,11 +82,13 @@ def test_a_bad_dataset_is_refused_with_every_problem_located(
 
 
 def test_a_body_that_is_not_json_is_a_located_problem(client: httpx.Client, keys: Headers) -> None:
-    answer = post_json(client, b"{not json", keys["planner"])
+    answer = post_json(client, b"{not json", keys["planner"] | {"Accept-Language": "en"})
     assert answer.status_code == 422
     [problem] = answer.json()["problems"]
     assert problem["table"] == "dataset"
     assert "not valid JSON" in problem["message"]
+    [masalah] = post_json(client, b"{not json", keys["planner"]).json()["problems"]
+    assert "bukan JSON yang valid" in masalah["message"]
 
 
 def test_csv_uploads_must_be_named_after_their_tables(client: httpx.Client, keys: Headers) -> None:
@@ -99,7 +102,12 @@ def test_a_csv_upload_without_the_positions_table_is_refused(
     client: httpx.Client, keys: Headers
 ) -> None:
     files = [f for f in example_csv_files() if f[1][0] != "positions.csv"]
-    answer = client.post("/v1/datasets", files=files, headers=keys["planner"])
+    answer = client.post(
+        "/v1/datasets", files=files, headers=keys["planner"] | {"Accept-Language": "en"}
+    )
+    indonesian = client.post("/v1/datasets", files=files, headers=keys["planner"])
+    assert indonesian.status_code == 422
+    assert indonesian.json()["problems"] != answer.json()["problems"]
     assert answer.status_code == 422
     assert {
         "table": "positions",

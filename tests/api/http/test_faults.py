@@ -221,7 +221,10 @@ def test_a_worker_rides_out_a_database_that_refuses_writes(
     store = FlakyStore(database_url, {})
     store.migrate()
     record = store_dataset(store, dataset_from_json(json.loads(example_json())), actor="test")
-    run = store.runs.create(dataset_id=record.id, policy=example_policy(), created_by="test")
+    # Queued in English: the worker writes the run's error in its run's language.
+    run = store.runs.create(
+        dataset_id=record.id, policy=example_policy(), created_by="test", locale="en"
+    )
     store.failures = dict(failures)
     pool = RunPool(store, service_settings(database_url, poll_s=0.05), Metrics())
     pool.start()

@@ -154,7 +154,10 @@ def test_the_row_limit_names_the_table(limited: tuple[str, Keys, str]) -> None:
     data = tiny()
     data["employees"] = data["employees"] * (MAX_ROWS // 2 + 1)
     with httpx.Client(base_url=url, timeout=60) as client:
-        answer = client.post("/v1/datasets", json=data, headers=keys["planner"])
+        answer = client.post(
+            "/v1/datasets", json=data, headers=keys["planner"] | {"Accept-Language": "en"}
+        )
+        indonesian = client.post("/v1/datasets", json=data, headers=keys["planner"])
     assert answer.json()["problems"] == [
         {
             "table": "employees",
@@ -163,6 +166,11 @@ def test_the_row_limit_names_the_table(limited: tuple[str, Keys, str]) -> None:
             "message": f"the table has more than {MAX_ROWS} rows",
         }
     ]
+    [problem] = indonesian.json()["problems"]
+    assert (
+        problem["table"] == "employees"
+        and problem["message"] != answer.json()["problems"][0]["message"]
+    )
 
 
 def test_a_synchronous_solve_beyond_the_row_limit_is_413(limited: tuple[str, Keys, str]) -> None:
@@ -187,7 +195,9 @@ def test_a_key_may_not_have_more_runs_in_flight_than_its_limit(
         ).json()["id"]
         body = {"dataset_id": dataset_id, "policy": slow_policy(120, time_limit_s=10)}
         first = client.post("/v1/runs", json=body, headers=keys["planner"])
-        second = client.post("/v1/runs", json=body, headers=keys["planner"])
+        second = client.post(
+            "/v1/runs", json=body, headers=keys["planner"] | {"Accept-Language": "en"}
+        )
         other_key = client.post("/v1/runs", json=body, headers=keys["admin"])
         assert first.status_code == 202
         assert second.status_code == 429
@@ -264,7 +274,9 @@ def test_an_upload_with_thousands_of_problems_lists_the_first_thousand(
     data = tiny()
     data["employees"] = [{"name": f"x{i}", "grade": "III/a"} for i in range(1500)]  # no nip
     with httpx.Client(base_url=url, timeout=60) as client:
-        answer = client.post("/v1/datasets", json=data, headers=keys["planner"])
+        answer = client.post(
+            "/v1/datasets", json=data, headers=keys["planner"] | {"Accept-Language": "en"}
+        )
     body = answer.json()
     assert answer.status_code == 422
     assert len(body["problems"]) == MAX_LISTED_PROBLEMS

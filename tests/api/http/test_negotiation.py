@@ -31,7 +31,9 @@ def test_every_operation_answers_406_to_an_accept_it_cannot_satisfy(
     found = operations(document)
     assert len(found) > 15
     for method, path in found:
-        answer = client.request(method, path, headers=keys["admin"] | {"Accept": "image/png"})
+        answer = client.request(
+            method, path, headers=keys["admin"] | {"Accept": "image/png", "Accept-Language": "en"}
+        )
         assert answer.status_code == 406, (method, path, answer.status_code)
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert answer.json()["title"] == "Not acceptable"

@@ -80,7 +80,9 @@ def fragile(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
 def test_an_unexpected_error_is_a_500_that_leaks_nothing(fragile: tuple[str, Headers]) -> None:
     url, keys = fragile
     with httpx.Client(base_url=url) as client:
-        answer = client.post("/v1/solve", json={"dataset": {}}, headers=keys["planner"])
+        answer = client.post(
+            "/v1/solve", json={"dataset": {}}, headers=keys["planner"] | {"Accept-Language": "en"}
+        )
     assert answer.status_code == 500
     assert answer.headers["Content-Type"] == "application/problem+json"
     assert "hunter2" not in answer.text and "secret" not in answer.text

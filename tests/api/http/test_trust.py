@@ -27,6 +27,8 @@ from tests.paths import EXAMPLE
 pytestmark = pytest.mark.usefixtures("english_service")
 
 Headers = dict[str, dict[str, str]]
+#: Texts are asserted in English, asked for; the Indonesian default is asserted beside them.
+EN = {"Accept-Language": "en"}
 
 ANDI = "199803122024061001"
 BUDI = "198705202010011002"
@@ -105,11 +107,14 @@ def _audit_actions(client: httpx.Client, admin: dict[str, str]) -> list[dict[str
 def test_an_unplaced_employee_is_explained_rule_by_rule_with_a_verified_counterfactual(
     client: httpx.Client, keys: Headers, runs: dict[str, str]
 ) -> None:
-    answer = client.get(
-        f"/v1/runs/{runs['main']}/explain/employees/{FAJAR}", headers=keys["viewer"]
-    )
+    url = f"/v1/runs/{runs['main']}/explain/employees/{FAJAR}"
+    answer = client.get(url, headers=keys["viewer"] | EN)
     assert answer.status_code == 200, answer.text
     fajar = answer.json()
+    indonesian = client.get(url, headers=keys["viewer"]).json()
+    assert {a["position_id"]: a for a in indonesian["alternatives"]}["BKPSDM-01"]["blocked_by"] == [
+        {"rule": "R07", "text": "JPM 40,00 < batas minimum 68,00"}
+    ]
     assert (fajar["name"], fajar["kind"], fajar["to_position"]) == ("Fajar Tarigan", "unplaced", "")
     assert fajar["objective"] == EXAMPLE_OBJECTIVE
     by_position = {a["position_id"]: a for a in fajar["alternatives"]}
@@ -137,7 +142,7 @@ def test_a_pinned_employee_has_the_pin_in_the_way_of_every_other_position(
     answer = client.get(
         f"/v1/runs/{runs['main']}/explain/employees/{GITA}",
         params={"top": 0},
-        headers=keys["viewer"],
+        headers=keys["viewer"] | EN,
     )
     assert answer.status_code == 200, answer.text
     gita = answer.json()
@@ -192,9 +197,13 @@ def test_an_explanation_is_the_same_when_asked_again(
 def test_the_diagnosis_of_two_pins_on_one_seat_names_both_pins(
     client: httpx.Client, keys: Headers, runs: dict[str, str]
 ) -> None:
-    answer = client.get(f"/v1/runs/{runs['two_pins']}/diagnosis", headers=keys["viewer"])
+    url = f"/v1/runs/{runs['two_pins']}/diagnosis"
+    answer = client.get(url, headers=keys["viewer"] | EN)
     assert answer.status_code == 200, answer.text
     diagnosis = answer.json()
+    indonesian = client.get(url, headers=keys["viewer"]).json()
+    assert "kapasitas DISDIK-04 hanya 1" in indonesian["text"]
+    assert indonesian["conflict"] == diagnosis["conflict"]
     assert diagnosis["minimal"] is True
     assert sorted(map(json.dumps, diagnosis["conflict"])) == sorted(
         map(
@@ -405,9 +414,13 @@ def test_the_main_and_rotation_plans_are_compared_figure_by_figure_and_person_by
     client: httpx.Client, keys: Headers, runs: dict[str, str]
 ) -> None:
     ids = [runs["main"], runs["rotation"], runs["two_pins"]]
-    answer = _post(client, "/v1/compare", keys["viewer"], {"run_ids": ids})
+    answer = _post(client, "/v1/compare", keys["viewer"] | EN, {"run_ids": ids})
     assert answer.status_code == 200, answer.text
     found = answer.json()
+    indonesian = _post(client, "/v1/compare", keys["viewer"], {"run_ids": ids}).json()
+    assert [w.split(":")[0] for w in indonesian["warnings"]] == [
+        "run diselesaikan dengan kebijakan yang berbeda"
+    ]
     assert found["runs"] == ids
     kpis = found["kpis"]
     assert kpis["objective"] == [EXAMPLE_OBJECTIVE, 285192, None]

@@ -13,6 +13,7 @@ from api.services.datasets import (
 )
 from placement import DatasetError, dataset_from_tables, load_dataset
 from placement.contract.canonical import matches
+from placement.i18n import use_locale
 from placement.synthetic.city import generate
 from placement.synthetic.history import generate_history
 from tests.paths import DATA, EXAMPLE
@@ -44,10 +45,12 @@ def test_uploaded_csv_file_names_match_tables_case_insensitively() -> None:
 
 def test_a_table_uploaded_twice_is_a_problem() -> None:
     employees = (EXAMPLE / "employees.csv").read_bytes()
+    twice = [Upload("employees.csv", employees), Upload("Employees.csv", employees)]
     with pytest.raises(DatasetError) as refused:
-        dataset_from_uploads(
-            [Upload("employees.csv", employees), Upload("Employees.csv", employees)]
-        )
+        dataset_from_uploads(twice)
+    assert "dua kali" in refused.value.problems[0].message
+    with use_locale("en"), pytest.raises(DatasetError) as refused:
+        dataset_from_uploads(twice)
     assert "twice" in refused.value.problems[0].message
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from api.db.store import Store
+from placement.i18n import use_locale
 from tests.api.db.helpers import TABLES, sql
 
 
@@ -68,5 +69,7 @@ def test_malformed_unknown_or_altered_keys_are_rejected(store: Store) -> None:
 
 
 def test_an_unknown_role_is_refused(store: Store) -> None:
-    with pytest.raises(ValueError, match="unknown role"):
+    with pytest.raises(ValueError, match="tidak dikenal"):
+        store.keys.create(role="root")
+    with use_locale("en"), pytest.raises(ValueError, match="unknown role"):
         store.keys.create(role="root")
