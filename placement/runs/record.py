@@ -41,8 +41,12 @@ def dataset_rows(dataset: Dataset) -> dict[str, list[dict[str, str]]]:
 
 def input_bytes(dataset: Dataset) -> bytes:
     """``input.json.gz`` content: deterministic gzip of the dataset's canonical form (CONTRACT
-    §5), which loads back into the same dataset with the same hash."""
-    return gzip.compress(canonical_of(dataset), mtime=0)
+    §5), which loads back into the same dataset with the same hash.
+
+    Level 6, zlib's own default, rather than gzip's 9: a third of the time for a file a tenth
+    larger, which matters when a national run records hundreds of agencies.
+    """
+    return gzip.compress(canonical_of(dataset), compresslevel=6, mtime=0)
 
 
 def load_input(path: str | Path) -> Dataset:
