@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import solvers.errors
+from placement.i18n import t
 
 
 @dataclass(frozen=True, order=True)
@@ -34,12 +35,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.table
+        """Where and what, in the current locale (``employees, row 3, column nip: …``)."""
+        fields = {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+        if self.row is not None and self.column is not None:
+            return t("error.problem.row_column", **fields)
         if self.row is not None:
-            where += f", row {self.row}"
+            return t("error.problem.row", **fields)
         if self.column is not None:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
+            return t("error.problem.column", **fields)
+        return t("error.problem.table", **fields)
 
 
 #: Longest problem message kept: messages quote the offending cell, which may be megabytes.
@@ -50,7 +59,7 @@ def _shortened(problem: Problem) -> Problem:
     if len(problem.message) <= MAX_MESSAGE:
         return problem
     cut = len(problem.message) - MAX_MESSAGE
-    message = f"{problem.message[:MAX_MESSAGE]}… ({cut} more characters)"
+    message = t("error.problem.cut", text=str(problem.message)[:MAX_MESSAGE], cut=cut)
     return Problem(problem.table, problem.row, problem.column, message)
 
 
@@ -71,8 +80,13 @@ class DatasetError(PlacementError):
         )
         n = len(self.problems)
         head = "; ".join(str(p) for p in self.problems[:3])
-        more = f" (and {n - 3} more)" if n > 3 else ""
-        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the input: {head}{more}")
+        if n > 3:
+            summary = t("error.dataset.more", n=n, head=head, more=n - 3)
+        elif n == 1:
+            summary = t("error.dataset.one", head=head)
+        else:
+            summary = t("error.dataset.some", n=n, head=head)
+        super().__init__(summary)
 
 
 class DatasetTooLargeError(DatasetError):

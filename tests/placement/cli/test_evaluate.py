@@ -51,7 +51,7 @@ def test_evaluate_refuses_a_broken_history_exits_2_and_writes_nothing(
     out = tmp_path / "out"
     assert main(["evaluate", str(path), "--out", str(out)]) == EXIT_INPUT
     assert not out.exists()
-    assert "performance_history, row 451, column year" in capsys.readouterr().err
+    assert "performance_history, baris 451, kolom year" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ def test_an_invalid_dataset_exits_2_lists_every_problem_and_writes_nothing(
     assert code == EXIT_INPUT
     assert not out.exists()
     err = capsys.readouterr().err
-    assert "employees, row" in err and "column nip" in err
+    assert "employees, baris" in err and "kolom nip" in err
 
 
 def test_an_invalid_policy_exits_2_and_writes_nothing(tmp_path: Path) -> None:

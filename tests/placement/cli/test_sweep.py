@@ -38,5 +38,5 @@ def test_a_malformed_grid_is_refused_and_nothing_is_written(
     out = tmp_path / "out"
     argv = ["sweep", str(EXAMPLE), "--grid", str(grid), "--out", str(out), "--quiet"]
     assert main(argv) == EXIT_INPUT
-    assert "grid, column grid.max_movez" in capsys.readouterr().err
+    assert "grid, kolom grid.max_movez" in capsys.readouterr().err
     assert not out.exists()
