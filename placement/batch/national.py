@@ -31,6 +31,7 @@ from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.errors import DatasetError, Problem
 from placement.executors import Executor, Outcome
+from placement.i18n import t
 from placement.runs.formats import write_atomic
 
 #: Table name of a problem with the agencies' folder itself.
@@ -69,7 +70,8 @@ def read_agencies(root: Path) -> list[Agency]:
         When ``root`` is not a folder or holds no agency.
     """
     if not root.is_dir():
-        raise DatasetError([Problem(AGENCIES, None, None, f"{root}: not a folder")])
+        problem = Problem(AGENCIES, None, None, t("batch.agencies.not_folder", root=str(root)))
+        raise DatasetError([problem])
     agencies = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if not (folder / "employees.csv").is_file():
@@ -82,7 +84,7 @@ def read_agencies(root: Path) -> list[Agency]:
         agencies.append(Agency(folder.name, files))
     if not agencies:
         raise DatasetError(
-            [Problem(AGENCIES, None, None, f"{root}: no sub-folder with an employees.csv")]
+            [Problem(AGENCIES, None, None, t("batch.agencies.none", root=str(root)))]
         )
     return agencies
 

@@ -41,6 +41,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import KEYS, load_policy
 from placement.errors import DatasetError, Problem
 from placement.executors import Executor, Outcome
+from placement.i18n import t
 from placement.reports.sweep import pareto_front, sweep_html
 from placement.runs.formats import write_atomic
 
@@ -99,13 +100,11 @@ def _changes_for(key: str, value: Any) -> list[Any]:
 
 def _key_problem(key: Any, where: str) -> Problem | None:
     if not isinstance(key, str):
-        return Problem(GRID, None, where, "a key is text")
+        return Problem(GRID, None, where, t("batch.grid.key_text"))
     if key == "changes" or (key.startswith(WEIGHT_PREFIX) and len(key) > len(WEIGHT_PREFIX)):
         return None
     if key not in KEYS:
-        return Problem(
-            GRID, None, where, f"unknown key {key!r}: a policy key, weights.TERM or changes"
-        )
+        return Problem(GRID, None, where, t("batch.grid.unknown_key", key=repr(key)))
     return None
 
 
@@ -129,29 +128,27 @@ def read_grid(spec: Any) -> list[Point]:
     if isinstance(spec, list):
         spec = {"points": spec}
     if not isinstance(spec, Mapping) or ("grid" in spec) == ("points" in spec):
-        raise DatasetError(
-            [Problem(GRID, None, None, 'a grid file is an object with "grid" or "points"')]
-        )
+        raise DatasetError([Problem(GRID, None, None, t("batch.grid.not_object"))])
     base = spec.get("changes", [])
     problems: list[Problem] = []
     if not isinstance(base, list):
-        problems.append(Problem(GRID, None, "changes", "changes is an array of changes"))
+        problems.append(Problem(GRID, None, "changes", t("batch.grid.changes_array")))
         base = []
     points: list[tuple[dict[str, Any], list[Any]]] = []
     if "grid" in spec:
         grid = spec["grid"]
         if not isinstance(grid, Mapping) or not grid:
-            raise DatasetError([Problem(GRID, None, "grid", "grid maps keys to arrays of values")])
+            raise DatasetError([Problem(GRID, None, "grid", t("batch.grid.grid_object"))])
         for key, values in grid.items():
             problem = _key_problem(key, f"grid.{key}")
             if problem is None and (not isinstance(values, list) or not values):
-                problem = Problem(GRID, None, f"grid.{key}", "values are a non-empty array")
+                problem = Problem(GRID, None, f"grid.{key}", t("batch.grid.values_array"))
             if (
                 problem is None
                 and key == "changes"
                 and not all(isinstance(v, list) for v in values)
             ):
-                problem = Problem(GRID, None, f"grid.{key}", "each value is an array of changes")
+                problem = Problem(GRID, None, f"grid.{key}", t("batch.grid.value_changes"))
             if problem is not None:
                 problems.append(problem)
         if problems:
@@ -159,7 +156,7 @@ def read_grid(spec: Any) -> list[Point]:
         size = int(np.prod([len(v) for v in grid.values()], dtype=np.float64))
         if size > MAX_POINTS:
             raise DatasetError(
-                [Problem(GRID, None, "grid", f"{size:,} points; at most {MAX_POINTS:,}")]
+                [Problem(GRID, None, "grid", t("batch.grid.too_many", size=size, most=MAX_POINTS))]
             )
         for combo in itertools.product(*grid.values()):
             settings = dict(zip(grid.keys(), combo, strict=True))
@@ -168,9 +165,10 @@ def read_grid(spec: Any) -> list[Point]:
     else:
         listed = spec["points"]
         if not isinstance(listed, list) or not listed:
-            raise DatasetError([Problem(GRID, None, "points", "points is a non-empty array")])
+            raise DatasetError([Problem(GRID, None, "points", t("batch.grid.points_array"))])
         if len(listed) > MAX_POINTS:
-            raise DatasetError([Problem(GRID, None, "points", f"at most {MAX_POINTS:,} points")])
+            too_many = t("batch.grid.points_most", most=MAX_POINTS)
+            raise DatasetError([Problem(GRID, None, "points", too_many)])
         for row, item in enumerate(listed, start=1):
             parsed = _listed_point(row, item, problems)
             if parsed is not None:
@@ -193,28 +191,26 @@ def _listed_point(
     row: int, item: Any, problems: list[Problem]
 ) -> tuple[dict[str, Any], list[Any]] | None:
     if not isinstance(item, Mapping):
-        problems.append(Problem(GRID, row, None, "a point is an object"))
+        problems.append(Problem(GRID, row, None, t("batch.grid.point_object")))
         return None
     unknown = set(item) - {"label", "policy", "changes"}
     if unknown:
-        problems.append(
-            Problem(GRID, row, sorted(unknown)[0], "a point has label, policy and changes")
-        )
+        problems.append(Problem(GRID, row, sorted(unknown)[0], t("batch.grid.point_keys")))
         return None
     policy = item.get("policy", {})
     changes = item.get("changes", [])
     if not isinstance(policy, Mapping):
-        problems.append(Problem(GRID, row, "policy", "policy maps keys to values"))
+        problems.append(Problem(GRID, row, "policy", t("batch.grid.policy_object")))
         return None
     if not isinstance(changes, list):
-        problems.append(Problem(GRID, row, "changes", "changes is an array of changes"))
+        problems.append(Problem(GRID, row, "changes", t("batch.grid.changes_array")))
         return None
     settings: dict[str, Any] = {}
     out: list[Any] = []
     for key, value in policy.items():
         problem = _key_problem(key, f"policy.{key}")
         if problem is None and key == "changes":
-            problem = Problem(GRID, row, "policy.changes", "changes go in the point's changes")
+            problem = Problem(GRID, row, "policy.changes", t("batch.grid.changes_place"))
         if problem is not None:
             problems.append(Problem(GRID, row, problem.column, problem.message))
             continue

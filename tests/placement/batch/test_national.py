@@ -22,6 +22,7 @@ from placement.contract.readers import load_dataset
 from placement.engine import solve
 from placement.errors import DatasetError
 from placement.executors import DaskCluster, LocalPool
+from placement.i18n import use_locale
 from tests.paths import EXAMPLE
 
 TABLES = ("employees", "positions", "competencies", "requirements", "preferences", "relations")
@@ -57,10 +58,13 @@ def test_every_agency_folder_is_read_in_name_order(agencies: Path) -> None:
 
 
 def test_a_folder_without_agencies_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="no sub-folder"):
+    with pytest.raises(DatasetError, match=r"tidak ada subfolder yang berisi employees\.csv"):
         read_agencies(tmp_path)
-    with pytest.raises(DatasetError, match="not a folder"):
-        read_agencies(tmp_path / "missing")
+    with use_locale("en"):
+        with pytest.raises(DatasetError, match="no sub-folder"):
+            read_agencies(tmp_path)
+        with pytest.raises(DatasetError, match="not a folder"):
+            read_agencies(tmp_path / "missing")
 
 
 def test_each_agency_is_solved_under_its_own_policy(agencies: Path) -> None:

@@ -9,7 +9,10 @@ import pytest
 
 from placement.i18n import LOCALES, catalog, translate
 
-AREAS = ("input.", "rule.", "engine.", "check.", "explain.", "diagnose.", "analysis.")
+AREAS = (
+    "input.", "rule.", "engine.", "check.", "explain.", "diagnose.", "analysis.",
+    "batch.", "error.",
+)  # fmt: skip
 
 
 def _sample(key: str) -> dict[str, object]:
