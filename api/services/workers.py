@@ -157,11 +157,6 @@ class LeasedPool(abc.ABC, Generic[JobT]):
         """True while the claiming and lease threads run (readiness)."""
         return not self._stopping.is_set() and all(t.is_alive() for t in self._threads)
 
-    @property
-    def stopping(self) -> bool:
-        """True once the instance began to stop."""
-        return self._stopping.is_set()
-
     def submit(self, job_id: str) -> None:
         """Say that ``job_id`` was queued: a free worker claims it (or an older job) at once."""
         self._wake.set()
