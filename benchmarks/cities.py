@@ -12,15 +12,18 @@ same arguments give the same tables.
 
 The benchmark solves each named city under the side policy of real rotations (spouses and
 families separated, ``max_moves`` 7.5 % of the employees, ``max_unit_outflow`` 0.1) and prints
-the time, status, objective, bound and the number of side constraints; with ``--repeats`` > 1
-the median time.
+the time, status, objective, bound and the number of side constraints, the phases (compile,
+LP bound, exact search, check), the CPU seconds and the peak memory; with ``--repeats`` > 1 the
+median time.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
+import resource
 import statistics
 import time
 from dataclasses import dataclass, replace
@@ -283,6 +286,30 @@ def side_policy(dataset: Dataset) -> Policy:
     )
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children: on a shared, loaded machine a
+    fairer measure of the work than wall time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class _Phases(logging.Handler):
+    """Times the solver's own log lines mark: the LP bound proved, a flow branch-and-bound
+    done, so that a solve splits into its bound and exact-search phases."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.marks: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if text.startswith("lp bound: bound"):
+            self.marks["bound"] = time.perf_counter()
+        elif text.startswith("flow branch-and-bound"):
+            self.marks["bb"] = time.perf_counter()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Generate each named city and solve it under the side policy."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -291,23 +318,44 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=600.0)
     args = parser.parse_args(argv)
+    phases = _Phases()
+    solver_log = logging.getLogger("solvers")
+    solver_log.addHandler(phases)
+    solver_log.setLevel(logging.DEBUG)
     for name in args.cities.split(","):
         tables = generate(args.size, CITIES[name])
         dataset = dataset_from_tables({k: v.astype(str) for k, v in tables.items()})
         policy = replace(side_policy(dataset), time_limit_s=args.time_limit)
-        times = []
+        times, splits = [], []
         for _ in range(args.repeats):
-            started = time.perf_counter()
+            phases.marks.clear()
+            started, cpu_started = time.perf_counter(), _cpu_s()
             sol = solve(dataset, policy)
             times.append(time.perf_counter() - started)
+            cpu = _cpu_s() - cpu_started
+            solve_start = started + sol.timings["compile_s"]
+            solve_end = solve_start + sol.timings["build_s"] + sol.timings["solve_s"]
+            bound_at = phases.marks.get("bound", phases.marks.get("bb", solve_start))
+            splits.append(
+                {
+                    "compile": sol.timings["compile_s"],
+                    "bound": round(bound_at - solve_start, 1),
+                    "exact": round(solve_end - bound_at, 1),
+                    "check": sol.timings["check_s"],
+                    "cpu": round(cpu, 1),
+                }
+            )
         model = sol.summary.get("model", {})
+        median = statistics.median(times)
+        split = splits[times.index(sorted(times)[len(times) // 2])]
+        peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
         print(
-            f"{name}-{args.size}: {statistics.median(times):7.2f}s {sol.status} "
+            f"{name}-{args.size}: {median:7.2f}s {sol.status} "
             f"obj {sol.objective} bound {sol.bound} side constraints "
             f"{model.get('side_constraints')} pairs {model.get('pairs')} relations "
-            f"{len(dataset.relations)} solver {sol.summary['solver']}"
-            f" timings {sol.timings}"
-            f" | {sol.summary.get('message', '')[:160]} | load {os.getloadavg()[0]:.2f}",
+            f"{len(dataset.relations)} solver {sol.summary['solver']} phases {split} "
+            f"peak {peak_gb:.2f} GB | {sol.summary.get('message', '')[:200]} "
+            f"| load {os.getloadavg()[0]:.2f}",
             flush=True,
         )
 

@@ -128,7 +128,28 @@ class AssignmentModel:
             return False
         if len(self.fixed) and not chosen[self.fixed].all():
             return False
-        return all(int((s.coefficients() * chosen[s.pairs]).sum()) <= s.rhs for s in self.side)
+        return not self.side_excess(chosen).any()
+
+    def side_excess(self, chosen: BoolArray) -> BoolArray:
+        """Bool per side constraint: ``chosen`` exceeds it.
+
+        One pass over all constraints at once: a dense city's model has hundreds of thousands
+        of them, too many to check one by one.
+        """
+        if not self.side:
+            return np.zeros(0, dtype=np.bool_)
+        lengths = np.array([len(s.pairs) for s in self.side], dtype=np.int64)
+        pairs = np.concatenate([s.pairs for s in self.side])
+        values = np.concatenate([s.coefficients() for s in self.side]) * chosen[pairs]
+        # Exact integer sums per constraint (reduceat over the non-empty ones only).
+        lhs = np.zeros(len(self.side), dtype=np.int64)
+        filled = lengths > 0
+        if filled.any():
+            starts = (np.cumsum(lengths) - lengths)[filled]
+            lhs[filled] = np.add.reduceat(values.astype(np.int64), starts)
+        rhs = np.array([s.rhs for s in self.side], dtype=np.int64)
+        excess: BoolArray = lhs > rhs
+        return excess
 
 
 class Status(enum.StrEnum):

@@ -244,12 +244,18 @@ def _priced(
 
     candidates = [start[0]]
     # A solution meeting the LP bound uses only pairs of reduced cost 0; the LP's pairs among
-    # them are tried first (a small MIP), then all the LP's pairs.
+    # them are tried first (a small MIP), then all the LP's pairs, unless reduced-cost fixing
+    # against the best solution so far already leaves no more pairs than that search would
+    # hold: the exact search over those is then no larger, and proves the optimum.
     tight = priced.core & (priced.rc >= 0)
     for pairs in (tight, priced.core):
         best = _best_start(model, candidates)
         if best[1] is not None and best[1] >= bound:
             break
+        if best[1] is not None:
+            better = fix_by_reduced_cost(model, priced, best[1] + 1, np.zeros_like(pairs))
+            if int(better.sum()) <= int(pairs.sum()):
+                break
         left = remaining()
         if left is not None and left <= 0:
             break
@@ -272,23 +278,42 @@ def _priced(
             message=f"auto: flow relaxation bound {relax_bound}, LP bound {bound} met by a "
             f"solution over the LP's {int(priced.core.sum())} pairs",
         )  # fmt: skip
-    keep = fix_by_reduced_cost(model, priced, objective, incumbent)
+    # The last search looks for a strictly better solution: only pairs that one may use, and no
+    # hint (HiGHS handed the incumbent as a hint took ten times longer to prove it optimal than
+    # to find and prove it from scratch). Every solution better than the incumbent lies in
+    # this restricted model, so its optimum, when better, is the optimum; when it has none
+    # better (or none at all), the incumbent is.
+    keep = fix_by_reduced_cost(model, priced, objective + 1, np.zeros(model.n_pairs, np.bool_))
     fixed_model, kept = restrict(model, keep)
     _log.debug("auto: %d of %d pairs kept by reduced-cost fixing", len(kept), model.n_pairs)
+
+    def final_progress(found: int | None, inner: int | None, _elapsed: float) -> None:
+        if on_progress is not None:
+            top = max(objective, found if found is not None else objective)
+            above = None if inner is None else max(inner, top)
+            on_progress(top, min_bound(above, bound), time.perf_counter() - started)
+
     left = remaining()
     if left is not None and left <= 0:
         exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, _EXACT_AFTER_FLOW, 0.0)
     else:
-        inner = _run(_EXACT_AFTER_FLOW, fixed_model, left, seed, incumbent[kept], progress)
+        inner = _run(_EXACT_AFTER_FLOW, fixed_model, left, seed, None, final_progress)
         if inner.status is Status.INFEASIBLE:
-            # Cannot happen (the incumbent is a solution of the fixed model); never report it.
-            inner = replace(inner, status=Status.TIMEOUT_NO_SOLUTION, bound=None, chosen=None)
-        exact = replace(inner, chosen=_lift(inner.chosen, kept, model.n_pairs))
+            # No solution better than the incumbent: it is optimal.
+            exact = replace(
+                inner, status=Status.OPTIMAL, objective=objective, bound=objective,
+                chosen=incumbent,
+            )  # fmt: skip
+        else:
+            exact = replace(inner, chosen=_lift(inner.chosen, kept, model.n_pairs))
+    if exact.bound is not None and exact.bound < objective:
+        exact = replace(exact, bound=objective)
     combined = _combine(model, exact, best, bound, time.perf_counter() - started)
     return replace(
         combined,
         message=f"auto: flow relaxation bound {relax_bound}, LP bound {bound}, then "
-        f"{exact.solver} on the {len(kept)} pairs kept by reduced-cost fixing: {exact.message}",
+        f"{exact.solver} on the {len(kept)} pairs a better solution than {objective} may use "
+        f"(reduced-cost fixing): {exact.message}",
     )
 
 
@@ -364,9 +389,9 @@ def flow_heuristic(model: AssignmentModel, relaxed: BoolArray) -> BoolArray | No
         if dropped is None:
             break
         best = dropped
-        for s in model.side:
-            if int((s.coefficients() * chosen[s.pairs]).sum()) > s.rhs:
-                allowed[s.pairs[~dropped[s.pairs]]] = False
+        for k in np.flatnonzero(model.side_excess(chosen)).tolist():
+            s = model.side[k]
+            allowed[s.pairs[~dropped[s.pairs]]] = False
         solved = flow.solve_without(model, ~allowed)
         if solved is None:
             break
@@ -386,7 +411,8 @@ def drop_to_feasible(model: AssignmentModel, chosen: BoolArray) -> BoolArray | N
     out = chosen.copy()
     droppable = ~model.row_must[model.pair_row]
     droppable[model.fixed] = False
-    for s in model.side:
+    for k in np.flatnonzero(model.side_excess(chosen)).tolist():
+        s = model.side[k]
         coef = s.coefficients()
         excess = int((coef * out[s.pairs]).sum()) - s.rhs
         if excess <= 0:

@@ -266,8 +266,11 @@ def _sorted(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
 
 def _strip(values: pd.Series) -> np.ndarray:
-    cells = np.empty(len(values), dtype=object)
-    cells[:] = [v.strip() for v in values.to_numpy(dtype=object)]
+    """Every cell trimmed, each distinct text once (codes and levels repeat a million times)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    stripped = np.empty(len(uniques), dtype=object)
+    stripped[:] = [v.strip() for v in uniques.tolist()]
+    cells: np.ndarray = stripped[codes]
     return cells
 
 

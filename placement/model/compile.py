@@ -508,7 +508,11 @@ def relation_cliques(couples: list[tuple[int, int]]) -> list[tuple[int, ...]]:
 
 def _relations(ctx: Context, e: I64, p: I64, cliques: bool = False) -> list[SideConstraint]:
     """G03: per separated couple and unit both could end in (not both already there): ≤ 1;
-    with ``cliques``, per clique of such couples in a unit."""
+    with ``cliques``, per clique of such couples in a unit.
+
+    Vectorised over couples and units: a dense city has hundreds of thousands of such rows, and
+    building them one by one took longer than solving the model.
+    """
     rel = ctx.dataset.relations
     rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
     if not len(rel):
@@ -517,39 +521,85 @@ def _relations(ctx: Context, e: I64, p: I64, cliques: bool = False) -> list[Side
     ra = index_of(nip_index, rel["nip_a"])
     rb = index_of(nip_index, rel["nip_b"])
     n_units = len(ctx.unit_names)
+    # Pairs grouped by (employee, unit): group k holds pairs order[first[k]:first[k + 1]].
     eu = e * n_units + ctx.unit[p]
-    order = np.argsort(eu, kind="stable")
-    sorted_eu = eu[order]
+    order = np.argsort(eu, kind="stable").astype(np.int64)
+    keys, first = np.unique(eu[order], return_index=True)
+    first = np.append(first, len(order)).astype(np.int64)
+    # Each couple with every unit of its first member, kept where the second has a pair too.
+    lo = np.searchsorted(keys, ra * n_units)
+    hi = np.searchsorted(keys, (ra + 1) * n_units)
+    couple = np.repeat(np.arange(len(ra), dtype=np.int64), hi - lo)
+    key_a = _ranges(lo, hi)
+    unit = keys[key_a] - ra[couple] * n_units
+    want_b = rb[couple] * n_units + unit
+    key_b = np.minimum(np.searchsorted(keys, want_b), max(len(keys) - 1, 0))
     home = np.where(ctx.cur >= 0, ctx.unit[np.maximum(ctx.cur, 0)], -1)
+    a, b = ra[couple], rb[couple]
+    keep = (keys[key_b] == want_b) & ~((home[a] == unit) & (home[b] == unit))
+    a, b, unit, key_a, key_b = a[keep], b[keep], unit[keep], key_a[keep], key_b[keep]
+    if cliques:
+        members, unit = _unit_cliques(np.minimum(a, b), np.maximum(a, b), unit)
+        sizes = np.array([len(m) for m in members], dtype=np.int64)
+        people = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
+        groups = np.searchsorted(keys, people * n_units + np.repeat(unit, sizes))
+        names = [
+            "G03:" + ":".join(map(str, m)) + f":{u}"
+            for m, u in zip(members, unit.tolist(), strict=True)
+        ]
+    else:
+        sizes = np.full(len(a), 2, dtype=np.int64)
+        groups = np.stack([key_a, key_b], axis=1).ravel()
+        names = [
+            f"G03:{x}:{y}:{u}"
+            for x, y, u in zip(a.tolist(), b.tolist(), unit.tolist(), strict=True)
+        ]
+    if not len(sizes):
+        return []
+    # Every row's pairs: its members' groups, sorted within the row.
+    row = np.repeat(np.repeat(np.arange(len(sizes), dtype=np.int64), sizes), np.diff(first)[groups])
+    pairs = order[_ranges(first[groups], first[groups + 1])]
+    sort = np.lexsort((pairs, row))
+    bounds = np.searchsorted(row[sort], np.arange(1, len(sizes)))
+    return [
+        SideConstraint(pairs=idx, rhs=1, name=name)
+        for idx, name in zip(np.split(pairs[sort], bounds), names, strict=True)
+    ]
 
-    def pairs_in(emp: int, unit: int) -> I64:
-        lo = np.searchsorted(sorted_eu, emp * n_units + unit)
-        hi = np.searchsorted(sorted_eu, emp * n_units + unit, side="right")
-        return order[lo:hi]
 
-    units_of: dict[int, I64] = {}
+def _ranges(lo: I64, hi: I64) -> I64:
+    """The concatenation of ``range(lo[i], hi[i])`` over ``i``."""
+    lengths = hi - lo
+    total = int(lengths.sum())
+    offsets = np.cumsum(lengths) - lengths
+    return (np.arange(total, dtype=np.int64) - np.repeat(offsets - lo, lengths)).astype(np.int64)
 
-    def units(emp: int) -> I64:
-        if emp not in units_of:
-            lo = np.searchsorted(sorted_eu, emp * n_units)
-            hi = np.searchsorted(sorted_eu, (emp + 1) * n_units)
-            units_of[emp] = np.unique(sorted_eu[lo:hi] - emp * n_units)
-        return units_of[emp]
 
-    out: list[SideConstraint] = []
+def _unit_cliques(a: I64, b: I64, unit: I64) -> tuple[list[I64], I64]:
+    """The cliques of :func:`relation_cliques` of every unit's couples ``(a < b, unit)``, in
+    the order of the units, then of each clique's first couple.
+
+    A couple one of whose members has no other couple in the unit is a clique of its own, and
+    no other clique can hold that member; only the rest go through the greedy cover.
+    """
+    cu = np.unique(np.stack([unit, a, b], axis=1), axis=0)
+    unit, a, b = cu[:, 0], cu[:, 1], cu[:, 2]
+    span = int(max(a.max(initial=0), b.max(initial=0))) + 1
+    ends = np.concatenate([unit * span + a, unit * span + b])
+    ids, counts = np.unique(ends, return_counts=True)
+    degree = counts[np.searchsorted(ids, ends)]
+    shared = (degree[: len(a)] > 1) & (degree[len(a) :] > 1)
+    cliques: list[tuple[int, int, int, tuple[int, ...]]] = [
+        (u, x, y, (x, y))
+        for u, x, y in zip(
+            unit[~shared].tolist(), a[~shared].tolist(), b[~shared].tolist(), strict=True
+        )
+    ]
     by_unit: dict[int, list[tuple[int, int]]] = {}
-    for a, b in zip(ra.tolist(), rb.tolist(), strict=True):
-        for u in np.intersect1d(units(a), units(b)).tolist():
-            if home[a] == u and home[b] == u:
-                continue
-            if cliques:
-                by_unit.setdefault(u, []).append((min(a, b), max(a, b)))
-                continue
-            idx = np.concatenate([pairs_in(a, u), pairs_in(b, u)]).astype(np.int64)
-            out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=f"G03:{a}:{b}:{u}"))
-    for u in sorted(by_unit):
-        for members in relation_cliques(by_unit[u]):
-            idx = np.concatenate([pairs_in(x, u) for x in members]).astype(np.int64)
-            name = "G03:" + ":".join(map(str, members)) + f":{u}"
-            out.append(SideConstraint(pairs=np.sort(idx), rhs=1, name=name))
-    return out
+    for u, x, y in zip(unit[shared].tolist(), a[shared].tolist(), b[shared].tolist(), strict=True):
+        by_unit.setdefault(u, []).append((x, y))
+    for u, couples in by_unit.items():
+        cliques += [(u, m[0], m[1], m) for m in relation_cliques(couples)]
+    cliques.sort(key=lambda c: c[:3])
+    members = [np.array(c[3], dtype=np.int64) for c in cliques]
+    return members, np.array([c[0] for c in cliques], dtype=np.int64)

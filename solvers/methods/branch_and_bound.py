@@ -37,15 +37,13 @@ def is_packing(model: AssignmentModel) -> bool:
 
 def count_broken(model: AssignmentModel, chosen: BoolArray) -> int:
     """How many side constraints ``chosen`` exceeds."""
-    return sum(int(chosen[s.pairs].sum()) > s.rhs for s in model.side)
+    return int(model.side_excess(chosen).sum())
 
 
 def _broken(model: AssignmentModel, chosen: BoolArray) -> int | None:
     """Index of the first side constraint ``chosen`` exceeds, or None."""
-    for i, s in enumerate(model.side):
-        if int(chosen[s.pairs].sum()) > s.rhs:
-            return i
-    return None
+    broken = np.flatnonzero(model.side_excess(chosen))
+    return int(broken[0]) if len(broken) else None
 
 
 def packing_branch_and_bound(

@@ -38,16 +38,32 @@ class SideIndex:
     def of(cls, model: AssignmentModel) -> SideIndex:
         """Flatten the side constraints of ``model``."""
         side = model.side
-        pair = np.concatenate([s.pairs for s in side]) if side else np.zeros(0, np.int64)
-        coef = np.concatenate([s.coefficients() for s in side]) if side else np.zeros(0, np.int64)
-        con = np.repeat(np.arange(len(side), dtype=np.int64), [len(s.pairs) for s in side])
-        rhs = np.array([s.rhs for s in side], dtype=np.int64)
-        return cls(pair.astype(np.int64), coef.astype(np.int64), con, rhs)
+        if not side:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty)
+        lengths = np.fromiter((len(s.pairs) for s in side), dtype=np.int64, count=len(side))
+        pair = np.concatenate([s.pairs for s in side]).astype(np.int64)
+        coef = np.ones(len(pair), dtype=np.int64)
+        starts = np.cumsum(lengths) - lengths
+        for k, s in enumerate(side):
+            if s.coef is not None:
+                coef[starts[k] : starts[k] + lengths[k]] = s.coef
+        con = np.repeat(np.arange(len(side), dtype=np.int64), lengths)
+        rhs = np.fromiter((s.rhs for s in side), dtype=np.int64, count=len(side))
+        return cls(pair, coef, con, rhs)
+
+    def totals(self, values: IntArray) -> IntArray:
+        """Per constraint, the exact sum of ``values`` (one per entry)."""
+        out = np.zeros(len(self.rhs), dtype=np.int64)
+        np.add.at(out, self.con, values)
+        return out
 
     def side_cost(self, mu: IntArray, n_pairs: int) -> IntArray:
         """``Σ_s mu_s · coef_s`` per pair: the side constraints' share of its reduced cost."""
         out = np.zeros(n_pairs, dtype=np.int64)
-        np.add.at(out, self.pair, mu[self.con] * self.coef)
+        # Most multipliers are 0 (only binding constraints have a price): skip their entries.
+        live = mu[self.con] != 0
+        np.add.at(out, self.pair[live], mu[self.con[live]] * self.coef[live])
         return out
 
 
@@ -204,14 +220,16 @@ def restrict(model: AssignmentModel, keep: BoolArray) -> tuple[AssignmentModel, 
     renumber = np.full(model.n_pairs, -1, dtype=np.int64)
     renumber[kept] = np.arange(len(kept))
     side = []
-    for s in model.side:
-        inside = keep[s.pairs]
-        coef = s.coefficients()[inside]
-        if int(np.maximum(coef, 0).sum()) <= s.rhs:
-            continue
-        side.append(
-            replace(s, pairs=renumber[s.pairs[inside]], coef=None if s.coef is None else coef)
-        )
+    if model.side:
+        # Which constraints can still bind, for all at once (a dense city has many).
+        index = SideIndex.of(model)
+        room = index.totals(np.where(keep[index.pair], np.maximum(index.coef, 0), 0))
+        binds = np.flatnonzero(room > index.rhs).tolist()
+        for k in binds:
+            s = model.side[k]
+            inside_s = keep[s.pairs]
+            coef = None if s.coef is None else s.coef[inside_s]
+            side.append(replace(s, pairs=renumber[s.pairs[inside_s]], coef=coef))
     restricted = replace(
         model,
         pair_row=model.pair_row[kept],

@@ -21,10 +21,10 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from solvers.backends.matrix import linear_form
 from solvers.methods.duals import SideIndex, dual_bound, potentials
 from solvers.model import AssignmentModel, BoolArray, IntArray
 
@@ -37,6 +37,8 @@ _ADD_PER_ROW = 3
 _MAX_ROUNDS = 200
 #: Scaled duals and weights must stay well inside int64.
 _INT_HEADROOM = 2.0**61
+#: Above this, an LP value counts as positive and a side constraint's excess as real.
+_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,7 +48,9 @@ class LpBound:
     ``bound`` is a valid upper bound on the model's optimum; ``rc`` the reduced cost of every
     pair and ``scaled_bound`` the bound, both multiplied by ``scale`` (exact integers);
     ``core`` the pairs the last LP held; ``complete`` is true when no pair had a
-    positive reduced cost, i.e. ``bound`` is the floor of the LP optimum of the whole model.
+    positive reduced cost and the LP's solution broke no side constraint left out, i.e.
+    ``bound`` is the floor of the LP optimum of the whole model; ``side_rows`` how many side
+    constraints the LP held.
     """
 
     bound: int
@@ -56,6 +60,7 @@ class LpBound:
     core: BoolArray
     complete: bool
     rounds: int
+    side_rows: int = 0
 
 
 def lp_bound(
@@ -68,7 +73,13 @@ def lp_bound(
     """The LP bound of ``model`` by column generation from ``relaxed``, the flow optimum of the
     model without its side constraints, and ``feasible``, a selection whose pairs join the
     first core; ``None`` when the core LP fails, or the weights are too large to scale
-    exactly."""
+    exactly.
+
+    The side constraints enter the LP lazily: first those ``relaxed`` breaks, then each round
+    those the LP's solution breaks. A constraint left out has multiplier 0, which is a valid
+    dual, so every round's bound holds for the whole model; a dense city's hundreds of
+    thousands of G03 rows, almost all slack, never reach the LP.
+    """
     import highspy
     from highspy._core import _Highs
 
@@ -84,36 +95,20 @@ def lp_bound(
         core |= feasible
     core[model.fixed] = True
 
-    form = linear_form(model)
-    start, rows_of, values = form.compressed(by_column=True)
-    lower = np.zeros(model.n_pairs, dtype=np.float64)
-    lower[model.fixed] = 1.0
-    used_rows = np.flatnonzero(np.bincount(model.pair_row, minlength=model.n_rows) > 0)
-    binding = np.flatnonzero(np.bincount(model.pair_col, minlength=model.n_cols) > model.col_cap)
-    n_row, n_col = form.n_row_cons, form.n_col_cons
-    scaled = replace(model, weight=model.weight * scale)
-
+    lp = _LazyLp(model, index)
     h = _Highs()
     for key, val in (("output_flag", False), ("presolve", "off"), ("random_seed", 0)):
         h.setOptionValue(key, val)
     cols = np.flatnonzero(core)
-    col_start, col_index, col_value = _columns(start, rows_of, values, cols)
+    col_start, col_index, col_value = lp.columns(cols)
     h.passModel(
-        len(cols), form.n_cons, len(col_index), _COLWISE, _MAXIMIZE, 0.0,
-        model.weight[cols].astype(np.float64), lower[cols], np.ones(len(cols)),
-        form.lower.astype(np.float64), form.upper.astype(np.float64),
-        col_start, col_index, col_value, np.zeros(len(cols), dtype=np.int32),
+        len(cols), lp.n_fixed_cons, len(col_index), _COLWISE, _MAXIMIZE, 0.0,
+        model.weight[cols].astype(np.float64), lp.lower[cols], np.ones(len(cols)),
+        lp.row_lower, lp.row_upper, col_start, col_index, col_value,
+        np.zeros(len(cols), dtype=np.int32),
     )  # fmt: skip
-    # One penalised slack per side constraint keeps every core LP feasible; the slacks are not
-    # part of the model, so the bound (taken from the duals alone) stays valid, and they leave
-    # the LP's support as the pairs that make it feasible join the core.
-    n_side = len(model.side)
-    penalty = 4.0 * float(np.abs(model.weight).max(initial=1)) + 1.0
-    h.addCols(
-        n_side, np.full(n_side, -penalty), np.zeros(n_side), np.full(n_side, np.inf), n_side,
-        np.arange(n_side, dtype=np.int32), (n_row + n_col + np.arange(n_side)).astype(np.int32),
-        np.full(n_side, -1.0),
-    )  # fmt: skip
+    lp.add_rows(h, np.flatnonzero(model.side_excess(relaxed)))
+    scaled = replace(model, weight=model.weight * scale)
     best: LpBound | None = None
     for rounds in range(1, _MAX_ROUNDS + 1):
         if deadline is not None:
@@ -122,12 +117,8 @@ def lp_bound(
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             _log.debug("lp bound: core LP ended %s", h.modelStatusToString(h.getModelStatus()))
             return best
-        y = np.asarray(h.getSolution().row_dual, dtype=np.float64)
-        row_dual = np.zeros(model.n_rows)
-        row_dual[used_rows] = y[:n_row]
-        col_dual = np.zeros(model.n_cols)
-        col_dual[binding] = y[n_row : n_row + n_col]
-        side_dual = y[n_row + n_col :]
+        solution = h.getSolution()
+        row_dual, col_dual, side_dual = lp.duals(np.asarray(solution.row_dual, dtype=np.float64))
         try:
             scaled_bound, rc = dual_bound(
                 scaled, index, _rounded(row_dual, scale), _rounded(col_dual, scale),
@@ -137,31 +128,178 @@ def lp_bound(
             _log.debug("lp bound: duals too large for exact reduced costs")
             return best
         fresh = (rc > 0) & ~core
-        complete = not fresh.any()
+        broken = lp.broken(lp.values(np.asarray(solution.col_value, dtype=np.float64)))
+        complete = not fresh.any() and not len(broken)
         _log.debug(
-            "lp bound round %d: LP %.1f, bound %d, %d core pairs, %d added",
+            "lp bound round %d: LP %.1f, bound %d, %d core pairs, %d side rows, %d pairs and "
+            "%d rows added",
             rounds, h.getInfo().objective_function_value, scaled_bound // scale,
-            int(core.sum()), int(fresh.sum()),
+            int(core.sum()), lp.n_side, int(fresh.sum()), len(broken),
         )  # fmt: skip
         if best is None or scaled_bound < best.scaled_bound:
             best = LpBound(
-                scaled_bound // scale, scaled_bound, rc, scale, core.copy(), complete, rounds
-            )
+                scaled_bound // scale, scaled_bound, rc, scale, core.copy(), complete, rounds,
+                lp.n_side,
+            )  # fmt: skip
         if complete or (deadline is not None and time.perf_counter() > deadline):
             break
         add = np.flatnonzero(_best_per_row(model, rc, fresh, _ADD_PER_ROW))
-        core[add] = True
-        a_start, a_index, a_value = _columns(start, rows_of, values, add)
-        h.addCols(
-            len(add), model.weight[add].astype(np.float64), lower[add], np.ones(len(add)),
-            len(a_index), a_start, a_index, a_value,
-        )  # fmt: skip
+        if len(add):
+            core[add] = True
+            a_start, a_index, a_value = lp.columns(add)
+            h.addCols(
+                len(add), model.weight[add].astype(np.float64), lp.lower[add], np.ones(len(add)),
+                len(a_index), a_start, a_index, a_value,
+            )  # fmt: skip
+        lp.add_rows(h, broken)
     if best is not None:
         _log.debug(
-            "lp bound: bound %d after %d rounds, %d core pairs, complete %s",
-            best.bound, best.rounds, int(best.core.sum()), best.complete,
+            "lp bound: bound %d after %d rounds, %d core pairs, %d of %d side rows, complete %s",
+            best.bound, best.rounds, int(best.core.sum()), lp.n_side, len(model.side),
+            best.complete,
         )  # fmt: skip
     return best
+
+
+class _LazyLp:
+    """The LP's constraint layout: one row per model row with pairs, one per column whose
+    capacity can bind, then the side constraints in the order they joined, each with its own
+    penalised slack.
+
+    The slacks keep every core LP feasible; they are not part of the model, so the bound (taken
+    from the duals alone) stays valid, and they leave the LP's support as the pairs that make
+    it feasible join the core.
+    """
+
+    def __init__(self, model: AssignmentModel, index: SideIndex) -> None:
+        self.model = model
+        self.index = index
+        used_rows = np.flatnonzero(np.bincount(model.pair_row, minlength=model.n_rows) > 0)
+        self.used_rows = used_rows
+        self.row_id = np.full(model.n_rows, -1, dtype=np.int64)
+        self.row_id[used_rows] = np.arange(len(used_rows))
+        counts = np.bincount(model.pair_col, minlength=model.n_cols)
+        self.binding = np.flatnonzero(counts > model.col_cap)
+        self.col_id = np.full(model.n_cols, -1, dtype=np.int64)
+        self.col_id[self.binding] = len(used_rows) + np.arange(len(self.binding))
+        self.n_fixed_cons = len(used_rows) + len(self.binding)
+        self.row_lower = np.concatenate(
+            [model.row_must[used_rows].astype(np.float64), np.zeros(len(self.binding))]
+        )
+        self.row_upper = np.concatenate(
+            [np.ones(len(used_rows)), model.col_cap[self.binding].astype(np.float64)]
+        )
+        self.lower = np.zeros(model.n_pairs, dtype=np.float64)
+        self.lower[model.fixed] = 1.0
+        #: LP row of each side constraint (-1 while left out), and the side rows in LP order.
+        self.side_row = np.full(len(model.side), -1, dtype=np.int64)
+        self.order = np.zeros(0, dtype=np.int64)
+        self.penalty = 4.0 * float(np.abs(model.weight).max(initial=1)) + 1.0
+        #: LP column of each pair (-1 outside the core), and the LP's number of columns.
+        self.lp_col = np.full(model.n_pairs, -1, dtype=np.int64)
+        self.n_lp_cols = 0
+        # Entries of the side rows in the LP: pair, coefficient, LP row.
+        self.e_pair = self.e_coef = self.e_row = np.zeros(0, dtype=np.int64)
+
+    @property
+    def n_side(self) -> int:
+        """Side constraints in the LP."""
+        return len(self.order)
+
+    def columns(self, pairs: IntArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The CSC of ``pairs`` as new LP columns (starts, row indices, values), in HiGHS's
+        dtypes: their row, their binding column and the side rows in the LP. The caller adds
+        them to the LP next, after its columns so far."""
+        m = self.model
+        self.lp_col[pairs] = self.n_lp_cols + np.arange(len(pairs))
+        self.n_lp_cols += len(pairs)
+        pos = np.arange(len(pairs), dtype=np.int64)
+        col = self.col_id[m.pair_col[pairs]]
+        at = np.full(m.n_pairs, -1, dtype=np.int64)
+        at[pairs] = pos
+        side = at[self.e_pair] >= 0
+        var = np.concatenate([pos, pos[col >= 0], at[self.e_pair[side]]])
+        con = np.concatenate([self.row_id[m.pair_row[pairs]], col[col >= 0], self.e_row[side]])
+        val = np.concatenate(
+            [np.ones(len(pairs) + int((col >= 0).sum()), np.int64), self.e_coef[side]]
+        )
+        order = np.lexsort((con, var))
+        start = np.zeros(len(pairs), dtype=np.int64)
+        np.cumsum(np.bincount(var, minlength=len(pairs))[:-1], out=start[1:])
+        return (
+            start.astype(np.int32),
+            con[order].astype(np.int32),
+            val[order].astype(np.float64),
+        )
+
+    def add_rows(self, h: Any, rows: IntArray) -> None:
+        """Add the side constraints ``rows`` (those not yet in the LP) over the LP's columns,
+        each with its slack."""
+        rows = rows[self.side_row[rows] < 0]
+        if not len(rows):
+            return
+        first = self.n_fixed_cons + self.n_side
+        self.side_row[rows] = first + np.arange(len(rows))
+        self.order = np.concatenate([self.order, rows])
+        index = self.index
+        entries = np.flatnonzero(self.side_row[index.con] >= first)
+        pair, coef = index.pair[entries], index.coef[entries]
+        lp_row = self.side_row[index.con[entries]]
+        self.e_pair = np.concatenate([self.e_pair, pair])
+        self.e_coef = np.concatenate([self.e_coef, coef])
+        self.e_row = np.concatenate([self.e_row, lp_row])
+        at = self.lp_col[pair]
+        inside = at >= 0
+        con, var, val = lp_row[inside] - first, at[inside], coef[inside]
+        order = np.lexsort((var, con))
+        start = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(np.bincount(con, minlength=len(rows))[:-1], out=start[1:])
+        least = np.minimum(coef, 0)
+        lower = np.zeros(len(rows))
+        np.add.at(lower, lp_row - first, least)
+        h.addRows(
+            len(rows), lower, index.rhs[rows].astype(np.float64), len(order),
+            start.astype(np.int32), var[order].astype(np.int32), val[order].astype(np.float64),
+        )  # fmt: skip
+        n = len(rows)
+        h.addCols(
+            n, np.full(n, -self.penalty), np.zeros(n), np.full(n, np.inf), n,
+            np.arange(n, dtype=np.int32), (first + np.arange(n)).astype(np.int32),
+            np.full(n, -1.0),
+        )  # fmt: skip
+        self.n_lp_cols += n
+
+    def values(self, col_value: np.ndarray) -> np.ndarray:
+        """The LP's column values as one value per model pair (0 outside the core)."""
+        x = np.zeros(self.model.n_pairs)
+        inside = self.lp_col >= 0
+        x[inside] = col_value[self.lp_col[inside]]
+        return x
+
+    def duals(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row, column and side duals over the whole model from the LP's row duals ``y``
+        (0 for side constraints left out)."""
+        m = self.model
+        row_dual = np.zeros(m.n_rows)
+        row_dual[self.used_rows] = y[: len(self.used_rows)]
+        col_dual = np.zeros(m.n_cols)
+        col_dual[self.binding] = y[len(self.used_rows) : self.n_fixed_cons]
+        side_dual = np.zeros(len(m.side))
+        side_dual[self.order] = y[self.n_fixed_cons : self.n_fixed_cons + self.n_side]
+        return row_dual, col_dual, side_dual
+
+    def broken(self, x: np.ndarray) -> IntArray:
+        """The side constraints left out that the LP solution ``x`` (one value per pair)
+        exceeds."""
+        index = self.index
+        support = np.flatnonzero(x[index.pair] > _TOLERANCE)
+        lhs = np.bincount(
+            index.con[support],
+            weights=index.coef[support] * x[index.pair[support]],
+            minlength=len(index.rhs),
+        )
+        out: IntArray = np.flatnonzero((lhs > index.rhs + _TOLERANCE) & (self.side_row < 0))
+        return out
 
 
 def fix_by_reduced_cost(
@@ -198,16 +336,3 @@ def _best_per_row(model: AssignmentModel, rc: IntArray, among: BoolArray, k: int
     out = np.zeros(model.n_pairs, dtype=np.bool_)
     out[cand[order[rank < k]]] = True
     return out
-
-
-def _columns(
-    start: IntArray, rows_of: IntArray, values: IntArray, cols: IntArray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The CSC slices of ``cols`` (starts, row indices, values) in HiGHS's dtypes."""
-    if not len(cols):
-        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float64)
-    lengths = start[cols + 1] - start[cols]
-    offsets = np.zeros(len(cols), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=offsets[1:])
-    pos = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(start[cols] - offsets, lengths)
-    return offsets.astype(np.int32), rows_of[pos].astype(np.int32), values[pos].astype(np.float64)

@@ -6,7 +6,7 @@ import pytest
 
 from placement.engine import solve
 from placement.model.compile import compile_model, relation_cliques, side_constraints
-from placement.model.rules import build_context
+from placement.model.rules import I64, Context, build_context
 from tests.placement.builders import make_dataset, make_nip, make_policy
 from tests.placement.test_optimality import brute_force
 
@@ -60,3 +60,56 @@ def test_the_household_optimum_is_that_of_every_checked_plan(household: tuple) -
     assert solution.status == "OPTIMAL"
     assert solution.objective == brute_force(dataset, policy)
     assert (solution.plan["to_position"] == "E-01").sum() == 1
+
+
+def _g03_by_couple(ctx: Context, e: I64, p: I64) -> list[tuple[str, list[int]]]:
+    """G03 rows the plain way: per separated couple, per unit both have a pair in, unless both
+    are there already, the pairs of the two in that unit."""
+    import numpy as np
+    import pandas as pd
+
+    from placement.model.rules import index_of
+
+    rel = ctx.dataset.relations
+    rel = rel[rel["kind"].isin(ctx.policy.separate_relations)]
+    nips = pd.Index(ctx.nip)
+    unit_of = ctx.unit[p]
+    cur = ctx.cur
+    home = np.where(cur >= 0, ctx.unit[np.maximum(cur, 0)], -1)
+    rows = []
+    for a, b in zip(index_of(nips, rel["nip_a"]), index_of(nips, rel["nip_b"]), strict=True):
+        both = sorted(set(unit_of[e == a].tolist()) & set(unit_of[e == b].tolist()))
+        for u in both:
+            if home[a] == u and home[b] == u:
+                continue
+            pairs = np.flatnonzero(((e == a) | (e == b)) & (unit_of == u))
+            rows.append((f"G03:{a}:{b}:{u}", pairs.tolist()))
+    return rows
+
+
+def test_g03_rows_of_a_dense_city_are_those_of_each_couple_and_unit() -> None:
+    from benchmarks.cities import CITIES, generate, side_policy
+    from placement.contract.readers import dataset_from_tables
+
+    tables = generate(400, CITIES["dense"], seed=3)
+    dataset = dataset_from_tables({k: v.astype(str) for k, v in tables.items()})
+    ctx = build_context(dataset, side_policy(dataset))
+    compiled = compile_model(ctx)
+    pairwise = side_constraints(ctx, compiled.e, compiled.p, compiled.kind)
+    g03 = [(s.name, s.pairs.tolist()) for s in pairwise if s.name.startswith("G03")]
+    assert len(g03) > 100
+    assert g03 == _g03_by_couple(ctx, compiled.e, compiled.p)
+    # The cliques cover the same couples and units, and each holds its members' pairs.
+    cliques = [s for s in compiled.model.side if s.name.startswith("G03")]
+    covered = set()
+    for s in cliques:
+        *people, unit = (int(x) for x in s.name.split(":")[1:])
+        for i, a in enumerate(people):
+            covered |= {(a, b, unit) for b in people[i + 1 :]}
+        members = set(compiled.e[s.pairs].tolist())
+        assert members <= set(people)
+    expected = set()
+    for name, _ in g03:
+        a, b, unit = (int(x) for x in name.split(":")[1:])
+        expected.add((min(a, b), max(a, b), unit))
+    assert covered == expected

@@ -116,3 +116,58 @@ def test_fixing_against_any_feasible_solution_keeps_the_optimum(model: Assignmen
     keep = fix_by_reduced_cost(model, priced, worst, np.zeros(model.n_pairs, dtype=np.bool_))
     restricted, _ = restrict(model, keep)
     assert brute_force(restricted) == optimum
+
+
+def _full_lp_optimum(model: AssignmentModel) -> float | None:
+    """The LP relaxation's optimum over every pair and every side constraint, or None."""
+    import highspy
+    from highspy._core import _Highs
+
+    from solvers.backends.matrix import linear_form
+
+    form = linear_form(model)
+    start, index, value = form.compressed(by_column=True)
+    lower = np.zeros(model.n_pairs)
+    lower[model.fixed] = 1.0
+    h = _Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(
+        model.n_pairs, form.n_cons, len(index), 1, -1, 0.0, model.weight.astype(np.float64),
+        lower, np.ones(model.n_pairs), form.lower.astype(np.float64),
+        form.upper.astype(np.float64), start[:-1].astype(np.int32), index.astype(np.int32),
+        value.astype(np.float64), np.zeros(model.n_pairs, dtype=np.int32),
+    )  # fmt: skip
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(h.getInfo().objective_function_value)
+
+
+@EXAMPLES
+@given(small_models())
+def test_the_lazy_lp_bound_is_the_lp_optimum_over_every_side_constraint(
+    model: AssignmentModel,
+) -> None:
+    relaxed = flow.solve(replace(model, side=()))
+    if relaxed.chosen is None:
+        return
+    priced = lp_bound(model, relaxed.chosen)
+    full = _full_lp_optimum(model)
+    if priced is None or full is None or not priced.complete:
+        return
+    assert priced.bound == int(np.floor(full + 1e-6))
+
+
+def test_the_lp_holds_only_the_side_constraints_that_something_broke() -> None:
+    """Ten rows, each preferring its own column (weight 10) to a shared one (weight 1); a
+    packing per row over both of its pairs never binds, and one packing over the own
+    columns of rows 0 and 1 does: the LP needs only that one."""
+    pairs = [(r, r, 10) for r in range(10)] + [(r, 10, 1) for r in range(10)]
+    slack = tuple(at_most([r, 10 + r], 1) for r in range(10))
+    model = make(10, 11, pairs, side=(*slack, at_most([0, 1], 1)))
+    relaxed = flow.solve(replace(model, side=()))
+    assert relaxed.chosen is not None
+    priced = lp_bound(model, relaxed.chosen)
+    assert priced is not None and priced.complete
+    assert priced.side_rows == 1
+    assert priced.bound == brute_force(model) == 9 * 10 + 1
