@@ -12,26 +12,21 @@ writes an audit record, in the run's agency's trail.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import dataclasses
-import functools
 import logging
-import os
-import socket
-import threading
 import time
-import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from api.core.metrics import Metrics
 from api.core.problems import ApiError
 from api.db.errors import Unavailable
 from api.db.records import ACTIVE_STATUSES, RunRecord
+from api.db.repositories.runs import RunRepository
 from api.db.store import Store
 from api.schemas.runs import Progress, RunCreate, RunOut
 from api.services.datasets import check_pairs, dataset_from_payload, load_stored
+from api.services.workers import LeasedPool, StopWorkError
 from api.settings import Settings
 from placement.contract.dataset import Dataset
 from placement.contract.policy import POLICY, Policy, load_policy
@@ -41,17 +36,10 @@ from placement.i18n import DEFAULT_LOCALE, current_locale, t, translate, use_loc
 from placement.runs.formats import gaps_csv_text, plan_csv_text, read_previous
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 #: Seconds between two progress writes of one run (the last report is always written).
 PROGRESS_EVERY_S = 0.5
-#: Seconds a worker waits before each new attempt of a write the database refused.
-RETRY_DELAYS_S = (0.1, 0.3, 1.0, 3.0)
 _PLANNED = ("OPTIMAL", "FEASIBLE")
-
-
-class _StopError(Exception):
-    """Raised inside the engine's progress callback to end a cancelled or interrupted solve."""
 
 
 def effective_policy(policy: Policy, settings: Settings) -> Policy:
@@ -102,7 +90,7 @@ def result_details(solution: Solution) -> dict[str, Any]:
     }
 
 
-class RunPool:
+class RunPool(LeasedPool[RunRecord]):
     """The worker threads of one instance, solving runs they claim from the database.
 
     A dispatcher thread claims the oldest claimable run (queued, or running under an expired
@@ -127,34 +115,21 @@ class RunPool:
     def __init__(
         self, store: Store, settings: Settings, metrics: Metrics, *, owner: str | None = None
     ) -> None:
-        self._store = store
-        self._settings = settings
+        super().__init__(
+            store, settings, workers=settings.workers, noun="run", threads="placement",
+            # Runs of several requests fail at once: the reason is in the default language.
+            exhausted=translate("api.run.error.exhausted", DEFAULT_LOCALE), owner=owner,
+        )  # fmt: skip
         self._metrics = metrics
-        self.owner = owner or f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self._executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=settings.workers, thread_name_prefix="placement-run"
-        )
-        self._free = threading.Semaphore(settings.workers)
-        self._lock = threading.Lock()
-        self._held: dict[str, str] = {}
-        self._cancelled: set[str] = set()
-        self._stopping = threading.Event()
-        self._wake = threading.Event()
-        self._threads = [
-            threading.Thread(target=self._dispatch, name="placement-claims", daemon=True),
-            threading.Thread(target=self._keep_leases, name="placement-leases", daemon=True),
-        ]
-
-    def start(self) -> None:
-        """Start claiming and solving runs."""
-        for thread in self._threads:
-            thread.start()
 
     @property
-    def held(self) -> int:
-        """Runs this instance is solving now."""
-        with self._lock:
-            return len(self._held)
+    def queue(self) -> RunRepository:
+        """The runs of the store."""
+        return self._store.runs
+
+    def held_changed(self, count: int) -> None:
+        """Report the runs this instance solves."""
+        self._metrics.runs_active.set(count)
 
     @property
     def backlog(self) -> int:
@@ -162,136 +137,25 @@ class RunPool:
         agency's): the load ``max_queued_runs`` bounds."""
         return self._store.runs.count_waiting()
 
-    @property
-    def alive(self) -> bool:
-        """True while the claiming and lease threads run (readiness)."""
-        return not self._stopping.is_set() and all(t.is_alive() for t in self._threads)
-
-    def submit(self, run_id: str) -> None:
-        """Say that ``run_id`` was queued: a free worker claims it (or an older run) at once."""
-        self._wake.set()
-
-    def cancel(self, run_id: str) -> None:
-        """Stop working on ``run_id`` if this instance holds it (the store already marks it
-        ``cancelled``; another instance holding it stops at its next lease renewal)."""
-        with self._lock:
-            self._cancelled.add(run_id)
-
-    def shutdown(self) -> None:
-        """Stop claiming, stop the running solves and put their runs back in the queue, and
-        wait for the workers; another instance (or the next start) solves them from the
-        start."""
-        self._stopping.set()
-        self._wake.set()
-        for thread in self._threads:
-            if thread.is_alive():
-                thread.join()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def _dispatch(self) -> None:
-        settings = self._settings
-        while not self._stopping.is_set():
-            if not self._free.acquire(timeout=settings.poll_s):
-                continue
-            run: RunRecord | None = None
-            try:
-                if not self._stopping.is_set():
-                    self._fail_exhausted()
-                    run = self._store.runs.claim(owner=self.owner, lease_s=settings.lease_s)
-            except Unavailable as exc:
-                log.warning("cannot claim runs: %s", exc)
-            except Exception:
-                log.exception("claiming a run failed")
-            if run is None:
-                self._free.release()
-                self._wake.wait(settings.poll_s)
-                self._wake.clear()
-                continue
-            with self._lock:
-                self._held[run.id] = run.agency
-                self._metrics.runs_active.set(len(self._held))
-            future = self._executor.submit(self._execute, run)
-            future.add_done_callback(functools.partial(self._forget, run.id))
-
-    def _fail_exhausted(self) -> None:
-        # Runs of several requests fail at once: the reason is in the default language.
-        exhausted = translate("api.run.error.exhausted", DEFAULT_LOCALE)
-        failed = self._store.runs.fail_exhausted(
-            max_attempts=self._settings.max_attempts, reason=exhausted
-        )
-        for run_id in failed:
-            record = self._store.runs.get(run_id)
+    def fail_exhausted(self) -> list[str]:
+        """Fail the runs whose lease expired too many times, and count them."""
+        failed = super().fail_exhausted()
+        for _ in failed:
             self._metrics.runs.labels("failed").inc()
-            self._store.audit.append(
-                actor="server", action="run.failed", target=run_id,
-                details={"error": exhausted}, agency=record.agency if record else None,
-            )  # fmt: skip
+        return failed
 
-    def _keep_leases(self) -> None:
-        every = max(0.1, min(self._settings.lease_s / 3, 2.0))
-        while not self._stopping.wait(every):
-            with self._lock:
-                held = list(self._held)
-            if not held:
-                continue
-            try:
-                kept = self._store.runs.renew(
-                    held, owner=self.owner, lease_s=self._settings.lease_s
-                )
-            except Unavailable as exc:
-                log.warning("cannot renew leases: %s", exc)
-                continue
-            lost = set(held) - kept
-            if lost:
-                with self._lock:
-                    self._cancelled.update(lost & set(self._held))
-
-    def _forget(self, run_id: str, _done: object = None) -> None:
-        with self._lock:
-            self._held.pop(run_id, None)
-            self._cancelled.discard(run_id)
-            self._metrics.runs_active.set(len(self._held))
-        self._free.release()
-
-    def _should_stop(self, run_id: str) -> bool:
-        with self._lock:
-            return self._stopping.is_set() or run_id in self._cancelled
-
-    def _retrying(self, write: Callable[[], _T]) -> _T:
-        """``write()``, tried again after :data:`RETRY_DELAYS_S` while the database is
-        unavailable (locked, restarting, full); the last failure is raised."""
-        for delay in RETRY_DELAYS_S:
-            try:
-                return write()
-            except Unavailable:
-                if self._stopping.is_set():
-                    raise
-                time.sleep(delay)
-        return write()
-
-    def _execute(self, run: RunRecord) -> None:
+    def work(self, run: RunRecord) -> None:
+        """Solve a claimed run and store its outputs, unless it is stopped."""
         # A worker thread does not inherit the request's context: the run's texts (its error,
         # the engine's diagnosis in its summary) are rendered in the locale the run was queued
         # in, kept with the run for that.
-        try:
-            with use_locale(run.locale):
-                self._run(run)
-        except Unavailable as exc:
-            # The run stays running under a lease nobody renews: when it expires, an instance
-            # claims it again, so it is never lost nor stuck for good.
-            log.error("run %s: the database stayed unavailable (%s)", run.id, exc)
+        with use_locale(run.locale):
+            self._solve(run)
 
-    def _audit(self, run: RunRecord, action: str, details: dict[str, Any]) -> None:
-        self._retrying(
-            lambda: self._store.audit.append(
-                actor="worker", action=action, target=run.id, details=details, agency=run.agency
-            )
-        )
-
-    def _run(self, run: RunRecord) -> None:
+    def _solve(self, run: RunRecord) -> None:
         store, run_id, owner = self._store, run.id, self.owner
         self._metrics.runs.labels("running").inc()
-        self._audit(run, "run.start", {"attempt": run.attempts, "instance": owner})
+        self.audit(run, "run.start", {"attempt": run.attempts, "instance": owner})
         started = time.perf_counter()
         try:
             dataset = self._dataset(run.dataset_id)
@@ -302,7 +166,7 @@ class RunPool:
                 dataset, policy, previous=previous, fewest_changes=previous is not None,
                 on_progress=self._progress(run_id, started),
             )  # fmt: skip
-        except _StopError:
+        except StopWorkError:
             self._interrupted(run, time.perf_counter() - started)
             return
         except PlacementError as exc:
@@ -318,14 +182,14 @@ class RunPool:
         has_plan = solution.status in _PLANNED and plan_csv is not None
         status = "succeeded" if has_plan else "failed"
         error = None if has_plan else no_plan_reason(solution.summary)
-        self._retrying(
+        self.retrying(
             lambda: store.runs.update_progress(
                 run_id, objective=solution.objective, bound=solution.bound, elapsed_s=elapsed,
                 owner=owner,
             )
         )  # fmt: skip
         try:
-            finished = self._retrying(
+            finished = self.retrying(
                 lambda: store.runs.finish(
                     run_id,
                     status=status,
@@ -344,11 +208,9 @@ class RunPool:
         details = result_details(solution) | {"policy": solution.summary.get("policy")}
         if finished:
             self._metrics.runs.labels(status).inc()
-            self._audit(
-                run, f"run.{status}", details | {"attempt": run.attempts, "instance": owner}
-            )
+            self.audit(run, f"run.{status}", details | {"attempt": run.attempts, "instance": owner})
         else:
-            self._audit(run, "run.discarded", details | {"reason": self._lost_reason(run_id)})
+            self.audit(run, "run.discarded", details | {"reason": self._lost_reason(run_id)})
 
     def _lost_reason(self, run_id: str) -> str:
         current = self._store.runs.get(run_id)
@@ -359,11 +221,11 @@ class RunPool:
     def _previous(self, run_id: str) -> dict[str, str] | None:
         """The plan a scenario re-optimises against: its base run's (nip → position_id, ""
         unplaced), or None for a run that is not a scenario of a run with a plan."""
-        scenario = self._retrying(lambda: self._store.scenarios.get(run_id))
+        scenario = self.retrying(lambda: self._store.scenarios.get(run_id))
         if scenario is None or scenario.base_run_id is None:
             return None
         base = scenario.base_run_id
-        plan_csv, _ = self._retrying(lambda: self._store.runs.outputs(base))
+        plan_csv, _ = self.retrying(lambda: self._store.runs.outputs(base))
         if plan_csv is None:
             return None
         return read_previous(plan_csv)
@@ -378,8 +240,8 @@ class RunPool:
         last = [0.0]
 
         def on_progress(objective: int | None, bound: int | None, _elapsed: float) -> None:
-            if self._should_stop(run_id):
-                raise _StopError
+            if self.should_stop(run_id):
+                raise StopWorkError
             now = time.perf_counter()
             if now - last[0] >= PROGRESS_EVERY_S:
                 last[0] = now
@@ -393,11 +255,9 @@ class RunPool:
         return on_progress
 
     def _interrupted(self, run: RunRecord, elapsed: float) -> None:
-        if self._stopping.is_set():
-            if self._retrying(lambda: self._store.runs.release(run.id, owner=self.owner)):
-                self._audit(run, "run.released", {"reason": "the instance stopped"})
+        if self.released(run):
             return
-        self._audit(
+        self.audit(
             run,
             "run.stopped",
             {"reason": self._lost_reason(run.id), "elapsed_s": round(elapsed, 3)},
@@ -405,14 +265,14 @@ class RunPool:
 
     def _fail(self, run: RunRecord, error: str) -> None:
         store = self._store
-        if self._retrying(
+        if self.retrying(
             lambda: store.runs.finish(
                 run.id, status="failed", summary=None, plan_csv=None, gaps_csv=None, error=error,
                 owner=self.owner,
             )
         ):  # fmt: skip
             self._metrics.runs.labels("failed").inc()
-            self._audit(run, "run.failed", {"error": error})
+            self.audit(run, "run.failed", {"error": error})
 
 
 #: The language of the solvers' own messages (technical texts no catalog translates).

@@ -17,28 +17,22 @@ step writes an audit record in the sweep's agency's trail.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
-import functools
 import logging
 import math
-import os
-import socket
-import threading
 import time
-import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
 from api.core.problems import ApiError
-from api.db.errors import Unavailable
 from api.db.records import ACTIVE_STATUSES, SweepPointRecord, SweepRecord
+from api.db.repositories.sweeps import SweepRepository
 from api.db.store import Store
 from api.schemas.sweeps import FailedPoint, SweepCreate, SweepOut, SweepProgress
 from api.services.datasets import check_pairs, dataset_from_payload, load_stored
-from api.services.runs import RETRY_DELAYS_S, validated_policy
+from api.services.runs import validated_policy
+from api.services.workers import LeasedPool, StopWorkError
 from api.settings import Settings
 from placement.batch.runs import FAILED, BatchRun, failed_run
 from placement.batch.sweep import (
@@ -58,15 +52,10 @@ from placement.executors import DaskCluster, Executor, LocalPool, Outcome
 from placement.reports.kpis import KPI_ROWS
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 #: Where the points of a sweep are solved, as a sweep records it.
 SERVICE, DASK = "service", "dask"
 EXHAUSTED = "the sweep ended the instances that worked on it too many times"
-
-
-class _StopError(Exception):
-    """Raised after a point was stored to end a cancelled or interrupted sweep."""
 
 
 def sweep_policy(body: SweepCreate, dataset: Dataset, settings: Settings) -> dict[str, Any]:
@@ -173,174 +162,50 @@ def results_table(store: Store, sweep: SweepRecord) -> pd.DataFrame:
     return sweep_table([stored_run(p) for p in store.sweeps.points([sweep.id])])
 
 
-class SweepPool:
+class SweepPool(LeasedPool[SweepRecord]):
     """The sweep workers of one instance, working on sweeps they claim from the database.
 
-    Like :class:`~api.services.runs.RunPool`: a dispatcher thread claims the oldest claimable
+    A :class:`~api.services.workers.LeasedPool`: a dispatcher thread claims the oldest claimable
     sweep whenever a worker is free (at once when this instance queued one, every ``poll_s``
     otherwise) and a keeper thread renews the leases of the sweeps held; a sweep no longer held
     (cancelled, or taken over) stops after its current point.
     """
 
     def __init__(self, store: Store, settings: Settings, *, owner: str | None = None) -> None:
-        self._store = store
-        self._settings = settings
-        self.owner = owner or f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self._executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=settings.sweep_workers, thread_name_prefix="placement-sweep"
-        )
-        self._free = threading.Semaphore(settings.sweep_workers)
-        self._lock = threading.Lock()
-        self._held: set[str] = set()
-        self._cancelled: set[str] = set()
-        self._stopping = threading.Event()
-        self._wake = threading.Event()
-        self._threads = [
-            threading.Thread(target=self._dispatch, name="placement-sweep-claims", daemon=True),
-            threading.Thread(target=self._keep_leases, name="placement-sweep-leases", daemon=True),
-        ]
+        super().__init__(
+            store, settings, workers=settings.sweep_workers, noun="sweep",
+            threads="placement-sweep", exhausted=EXHAUSTED, owner=owner,
+        )  # fmt: skip
+
+    @property
+    def queue(self) -> SweepRepository:
+        """The sweeps of the store."""
+        return self._store.sweeps
 
     @property
     def where(self) -> str:
         """Where this instance solves the points of sweeps: :data:`DASK` or :data:`SERVICE`."""
         return DASK if self._settings.dask_address else SERVICE
 
-    def start(self) -> None:
-        """Start claiming sweeps."""
-        for thread in self._threads:
-            thread.start()
-
-    @property
-    def alive(self) -> bool:
-        """True while the claiming and lease threads run."""
-        return not self._stopping.is_set() and all(t.is_alive() for t in self._threads)
-
-    def submit(self, sweep_id: str) -> None:
-        """Say that ``sweep_id`` was queued: a free worker claims it (or an older one) at once."""
-        self._wake.set()
-
-    def cancel(self, sweep_id: str) -> None:
-        """Stop working on ``sweep_id`` after its current point if this instance holds it."""
-        with self._lock:
-            self._cancelled.add(sweep_id)
-
-    def shutdown(self) -> None:
-        """Stop claiming; each sweep held goes back to the queue after its current point, with
-        the points it has, and another instance (or the next start) continues it."""
-        self._stopping.set()
-        self._wake.set()
-        for thread in self._threads:
-            if thread.is_alive():
-                thread.join()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def _dispatch(self) -> None:
-        settings = self._settings
-        while not self._stopping.is_set():
-            if not self._free.acquire(timeout=settings.poll_s):
-                continue
-            sweep: SweepRecord | None = None
-            try:
-                if not self._stopping.is_set():
-                    self._fail_exhausted()
-                    sweep = self._store.sweeps.claim(owner=self.owner, lease_s=settings.lease_s)
-            except Unavailable as exc:
-                log.warning("cannot claim sweeps: %s", exc)
-            except Exception:
-                log.exception("claiming a sweep failed")
-            if sweep is None:
-                self._free.release()
-                self._wake.wait(settings.poll_s)
-                self._wake.clear()
-                continue
-            with self._lock:
-                self._held.add(sweep.id)
-            future = self._executor.submit(self._execute, sweep)
-            future.add_done_callback(functools.partial(self._forget, sweep.id))
-
-    def _fail_exhausted(self) -> None:
-        failed = self._store.sweeps.fail_exhausted(
-            max_attempts=self._settings.max_attempts, reason=EXHAUSTED
-        )
-        for sweep_id in failed:
-            record = self._store.sweeps.get(sweep_id)
-            self._store.audit.append(
-                actor="server", action="sweep.failed", target=sweep_id,
-                details={"error": EXHAUSTED}, agency=record.agency if record else None,
-            )  # fmt: skip
-
-    def _keep_leases(self) -> None:
-        every = max(0.1, min(self._settings.lease_s / 3, 2.0))
-        while not self._stopping.wait(every):
-            with self._lock:
-                held = list(self._held)
-            if not held:
-                continue
-            try:
-                kept = self._store.sweeps.renew(
-                    held, owner=self.owner, lease_s=self._settings.lease_s
-                )
-            except Unavailable as exc:
-                log.warning("cannot renew sweep leases: %s", exc)
-                continue
-            with self._lock:
-                self._cancelled.update((set(held) - kept) & self._held)
-
-    def _forget(self, sweep_id: str, _done: object = None) -> None:
-        with self._lock:
-            self._held.discard(sweep_id)
-            self._cancelled.discard(sweep_id)
-        self._free.release()
-
-    def _should_stop(self, sweep_id: str) -> bool:
-        with self._lock:
-            return self._stopping.is_set() or sweep_id in self._cancelled
-
-    def _retrying(self, write: Callable[[], _T]) -> _T:
-        """``write()``, tried again while the database is unavailable (see RunPool)."""
-        for delay in RETRY_DELAYS_S:
-            try:
-                return write()
-            except Unavailable:
-                if self._stopping.is_set():
-                    raise
-                time.sleep(delay)
-        return write()
-
-    def _audit(self, sweep: SweepRecord, action: str, details: dict[str, Any]) -> None:
-        self._retrying(
-            lambda: self._store.audit.append(
-                actor="worker", action=action, target=sweep.id, details=details,
-                agency=sweep.agency,
-            )
-        )  # fmt: skip
-
-    def _execute(self, sweep: SweepRecord) -> None:
-        try:
-            self._run(sweep)
-        except Unavailable as exc:
-            # The sweep stays running under a lease nobody renews: when it expires an instance
-            # claims it again and continues with the points not yet stored.
-            log.error("sweep %s: the database stayed unavailable (%s)", sweep.id, exc)
-
     def _open_executor(self) -> Executor:
         address = self._settings.dask_address
         return DaskCluster(address) if address else LocalPool(1)
 
-    def _run(self, sweep: SweepRecord) -> None:
+    def work(self, sweep: SweepRecord) -> None:
+        """Solve the points of a claimed sweep that have no result yet, unless it is stopped."""
         store = self._store
-        self._audit(
+        self.audit(
             sweep, "sweep.start",
             {"attempt": sweep.attempts, "instance": self.owner, "executor": self.where},
         )  # fmt: skip
         started = time.perf_counter()
         try:
             dataset = self._dataset(sweep.dataset_id)
-            have = {p.number for p in self._retrying(lambda: store.sweeps.points([sweep.id]))}
+            have = {p.number for p in self.retrying(lambda: store.sweeps.points([sweep.id]))}
             todo = [p for p in read_grid(sweep.spec) if p.number not in have]
             if todo:
                 self._solve(sweep, dataset, todo)
-        except _StopError:
+        except StopWorkError:
             self._interrupted(sweep, time.perf_counter() - started)
             return
         except PlacementError as exc:
@@ -350,11 +215,11 @@ class SweepPool:
             log.exception("sweep %s failed with an unexpected error", sweep.id)
             self._fail(sweep, "an internal error occurred while solving the sweep")
             return
-        without = self._retrying(lambda: store.sweeps.points([sweep.id], without_plan=True))
+        without = self.retrying(lambda: store.sweeps.points([sweep.id], without_plan=True))
         failed = [p.number for p in without if p.status == FAILED]
         status = "failed" if failed else "succeeded"
         error = f"{len(failed)} point(s) failed with an error: {failed}" if failed else None
-        if self._retrying(
+        if self.retrying(
             lambda: store.sweeps.finish(sweep.id, status=status, error=error, owner=self.owner)
         ):
             details = {
@@ -363,7 +228,7 @@ class SweepPool:
                 "failed": failed,
                 "elapsed_s": round(time.perf_counter() - started, 3),
             }
-            self._audit(sweep, f"sweep.{status}", details)
+            self.audit(sweep, f"sweep.{status}", details)
 
     def _solve(self, sweep: SweepRecord, dataset: Dataset, todo: list[Point]) -> None:
         """Solve ``todo`` as :func:`~placement.batch.sweep.run_sweep` does (the same task, the
@@ -387,20 +252,18 @@ class SweepPool:
     def _record(self, sweep: SweepRecord, point_run: PointRun) -> None:
         """Store a finished point; stop the sweep when it may not continue."""
         point = point_record(sweep.id, point_run)
-        stored = self._retrying(lambda: self._store.sweeps.add_point(point, owner=self.owner))
-        if not stored or self._should_stop(sweep.id):
-            raise _StopError
+        stored = self.retrying(lambda: self._store.sweeps.add_point(point, owner=self.owner))
+        if not stored or self.should_stop(sweep.id):
+            raise StopWorkError
 
     def _dataset(self, dataset_id: str) -> Dataset:
-        payload = self._retrying(lambda: self._store.datasets.payload(dataset_id))
+        payload = self.retrying(lambda: self._store.datasets.payload(dataset_id))
         if payload is None:
             raise PlacementError(f"the dataset {dataset_id} no longer exists")
         return dataset_from_payload(payload)
 
     def _interrupted(self, sweep: SweepRecord, elapsed: float) -> None:
-        if self._stopping.is_set():
-            if self._retrying(lambda: self._store.sweeps.release(sweep.id, owner=self.owner)):
-                self._audit(sweep, "sweep.released", {"reason": "the instance stopped"})
+        if self.released(sweep):
             return
         current = self._store.sweeps.get(sweep.id)
         reason = (
@@ -408,19 +271,19 @@ class SweepPool:
             if current is not None and current.status == "cancelled"
             else "the lease expired and another instance took the sweep over"
         )
-        self._audit(
+        self.audit(
             sweep, "sweep.stopped",
             {"reason": reason, "done": current.done if current else None,
              "elapsed_s": round(elapsed, 3)},
         )  # fmt: skip
 
     def _fail(self, sweep: SweepRecord, error: str) -> None:
-        if self._retrying(
+        if self.retrying(
             lambda: self._store.sweeps.finish(
                 sweep.id, status="failed", error=error, owner=self.owner
             )
         ):
-            self._audit(sweep, "sweep.failed", {"error": error})
+            self.audit(sweep, "sweep.failed", {"error": error})
 
 
 def sweep_out(record: SweepRecord, without_plan: list[SweepPointRecord]) -> SweepOut:

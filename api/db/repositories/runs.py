@@ -12,16 +12,15 @@ never wait on one another; on SQLite the write lock serialises claims (one insta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select
 
 from api.db import credentials as keys
 from api.db.engine import Database, capped, compress, decompress, utc_now
-from api.db.errors import Conflict, NotFound
-from api.db.models import Dataset, Run
+from api.db.errors import Conflict
+from api.db.models import Run
 from api.db.records import (
     ACTIVE_STATUSES,
     DEFAULT_AGENCY,
@@ -29,7 +28,8 @@ from api.db.records import (
     RUN_STATUSES,
     RunRecord,
 )
-from api.db.repositories.datasets import after_cursor, next_cursor, owned
+from api.db.repositories.datasets import owned
+from api.db.repositories.leases import LeasedQueue
 from placement.i18n import DEFAULT_LOCALE, t
 
 
@@ -88,16 +88,18 @@ def run_record(row: Run) -> RunRecord:
     )
 
 
-def _visible(agency: str | None) -> Any:
-    condition = Run.deleted_at.is_(None)
-    return condition if agency is None else and_(condition, Run.agency == agency)
-
-
-class RunRepository:
+class RunRepository(LeasedQueue[Run, RunRecord]):
     """Runs of one database."""
 
     def __init__(self, database: Database) -> None:
-        self._db = database
+        super().__init__(
+            database,
+            Run,
+            run_record,
+            noun="run",
+            statuses=RUN_STATUSES,
+            live=(Run.deleted_at.is_(None),),
+        )
 
     def create(
         self,
@@ -115,39 +117,15 @@ class RunRepository:
         NotFound
             If the dataset is unknown, deleted or of another agency.
         """
-        with self._db.session(write=True) as session:
-            # FOR SHARE: a concurrent dataset delete waits for this run to be committed and
-            # then sees it queued.
-            exists = session.execute(
-                select(Dataset.id)
-                .where(
-                    Dataset.id == dataset_id,
-                    Dataset.deleted_at.is_(None),
-                    Dataset.agency == agency,
-                )
-                .with_for_update(read=True)
-            ).scalar_one_or_none()
-            if exists is None:
-                raise NotFound(t("api.dataset.not_found", id=dataset_id))
-            row = new_run_row(
+        return self.enqueue(
+            new_run_row(
                 dataset_id=dataset_id,
                 policy=policy,
                 created_by=created_by,
                 agency=agency,
                 locale=locale,
             )
-            session.add(row)
-        return run_record(row)
-
-    def count_active(self, *, created_by: str) -> int:
-        """Number of queued or running runs created by ``created_by``."""
-        query = (
-            select(func.count())
-            .select_from(Run)
-            .where(Run.created_by == created_by, Run.status.in_(ACTIVE_STATUSES))
         )
-        with self._db.session(write=False) as session:
-            return int(session.execute(query).scalar_one())
 
     def count_waiting(self, *, agency: str | None = None) -> int:
         """Number of runs queued for or held by a worker (of ``agency`` only, when given)."""
@@ -165,14 +143,6 @@ class RunRepository:
         with self._db.session(write=False) as session:
             return {(a, s): int(n) for a, s, n in session.execute(query).all()}
 
-    def get(self, run_id: str, *, agency: str | None = None) -> RunRecord | None:
-        """Return a run, or None if unknown, deleted or of another agency."""
-        with self._db.session(write=False) as session:
-            row = session.execute(
-                select(Run).where(Run.id == run_id, _visible(agency))
-            ).scalar_one_or_none()
-            return None if row is None else run_record(row)
-
     def latest(
         self, *, status: str | None = None, limit: int = 100, agency: str | None = None
     ) -> list[RunRecord]:
@@ -181,7 +151,7 @@ class RunRepository:
             raise ValueError(f"unknown run status {status!r}")
         query = (
             select(Run)
-            .where(_visible(agency))
+            .where(*self.visible(agency))
             .order_by(Run.created_at.desc(), Run.id)
             .limit(capped(limit))
         )
@@ -190,127 +160,16 @@ class RunRepository:
         with self._db.session(write=False) as session:
             return [run_record(row) for row in session.execute(query).scalars()]
 
-    def page(
-        self,
-        *,
-        agency: str | None = None,
-        status: str | None = None,
-        cursor: str | None = None,
-        limit: int = 100,
-    ) -> tuple[list[RunRecord], str | None]:
-        """Runs of ``agency``, newest first, optionally of one status, after ``cursor``; and the
-        next page's cursor (None on the last page).
-
-        Raises
-        ------
-        ValueError
-            If the status is unknown or the cursor malformed.
-        """
-        if status is not None and status not in RUN_STATUSES:
-            raise ValueError(f"unknown run status {status!r}")
-        query = select(Run).where(_visible(agency))
-        if status is not None:
-            query = query.where(Run.status == status)
-        query = after_cursor(query, Run.created_at, Run.id, cursor).limit(capped(limit))
-        with self._db.session(write=False) as session:
-            records = [run_record(row) for row in session.execute(query).scalars()]
-        return records, next_cursor(records, limit)
-
-    def _transition(
-        self, run_id: str, sources: tuple[str, ...], *conditions: Any, **values: Any
-    ) -> bool:
-        query = (
-            update(Run)
-            .where(Run.id == run_id, Run.status.in_(sources), *conditions)
-            .values(**values)
-            .returning(Run.id)
-            .execution_options(synchronize_session=False)
-        )
-        with self._db.session(write=True) as session:
-            return session.execute(query).scalar_one_or_none() is not None
-
     def start(self, run_id: str) -> bool:
         """Move a run from queued to running without a lease; False if it is not queued."""
-        return self._transition(run_id, ("queued",), status="running", started_at=utc_now())
+        return self.transition(run_id, ("queued",), status="running", started_at=utc_now())
 
-    def claim(self, *, owner: str, lease_s: float) -> RunRecord | None:
-        """Take the oldest run that is queued, or running under an expired lease, for ``owner``
-        until ``lease_s`` seconds from now; None when there is none.
-
-        A run claimed again starts from the beginning: its progress is cleared and its attempt
-        count goes up.
-        """
-        now = utc_now()
-        claimable = or_(
-            Run.status == "queued",
-            and_(Run.status == "running", Run.lease_expires_at < now),
-        )
-        query = (
-            select(Run)
-            .where(claimable, Run.deleted_at.is_(None))
-            .order_by(Run.created_at, Run.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        with self._db.session(write=True) as session:
-            row = session.execute(query).scalar_one_or_none()
-            if row is None:
-                return None
-            row.status = "running"
-            row.started_at = now
-            row.lease_owner = owner
-            row.lease_expires_at = now + timedelta(seconds=lease_s)
-            row.attempts = (row.attempts or 0) + 1
-            row.best_objective = None
-            row.best_bound = None
-            row.elapsed_s = None
-            session.flush()
-            return run_record(row)
-
-    def renew(self, run_ids: Iterable[str], *, owner: str, lease_s: float) -> set[str]:
-        """Extend ``owner``'s leases on ``run_ids``; return the ids it still holds running
-        (a run cancelled, or claimed by another instance after an expiry, is missing)."""
-        ids = list(run_ids)
-        if not ids:
-            return set()
-        query = (
-            update(Run)
-            .where(Run.id.in_(ids), Run.status == "running", Run.lease_owner == owner)
-            .values(lease_expires_at=utc_now() + timedelta(seconds=lease_s))
-            .returning(Run.id)
-            .execution_options(synchronize_session=False)
-        )
-        with self._db.session(write=True) as session:
-            return set(session.execute(query).scalars())
-
-    def release(self, run_id: str, *, owner: str) -> bool:
-        """Put a run ``owner`` holds back in the queue (its instance is stopping); False if the
-        run is no longer ``owner``'s running run."""
-        return self._transition(
-            run_id,
-            ("running",),
-            Run.lease_owner == owner,
-            status="queued",
-            lease_owner=None,
-            lease_expires_at=None,
-        )
-
-    def fail_exhausted(self, *, max_attempts: int, reason: str) -> list[str]:
-        """Fail every run whose lease expired after ``max_attempts`` claims (it keeps ending
-        its instances); return their ids, sorted."""
-        query = (
-            update(Run)
-            .where(
-                Run.status == "running",
-                Run.lease_expires_at < utc_now(),
-                Run.attempts >= max_attempts,
-            )
-            .values(status="failed", finished_at=utc_now(), error=reason, lease_owner=None)
-            .returning(Run.id)
-            .execution_options(synchronize_session=False)
-        )
-        with self._db.session(write=True) as session:
-            return sorted(session.execute(query).scalars())
+    def claimed(self, row: Run, now: datetime) -> None:
+        """A run claimed again starts from the beginning: its progress is cleared."""
+        row.started_at = now
+        row.best_objective = None
+        row.best_bound = None
+        row.elapsed_s = None
 
     def update_progress(
         self,
@@ -324,7 +183,7 @@ class RunRepository:
         """Record a running run's best objective and bound so far (ignored if not running, or
         not ``owner``'s when given)."""
         conditions = () if owner is None else (Run.lease_owner == owner,)
-        self._transition(
+        self.transition(
             run_id,
             ("running",),
             *conditions,
@@ -356,7 +215,7 @@ class RunRepository:
         if status not in FINAL_STATUSES:
             raise ValueError(f"a run finishes as succeeded or failed, not {status!r}")
         conditions = () if owner is None else (Run.lease_owner == owner,)
-        return self._transition(
+        return self.transition(
             run_id,
             ("running",),
             *conditions,
@@ -366,19 +225,6 @@ class RunRepository:
             plan_csv=compress(plan_csv),
             gaps_csv=compress(gaps_csv),
             error=error,
-            lease_expires_at=None,
-        )
-
-    def cancel(self, run_id: str, *, agency: str | None = None) -> bool:
-        """Cancel a queued or running run; False if unknown, of another agency or finished."""
-        conditions = () if agency is None else (Run.agency == agency,)
-        return self._transition(
-            run_id,
-            ACTIVE_STATUSES,
-            Run.deleted_at.is_(None),
-            *conditions,
-            status="cancelled",
-            finished_at=utc_now(),
             lease_expires_at=None,
         )
 
@@ -392,7 +238,7 @@ class RunRepository:
             If the run is queued or running (cancel it first).
         """
         with self._db.session(write=True) as session:
-            query = select(Run).where(Run.id == run_id, _visible(agency)).with_for_update()
+            query = select(Run).where(Run.id == run_id, *self.visible(agency)).with_for_update()
             row = session.execute(query).scalar_one_or_none()
             if row is None:
                 return None
@@ -419,7 +265,7 @@ class RunRepository:
         agency or has none."""
         with self._db.session(write=False) as session:
             row = session.execute(
-                select(Run.plan_csv, Run.gaps_csv).where(Run.id == run_id, _visible(agency))
+                select(Run.plan_csv, Run.gaps_csv).where(Run.id == run_id, *self.visible(agency))
             ).one_or_none()
         if row is None:
             return None, None

@@ -11,23 +11,22 @@ after its instance died continues with the points that have no result yet.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import select, update
 
 from api.db import credentials as keys
-from api.db.engine import Database, capped, utc_now
-from api.db.errors import NotFound
-from api.db.models import Dataset, Sweep, SweepPoint
+from api.db.engine import Database, utc_now
+from api.db.models import Sweep, SweepPoint
 from api.db.records import (
-    ACTIVE_STATUSES,
     DEFAULT_AGENCY,
     SWEEP_STATUSES,
     SweepPointRecord,
     SweepRecord,
 )
-from api.db.repositories.datasets import after_cursor, next_cursor, owned
+from api.db.repositories.datasets import owned
+from api.db.repositories.leases import LeasedQueue
 
 #: Point statuses that come with a plan.
 PLANNED = ("OPTIMAL", "FEASIBLE")
@@ -70,11 +69,11 @@ def point_record(row: SweepPoint) -> SweepPointRecord:
     )
 
 
-class SweepRepository:
+class SweepRepository(LeasedQueue[Sweep, SweepRecord]):
     """Sweeps of one database."""
 
     def __init__(self, database: Database) -> None:
-        self._db = database
+        super().__init__(database, Sweep, sweep_record, noun="sweep", statuses=SWEEP_STATUSES)
 
     def create(
         self,
@@ -94,19 +93,8 @@ class SweepRepository:
         NotFound
             If the dataset is unknown, deleted or of another agency.
         """
-        with self._db.session(write=True) as session:
-            exists = session.execute(
-                select(Dataset.id)
-                .where(
-                    Dataset.id == dataset_id,
-                    Dataset.deleted_at.is_(None),
-                    Dataset.agency == agency,
-                )
-                .with_for_update(read=True)
-            ).scalar_one_or_none()
-            if exists is None:
-                raise NotFound(f"no dataset {dataset_id}")
-            row = Sweep(
+        return self.enqueue(
+            Sweep(
                 id=keys.new_id(),
                 agency=agency,
                 dataset_id=dataset_id,
@@ -126,50 +114,7 @@ class SweepRepository:
                 lease_expires_at=None,
                 attempts=0,
             )
-            session.add(row)
-        return sweep_record(row)
-
-    def get(self, sweep_id: str, *, agency: str | None = None) -> SweepRecord | None:
-        """Return a sweep, or None if unknown or of another agency."""
-        query = owned(select(Sweep).where(Sweep.id == sweep_id), Sweep.agency, agency)
-        with self._db.session(write=False) as session:
-            row = session.execute(query).scalar_one_or_none()
-            return None if row is None else sweep_record(row)
-
-    def page(
-        self,
-        *,
-        agency: str | None = None,
-        status: str | None = None,
-        cursor: str | None = None,
-        limit: int = 100,
-    ) -> tuple[list[SweepRecord], str | None]:
-        """One page of sweeps, newest first, and the cursor of the next page (None at the end).
-
-        Raises
-        ------
-        ValueError
-            If the status is unknown or the cursor malformed.
-        """
-        if status is not None and status not in SWEEP_STATUSES:
-            raise ValueError(f"unknown sweep status {status!r}")
-        query = owned(select(Sweep), Sweep.agency, agency)
-        if status is not None:
-            query = query.where(Sweep.status == status)
-        query = after_cursor(query, Sweep.created_at, Sweep.id, cursor).limit(capped(limit))
-        with self._db.session(write=False) as session:
-            records = [sweep_record(row) for row in session.execute(query).scalars()]
-        return records, next_cursor(records, limit)
-
-    def count_active(self, *, created_by: str) -> int:
-        """Number of queued or running sweeps created by ``created_by``."""
-        query = (
-            select(func.count())
-            .select_from(Sweep)
-            .where(Sweep.created_by == created_by, Sweep.status.in_(ACTIVE_STATUSES))
         )
-        with self._db.session(write=False) as session:
-            return int(session.execute(query).scalar_one())
 
     def points(
         self,
@@ -195,90 +140,9 @@ class SweepRepository:
         with self._db.session(write=False) as session:
             return [point_record(row) for row in session.execute(query).scalars()]
 
-    def _transition(
-        self, sweep_id: str, sources: tuple[str, ...], *conditions: Any, **values: Any
-    ) -> bool:
-        query = (
-            update(Sweep)
-            .where(Sweep.id == sweep_id, Sweep.status.in_(sources), *conditions)
-            .values(**values)
-            .returning(Sweep.id)
-            .execution_options(synchronize_session=False)
-        )
-        with self._db.session(write=True) as session:
-            return session.execute(query).scalar_one_or_none() is not None
-
-    def claim(self, *, owner: str, lease_s: float) -> SweepRecord | None:
-        """Take the oldest sweep that is queued, or running under an expired lease, for
-        ``owner`` until ``lease_s`` seconds from now; None when there is none. A sweep claimed
-        again keeps the points it has."""
-        now = utc_now()
-        claimable = or_(
-            Sweep.status == "queued",
-            and_(Sweep.status == "running", Sweep.lease_expires_at < now),
-        )
-        query = (
-            select(Sweep)
-            .where(claimable)
-            .order_by(Sweep.created_at, Sweep.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        with self._db.session(write=True) as session:
-            row = session.execute(query).scalar_one_or_none()
-            if row is None:
-                return None
-            row.status = "running"
-            row.started_at = row.started_at or now
-            row.lease_owner = owner
-            row.lease_expires_at = now + timedelta(seconds=lease_s)
-            row.attempts = (row.attempts or 0) + 1
-            session.flush()
-            return sweep_record(row)
-
-    def renew(self, sweep_ids: Iterable[str], *, owner: str, lease_s: float) -> set[str]:
-        """Extend ``owner``'s leases on ``sweep_ids``; return the ids it still holds running."""
-        ids = list(sweep_ids)
-        if not ids:
-            return set()
-        query = (
-            update(Sweep)
-            .where(Sweep.id.in_(ids), Sweep.status == "running", Sweep.lease_owner == owner)
-            .values(lease_expires_at=utc_now() + timedelta(seconds=lease_s))
-            .returning(Sweep.id)
-            .execution_options(synchronize_session=False)
-        )
-        with self._db.session(write=True) as session:
-            return set(session.execute(query).scalars())
-
-    def release(self, sweep_id: str, *, owner: str) -> bool:
-        """Put a sweep ``owner`` holds back in the queue (its instance is stopping), with the
-        points it has; False if it is no longer ``owner``'s running sweep."""
-        return self._transition(
-            sweep_id,
-            ("running",),
-            Sweep.lease_owner == owner,
-            status="queued",
-            lease_owner=None,
-            lease_expires_at=None,
-        )
-
-    def fail_exhausted(self, *, max_attempts: int, reason: str) -> list[str]:
-        """Fail every sweep whose lease expired after ``max_attempts`` claims; return their
-        ids, sorted."""
-        query = (
-            update(Sweep)
-            .where(
-                Sweep.status == "running",
-                Sweep.lease_expires_at < utc_now(),
-                Sweep.attempts >= max_attempts,
-            )
-            .values(status="failed", finished_at=utc_now(), error=reason, lease_owner=None)
-            .returning(Sweep.id)
-            .execution_options(synchronize_session=False)
-        )
-        with self._db.session(write=True) as session:
-            return sorted(session.execute(query).scalars())
+    def claimed(self, row: Sweep, now: datetime) -> None:
+        """A sweep claimed again keeps the points it has, and the time it first started."""
+        row.started_at = row.started_at or now
 
     def add_point(self, point: SweepPointRecord, *, owner: str) -> bool:
         """Store one point's result and count it, if its sweep is running under ``owner``'s
@@ -317,25 +181,12 @@ class SweepRepository:
         running under ``owner``'s lease (cancelled meanwhile, or taken over)."""
         if status not in FINAL_SWEEP_STATUSES:
             raise ValueError(f"a sweep finishes as succeeded or failed, not {status!r}")
-        return self._transition(
+        return self.transition(
             sweep_id,
             ("running",),
             Sweep.lease_owner == owner,
             status=status,
             finished_at=utc_now(),
             error=error,
-            lease_expires_at=None,
-        )
-
-    def cancel(self, sweep_id: str, *, agency: str | None = None) -> bool:
-        """Cancel a queued or running sweep; False if unknown, of another agency or finished.
-        The points already stored stay."""
-        conditions = () if agency is None else (Sweep.agency == agency,)
-        return self._transition(
-            sweep_id,
-            ACTIVE_STATUSES,
-            *conditions,
-            status="cancelled",
-            finished_at=utc_now(),
             lease_expires_at=None,
         )

@@ -216,7 +216,7 @@ def test_a_worker_rides_out_a_database_that_refuses_writes(
 ) -> None:
     """A moment: the run still succeeds. For good (a full disk refusing the outputs): the run
     is failed with a reason, without outputs, never left running."""
-    monkeypatch.setattr("api.services.runs.RETRY_DELAYS_S", (0.01, 0.02, 0.05))
+    monkeypatch.setattr("api.services.workers.RETRY_DELAYS_S", (0.01, 0.02, 0.05))
     database_url = sqlite_url(tmp_path)
     store = FlakyStore(database_url, {})
     store.migrate()
