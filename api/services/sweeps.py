@@ -49,13 +49,13 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import POLICY
 from placement.errors import DatasetError, PlacementError, Problem
 from placement.executors import DaskCluster, Executor, LocalPool, Outcome
+from placement.i18n import DEFAULT_LOCALE, t, translate
 from placement.reports.kpis import KPI_ROWS
 
 log = logging.getLogger(__name__)
 
 #: Where the points of a sweep are solved, as a sweep records it.
 SERVICE, DASK = "service", "dask"
-EXHAUSTED = "the sweep ended the instances that worked on it too many times"
 
 
 def sweep_policy(body: SweepCreate, dataset: Dataset, settings: Settings) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def sweep_policy(body: SweepCreate, dataset: Dataset, settings: Settings) -> dic
     if body.time_limit_s is not None:
         raw["time_limit_s"] = body.time_limit_s
         if body.time_limit_s > settings.max_time_limit_s:
-            message = f"must be at most {settings.max_time_limit_s} seconds on this service"
+            message = t("api.policy.time_limit_too_long", max=f"{settings.max_time_limit_s:g}")
             problems.append(Problem(POLICY, None, "time_limit_s", message))
     try:
         policy = validated_policy(raw, dataset, settings)
@@ -108,7 +108,7 @@ def check_points(points: list[Point], settings: Settings) -> None:
                 and isinstance(change.get("value"), int | float)
                 and change["value"] > limit
             ):
-                message = f"point {point.number}: time_limit_s must be at most {limit} seconds"
+                message = t("api.sweep.point_time_limit", point=str(point.number), max=f"{limit:g}")
                 problems.append(Problem(GRID, point.number, "time_limit_s", message))
     if problems:
         raise DatasetError(problems)
@@ -174,7 +174,9 @@ class SweepPool(LeasedPool[SweepRecord]):
     def __init__(self, store: Store, settings: Settings, *, owner: str | None = None) -> None:
         super().__init__(
             store, settings, workers=settings.sweep_workers, noun="sweep",
-            threads="placement-sweep", exhausted=EXHAUSTED, owner=owner,
+            threads="placement-sweep", owner=owner,
+            # Sweeps of several requests fail at once: the reason is in the default language.
+            exhausted=translate("api.sweep.error.exhausted", DEFAULT_LOCALE),
         )  # fmt: skip
 
     @property
@@ -213,7 +215,7 @@ class SweepPool(LeasedPool[SweepRecord]):
             return
         except Exception:
             log.exception("sweep %s failed with an unexpected error", sweep.id)
-            self._fail(sweep, "an internal error occurred while solving the sweep")
+            self._fail(sweep, t("api.sweep.error.internal"))
             return
         without = self.retrying(lambda: store.sweeps.points([sweep.id], without_plan=True))
         failed = [p.number for p in without if p.status == FAILED]
@@ -259,7 +261,7 @@ class SweepPool(LeasedPool[SweepRecord]):
     def _dataset(self, dataset_id: str) -> Dataset:
         payload = self.retrying(lambda: self._store.datasets.payload(dataset_id))
         if payload is None:
-            raise PlacementError(f"the dataset {dataset_id} no longer exists")
+            raise PlacementError(t("api.dataset.gone", id=dataset_id))
         return dataset_from_payload(payload)
 
     def _interrupted(self, sweep: SweepRecord, elapsed: float) -> None:
@@ -338,8 +340,7 @@ def create_sweep(
     if store.sweeps.count_active(created_by=actor) >= settings.max_active_runs_per_key:
         raise ApiError(
             429,
-            f"this key has {settings.max_active_runs_per_key} queued or running sweeps, the "
-            "most it may have at once; wait for one to finish",
+            t("api.sweep.too_many_active", n=settings.max_active_runs_per_key),
             kind="busy",
             headers={"Retry-After": "30"},
         )
