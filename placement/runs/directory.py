@@ -13,6 +13,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy, load_policy
 from placement.engine import Solution
 from placement.errors import PlacementError
+from placement.i18n import t
 from placement.runs.formats import (
     GAPS,
     PLAN,
@@ -84,7 +85,7 @@ class LoadedRun:
         """
         if self.dataset is None or self.policy is None or self.solution.plan is None:
             raise PlacementError(
-                f"{self.path} has no plan (status {self.solution.status}): nothing to work on"
+                t("runs.no_plan", path=str(self.path), status=str(self.solution.status))
             )
         return self.dataset, self.policy, self.solution
 
@@ -111,16 +112,16 @@ def load_run(path: str | os.PathLike[str]) -> LoadedRun:
     plan_path, gaps_path, input_path = folder / PLAN, folder / GAPS, folder / INPUT
     if not plan_path.is_file():
         if summary.get("objective") is not None:
-            raise PlacementError(f"{folder} has no {PLAN} but records an objective")
+            raise PlacementError(t("runs.objective_without_plan", folder=str(folder), plan=PLAN))
         # A run without a plan records no input; its status is all there is to load.
         return LoadedRun(folder, summary, record, planless_solution(summary), None, None)
     if not input_path.is_file():
-        raise PlacementError(f"{folder} has no {INPUT}: not a recorded run")
+        raise PlacementError(t("runs.no_input", folder=str(folder), input=INPUT))
     if not gaps_path.is_file():
-        raise PlacementError(f"{folder} has a {PLAN} but no {GAPS}")
+        raise PlacementError(t("runs.no_gaps", folder=str(folder), plan=PLAN, gaps=GAPS))
     dataset = load_input(input_path)
     if "policy" not in summary:
-        raise PlacementError(f"{folder / SUMMARY} records no policy")
+        raise PlacementError(t("runs.no_policy", path=str(folder / SUMMARY)))
     policy = load_policy(summary["policy"], dataset)
     solution = stored_solution(
         dataset,

@@ -17,6 +17,7 @@ import pandas as pd
 from placement.check import require_plan_columns
 from placement.contract.plan import GAP_COLUMNS, PLAN_COLUMNS
 from placement.errors import PlacementError, PlanFormatError
+from placement.i18n import t
 
 PLAN = "plan.csv"
 GAPS = "gaps.csv"
@@ -60,11 +61,11 @@ def _cells(source: str | os.PathLike[str] | io.StringIO, where: str) -> pd.DataF
     try:
         frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise PlanFormatError(f"plan file not found: {where}") from exc
+        raise PlanFormatError(t("runs.plan_not_found", where=where)) from exc
     except pd.errors.EmptyDataError as exc:
-        raise PlanFormatError(f"plan file is empty: {where}") from exc
+        raise PlanFormatError(t("runs.plan_empty", where=where)) from exc
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
-        raise PlanFormatError(f"plan file cannot be read: {where}: {exc}") from exc
+        raise PlanFormatError(t("runs.plan_unreadable", where=where, reason=str(exc))) from exc
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     require_plan_columns(frame, where=where)
     return frame
@@ -126,7 +127,7 @@ def read_gaps(text: str) -> pd.DataFrame:
     gaps = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     missing = [c for c in GAP_COLUMNS if c not in gaps.columns]
     if missing:
-        raise PlacementError(f"the stored gaps lacks column(s) {', '.join(missing)}")
+        raise PlacementError(t("runs.gaps_columns", columns=", ".join(missing)))
     gaps = gaps.loc[:, list(GAP_COLUMNS)]
     for column in ("required", "attained"):
         gaps[column] = gaps[column].astype(np.int64)
@@ -143,6 +144,6 @@ def read_summary(folder: Path) -> dict[str, Any]:
     """
     path = folder / SUMMARY
     if not path.is_file():
-        raise PlacementError(f"{path} not found: is {folder} a run directory?")
+        raise PlacementError(t("runs.no_summary", path=str(path), folder=str(folder)))
     summary: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return summary

@@ -11,6 +11,7 @@ from placement.contract.canonical import matches
 from placement.contract.policy import load_policy
 from placement.engine import solve
 from placement.errors import PlacementError
+from placement.i18n import t
 from placement.runs.directory import load_run
 from placement.runs.formats import PLAN, plan_csv_text
 from placement.runs.record import INPUT, RECORD, previous_plan, run_record
@@ -54,10 +55,10 @@ def replay(run_dir: str | os.PathLike[str]) -> Replay:
     loaded = load_run(run_dir)
     record, dataset = loaded.record, loaded.dataset
     if record is None or dataset is None:
-        raise PlacementError(f"{loaded.path} has no {RECORD} and {INPUT}: not a recorded run")
+        raise PlacementError(t("runs.no_record", path=str(loaded.path), record=RECORD, input=INPUT))
     if not matches(dataset, record["input_sha256"]):
         raise PlacementError(
-            f"the recorded input hashes to {dataset.sha256}, not {record['input_sha256']}"
+            t("runs.hash_differs", actual=dataset.sha256, recorded=str(record["input_sha256"]))
         )
     policy = load_policy(record["policy"], dataset)
     previous = record.get("previous")

@@ -16,6 +16,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.engine import Solution, Status
 from placement.errors import PlacementError
+from placement.i18n import t
 from placement.model.compile import compile_model
 from placement.model.rules import build_context
 from placement.runs.formats import read_gaps, read_plan
@@ -32,9 +33,7 @@ def recorded_status(summary: dict[str, Any]) -> Status:
     try:
         return Status(str(summary.get("status")))
     except ValueError:
-        raise PlacementError(
-            f"the run records an unknown status {summary.get('status')!r}"
-        ) from None
+        raise PlacementError(t("runs.unknown_status", status=repr(summary.get("status")))) from None
 
 
 def planless_solution(summary: dict[str, Any]) -> Solution:
@@ -82,7 +81,7 @@ def stored_solution(
         recorded objective.
     """
     if not matches(dataset, summary.get("input_sha256")):
-        raise PlacementError("the dataset is not the input the run recorded")
+        raise PlacementError(t("runs.not_the_input"))
     status = recorded_status(summary)
     compiled = compile_model(build_context(dataset, policy))
     objective = summary.get("objective")
@@ -93,8 +92,12 @@ def stored_solution(
         if not report.ok or report.objective != objective:
             first = "; ".join(str(v) for v in report.violations[:3])
             raise PlacementError(
-                f"the stored plan does not check (objective {report.objective} against the "
-                f"recorded {objective}){': ' + first if first else ''}"
+                t(
+                    "runs.plan_does_not_check",
+                    objective=report.objective,
+                    recorded=objective,
+                    detail=": " + first if first else "",
+                )
             )
     return Solution(
         status=status,

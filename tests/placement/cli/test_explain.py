@@ -41,6 +41,8 @@ def test_a_plan_edited_after_the_run_is_refused(
     plan = (tmp_path / "plan.csv").read_text()
     (tmp_path / "plan.csv").write_text(plan.replace(",DISDIK-02,", ",BKPSDM-01,", 1))
     assert main(["explain", str(tmp_path), "--nip", FAJAR]) == EXIT_ERROR
+    assert "rencana yang tersimpan tidak lolos pemeriksaan" in capsys.readouterr().err
+    assert main(["explain", str(tmp_path), "--nip", FAJAR, "--lang", "en"]) == EXIT_ERROR
     assert "the stored plan does not check" in capsys.readouterr().err
 
 

@@ -11,7 +11,7 @@ from placement.i18n import LOCALES, catalog, translate
 
 AREAS = (
     "input.", "rule.", "engine.", "check.", "explain.", "diagnose.", "analysis.",
-    "batch.", "error.",
+    "batch.", "error.", "runs.",
 )  # fmt: skip
 
 

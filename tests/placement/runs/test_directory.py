@@ -18,6 +18,7 @@ from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import Solution, solve
 from placement.errors import PlacementError
+from placement.i18n import use_locale
 from placement.runs.directory import load_run, write_outputs
 from placement.runs.formats import summary_json_text
 from tests.paths import EXAMPLE
@@ -30,6 +31,9 @@ from tests.placement.example import (
     placements,
     solved_example,
 )
+
+# The refusals below are asserted in English; the Indonesian default is tested beside them.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture(scope="module")
@@ -131,4 +135,9 @@ def test_a_plan_without_its_recorded_input_is_refused(base: Solution, tmp_path: 
     write_outputs(base, tmp_path)
     (tmp_path / "input.json.gz").unlink()
     with pytest.raises(PlacementError, match="not a recorded run"):
+        load_run(tmp_path)
+
+
+def test_a_folder_without_a_summary_is_refused_in_the_readers_language(tmp_path: Path) -> None:
+    with use_locale("id"), pytest.raises(PlacementError, match=r"apakah .* folder hasil proses"):
         load_run(tmp_path)
