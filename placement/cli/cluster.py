@@ -9,7 +9,7 @@ import importlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,6 +19,8 @@ from placement.cli.exits import EXIT_ERROR, EXIT_OK
 from placement.cli.options import add_output_options, positive_int
 from placement.executors import Executor, open_executor
 from placement.i18n import t
+
+R = TypeVar("R")
 
 
 def add_cluster_options(p: argparse.ArgumentParser) -> None:
@@ -79,6 +81,25 @@ def progress_bar(
             progress.update(task, advance=1, failed=failed)
 
         yield advance
+
+
+def run_batch(
+    args: argparse.Namespace,
+    count: int,
+    announce: Callable[[str], str],
+    bar: str,
+    solve: Callable[[Executor, Callable[[Any], None]], R],
+) -> R:
+    """``solve(executor, done)`` on the executor the options ask for, announcing it with
+    ``announce(executor.description)`` and advancing a bar of ``count`` steps each time ``done``
+    is called with a finished batch run (``--quiet`` and ``--json`` show neither)."""
+    console = Console(stderr=True)
+    with executor_for(args) as executor:
+        quiet = args.quiet or args.json
+        if not quiet:
+            console.print(announce(executor.description), markup=False, highlight=False)
+        with progress_bar(console, count, bar, quiet=quiet) as advance:
+            return solve(executor, lambda finished: advance(finished.run.status))
 
 
 def finish(

@@ -7,10 +7,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-
-from placement.batch.national import AgencyRun, read_agencies, run_national, write_national
-from placement.cli.cluster import add_cluster_options, executor_for, finish, progress_bar
+from placement.batch.national import read_agencies, run_national, write_national
+from placement.cli.cluster import add_cluster_options, finish, run_batch
 from placement.i18n import t
 
 
@@ -29,20 +27,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``placement solve-many``; return the exit status."""
     agencies = read_agencies(args.agencies)
-    console = Console(stderr=True)
-    with executor_for(args) as executor:
-        quiet = args.quiet or args.json
-        if not quiet:
-            console.print(
-                t("cli.solve_many.start", agencies=len(agencies), executor=executor.description),
-                markup=False,
-                highlight=False,
-            )
-        with progress_bar(console, len(agencies), t("cli.solve_many.bar"), quiet=quiet) as advance:
-
-            def done(agency_run: AgencyRun) -> None:
-                advance(agency_run.run.status)
-
-            runs = run_national(agencies, executor, on_done=done, out=args.out)
+    runs = run_batch(
+        args,
+        len(agencies),
+        lambda where: t("cli.solve_many.start", agencies=len(agencies), executor=where),
+        t("cli.solve_many.bar"),
+        lambda executor, done: run_national(agencies, executor, on_done=done, out=args.out),
+    )
     written = write_national(runs, args.out)
     return finish(runs, written, as_json=args.json, name=lambda r: r.agency)

@@ -7,10 +7,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-
-from placement.batch.sweep import GRID, PointRun, read_grid, run_sweep, write_sweep
-from placement.cli.cluster import add_cluster_options, executor_for, finish, progress_bar
+from placement.batch.sweep import GRID, read_grid, run_sweep, write_sweep
+from placement.cli.cluster import add_cluster_options, finish, run_batch
 from placement.cli.options import read_json
 from placement.cli.solve import folder_policy
 from placement.contract.policy import POLICY, load_policy
@@ -39,21 +37,13 @@ def run(args: argparse.Namespace) -> int:
     policy = {} if policy_path is None else read_json(policy_path, POLICY)
     load_policy(policy, dataset)  # a refused base policy refuses the whole sweep
     points = read_grid(read_json(args.grid, GRID))
-    console = Console(stderr=True)
-    with executor_for(args) as executor:
-        quiet = args.quiet or args.json
-        if not quiet:
-            console.print(
-                t("cli.sweep.start", points=len(points), executor=executor.description),
-                markup=False,
-                highlight=False,
-            )
-        with progress_bar(console, len(points), t("cli.sweep.bar"), quiet=quiet) as advance:
-
-            def done(point_run: PointRun) -> None:
-                advance(point_run.run.status)
-
-            runs = run_sweep(dataset, policy, points, executor, on_done=done)
+    runs = run_batch(
+        args,
+        len(points),
+        lambda where: t("cli.sweep.start", points=len(points), executor=where),
+        t("cli.sweep.bar"),
+        lambda executor, done: run_sweep(dataset, policy, points, executor, on_done=done),
+    )
     title = t("cli.sweep.title", dataset=args.dataset.name, points=len(points))
     written = write_sweep(runs, args.out, title=title)
     return finish(
