@@ -231,6 +231,8 @@ class Sweep(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_expires_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    #: The language its points' reasons are rendered in: its request's.
+    locale: Mapped[str] = mapped_column(String(8), server_default="id")
 
 
 class SweepPoint(Base):

@@ -122,7 +122,8 @@ class SweepRecord:
 
     ``spec`` is the grid as ``placement sweep`` reads it (``grid`` or ``points``, and
     ``changes``); ``policy`` the base policy with the time limit each point gets; ``done``
-    counts the points with a stored result and ``without_plan`` those of them without a plan.
+    counts the points with a stored result and ``without_plan`` those of them without a plan;
+    ``locale`` is the language its points' reasons are rendered in (its request's).
     """
 
     id: str
@@ -141,6 +142,7 @@ class SweepRecord:
     error: str | None
     agency: str = DEFAULT_AGENCY
     attempts: int = 0
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ from placement.contract.dataset import Dataset
 from placement.contract.policy import POLICY
 from placement.errors import DatasetError, PlacementError, Problem
 from placement.executors import DaskCluster, Executor, LocalPool, Outcome
-from placement.i18n import DEFAULT_LOCALE, t, translate
+from placement.i18n import DEFAULT_LOCALE, current_locale, t, translate, use_locale
 from placement.reports.kpis import KPI_ROWS
 
 log = logging.getLogger(__name__)
@@ -195,6 +195,14 @@ class SweepPool(LeasedPool[SweepRecord]):
 
     def work(self, sweep: SweepRecord) -> None:
         """Solve the points of a claimed sweep that have no result yet, unless it is stopped."""
+        # A worker thread does not inherit the request's context: the points' reasons (a
+        # refusal, a diagnosis) and the sweep's error are rendered in the locale the sweep was
+        # queued in, kept with it for that. The executors carry the locale to where the points
+        # are solved (this thread, or a Dask worker).
+        with use_locale(sweep.locale):
+            self._sweep(sweep)
+
+    def _sweep(self, sweep: SweepRecord) -> None:
         store = self._store
         self.audit(
             sweep, "sweep.start",
@@ -347,7 +355,7 @@ def create_sweep(
     spec = body.spec()
     record = store.sweeps.create(
         dataset_id=body.dataset_id, policy=policy, spec=spec, total=len(points),
-        executor=pool.where, created_by=actor,
+        executor=pool.where, created_by=actor, locale=current_locale(),
     )  # fmt: skip
     store.audit.append(
         actor=actor,

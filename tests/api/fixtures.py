@@ -115,6 +115,18 @@ def wait_for_run(
         time.sleep(0.05)
 
 
+def wait_for_sweep(
+    client: httpx.Client, sweep_id: str, headers: dict[str, str], *, timeout: float = 60
+) -> dict[str, Any]:
+    """Poll the sweep until it leaves queued and running; return its last state."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sweep: dict[str, Any] = client.get(f"/v1/sweeps/{sweep_id}", headers=headers).json()
+        if sweep["status"] not in ("queued", "running") or time.monotonic() > deadline:
+            return sweep
+        time.sleep(0.05)
+
+
 def cli(database_url: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``python -m api.cli ARGS`` against ``database_url``."""
     return subprocess.run(

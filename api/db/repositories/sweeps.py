@@ -27,6 +27,7 @@ from api.db.records import (
 )
 from api.db.repositories.datasets import owned
 from api.db.repositories.leases import LeasedQueue
+from placement.i18n import DEFAULT_LOCALE
 
 #: Point statuses that come with a plan.
 PLANNED = ("OPTIMAL", "FEASIBLE")
@@ -53,6 +54,7 @@ def sweep_record(row: Sweep) -> SweepRecord:
         error=row.error,
         agency=row.agency,
         attempts=row.attempts or 0,
+        locale=row.locale or DEFAULT_LOCALE,
     )
 
 
@@ -85,8 +87,9 @@ class SweepRepository(LeasedQueue[Sweep, SweepRecord]):
         executor: str,
         created_by: str,
         agency: str = DEFAULT_AGENCY,
+        locale: str = DEFAULT_LOCALE,
     ) -> SweepRecord:
-        """Queue a sweep of a dataset of ``agency``.
+        """Queue a sweep of a dataset of ``agency``, its points' reasons in ``locale``.
 
         Raises
         ------
@@ -113,6 +116,7 @@ class SweepRepository(LeasedQueue[Sweep, SweepRecord]):
                 lease_owner=None,
                 lease_expires_at=None,
                 attempts=0,
+                locale=locale,
             )
         )
 

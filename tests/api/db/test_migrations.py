@@ -13,6 +13,7 @@ from api.db.chain import GENESIS, canonical_json, record_hash
 from api.db.migrations import alembic_config
 from api.db.records import DEFAULT_AGENCY
 from api.db.store import Store
+from placement.i18n import DEFAULT_LOCALE
 from tests.api.db.helpers import sql
 
 
@@ -110,3 +111,35 @@ def test_an_agency_chain_detects_a_record_moved_to_another_agency(database_url: 
         assert store.audit.verify(agency="kota-a").first_bad_seq == 2
         assert store.audit.verify(agency=DEFAULT_AGENCY).ok
         assert store.audit.verify().first_bad_seq == 2
+
+
+def test_sweeps_queued_before_they_kept_a_locale_are_rendered_in_indonesian(
+    database_url: str,
+) -> None:
+    migrate_to(database_url, "0005")
+    at = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
+    with sql(database_url) as connection:
+        connection.execute(
+            text(
+                "INSERT INTO datasets (id, agency, sha256, counts, payload_size, created_at, "
+                "created_by) VALUES ('d1', 'default', 'abc', '{}', 0, :at, 'key:k1')"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sweeps (id, agency, dataset_id, status, policy, spec, total, "
+                "executor, created_at, created_by) VALUES ('s1', 'default', 'd1', 'queued', "
+                "'{}', '{}', 1, 'service', :at, 'key:k1')"
+            ),
+            {"at": at},
+        )
+    with Store(database_url) as store:
+        store.migrate()
+        old = store.sweeps.get("s1")
+        assert old is not None and old.locale == DEFAULT_LOCALE == "id"
+        new = store.sweeps.create(
+            dataset_id="d1", policy={}, spec={}, total=1, executor="service",
+            created_by="key:k1", locale="en",
+        )  # fmt: skip
+        assert store.sweeps.get(new.id) == new and new.locale == "en"

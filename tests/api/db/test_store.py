@@ -27,7 +27,7 @@ def test_migrate_creates_every_table_and_is_idempotent(database_url: str) -> Non
     with sql(database_url) as connection:
         assert set(inspect(connection).get_table_names()) == TABLES
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-            ("0005",)
+            ("0006",)
         ]
 
 

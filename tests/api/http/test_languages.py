@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -12,9 +13,10 @@ import pytest
 from api.app import create_app
 from api.core.openapi import openapi_document
 from placement import load_dataset
+from placement.batch.sweep import SweepBase, read_grid, solve_point
 from placement.errors import DatasetError
 from placement.i18n import catalog_keys, translate, use_locale
-from tests.api.fixtures import example_csv_files, example_policy, wait_for_run
+from tests.api.fixtures import example_csv_files, example_policy, wait_for_run, wait_for_sweep
 from tests.api.http.conftest import service_settings
 from tests.paths import EXAMPLE, ROOT
 
@@ -147,6 +149,41 @@ def test_a_run_says_why_it_has_no_plan_in_the_readers_language(
     assert told["en"].headers["Content-Language"] == "en"
     assert told["id"].headers["Content-Language"] == "id"
     assert told["en"].json()["conflict"] == told["id"].json()["conflict"]
+
+
+def library_reasons(spec: dict[str, Any], policy: dict[str, Any], locale: str) -> dict[int, str]:
+    """Why each point of ``spec`` without a plan has none, as the library says it in
+    ``locale``."""
+    base = SweepBase(load_dataset(EXAMPLE), policy)
+    with use_locale(locale):
+        runs = {point.number: solve_point(base, point) for point in read_grid(spec)}
+    return {number: run.error for number, run in runs.items() if run.error is not None}
+
+
+def test_a_sweep_says_why_its_points_have_no_plan_in_its_request_s_language(
+    client: httpx.Client, keys: Headers
+) -> None:
+    uploaded = client.post("/v1/datasets", files=example_csv_files(), headers=keys["planner"])
+    # Point 1 is infeasible (the pin needs a move), points 2 and 4 refused (JPM floor over 100).
+    spec = {"grid": {"max_moves": [0, 3], "jpm_floor": [68, 150]}}
+    policy = example_policy() | {"time_limit_s": 20.0}
+    body = {"dataset_id": uploaded.json()["id"], "policy": policy, **spec}
+    told: dict[str, dict[int, str]] = {}
+    for locale, extra in (("id", {}), ("en", {"Accept-Language": "en"})):
+        created = client.post("/v1/sweeps", json=body, headers=keys["planner"] | extra)
+        assert created.status_code == 202, created.text
+        # Read in the other language: the reasons stay those of the request that queued it.
+        reader = keys["viewer"] | {"Accept-Language": "id" if locale == "en" else "en"}
+        sweep = wait_for_sweep(client, created.json()["id"], reader)
+        assert sweep["status"] == "succeeded", sweep
+        told[locale] = {p["point"]: p["error"] for p in sweep["failed_points"]}
+        table = client.get(f"/v1/sweeps/{sweep['id']}/results", headers=reader).json()
+        assert {p["point"]: p["error"] for p in table["points"] if p["error"]} == told[locale]
+    for locale in ("id", "en"):
+        assert set(told[locale]) == {1, 2, 4}
+        assert told[locale] == library_reasons(spec, policy, locale)
+    assert all(told["id"][n] != told["en"][n] for n in told["en"])
+    assert "got 150" in told["en"][2]
 
 
 def test_an_idempotent_replay_keeps_the_language_of_its_answer(

@@ -19,7 +19,7 @@ import pytest
 from api.db.store import Store
 from placement.cli import main as placement_main
 from tests.api.conftest import sqlite_url
-from tests.api.fixtures import bearer, example_json, example_policy, serving
+from tests.api.fixtures import bearer, example_json, example_policy, serving, wait_for_sweep
 from tests.api.http.conftest import Keys, make_keys, service_settings
 from tests.paths import EXAMPLE
 
@@ -36,18 +36,6 @@ def upload(client: httpx.Client, headers: dict[str, str]) -> str:
     answer = client.post("/v1/datasets", content=example_json(), headers=sent)
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
-
-
-def wait_for_sweep(
-    client: httpx.Client, sweep_id: str, headers: dict[str, str], *, timeout: float = 60
-) -> dict[str, Any]:
-    """Poll the sweep until it leaves queued and running; return its last state."""
-    deadline = time.monotonic() + timeout
-    while True:
-        sweep: dict[str, Any] = client.get(f"/v1/sweeps/{sweep_id}", headers=headers).json()
-        if sweep["status"] not in ("queued", "running") or time.monotonic() > deadline:
-            return sweep
-        time.sleep(0.05)
 
 
 def cli_sweep(tmp_path: Path, policy: dict[str, Any], grid: dict[str, Any]) -> Path:
