@@ -21,7 +21,7 @@ from api.db.engine import (
     utc_now,
 )
 from api.db.errors import Conflict
-from api.db.models import Dataset, Run
+from api.db.models import Dataset, Run, Sweep
 from api.db.records import ACTIVE_STATUSES, DEFAULT_AGENCY, DatasetRecord
 from placement.i18n import t
 
@@ -147,7 +147,7 @@ class DatasetRepository:
         return decompress(data)
 
     def delete(self, dataset_id: str, *, agency: str | None = None) -> bool:
-        """Erase a dataset's payload and hide it; its runs keep their history.
+        """Erase a dataset's payload and hide it; its runs and sweeps keep their history.
 
         Returns
         -------
@@ -157,20 +157,25 @@ class DatasetRepository:
         Raises
         ------
         Conflict
-            If a queued or running run uses it.
+            If a queued or running run or sweep uses it (naming how many of each).
         """
         with self._db.session(write=True) as session:
             query = select(Dataset).where(Dataset.id == dataset_id).with_for_update()
             row = session.execute(owned(query, Dataset.agency, agency)).scalar_one_or_none()
             if row is None or row.deleted_at is not None:
                 return False
-            active = session.execute(
-                select(func.count())
-                .select_from(Run)
-                .where(Run.dataset_id == dataset_id, Run.status.in_(ACTIVE_STATUSES))
-            ).scalar_one()
-            if active:
-                raise Conflict(t("api.dataset.in_use", id=dataset_id, n=active))
+            # A queued job would fail later for want of its dataset: refuse now instead. The
+            # row lock above makes a job queued at the same time wait, then count here.
+            runs, sweeps = (
+                session.execute(
+                    select(func.count())
+                    .select_from(job)
+                    .where(job.dataset_id == dataset_id, job.status.in_(ACTIVE_STATUSES))
+                ).scalar_one()
+                for job in (Run, Sweep)
+            )
+            if runs or sweeps:
+                raise Conflict(t("api.dataset.in_use", id=dataset_id, runs=runs, sweeps=sweeps))
             row.payload = None
             row.deleted_at = utc_now()
         return True

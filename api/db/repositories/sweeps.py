@@ -35,6 +35,42 @@ PLANNED = ("OPTIMAL", "FEASIBLE")
 FINAL_SWEEP_STATUSES = ("succeeded", "failed")
 
 
+def new_sweep_row(
+    *,
+    dataset_id: str,
+    policy: dict[str, Any],
+    spec: dict[str, Any],
+    total: int,
+    executor: str,
+    created_by: str,
+    agency: str = DEFAULT_AGENCY,
+    locale: str = DEFAULT_LOCALE,
+) -> Sweep:
+    """The row of a newly queued sweep (not added to any session yet), whose points' reasons
+    are rendered in ``locale``."""
+    return Sweep(
+        id=keys.new_id(),
+        agency=agency,
+        dataset_id=dataset_id,
+        status="queued",
+        policy=policy,
+        spec=spec,
+        total=total,
+        done=0,
+        without_plan=0,
+        executor=executor,
+        created_at=utc_now(),
+        started_at=None,
+        finished_at=None,
+        created_by=created_by,
+        error=None,
+        lease_owner=None,
+        lease_expires_at=None,
+        attempts=0,
+        locale=locale,
+    )
+
+
 def sweep_record(row: Sweep) -> SweepRecord:
     """The frozen record of a sweep row."""
     return SweepRecord(
@@ -97,28 +133,11 @@ class SweepRepository(LeasedQueue[Sweep, SweepRecord]):
             If the dataset is unknown, deleted or of another agency.
         """
         return self.enqueue(
-            Sweep(
-                id=keys.new_id(),
-                agency=agency,
-                dataset_id=dataset_id,
-                status="queued",
-                policy=policy,
-                spec=spec,
-                total=total,
-                done=0,
-                without_plan=0,
-                executor=executor,
-                created_at=utc_now(),
-                started_at=None,
-                finished_at=None,
-                created_by=created_by,
-                error=None,
-                lease_owner=None,
-                lease_expires_at=None,
-                attempts=0,
-                locale=locale,
+            new_sweep_row(
+                dataset_id=dataset_id, policy=policy, spec=spec, total=total, executor=executor,
+                created_by=created_by, agency=agency, locale=locale,
             )
-        )
+        )  # fmt: skip
 
     def points(
         self,

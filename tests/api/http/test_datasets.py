@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
 
+from api.db.engine import utc_now
+from api.db.repositories.runs import new_run_row
+from api.db.repositories.sweeps import new_sweep_row
 from api.db.store import Store
 from placement import load_dataset
+from placement.i18n import translate
 from tests.api.fixtures import (
     XLSX,
     example_csv_files,
@@ -150,6 +156,55 @@ def test_a_dataset_with_a_queued_run_cannot_be_deleted(
     answer = client.delete(f"/v1/datasets/{created['id']}", headers=keys["planner"])
     assert answer.status_code == 409
     assert answer.json()["type"].endswith("/conflict")
+
+
+def held_elsewhere(row: Any) -> Any:
+    """``row`` (a new run's or sweep's) running under another instance's long lease, so that
+    this service's workers leave it alone."""
+    row.status = "running"
+    row.lease_owner = "another-instance"
+    row.lease_expires_at = utc_now() + timedelta(hours=1)
+    return row
+
+
+def test_a_dataset_with_a_running_run_or_sweep_is_kept_and_says_how_many_use_it(
+    client: httpx.Client, keys: Headers, service_database: str
+) -> None:
+    created = post_json(client, example_json(), keys["planner"]).json()
+    dataset_id = created["id"]
+    with Store(service_database) as store:
+        run = store.runs.enqueue(
+            held_elsewhere(new_run_row(dataset_id=dataset_id, policy={}, created_by="test"))
+        )
+        sweeps = [
+            store.sweeps.enqueue(
+                held_elsewhere(
+                    new_sweep_row(
+                        dataset_id=dataset_id, policy={}, spec={"grid": {"max_moves": [1]}},
+                        total=1, executor="service", created_by="test",
+                    )
+                )
+            )
+            for _ in range(2)
+        ]  # fmt: skip
+    audit = {"limit": 1000}
+    before = client.get("/v1/audit", params=audit, headers=keys["admin"]).json()["records"]
+    url = f"/v1/datasets/{dataset_id}"
+    for locale in ("id", "en"):
+        answer = client.delete(url, headers=keys["planner"] | {"Accept-Language": locale})
+        assert answer.status_code == 409
+        assert answer.headers["Content-Type"] == "application/problem+json"
+        assert answer.json()["type"].endswith("/conflict")
+        assert answer.json()["detail"] == translate(
+            "api.dataset.in_use", locale, id=dataset_id, runs=1, sweeps=2
+        )
+    assert client.get(url, headers=keys["viewer"]).json() == created
+    after = client.get("/v1/audit", params=audit, headers=keys["admin"]).json()["records"]
+    assert after == before
+    assert client.delete(f"/v1/runs/{run.id}", headers=keys["planner"]).status_code == 200
+    for sweep in sweeps:
+        assert client.delete(f"/v1/sweeps/{sweep.id}", headers=keys["planner"]).status_code == 200
+    assert client.delete(url, headers=keys["planner"]).status_code == 204
 
 
 def test_an_unknown_dataset_is_404(client: httpx.Client, keys: Headers) -> None:

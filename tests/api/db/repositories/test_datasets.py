@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from api.db.errors import Conflict, NotFound
 from api.db.store import Store
+from placement.i18n import translate, use_locale
 from tests.api.db.helpers import add_dataset, new_run, sql
 
 
@@ -59,6 +60,42 @@ def test_deleting_a_dataset_of_an_active_run_is_refused(store: Store, start: boo
     with pytest.raises(Conflict):
         store.datasets.delete(dataset_id)
     assert store.datasets.payload(dataset_id) is not None
+
+
+@pytest.mark.parametrize("claim", [False, True], ids=["queued", "running"])
+def test_deleting_a_dataset_of_an_active_sweep_is_refused_naming_the_runs_and_sweeps(
+    store: Store, claim: bool
+) -> None:
+    dataset_id = add_dataset(store)
+    for _ in range(2):
+        store.sweeps.create(
+            dataset_id=dataset_id, policy={}, spec={"grid": {"max_moves": [1]}}, total=1,
+            executor="service", created_by="key-1",
+        )  # fmt: skip
+    if claim:
+        assert store.sweeps.claim(owner="instance-1", lease_s=60) is not None
+    with use_locale("en"), pytest.raises(Conflict) as refused:
+        store.datasets.delete(dataset_id)
+    assert str(refused.value) == translate("api.dataset.in_use", "en", id=dataset_id, runs=0,
+                                           sweeps=2)  # fmt: skip
+    assert store.datasets.payload(dataset_id) is not None
+    new_run(store, dataset_id)
+    with pytest.raises(Conflict) as refused:
+        store.datasets.delete(dataset_id)
+    assert str(refused.value) == translate("api.dataset.in_use", "id", id=dataset_id, runs=1,
+                                           sweeps=2)  # fmt: skip
+    assert store.datasets.get(dataset_id) is not None
+
+
+def test_finished_sweeps_do_not_keep_their_dataset(store: Store) -> None:
+    dataset_id = add_dataset(store)
+    sweep = store.sweeps.create(
+        dataset_id=dataset_id, policy={}, spec={"grid": {"max_moves": [1]}}, total=1,
+        executor="service", created_by="key-1",
+    )  # fmt: skip
+    assert store.sweeps.cancel(sweep.id)
+    assert store.datasets.delete(dataset_id) is True
+    assert store.sweeps.get(sweep.id) is not None
 
 
 def test_a_run_needs_a_dataset_that_exists_and_is_not_deleted(store: Store) -> None:
