@@ -132,6 +132,7 @@ def get_dataset(dataset_id: str, _: Viewer, store: StoreDep) -> DatasetOut:
     summary="Delete a dataset",
 )
 def delete_dataset(dataset_id: str, principal: Planner, store: StoreDep) -> Response:
-    """Delete the dataset; 409 while queued or running runs use it."""
+    """Delete the dataset; 409, naming how many use it, while queued or running runs or
+    sweeps use it (nothing is deleted; cancel them or wait until they finish)."""
     delete(store, dataset_id, actor=principal.actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

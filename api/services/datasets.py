@@ -201,7 +201,8 @@ def get_dataset(store: Store, dataset_id: str) -> DatasetRecord:
 
 
 def delete_dataset(store: Store, dataset_id: str, *, actor: str) -> None:
-    """Delete the dataset and audit it; 404 when there is none, 409 while runs use it."""
+    """Delete the dataset and audit it; 404 when there is none, 409 while queued or running
+    runs or sweeps use it."""
     record = store.datasets.get(dataset_id)
     if record is None or not store.datasets.delete(dataset_id):
         raise ApiError(404, t("api.dataset.not_found", id=repr(dataset_id)), kind="not-found")
