@@ -51,7 +51,7 @@ def _start(settings: Settings, metrics: Metrics) -> tuple[Store, RunPool, SweepP
                 "to run several instances"
             )
         pool = RunPool(store, settings, metrics)
-        sweeps = SweepPool(store, settings, owner=pool.owner)
+        sweeps = SweepPool(store, settings, metrics, owner=pool.owner)
         pool.start()
         sweeps.start()
     except BaseException:

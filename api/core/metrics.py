@@ -16,7 +16,8 @@ _SOLVE_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600)
 
 
 class Metrics:
-    """The service's metrics: requests, latencies, runs by status and solve seconds."""
+    """The service's metrics: requests, latencies, runs and sweeps by status, sweep points by
+    outcome and solve seconds."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
@@ -44,9 +45,27 @@ class Metrics:
             "Runs of this process queued for or held by a worker.",
             registry=self.registry,
         )
+        self.sweeps = Counter(
+            "placement_sweeps",
+            "Sweeps that reached a status (queued, running, succeeded, failed, cancelled).",
+            ["status"],
+            registry=self.registry,
+        )
+        self.sweeps_active = Gauge(
+            "placement_sweeps_active",
+            "Sweeps held by a sweep worker of this process.",
+            registry=self.registry,
+        )
+        self.sweep_points = Counter(
+            "placement_sweep_points",
+            "Sweep points solved by this process's sweeps, by outcome (the point's status: "
+            "OPTIMAL, FEASIBLE, INFEASIBLE, TIMEOUT_NO_SOLUTION, REFUSED, FAILED).",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.solve_seconds = Histogram(
             "placement_solve_seconds",
-            "Wall-clock seconds of a solve, by kind (run or sync).",
+            "Wall-clock seconds of a solve, by kind (run, sync or sweep_point).",
             ["kind"],
             buckets=_SOLVE_BUCKETS,
             registry=self.registry,
@@ -65,18 +84,41 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.agency_sweeps = Gauge(
+            "placement_agency_sweeps",
+            "Sweeps in the database by agency and status (every instance's).",
+            ["agency", "status"],
+            registry=self.registry,
+        )
+        self.agency_sweep_queue = Gauge(
+            "placement_agency_sweep_queue_length",
+            "Sweeps of an agency waiting for a sweep worker (every instance's).",
+            ["agency"],
+            registry=self.registry,
+        )
+
     def count_runs(self, counts: dict[tuple[str, str], int]) -> None:
-        """Set the per-agency gauges from run counts by (agency, status)."""
-        self.agency_runs.clear()
-        self.agency_queue.clear()
-        for (agency, status), count in sorted(counts.items()):
-            self.agency_runs.labels(agency, status).set(count)
-        for agency in sorted({agency for agency, _ in counts}):
-            self.agency_queue.labels(agency).set(counts.get((agency, "queued"), 0))
+        """Set the per-agency run gauges from run counts by (agency, status)."""
+        _set_counts(self.agency_runs, self.agency_queue, counts)
+
+    def count_sweeps(self, counts: dict[tuple[str, str], int]) -> None:
+        """Set the per-agency sweep gauges from sweep counts by (agency, status)."""
+        _set_counts(self.agency_sweeps, self.agency_sweep_queue, counts)
 
     def exposition(self) -> bytes:
         """The metrics in the Prometheus text format."""
         return generate_latest(self.registry)
+
+
+def _set_counts(jobs: Gauge, queue: Gauge, counts: dict[tuple[str, str], int]) -> None:
+    """Set ``jobs`` by (agency, status) and ``queue`` (the queued ones) by agency, forgetting
+    the agencies and statuses no longer counted."""
+    jobs.clear()
+    queue.clear()
+    for (agency, status), count in sorted(counts.items()):
+        jobs.labels(agency, status).set(count)
+    for agency in sorted({agency for agency, _ in counts}):
+        queue.labels(agency).set(counts.get((agency, "queued"), 0))
 
 
 #: What an :class:`ExchangeObserver` is told of each HTTP exchange: its scope, final status and

@@ -51,9 +51,11 @@ async def readyz(store: ServiceStoreDep, pool: PoolDep, sweeps: SweepPoolDep) ->
     responses={200: {"content": {"text/plain": {}}}},
 )
 def metrics(registry: MetricsDep, store: ServiceStoreDep) -> Response:
-    """Requests, latencies, runs by status and solve seconds, and runs and queue length per
-    agency (codes and counts only), in the Prometheus text format."""
+    """Requests, latencies, runs and sweeps by status, sweep points by outcome and solve
+    seconds, and runs, sweeps and their queue lengths per agency (codes and counts only), in
+    the Prometheus text format."""
     # The per-agency figures are left out while the database is away.
     with contextlib.suppress(Unavailable):
         registry.count_runs(store.runs.counts())
+        registry.count_sweeps(store.sweeps.counts())
     return Response(registry.exposition(), media_type=CONTENT_TYPE)

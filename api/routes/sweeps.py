@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from api.core.auth import Planner, Viewer
 from api.routes.common import accepts, problems
-from api.routes.deps import SettingsDep, StoreDep, SweepPoolDep
+from api.routes.deps import MetricsDep, SettingsDep, StoreDep, SweepPoolDep
 from api.schemas.sweeps import SweepCreate, SweepList, SweepOut, SweepResults
 from api.services.sweeps import (
     cancel_sweep,
@@ -43,6 +43,7 @@ async def post_sweep(
     store: StoreDep,
     pool: SweepPoolDep,
     settings: SettingsDep,
+    metrics: MetricsDep,
 ) -> SweepOut:
     """Validate the dataset, the base policy and the grid and queue the sweep; 202 with its id
     and a Location to poll. The body takes the grid file of ``placement sweep``: ``grid``
@@ -52,7 +53,7 @@ async def post_sweep(
     stored. Points are solved on the service's sweep workers, or on the Dask cluster at
     ``PLACEMENT_DASK_ADDRESS`` when it is set (``executor`` says which)."""
     record = await to_thread.run_sync(
-        lambda: create_sweep(store, pool, settings, body, principal.actor)
+        lambda: create_sweep(store, pool, settings, metrics, body, principal.actor)
     )
     response.headers["Location"] = f"/v1/sweeps/{record.id}"
     return sweep_out(record, [])
@@ -86,11 +87,11 @@ async def get_one_sweep(sweep_id: str, _: Viewer, store: StoreDep) -> SweepOut:
     "/{sweep_id}", response_model=SweepOut, responses=problems(404, 409), summary="Cancel"
 )
 def delete_sweep(
-    sweep_id: str, principal: Planner, store: StoreDep, pool: SweepPoolDep
+    sweep_id: str, principal: Planner, store: StoreDep, pool: SweepPoolDep, metrics: MetricsDep
 ) -> SweepOut:
     """Cancel a queued or running sweep: no further point is solved, the points done stay
     (their results remain at ``/results``); 409 when it has already finished."""
-    return cancel_sweep(store, pool, sweep_id, principal.actor)
+    return cancel_sweep(store, pool, metrics, sweep_id, principal.actor)
 
 
 @router.get(

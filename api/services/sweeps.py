@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from api.core.metrics import Metrics
 from api.core.problems import ApiError
 from api.db.records import ACTIVE_STATUSES, SweepPointRecord, SweepRecord
 from api.db.repositories.sweeps import SweepRepository
@@ -169,15 +170,40 @@ class SweepPool(LeasedPool[SweepRecord]):
     sweep whenever a worker is free (at once when this instance queued one, every ``poll_s``
     otherwise) and a keeper thread renews the leases of the sweeps held; a sweep no longer held
     (cancelled, or taken over) stops after its current point.
+
+    Parameters
+    ----------
+    store
+        Where sweeps, their points and the audit trail live.
+    settings
+        The worker count, the Dask scheduler, the poll interval and the lease.
+    metrics
+        Where sweep counts, point outcomes and point solve times are reported.
+    owner
+        This instance's name in the leases; a new unique one when not given.
     """
 
-    def __init__(self, store: Store, settings: Settings, *, owner: str | None = None) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, metrics: Metrics, *, owner: str | None = None
+    ) -> None:
         super().__init__(
             store, settings, workers=settings.sweep_workers, noun="sweep",
             threads="placement-sweep", owner=owner,
             # Sweeps of several requests fail at once: the reason is in the default language.
             exhausted=translate("api.sweep.error.exhausted", DEFAULT_LOCALE),
         )  # fmt: skip
+        self._metrics = metrics
+
+    def held_changed(self, count: int) -> None:
+        """Report the sweeps this instance works on."""
+        self._metrics.sweeps_active.set(count)
+
+    def fail_exhausted(self) -> list[str]:
+        """Fail the sweeps whose lease expired too many times, and count them."""
+        failed = super().fail_exhausted()
+        for _ in failed:
+            self._metrics.sweeps.labels("failed").inc()
+        return failed
 
     @property
     def queue(self) -> SweepRepository:
@@ -204,6 +230,7 @@ class SweepPool(LeasedPool[SweepRecord]):
 
     def _sweep(self, sweep: SweepRecord) -> None:
         store = self._store
+        self._metrics.sweeps.labels("running").inc()
         self.audit(
             sweep, "sweep.start",
             {"attempt": sweep.attempts, "instance": self.owner, "executor": self.where},
@@ -238,6 +265,7 @@ class SweepPool(LeasedPool[SweepRecord]):
                 "failed": failed,
                 "elapsed_s": round(time.perf_counter() - started, 3),
             }
+            self._metrics.sweeps.labels(status).inc()
             self.audit(sweep, f"sweep.{status}", details)
 
     def _solve(self, sweep: SweepRecord, dataset: Dataset, todo: list[Point]) -> None:
@@ -263,6 +291,13 @@ class SweepPool(LeasedPool[SweepRecord]):
         """Store a finished point; stop the sweep when it may not continue."""
         point = point_record(sweep.id, point_run)
         stored = self.retrying(lambda: self._store.sweeps.add_point(point, owner=self.owner))
+        if stored:
+            # Counted when stored, as a point is stored once whichever instance solves it (one
+            # solved for a sweep cancelled or taken over meanwhile is dropped, not counted).
+            self._metrics.sweep_points.labels(point.status).inc()
+            runtime = point_run.run.runtime_s
+            if runtime is not None:
+                self._metrics.solve_seconds.labels("sweep_point").observe(runtime)
         if not stored or self.should_stop(sweep.id):
             raise StopWorkError
 
@@ -293,6 +328,7 @@ class SweepPool(LeasedPool[SweepRecord]):
                 sweep.id, status="failed", error=error, owner=self.owner
             )
         ):
+            self._metrics.sweeps.labels("failed").inc()
             self.audit(sweep, "sweep.failed", {"error": error})
 
 
@@ -321,7 +357,12 @@ def sweep_out(record: SweepRecord, without_plan: list[SweepPointRecord]) -> Swee
 
 
 def create_sweep(
-    store: Store, pool: SweepPool, settings: Settings, body: SweepCreate, actor: str
+    store: Store,
+    pool: SweepPool,
+    settings: Settings,
+    metrics: Metrics,
+    body: SweepCreate,
+    actor: str,
 ) -> SweepRecord:
     """Validate the dataset, the base policy and the grid, queue the sweep and audit it.
 
@@ -370,6 +411,7 @@ def create_sweep(
             "executor": pool.where,
         },
     )
+    metrics.sweeps.labels("queued").inc()
     pool.submit(record.id)
     return record
 
@@ -408,7 +450,9 @@ def list_sweeps(
     return [sweep_out(r, failed.get(r.id, [])) for r in records], after
 
 
-def cancel_sweep(store: Store, pool: SweepPool, sweep_id: str, actor: str) -> SweepOut:
+def cancel_sweep(
+    store: Store, pool: SweepPool, metrics: Metrics, sweep_id: str, actor: str
+) -> SweepOut:
     """Cancel a queued or running sweep, keeping the points done; 409 when it has finished."""
     record = get_sweep(store, sweep_id)
     if record.status not in ACTIVE_STATUSES or not store.sweeps.cancel(sweep_id):
@@ -417,6 +461,7 @@ def cancel_sweep(store: Store, pool: SweepPool, sweep_id: str, actor: str) -> Sw
             409, f"the sweep has already finished ({current.status})", kind="sweep-finished"
         )
     pool.cancel(sweep_id)
+    metrics.sweeps.labels("cancelled").inc()
     store.audit.append(
         actor=actor,
         action="sweep.cancel",

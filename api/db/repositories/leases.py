@@ -116,6 +116,15 @@ class LeasedQueue(Generic[RowT, RecordT]):
         with self._db.session(write=False) as session:
             return int(session.execute(query).scalar_one())
 
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Number of jobs by (agency, status), deleted ones included (for the metrics)."""
+        model = self._model
+        query = select(model.agency, model.status, func.count()).group_by(
+            model.agency, model.status
+        )
+        with self._db.session(write=False) as session:
+            return {(a, s): int(n) for a, s, n in session.execute(query).all()}
+
     def get(self, job_id: str, *, agency: str | None = None) -> RecordT | None:
         """Return a job, or None if unknown, deleted or of another agency."""
         query = select(self._model).where(self._model.id == job_id, *self.visible(agency))

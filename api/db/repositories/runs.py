@@ -137,12 +137,6 @@ class RunRepository(LeasedQueue[Run, RunRecord]):
         with self._db.session(write=False) as session:
             return int(session.execute(query).scalar_one())
 
-    def counts(self) -> dict[tuple[str, str], int]:
-        """Number of runs by (agency, status), deleted ones included (for the metrics)."""
-        query = select(Run.agency, Run.status, func.count()).group_by(Run.agency, Run.status)
-        with self._db.session(write=False) as session:
-            return {(a, s): int(n) for a, s, n in session.execute(query).all()}
-
     def latest(
         self, *, status: str | None = None, limit: int = 100, agency: str | None = None
     ) -> list[RunRecord]:

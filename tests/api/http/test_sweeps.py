@@ -10,11 +10,13 @@ import io
 import json
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from api.db.store import Store
 from placement.cli import main as placement_main
@@ -70,7 +72,9 @@ def test_a_sweep_s_table_is_the_cli_s_with_every_point_without_a_plan_and_its_re
     dataset_id = upload(client, planner)
     body = {"dataset_id": dataset_id, "policy": example_policy(), **GRID,
             "time_limit_s": TIME_LIMIT_S}  # fmt: skip
-    created = client.post("/v1/sweeps", json=body, headers=planner)
+    # The points' reasons are in the language of the request that queued the sweep.
+    english = planner | {"Accept-Language": "en"}
+    created = client.post("/v1/sweeps", json=body, headers=english)
     assert created.status_code == 202, created.text
     sweep_id = created.json()["id"]
     assert created.headers["location"] == f"/v1/sweeps/{sweep_id}"
@@ -105,6 +109,54 @@ def test_a_sweep_s_table_is_the_cli_s_with_every_point_without_a_plan_and_its_re
     audit = client.get("/v1/audit", params={"limit": 1000}, headers=keys["admin"]).json()
     actions = [r["action"] for r in audit["records"] if r["target"] == sweep_id]
     assert actions == ["sweep.create", "sweep.start", "sweep.succeeded"]
+
+
+def scrape(client: httpx.Client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of ``/metrics``: its value by name and labels."""
+    text = client.get("/metrics").text
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def test_metrics_count_sweeps_by_status_points_by_outcome_and_point_solve_seconds(
+    client: httpx.Client, keys: Keys
+) -> None:
+    planner = keys["planner"]
+    dataset_id = upload(client, planner)
+    before = scrape(client)
+    body = {"dataset_id": dataset_id, "policy": example_policy(), **GRID,
+            "time_limit_s": TIME_LIMIT_S}  # fmt: skip
+    sweep_id = client.post("/v1/sweeps", json=body, headers=planner).json()["id"]
+    assert wait_for_sweep(client, sweep_id, planner)["status"] == "succeeded"
+    points = client.get(f"/v1/sweeps/{sweep_id}/results", headers=planner).json()["points"]
+    after = scrape(client)
+
+    def moved(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    for status in ("queued", "running", "succeeded"):
+        assert moved("placement_sweeps_total", status=status) == 1
+    assert moved("placement_sweeps_total", status="failed") == 0
+    outcomes = Counter(p["status"] for p in points)
+    assert outcomes == {"INFEASIBLE": 1, "REFUSED": 2, points[2]["status"]: 1}
+    for outcome, count in outcomes.items():
+        assert moved("placement_sweep_points_total", outcome=outcome) == count
+    # Refused points are never solved: only the two that were have a solve time.
+    solved = [p["runtime_s"] for p in points if p["status"] != "REFUSED"]
+    assert moved("placement_solve_seconds_count", kind="sweep_point") == len(solved) == 2
+    assert moved("placement_solve_seconds_sum", kind="sweep_point") == pytest.approx(sum(solved))
+    assert after[("placement_sweeps_active", ())] == 0
+    assert after[("placement_agency_sweeps", (("agency", "default"), ("status", "succeeded")))]
+    assert ("placement_agency_sweep_queue_length", (("agency", "default"),)) in after
+
+    cancelled = client.post("/v1/sweeps", json=body, headers=planner).json()["id"]
+    assert client.delete(f"/v1/sweeps/{cancelled}", headers=planner).status_code == 200
+    key = ("placement_sweeps_total", (("status", "cancelled"),))
+    assert scrape(client)[key] - after.get(key, 0.0) == 1
 
 
 def test_a_cancelled_sweep_keeps_the_points_done_and_solves_no_more(
@@ -234,7 +286,8 @@ def test_with_a_dask_scheduler_set_the_points_are_solved_there_to_the_same_table
         dataset_id = upload(client, planner)
         body = {"dataset_id": dataset_id, "policy": example_policy(), **GRID,
                 "time_limit_s": TIME_LIMIT_S}  # fmt: skip
-        sweep_id = client.post("/v1/sweeps", json=body, headers=planner).json()["id"]
+        english = planner | {"Accept-Language": "en"}
+        sweep_id = client.post("/v1/sweeps", json=body, headers=english).json()["id"]
         sweep = wait_for_sweep(client, sweep_id, planner)
         results = client.get(f"/v1/sweeps/{sweep_id}/results", headers=planner).json()
     assert sweep["status"] == "succeeded" and sweep["executor"] == "dask"

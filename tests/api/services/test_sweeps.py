@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from api.core.metrics import Metrics
 from api.db.records import SweepPointRecord, SweepRecord
 from api.db.store import Store
 from api.services.datasets import payload_of
@@ -51,7 +52,8 @@ def queued_sweep(store: Store) -> SweepRecord:
 
 def finish(store: Store, sweep_id: str, database_url: str) -> SweepRecord:
     """Let a sweep pool of its own work until the sweep has finished; return it."""
-    pool = SweepPool(store, Settings(database_url=database_url, poll_s=0.05, lease_s=5))
+    settings = Settings(database_url=database_url, poll_s=0.05, lease_s=5)
+    pool = SweepPool(store, settings, Metrics())
     pool.start()
     try:
         deadline = time.monotonic() + 30
