@@ -176,7 +176,9 @@ function renderUpload() {
   problemsTable($("upload-problems"), state.problems);
 }
 
-function problemsTable(container, problems) {
+/** A table of the service's `problems`; their messages marked as said in the language `said`
+ * when given (a table drawn again after a language switch keeps the service's words). */
+function problemsTable(container, problems, said) {
   container.replaceChildren();
   if (!problems) return;
   new DataTable(container, {
@@ -186,7 +188,7 @@ function problemsTable(container, problems) {
       { key: "table", label: () => t("table") },
       { key: "row", label: () => t("row"), type: "number" },
       { key: "column", label: () => t("column") },
-      { key: "message", label: () => t("message") },
+      { key: "message", label: () => t("message"), cell: said ? (r) => el("span", { lang: said, text: r.message }) : undefined },
     ],
   }).setRows(problems);
 }

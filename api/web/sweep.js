@@ -4,7 +4,7 @@
 
 import { ApiError, call } from "./api.js";
 import { scatter } from "./charts.js";
-import { num, t } from "./i18n.js";
+import { lang, num, t } from "./i18n.js";
 import { POLICY_FIELDS, WEIGHTS } from "./policy.js";
 import { DataTable } from "./table.js";
 
@@ -12,6 +12,9 @@ const $ = (id) => document.getElementById(id);
 // Most points the page asks for at once (the service has its own, larger, limit).
 const MAX_POINTS = 100;
 const SKIPPED = new Set(["seed", "time_limit_s"]);
+// Stands for the service's words in a status template while the page's words around them are
+// put in place.
+const DETAIL = "\u2063";
 
 const sweep = {
   datasetId: null,
@@ -19,6 +22,11 @@ const sweep = {
   key: null, // its key
   record: null, // the last GET /v1/sweeps/{id}
   rows: null, // the last table of results
+  lang: null, // the language of its request, which its points' reasons are said in
+  // What the status line says instead of the progress, said again after a language switch:
+  // {key, values, detail, said}, `detail` the service's words in the language `said`.
+  message: null,
+  problems: null, // {rows, said}: the service's problems with the last sweep asked for
   timer: null,
 };
 let hooks = null; // {el, describeError, problemsTable, basePolicy}
@@ -49,14 +57,14 @@ function showMode() {
   for (const field of document.querySelectorAll("#sweep [data-range]")) field.hidden = !range;
 }
 
-/** The values the form asks for, or a message saying what is wrong with them. */
+/** The values the form asks for, or the key (and values) of a text saying what is wrong. */
 function readValues() {
   const key = sweepKeys().find((k) => k.key === $("sweep-key").value);
   let values;
   if ($("sweep-mode").value === "range") {
     const [from, to, step] = ["sweep-from", "sweep-to", "sweep-step"].map((id) => Number($(id).value));
     if (![from, to, step].every(Number.isFinite) || $("sweep-from").value === "" || $("sweep-to").value === "" || step <= 0 || to < from) {
-      return { error: t("sweepBadRange") };
+      return { error: ["sweepBadRange"] };
     }
     values = [];
     for (let i = 0; from + i * step <= to + step * 1e-9 && values.length <= MAX_POINTS; i += 1) {
@@ -65,10 +73,10 @@ function readValues() {
   } else {
     const parts = $("sweep-values").value.split(/[\s,;]+/).filter((s) => s !== "");
     values = parts.map(Number);
-    if (!values.length || !values.every(Number.isFinite)) return { error: t("sweepBadValues") };
+    if (!values.length || !values.every(Number.isFinite)) return { error: ["sweepBadValues"] };
   }
-  if (key.integer && !values.every(Number.isInteger)) return { error: t("sweepWholeNumbers") };
-  if (values.length > MAX_POINTS) return { error: t("sweepTooMany", { n: MAX_POINTS }) };
+  if (key.integer && !values.every(Number.isInteger)) return { error: ["sweepWholeNumbers"] };
+  if (values.length > MAX_POINTS) return { error: ["sweepTooMany", { n: MAX_POINTS }] };
   return { key: key.key, values: [...new Set(values)] };
 }
 
@@ -77,28 +85,49 @@ function stopWatching() {
   sweep.timer = null;
 }
 
+/** Say `key` (with `values`) on the status line until the progress is shown again. */
+function tell(key, values = {}) {
+  sweep.message = { key, values, detail: null, said: null };
+  renderStatus();
+}
+
+/** Say that `error` happened, in the service's words when it gave some. */
+function tellError(error) {
+  sweep.message = { key: "errorGeneric", values: {}, detail: hooks.describeError(error), said: lang() };
+  renderStatus();
+}
+
+/** Show the sweep's progress on the status line again. */
+function showProgress() {
+  sweep.message = null;
+  renderStatus();
+}
+
 async function startSweep(event) {
   event.preventDefault();
-  $("sweep-problems").replaceChildren();
+  sweep.problems = null;
+  renderProblems();
   const asked = readValues();
   if (asked.error) {
-    $("sweep-status").textContent = asked.error;
+    tell(...asked.error);
     return;
   }
   try {
+    const said = lang();
     const created = await call("/v1/sweeps", {
       method: "POST",
       json: { dataset_id: sweep.datasetId, policy: hooks.basePolicy(), grid: { [asked.key]: asked.values } },
     });
-    Object.assign(sweep, { id: created.id, key: asked.key, record: created, rows: null });
+    Object.assign(sweep, { id: created.id, key: asked.key, record: created, rows: null, lang: said });
     $("cancel-sweep").disabled = false;
-    renderProgress();
+    showProgress();
     renderResults();
     watch(created.id);
   } catch (error) {
-    $("sweep-status").textContent = t("errorGeneric", { detail: hooks.describeError(error) });
+    tellError(error);
     if (error instanceof ApiError && Array.isArray(error.body?.problems)) {
-      hooks.problemsTable($("sweep-problems"), error.body.problems);
+      sweep.problems = { rows: error.body.problems, said: lang() };
+      renderProblems();
     }
   }
 }
@@ -120,7 +149,7 @@ function watch(sweepId) {
         sweep.rows = results.points;
         renderResults();
       }
-      renderProgress();
+      showProgress();
       if (active) {
         sweep.timer = setTimeout(tick, 500);
       } else {
@@ -128,7 +157,7 @@ function watch(sweepId) {
         $("cancel-sweep").disabled = true;
       }
     } catch (error) {
-      $("sweep-status").textContent = t("errorGeneric", { detail: hooks.describeError(error) });
+      tellError(error);
     }
   };
   tick();
@@ -139,9 +168,9 @@ async function cancelSweep() {
   try {
     sweep.record = await call(`/v1/sweeps/${encodeURIComponent(sweep.id)}`, { method: "DELETE" });
     $("cancel-sweep").disabled = true;
-    renderProgress();
+    showProgress();
   } catch (error) {
-    $("sweep-status").textContent = t("errorGeneric", { detail: hooks.describeError(error) });
+    tellError(error);
   }
 }
 
@@ -181,20 +210,47 @@ function renderTable() {
       { key: "mean_jpm_after", label: () => t("sweepMeanJpm"), type: "number", cell: (r) => num(r.mean_jpm_after, 2) },
       { key: "preferences_met", label: () => t("kpiPreferences"), type: "number", cell: (r) => num(r.preferences_met) },
       { key: "pareto", label: () => t("sweepPareto"), cell: (r) => (r.pareto ? "✓" : "") },
-      { key: "error", label: () => t("sweepReason") },
+      { key: "error", label: () => t("sweepReason"), cell: (r) => (r.error ? saidIn(r.error, sweep.lang) : "") },
     ],
   }).setRows(sweep.rows);
 }
 
+/** The service's words `text`, marked with the language `code` they were said in: a switch of
+ * the page's language does not translate them. */
+function saidIn(text, code) {
+  return hooks.el("span", { lang: code ?? lang(), text });
+}
+
+function renderStatus() {
+  const message = sweep.message;
+  if (!message) {
+    renderProgress();
+    return;
+  }
+  if (message.detail === null) {
+    $("sweep-status").textContent = t(message.key, message.values);
+    return;
+  }
+  const [before, after = ""] = t(message.key, { ...message.values, detail: DETAIL }).split(DETAIL);
+  $("sweep-status").replaceChildren(before, saidIn(message.detail, message.said), after);
+}
+
+function renderProblems() {
+  const problems = sweep.problems;
+  hooks.problemsTable($("sweep-problems"), problems?.rows, problems?.said);
+}
+
 function renderProgress() {
   const record = sweep.record;
-  if (record) {
-    const p = record.progress;
-    $("sweep-status").textContent = t("sweepProgress", { status: t(record.status), done: num(p.done), total: num(p.total), without: num(p.without_plan) });
-    $("sweep-status").dataset.status = record.status;
-    $("sweep-bar").max = Math.max(p.total, 1);
-    $("sweep-bar").value = p.done;
+  if (!record) {
+    $("sweep-status").textContent = "";
+    return;
   }
+  const p = record.progress;
+  $("sweep-status").textContent = t("sweepProgress", { status: t(record.status), done: num(p.done), total: num(p.total), without: num(p.without_plan) });
+  $("sweep-status").dataset.status = record.status;
+  $("sweep-bar").max = Math.max(p.total, 1);
+  $("sweep-bar").value = p.done;
 }
 
 function renderResults() {
@@ -206,7 +262,8 @@ function renderResults() {
 export function renderSweep() {
   if (!hooks) return;
   renderKeys();
-  renderProgress();
+  renderStatus();
+  renderProblems();
   renderResults();
 }
 
@@ -221,7 +278,7 @@ export function showSweep(datasetId) {
 /** Forget the dataset and the sweep shown (sign out, refused upload). */
 export function resetSweep() {
   stopWatching();
-  Object.assign(sweep, { datasetId: null, id: null, key: null, record: null, rows: null });
+  Object.assign(sweep, { datasetId: null, id: null, key: null, record: null, rows: null, lang: null, message: null, problems: null });
   if (!hooks) return;
   $("sweep").hidden = true;
   for (const id of ["sweep-problems", "chart-sweep", "sweep-table"]) $(id).replaceChildren();

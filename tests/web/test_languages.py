@@ -34,19 +34,20 @@ FIELD = re.compile(r"\{[^{}]*\}")
 EDGES = " \t\n.,:;!?()[]<>'\"–—-…·/=+*%→"
 #: What the page shows: visible text outside elements marked as another language and outside
 #: code (policy keys), accessible names and the document's title.
-SHOWN = """() => {
+SHOWN = """(root) => {
   const lang = document.documentElement.lang;
   const shown = (el) => !el.closest("[hidden], code") && el.checkVisibility()
     && (el.closest("[lang]")?.lang ?? lang) === lang;
-  const out = [document.title];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const within = document.querySelector(root);
+  const out = within === document.body ? [document.title] : [];
+  const walker = document.createTreeWalker(within, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
     if (node.parentElement && node.textContent.trim() && shown(node.parentElement)) {
       out.push(node.textContent.trim());
     }
   }
-  for (const el of document.querySelectorAll("[aria-label]")) {
+  for (const el of within.querySelectorAll("[aria-label]")) {
     if (shown(el)) out.push(el.getAttribute("aria-label"));
   }
   return out;
@@ -116,9 +117,11 @@ class Reader:
     def t(self, key: str) -> str:
         return self.texts[self.language][key]
 
-    def check(self, step: str) -> None:
+    def check(self, step: str, root: str = "body") -> None:
+        """No text of the other language shows in ``root`` (a selector), nor, for the whole
+        body, in the title."""
         expect(self.page.locator("html")).to_have_attribute("lang", self.language)
-        shown: list[str] = self.page.evaluate(SHOWN)
+        shown: list[str] = self.page.evaluate(SHOWN, root)
         hits = untranslated(shown, self.foreign[self.language])
         assert hits == [], (self.language, step, hits)
 
@@ -218,5 +221,48 @@ def test_the_page_speaks_one_language_through_every_flow(
         again.value.json()["text"], timeout=30_000
     )
     reader.check("diagnosis after the switch")
+    assert blocked.urls == []
+    assert blocked.errors == []
+
+
+def test_the_sweep_section_is_said_again_in_the_other_language(
+    page: Page, service: Service, blocked: Blocked
+) -> None:
+    page.goto("/")
+    reader = Reader(page, "id")
+    page.fill("#api-key", service.planner_key)
+    page.locator("#signin-form button[type=submit]").click()
+    upload(page, csv_files(EXAMPLE))
+    expect(page.locator("#sweep")).to_be_visible()
+    policy = json.loads((EXAMPLE / "policy.json").read_text())
+    page.fill("#policy-reference_date", policy["reference_date"])
+    page.fill("#policy-pins", "\n".join(f"{p['nip']},{p['position_id']}" for p in policy["pins"]))
+    status = page.locator("#sweep-status")
+
+    # A refusal of the form's own: said again after a switch, and back.
+    page.select_option("#sweep-key", "max_moves")
+    page.fill("#sweep-values", "two")
+    page.click("#start-sweep")
+    expect(status).to_have_text(reader.t("sweepBadValues"))
+    reader.switch()
+    expect(status).to_have_text(reader.t("sweepBadValues"))
+    reader.check("a refused sweep after the switch", "#sweep")
+    reader.switch()
+    expect(status).to_have_text(reader.t("sweepBadValues"))
+
+    # A finished sweep whose first point is infeasible, its reason in the table.
+    page.fill("#sweep-values", "0, 2, 4")
+    page.click("#start-sweep")
+    expect(status).to_have_attribute("data-status", "succeeded", timeout=90_000)
+    rows = page.locator("#sweep-table tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("INFEASIBLE")
+    reader.check("a finished sweep", "#sweep")
+    for _ in range(2):
+        reader.switch()
+        expect(page.locator("#sweep-title")).to_have_text(reader.t("sweepTitle"))
+        expect(status).to_contain_text(reader.t("sweepProgress").split("{")[0].strip())
+        expect(rows).to_have_count(3)
+        reader.check("a finished sweep after the switch", "#sweep")
     assert blocked.urls == []
     assert blocked.errors == []
