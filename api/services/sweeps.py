@@ -255,7 +255,11 @@ class SweepPool(LeasedPool[SweepRecord]):
         without = self.retrying(lambda: store.sweeps.points([sweep.id], without_plan=True))
         failed = [p.number for p in without if p.status == FAILED]
         status = "failed" if failed else "succeeded"
-        error = f"{len(failed)} point(s) failed with an error: {failed}" if failed else None
+        error = (
+            t("api.sweep.error.points_failed", n=len(failed), points=str(failed))
+            if failed
+            else None
+        )
         if self.retrying(
             lambda: store.sweeps.finish(sweep.id, status=status, error=error, owner=self.owner)
         ):

@@ -23,6 +23,7 @@ from placement.batch.runs import BatchRun
 from placement.batch.sweep import read_grid, run_sweep
 from placement.errors import PlacementError
 from placement.executors import LocalPool
+from placement.i18n import DEFAULT_LOCALE
 from tests.api.conftest import sqlite_url
 from tests.paths import EXAMPLE
 
@@ -37,8 +38,8 @@ def database_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path)
 
 
-def queued_sweep(store: Store) -> SweepRecord:
-    """A sweep of the shared example over three values of max_moves."""
+def queued_sweep(store: Store, locale: str = DEFAULT_LOCALE) -> SweepRecord:
+    """A sweep of the shared example over three values of max_moves, queued in ``locale``."""
     dataset = load_dataset(EXAMPLE)
     stored = store.datasets.add(
         payload=payload_of(dataset), sha256=dataset.sha256, counts=dataset.counts(),
@@ -46,7 +47,7 @@ def queued_sweep(store: Store) -> SweepRecord:
     )  # fmt: skip
     return store.sweeps.create(
         dataset_id=stored.id, policy=POLICY, spec=SPEC, total=3, executor="service",
-        created_by="key-1",
+        created_by="key-1", locale=locale,
     )  # fmt: skip
 
 
@@ -101,10 +102,13 @@ def test_a_point_whose_solve_raises_twice_is_a_failed_row_with_its_error(
         return solve_run(dataset, policy, skp_effect)
 
     monkeypatch.setattr(batch_sweep, "solve_run", breaks_at_two)
-    sweep = queued_sweep(store)
+    sweep = queued_sweep(store, "en")
     done = finish(store, sweep.id, database_url)
     assert (done.status, done.done, done.without_plan) == ("failed", 3, 1)
     assert done.error == "1 point(s) failed with an error: [2]"
+    # The sweep's error is in the language it was queued in: Indonesian by default.
+    indonesian = finish(store, queued_sweep(store).id, database_url)
+    assert indonesian.error == "1 titik gagal karena kesalahan: [2]"
     [failed] = store.sweeps.points([sweep.id], without_plan=True)
     assert (failed.number, failed.status) == (2, "FAILED")
     assert failed.error == "PlacementError: the back-end crashed"
