@@ -12,7 +12,9 @@ always at hand. Cancelling marks the sweep ``cancelled``; its worker notices at 
 finishes (or at its next lease renewal, on another instance), stores nothing more and leaves the
 remaining points unsolved: the points stored before the cancel stay. A sweep whose instance
 stopped or died is claimed again and continues with the points that have no result yet. Every
-step writes an audit record in the sweep's agency's trail.
+step writes an audit record in the sweep's agency's trail, and is counted in the metrics. A
+sweep's texts (its points' reasons, its error) are in the language of the request that queued
+it.
 """
 
 from __future__ import annotations
