@@ -94,10 +94,10 @@ def test_the_summary_table_lists_and_totals_every_agency(
 ) -> None:
     real = national.solve_run
 
-    def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any) -> BatchRun:
+    def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any, **kw: Any) -> BatchRun:
         if policy.max_moves == 1:
             raise RuntimeError("worker lost its solver")
-        return real(dataset, policy, effect)
+        return real(dataset, policy, effect, **kw)
 
     monkeypatch.setattr(national, "solve_run", crash_for_tight_policy)
     runs = run_national(read_agencies(agencies), LocalPool(1))
