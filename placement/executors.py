@@ -107,13 +107,15 @@ class LocalPool:
     Processes are started with ``forkserver`` (``spawn`` where that is not available), so a
     script using it must guard its entry point with ``if __name__ == "__main__":``. A worker
     process that dies breaks the whole pool: every unfinished task is then reported failed.
-    Use :class:`DaskCluster` where a lost worker must not lose work.
+    Use :class:`DaskCluster` where a lost worker must not lose work. ``shared_storage=False``
+    makes its tasks carry their data as if the workers were remote (to compare both ways).
     """
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, *, shared_storage: bool = True) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         self._workers = workers
+        self._shared_storage = shared_storage
 
     @property
     def workers(self) -> int:
@@ -127,8 +129,9 @@ class LocalPool:
 
     @property
     def shared_storage(self) -> bool:
-        """Always: the worker processes run on this machine."""
-        return True
+        """Whether tasks may use this machine's files: the worker processes run on it, so
+        unless the constructor said otherwise."""
+        return self._shared_storage
 
     def run(
         self,
@@ -202,7 +205,7 @@ class DaskCluster:
     any other address (``tcp://host:8786``) connects to a running scheduler, whose workers must
     be able to import this package (same version). Its workers need no access to this machine's
     files — the data travel with the tasks — unless ``shared_storage`` says they see the same
-    filesystem at the same paths (a ``LocalCluster`` always does).
+    filesystem at the same paths (the default for a ``LocalCluster``).
 
     A task whose worker dies (killed, out of memory, machine lost) is rescheduled on another
     worker by the scheduler (up to its ``distributed.scheduler.allowed-failures``, 3 by
@@ -220,7 +223,7 @@ class DaskCluster:
         *,
         workers: int | None = None,
         timeout_s: float = 30.0,
-        shared_storage: bool = False,
+        shared_storage: bool | None = None,
     ) -> None:
         try:
             import dask
@@ -240,9 +243,11 @@ class DaskCluster:
                         n_workers=workers or os.cpu_count() or 1,
                         threads_per_worker=1,
                         processes=True,
-                        # Nobody looks at a dashboard of a cluster that lives for one command,
-                        # and it would take CPU from the workers on a small machine.
-                        dashboard_address=None,
+                        # Its HTTP server (health checks) on any free port: clusters may share
+                        # a machine. No dashboard: nobody looks at one of a cluster that lives
+                        # for one command, and it would take CPU from the workers.
+                        dashboard_address=":0",
+                        scheduler_kwargs={"dashboard": False},
                     )
                 self._client = Client(self._cluster)
             else:
@@ -251,7 +256,7 @@ class DaskCluster:
             self.close()
             raise PlacementError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self._address = address
-        self._shared_storage = shared_storage or address == LOCAL
+        self._shared_storage = address == LOCAL if shared_storage is None else shared_storage
 
     @property
     def client(self) -> Any:
@@ -272,7 +277,7 @@ class DaskCluster:
 
     @property
     def shared_storage(self) -> bool:
-        """Whether the workers see this machine's files: always for a ``LocalCluster``, for a
+        """Whether the workers see this machine's files: by default for a ``LocalCluster``, for a
         running scheduler when the constructor was told so."""
         return self._shared_storage
 
@@ -372,7 +377,7 @@ def _task_error(future: Any) -> BaseException:
 
 
 def open_executor(
-    cluster: str | None, workers: int | None = None, *, shared_storage: bool = False
+    cluster: str | None, workers: int | None = None, *, shared_storage: bool | None = None
 ) -> Executor:
     """The executor for a ``--cluster`` option: ``None`` a :class:`LocalPool` of ``workers``
     processes (default 2), :data:`LOCAL` or a scheduler address a :class:`DaskCluster`

@@ -54,7 +54,8 @@ def executor_for(args: argparse.Namespace) -> Iterator[Executor]:
             importlib.import_module("distributed")
         verbose = bool(getattr(args, "verbose", False))
         logging.getLogger("distributed").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    executor = open_executor(args.cluster, args.workers, shared_storage=args.shared_storage)
+    shared = True if args.shared_storage else None  # else each executor's own default
+    executor = open_executor(args.cluster, args.workers, shared_storage=shared)
     try:
         yield executor
     finally:
