@@ -170,8 +170,9 @@ def run_national(
     travel both ways and the caller writes them. A directory appears whole or not at all.
     """
     shared = executor.shared_storage
-    job = NationalJob(skp_effect, out if shared else None)
-    items = [Agency(a.name, a.folder) if shared else a.with_files() for a in agencies]
+    # Absolute paths: a worker's working directory need not be the caller's.
+    job = NationalJob(skp_effect, out.absolute() if shared and out is not None else None)
+    items = [Agency(a.name, a.folder.absolute()) if shared else a.with_files() for a in agencies]
 
     def finished(outcome: Outcome[BatchRun]) -> None:
         agency_run = _agency_run(agencies[outcome.index], outcome)
