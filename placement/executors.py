@@ -73,6 +73,11 @@ class Executor(Protocol):
     def description(self) -> str:
         """Where the tasks run, for progress displays and logs."""
 
+    @property
+    def shared_storage(self) -> bool:
+        """Whether the workers see this machine's files at the same paths, so that a task can
+        carry a path instead of the file's bytes and write its results where they belong."""
+
     def run(
         self,
         fn: Callable[[S, T], R],
@@ -102,13 +107,15 @@ class LocalPool:
     Processes are started with ``forkserver`` (``spawn`` where that is not available), so a
     script using it must guard its entry point with ``if __name__ == "__main__":``. A worker
     process that dies breaks the whole pool: every unfinished task is then reported failed.
-    Use :class:`DaskCluster` where a lost worker must not lose work.
+    Use :class:`DaskCluster` where a lost worker must not lose work. ``shared_storage=False``
+    makes its tasks carry their data as if the workers were remote (to compare both ways).
     """
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, *, shared_storage: bool = True) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         self._workers = workers
+        self._shared_storage = shared_storage
 
     @property
     def workers(self) -> int:
@@ -119,6 +126,12 @@ class LocalPool:
     def description(self) -> str:
         """Where the tasks run."""
         return f"local pool of {self._workers} process(es)"
+
+    @property
+    def shared_storage(self) -> bool:
+        """Whether tasks may use this machine's files: the worker processes run on it, so
+        unless the constructor said otherwise."""
+        return self._shared_storage
 
     def run(
         self,
@@ -190,8 +203,9 @@ class DaskCluster:
     ``address`` :data:`LOCAL` starts a ``LocalCluster`` on this machine with ``workers``
     single-threaded worker processes (default: one per core) and stops it on :meth:`close`;
     any other address (``tcp://host:8786``) connects to a running scheduler, whose workers must
-    be able to import this package (same version) — they need no access to this machine's
-    files: the data travel with the tasks.
+    be able to import this package (same version). Its workers need no access to this machine's
+    files — the data travel with the tasks — unless ``shared_storage`` says they see the same
+    filesystem at the same paths (the default for a ``LocalCluster``).
 
     A task whose worker dies (killed, out of memory, machine lost) is rescheduled on another
     worker by the scheduler (up to its ``distributed.scheduler.allowed-failures``, 3 by
@@ -204,7 +218,12 @@ class DaskCluster:
     """
 
     def __init__(
-        self, address: str = LOCAL, *, workers: int | None = None, timeout_s: float = 30.0
+        self,
+        address: str = LOCAL,
+        *,
+        workers: int | None = None,
+        timeout_s: float = 30.0,
+        shared_storage: bool | None = None,
     ) -> None:
         try:
             import dask
@@ -224,7 +243,11 @@ class DaskCluster:
                         n_workers=workers or os.cpu_count() or 1,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=":0",  # any free port: clusters may share a machine
+                        # Its HTTP server (health checks) on any free port: clusters may share
+                        # a machine. No dashboard: nobody looks at one of a cluster that lives
+                        # for one command, and it would take CPU from the workers.
+                        dashboard_address=":0",
+                        scheduler_kwargs={"dashboard": False},
                     )
                 self._client = Client(self._cluster)
             else:
@@ -233,6 +256,7 @@ class DaskCluster:
             self.close()
             raise PlacementError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self._address = address
+        self._shared_storage = address == LOCAL if shared_storage is None else shared_storage
 
     @property
     def client(self) -> Any:
@@ -250,6 +274,12 @@ class DaskCluster:
         """Where the tasks run."""
         where = "local Dask cluster" if self._cluster is not None else self._address
         return f"{where} ({self.workers} worker thread(s))"
+
+    @property
+    def shared_storage(self) -> bool:
+        """Whether the workers see this machine's files: by default for a ``LocalCluster``, for a
+        running scheduler when the constructor was told so."""
+        return self._shared_storage
 
     def run(
         self,
@@ -346,9 +376,12 @@ def _task_error(future: Any) -> BaseException:
     return error if isinstance(error, BaseException) else PlacementError(str(error))
 
 
-def open_executor(cluster: str | None, workers: int | None = None) -> Executor:
+def open_executor(
+    cluster: str | None, workers: int | None = None, *, shared_storage: bool | None = None
+) -> Executor:
     """The executor for a ``--cluster`` option: ``None`` a :class:`LocalPool` of ``workers``
-    processes (default 2), :data:`LOCAL` or a scheduler address a :class:`DaskCluster`."""
+    processes (default 2), :data:`LOCAL` or a scheduler address a :class:`DaskCluster`
+    (``shared_storage`` as there)."""
     if cluster is None:
         return LocalPool(workers or 2)
-    return DaskCluster(cluster, workers=workers)
+    return DaskCluster(cluster, workers=workers, shared_storage=shared_storage)

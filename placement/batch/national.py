@@ -2,9 +2,13 @@
 with one summary table across them.
 
 The agencies' folder holds one sub-folder per agency: a CSV dataset (``<table>.csv``) and its
-``policy.json`` (defaults when absent). The caller reads each sub-folder's files as bytes and
-they travel with the task, so the workers of a remote cluster need no shared disk; a worker
-validates and solves its agency and sends back the figures and the run directory's files.
+``policy.json`` (defaults when absent). Where the workers see the caller's disk (the local
+pool, a Dask ``LocalCluster``, a cluster said to share storage) a task carries only the
+agency's folder and the output folder: the worker reads its agency, writes its run directory
+and sends back the figures alone, so the caller, which shares the machine with the workers,
+does almost nothing per agency. Otherwise the caller reads each sub-folder's files as bytes,
+they travel with the task, and the worker sends back the figures and the run directory's files
+for the caller to write. Both ways write the same bytes.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -24,9 +28,11 @@ from placement.batch.runs import (
     failed_run,
     json_rows,
     refused_run,
+    remove_partial,
     solve_run,
     write_files,
 )
+from placement.contract.dataset import Dataset
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.errors import DatasetError, Problem
@@ -46,10 +52,25 @@ TABLE_CSV, TABLE_JSON = "agencies.csv", "agencies.json"
 
 @dataclass(frozen=True)
 class Agency:
-    """One agency's input: its name (the sub-folder's) and the files of its folder."""
+    """One agency's input: its name (the sub-folder's), its folder, and the folder's files when
+    they were read (empty otherwise: a worker that sees the folder reads it itself)."""
 
     name: str
-    files: dict[str, bytes]
+    folder: Path
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def with_files(self) -> Agency:
+        """This agency with its folder's files read, to travel with its task."""
+        return self if self.files else replace(self, files=agency_files(self.folder))
+
+
+@dataclass(frozen=True)
+class NationalJob:
+    """What every task of a national run shares: the estimator of the SKP effect and, when the
+    workers write the run directories themselves, the output folder."""
+
+    skp_effect: SkpEffect | None = None
+    out: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -60,9 +81,10 @@ class AgencyRun:
     run: BatchRun
 
 
-def read_agencies(root: Path) -> list[Agency]:
+def read_agencies(root: Path, *, files: bool = True) -> list[Agency]:
     """Every sub-folder of ``root`` with an ``employees.csv``, sorted by name, with the
-    ``.csv`` and ``policy.json`` files it holds.
+    ``.csv`` and ``policy.json`` files it holds (unless ``files`` is false: :func:`run_national`
+    then reads them only when they must travel to the workers).
 
     Raises
     ------
@@ -76,12 +98,8 @@ def read_agencies(root: Path) -> list[Agency]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if not (folder / "employees.csv").is_file():
             continue
-        files = {
-            f.name: f.read_bytes()
-            for f in sorted(folder.iterdir())
-            if f.is_file() and (f.suffix.lower() == ".csv" or f.name == POLICY_FILE)
-        }
-        agencies.append(Agency(folder.name, files))
+        agency = Agency(folder.name, folder)
+        agencies.append(agency.with_files() if files else agency)
     if not agencies:
         raise DatasetError(
             [Problem(AGENCIES, None, None, t("batch.agencies.none", root=str(root)))]
@@ -89,25 +107,48 @@ def read_agencies(root: Path) -> list[Agency]:
     return agencies
 
 
-def solve_agency(skp_effect: SkpEffect | None, agency: Agency) -> BatchRun:
-    """Validate and solve one agency (a worker task of :func:`run_national`).
+def agency_files(folder: Path) -> dict[str, bytes]:
+    """The files of an agency's folder that make its input: its ``.csv`` tables and its
+    ``policy.json``, by name."""
+    return {
+        f.name: f.read_bytes()
+        for f in sorted(folder.iterdir())
+        if f.is_file() and (f.suffix.lower() == ".csv" or f.name == POLICY_FILE)
+    }
+
+
+def solve_agency(job: NationalJob, agency: Agency) -> BatchRun:
+    """Validate and solve one agency (a worker task of :func:`run_national`), from the files
+    that travelled with it or else from its folder; with ``job.out``, write its run directory
+    there.
 
     A refused dataset or policy gives a :data:`~placement.batch.runs.REFUSED` run listing the
     problems; engine errors are raised, so that the executor retries the agency.
     """
+    try:
+        dataset, policy_bytes = _read_agency(agency)
+        raw = json.loads(policy_bytes.decode("utf-8-sig")) if policy_bytes else {}
+        policy = load_policy(raw, dataset)
+    except DatasetError as err:
+        return refused_run("; ".join(str(p) for p in err.problems))
+    except ValueError as exc:
+        return refused_run(f"{POLICY_FILE}: {exc}")
+    out = None if job.out is None else job.out / agency.name
+    return solve_run(dataset, policy, job.skp_effect, out=out)
+
+
+def _read_agency(agency: Agency) -> tuple[Dataset, bytes | None]:
+    """The agency's dataset and the bytes of its policy file (``None`` when it has none)."""
+    if not agency.files:
+        policy_path = agency.folder / POLICY_FILE
+        return load_dataset(agency.folder), (
+            policy_path.read_bytes() if policy_path.is_file() else None
+        )
     with tempfile.TemporaryDirectory(prefix="placement-agency-") as tmp:
         folder = Path(tmp)
         for name, data in agency.files.items():
             (folder / name).write_bytes(data)
-        try:
-            dataset = load_dataset(folder)
-            raw = agency.files.get(POLICY_FILE)
-            policy = load_policy(json.loads(raw.decode("utf-8-sig")) if raw else {}, dataset)
-        except DatasetError as err:
-            return refused_run("; ".join(str(p) for p in err.problems))
-        except ValueError as exc:
-            return refused_run(f"{POLICY_FILE}: {exc}")
-    return solve_run(dataset, policy, skp_effect)
+        return load_dataset(folder), agency.files.get(POLICY_FILE)
 
 
 def run_national(
@@ -123,8 +164,15 @@ def run_national(
 
     With ``out``, each agency's run directory (``OUT/AGENCY``) is written as soon as the agency
     is solved and the returned runs keep only their figures, not their files: a national run's
-    files are gigabytes that the caller should not hold until the last agency is done.
+    files are gigabytes that the caller should not hold until the last agency is done. When the
+    executor's workers see this machine's files (:attr:`Executor.shared_storage`) the workers
+    read the agencies' folders and write those directories themselves; otherwise the files
+    travel both ways and the caller writes them. A directory appears whole or not at all.
     """
+    shared = executor.shared_storage
+    # Absolute paths: a worker's working directory need not be the caller's.
+    job = NationalJob(skp_effect, out.absolute() if shared and out is not None else None)
+    items = [Agency(a.name, a.folder.absolute()) if shared else a.with_files() for a in agencies]
 
     def finished(outcome: Outcome[BatchRun]) -> None:
         agency_run = _agency_run(agencies[outcome.index], outcome)
@@ -133,14 +181,18 @@ def run_national(
         if on_done is not None:
             on_done(agency_run)
 
-    outcomes = executor.run(
-        solve_agency,
-        skp_effect,
-        list(agencies),
-        retries=retries,
-        on_done=finished,
-        keep=None if out is None else _without_files,
-    )
+    try:
+        outcomes = executor.run(
+            solve_agency,
+            job,
+            items,
+            retries=retries,
+            on_done=finished,
+            keep=None if out is None else _without_files,
+        )
+    finally:
+        if out is not None:
+            remove_partial(out, (a.name for a in agencies))
     return [_agency_run(agencies[o.index], o) for o in outcomes]
 
 

@@ -2,16 +2,22 @@
 
 A worker solves, computes the key figures (:func:`~placement.reports.kpis.run_kpis`, which need
 the compiled model that stays in the worker) and writes the run directory exactly as
-``placement solve`` would; the files travel back as bytes, so workers need no access to the
-caller's disk and the caller is the only writer of the output folder.
+``placement solve`` would: either into the output folder itself, when it sees the caller's
+disk, or into bytes that travel back for the caller to write. Either way a run directory
+appears whole or not at all (:func:`write_folder`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import math
+import os
+import shutil
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +29,6 @@ from placement.contract.policy import Policy
 from placement.engine import Solution, solve
 from placement.reports.kpis import KPI_ROWS, run_kpis
 from placement.runs.directory import write_outputs
-from placement.runs.formats import write_atomic
 
 #: Status of a run whose input (the dataset, the policy or a point's changes) was refused.
 REFUSED = "REFUSED"
@@ -67,8 +72,15 @@ class BatchRun:
         }
 
 
-def solve_run(dataset: Dataset, policy: Policy, skp_effect: SkpEffect | None) -> BatchRun:
-    """Solve one problem and collect its figures and files (the worker's side)."""
+def solve_run(
+    dataset: Dataset, policy: Policy, skp_effect: SkpEffect | None, *, out: Path | None = None
+) -> BatchRun:
+    """Solve one problem and collect its figures and files (the worker's side).
+
+    With ``out`` the run directory is written there (see :func:`write_folder`) and the run
+    holds no files: the worker sees the caller's disk, and bytes that travel back would only
+    cost the caller time.
+    """
     started = time.perf_counter()
     solution = solve(dataset, policy)
     figures = run_kpis(solution)
@@ -76,9 +88,13 @@ def solve_run(dataset: Dataset, policy: Policy, skp_effect: SkpEffect | None) ->
     effect = None
     if skp_effect is not None and solution.plan is not None:
         effect = skp_effect(dataset, solution)
-    with tempfile.TemporaryDirectory(prefix="placement-run-") as tmp:
-        written = write_outputs(solution, tmp)
-        files = {path.name: path.read_bytes() for path in written}
+    files: dict[str, bytes] = {}
+    if out is not None:
+        write_folder(out, lambda folder: write_outputs(solution, folder))
+    else:
+        with tempfile.TemporaryDirectory(prefix="placement-run-") as tmp:
+            written = write_outputs(solution, tmp)
+            files = {path.name: path.read_bytes() for path in written}
     return BatchRun(
         status=str(solution.status),
         figures=figures,
@@ -109,11 +125,62 @@ def failed_run(error: BaseException) -> BatchRun:
     )
 
 
+#: Infix of the hidden sibling a run directory is written into before it takes its place.
+PARTIAL = ".partial-"
+
+
 def write_files(run: BatchRun, folder: Path) -> None:
-    """Write a run's files into ``folder`` (created if needed)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in run.files.items():
-        write_atomic(folder / name, data)
+    """Write a run's files as ``folder`` (see :func:`write_folder`); a run without files leaves
+    ``folder`` as it is, created if needed."""
+    if not run.files:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+
+    def write(tmp: Path) -> None:
+        for name, data in run.files.items():
+            (tmp / name).write_bytes(data)
+
+    write_folder(folder, write)
+
+
+def write_folder(folder: Path, write: Callable[[Path], object]) -> None:
+    """Fill a new hidden sibling of ``folder`` with ``write(sibling)``, then put it in
+    ``folder``'s place (replacing an earlier run's directory).
+
+    A task killed or retried midway leaves at most a hidden sibling (removed by
+    :func:`remove_partial`), never a ``folder`` with some of its files: a reader of the output
+    sees a run directory whole or not at all. Two attempts of one task that finish together
+    (a worker thought lost) each put a whole directory in place; the last one stays.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f".{folder.name}{PARTIAL}{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
+    try:
+        write(tmp)
+        while True:
+            try:
+                os.rename(tmp, folder)  # replaces ``folder`` only when it is empty or absent
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+            old = folder.parent / f".{folder.name}{PARTIAL}old-{uuid.uuid4().hex[:12]}"
+            with contextlib.suppress(FileNotFoundError):  # another attempt moved it first
+                os.rename(folder, old)
+                shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def remove_partial(out: Path, names: Iterable[str]) -> None:
+    """Remove the hidden siblings :func:`write_folder` left in ``out`` for the run directories
+    ``names`` when a task was killed midway (call it once no task is running)."""
+    prefixes = tuple(f".{name}{PARTIAL}" for name in names)
+    with contextlib.suppress(FileNotFoundError):
+        for entry in out.iterdir():
+            if entry.name.startswith(prefixes) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def json_rows(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -23,13 +23,20 @@ from placement.i18n import t
 R = TypeVar("R")
 
 
-def add_cluster_options(p: argparse.ArgumentParser) -> None:
-    """Add ``--cluster``, ``--workers``, ``--json`` and ``--quiet``."""
+def add_cluster_options(p: argparse.ArgumentParser, *, shared_storage: bool = False) -> None:
+    """Add ``--cluster``, ``--workers``, ``--json`` and ``--quiet``, and ``--shared-storage``
+    for a command whose workers can read and write the caller's files themselves."""
     p.add_argument(
         "--cluster",
         metavar="ADDRESS",
         help=t("cli.cluster.cluster"),
     )
+    if shared_storage:
+        p.add_argument(
+            "--shared-storage", action="store_true", help=t("cli.cluster.shared_storage")
+        )
+    else:
+        p.set_defaults(shared_storage=False)
     p.add_argument("--workers", type=positive_int, help=t("cli.cluster.workers", default=2))
     add_output_options(p, json_help=t("cli.cluster.json"), quiet_help=t("cli.cluster.quiet"))
 
@@ -47,7 +54,8 @@ def executor_for(args: argparse.Namespace) -> Iterator[Executor]:
             importlib.import_module("distributed")
         verbose = bool(getattr(args, "verbose", False))
         logging.getLogger("distributed").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    executor = open_executor(args.cluster, args.workers)
+    shared = True if args.shared_storage else None  # else each executor's own default
+    executor = open_executor(args.cluster, args.workers, shared_storage=shared)
     try:
         yield executor
     finally:

@@ -21,12 +21,13 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("agencies", type=Path, help=t("cli.solve_many.agencies"))
     p.add_argument("--out", type=Path, required=True, help=t("cli.option.out"))
-    add_cluster_options(p)
+    add_cluster_options(p, shared_storage=True)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``placement solve-many``; return the exit status."""
-    agencies = read_agencies(args.agencies)
+    # The files are read only if the workers cannot read them (see run_national).
+    agencies = read_agencies(args.agencies, files=False)
     runs = run_batch(
         args,
         len(agencies),

@@ -1,5 +1,5 @@
-"""A Dask worker plugin that kills its worker process mid-task once, for the tests that prove a
-lost worker loses no work."""
+"""Dask worker plugins that kill their worker process mid-task once, for the tests that prove a
+lost worker loses no work and leaves no half-written output."""
 
 from __future__ import annotations
 
@@ -23,3 +23,28 @@ class KillOnce(WorkerPlugin):
         if finish == "executing" and not os.path.exists(self.marker):
             Path(self.marker).write_text(str(os.getpid()), encoding="utf-8")
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+class KillWhileWriting(WorkerPlugin):
+    """Kills the worker process (SIGKILL) the first time any worker has written a run
+    directory's files but not yet put the directory in its place: ``marker`` records that it
+    happened."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def setup(self, worker: Any) -> None:
+        """Make this worker's run-directory writer die once, after writing the files."""
+        from placement.batch import runs
+
+        real = runs.write_outputs
+        marker = self.marker
+
+        def write_then_die(solution: Any, out_dir: Any) -> Any:
+            written = real(solution, out_dir)
+            if not os.path.exists(marker):
+                Path(marker).write_text(str(out_dir), encoding="utf-8")
+                os.kill(os.getpid(), signal.SIGKILL)
+            return written
+
+        runs.write_outputs = write_then_die

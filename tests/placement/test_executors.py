@@ -146,3 +146,17 @@ def test_a_killed_dask_worker_loses_no_task(tmp_path: Path) -> None:
 def test_an_unreachable_scheduler_is_a_placement_error() -> None:
     with pytest.raises(PlacementError, match="cannot reach"):
         DaskCluster("tcp://127.0.0.1:9", timeout_s=0.5)
+
+
+def test_only_a_remote_cluster_said_to_share_storage_reads_the_callers_files(
+    dask_cluster: DaskCluster,
+) -> None:
+    assert LocalPool(2).shared_storage and not LocalPool(2, shared_storage=False).shared_storage
+    assert dask_cluster.shared_storage
+    address = dask_cluster.client.scheduler.address
+    for said, shared in ((None, False), (True, True), (False, False)):
+        executor = open_executor(address, shared_storage=said)
+        try:
+            assert executor.shared_storage is shared
+        finally:
+            executor.close()

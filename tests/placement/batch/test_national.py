@@ -9,21 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from distributed import Client, LocalCluster
 
-from placement.batch import national
+from placement.batch import national, runs
 from placement.batch.national import (
+    national_table,
     read_agencies,
     run_national,
     write_national,
 )
-from placement.batch.runs import FAILED, REFUSED, BatchRun
+from placement.batch.runs import FAILED, PARTIAL, REFUSED, BatchRun
 from placement.contract.policy import load_policy
 from placement.contract.readers import load_dataset
 from placement.engine import solve
 from placement.errors import DatasetError
-from placement.executors import DaskCluster, LocalPool
+from placement.executors import DaskCluster, Executor, LocalPool
 from placement.i18n import use_locale
 from tests.paths import EXAMPLE
+from tests.placement.killing import KillOnce, KillWhileWriting
 
 TABLES = ("employees", "positions", "competencies", "requirements", "preferences", "relations")
 
@@ -94,10 +97,10 @@ def test_the_summary_table_lists_and_totals_every_agency(
 ) -> None:
     real = national.solve_run
 
-    def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any) -> BatchRun:
+    def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any, **kw: Any) -> BatchRun:
         if policy.max_moves == 1:
             raise RuntimeError("worker lost its solver")
-        return real(dataset, policy, effect)
+        return real(dataset, policy, effect, **kw)
 
     monkeypatch.setattr(national, "solve_run", crash_for_tight_policy)
     runs = run_national(read_agencies(agencies), LocalPool(1))
@@ -145,3 +148,139 @@ def test_agencies_written_as_they_finish_match_those_written_at_the_end(
         for name in ("plan.csv", "gaps.csv"):
             assert stream.get(name) == end.get(name)
     assert (tmp_path / "stream" / "a-kota" / "plan.csv").is_file()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its relative path, hidden ones included; the JSON files
+    without their ``timings`` and ``runtime_s``, the part of a run that is not deterministic."""
+    tree = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if path.suffix == ".json":
+            document = json.loads(data)
+            if isinstance(document, dict):
+                for key in ("timings", "runtime_s"):
+                    document.pop(key, None)
+            data = json.dumps(document, sort_keys=True).encode()
+        tree[str(path.relative_to(root))] = data
+    return tree
+
+
+def _solved(agencies: Path, executor: Executor, out: Path) -> dict[str, bytes]:
+    """The run directories ``solve-many`` writes for ``agencies`` (the tables aside: they hold
+    run times)."""
+    written = run_national(read_agencies(agencies, files=False), executor, out=out)
+    write_national(written, out)
+    tree = _tree(out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a-kota", "agencies.csv", "agencies.json", "b-kabupaten", "c-refused"
+    ]  # fmt: skip
+    del tree["agencies.csv"], tree["agencies.json"]
+    return tree
+
+
+@pytest.mark.parametrize("where", ["in-process", "process pool", "dask"])
+def test_workers_writing_the_folders_and_files_travelling_give_the_same_bytes(
+    agencies: Path, tmp_path: Path, where: str, request: pytest.FixtureRequest
+) -> None:
+    """The reference is the client writing the files an in-process solve sent back."""
+    expected = _solved(agencies, LocalPool(1, shared_storage=False), tmp_path / "reference")
+    assert {"a-kota/plan.csv", "a-kota/input.json.gz", "b-kabupaten/summary.json"} <= set(expected)
+    if where == "dask":
+        cluster: DaskCluster = request.getfixturevalue("dask_cluster")
+        address = cluster.client.scheduler.address
+        shared: Executor = DaskCluster(address, shared_storage=True)
+        travelling: Executor = DaskCluster(address)
+        assert cluster.shared_storage and not travelling.shared_storage
+    else:
+        workers = 1 if where == "in-process" else 2
+        shared = LocalPool(workers)
+        travelling = LocalPool(workers, shared_storage=False)
+    try:
+        assert _solved(agencies, shared, tmp_path / "shared") == expected
+        assert _solved(agencies, travelling, tmp_path / "travelling") == expected
+    finally:
+        shared.close()
+        travelling.close()
+
+
+@pytest.mark.parametrize("shared_storage", [True, False])
+def test_refused_and_failed_agencies_are_reported_alike_either_way(
+    agencies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_storage: bool
+) -> None:
+    real = national.solve_run
+
+    def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any, **kw: Any) -> BatchRun:
+        if policy.max_moves == 1:
+            raise RuntimeError("worker lost its solver")
+        return real(dataset, policy, effect, **kw)
+
+    monkeypatch.setattr(national, "solve_run", crash_for_tight_policy)
+    kept = run_national(read_agencies(agencies), LocalPool(1))
+    out = tmp_path / "out"
+    pool = LocalPool(1, shared_storage=shared_storage)
+    written = run_national(read_agencies(agencies, files=False), pool, out=out)
+    columns = ["agency", "status", "error", "objective", "moves"]
+    assert national_table(written)[columns].equals(national_table(kept)[columns])
+    assert [r.run.status for r in written] == ["OPTIMAL", FAILED, REFUSED]
+    assert written[1].run.error == "RuntimeError: worker lost its solver"
+    assert list((out / "b-kabupaten").iterdir()) == list((out / "c-refused").iterdir()) == []
+
+
+def test_a_task_that_fails_while_writing_is_retried_into_a_whole_directory(
+    agencies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first attempt writes the files, then raises before the directory takes its place;
+    so does a killed task, which also leaves its hidden folder behind (as the one planted)."""
+    expected = _solved(agencies, LocalPool(1, shared_storage=False), tmp_path / "reference")
+    real = runs.write_outputs
+    attempts: list[str] = []
+
+    def write_then_fail(solution: Any, out_dir: Any) -> Any:
+        written = real(solution, out_dir)
+        attempts.append(Path(out_dir).name)
+        if len(attempts) == 1:
+            raise RuntimeError("disk went away")
+        return written
+
+    monkeypatch.setattr(runs, "write_outputs", write_then_fail)
+    out = tmp_path / "out"
+    (out / f".a-kota{PARTIAL}killed").mkdir(parents=True)
+    (out / f".a-kota{PARTIAL}killed" / "plan.csv").write_text("half", encoding="utf-8")
+    assert _solved(agencies, LocalPool(1), out) == expected
+    first, second = attempts[:2]
+    assert first != second and first.startswith(f".a-kota{PARTIAL}")
+    assert second.startswith(f".a-kota{PARTIAL}")
+
+
+def test_a_run_directory_replaces_an_earlier_one_whole(agencies: Path, tmp_path: Path) -> None:
+    expected = _solved(agencies, LocalPool(1), tmp_path / "reference")
+    out = tmp_path / "out"
+    (out / "a-kota").mkdir(parents=True)
+    (out / "a-kota" / "plan.csv").write_text("an earlier run", encoding="utf-8")
+    (out / "a-kota" / "notes.txt").write_text("not of this run", encoding="utf-8")
+    assert _solved(agencies, LocalPool(1), out) == expected
+
+
+@pytest.mark.parametrize("plugin", [KillOnce, KillWhileWriting])
+def test_a_worker_killed_mid_run_loses_no_agency_and_leaves_no_half_directory(
+    agencies: Path, tmp_path: Path, plugin: type[KillOnce] | type[KillWhileWriting]
+) -> None:
+    """Killed as it starts an agency, or after writing an agency's files but before the
+    directory takes its place: the agency is solved again on the other worker."""
+    expected = _solved(agencies, LocalPool(1, shared_storage=False), tmp_path / "reference")
+    marker = tmp_path / "killed"
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.register_plugin(plugin(str(marker)))
+        executor = DaskCluster(cluster.scheduler_address, shared_storage=True)
+        try:
+            got = _solved(agencies, executor, tmp_path / "out")
+        finally:
+            executor.close()
+    assert marker.is_file()
+    assert got == expected

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from distributed import LocalCluster
 
 from placement.cli import main
 from placement.cli.exits import EXIT_INPUT, EXIT_OK
@@ -53,3 +54,35 @@ def test_with_json_the_command_prints_the_table_document(
     document = json.loads(capsys.readouterr().out)
     assert document["agencies"][0]["agency"] == "kota"
     assert document["totals"]["status_OPTIMAL"] == 1
+
+
+def test_shared_storage_on_a_running_scheduler_writes_what_travelling_files_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Relative folders work too: the tasks carry them made absolute."""
+    folder = tmp_path / "agencies" / "kota"
+    folder.mkdir(parents=True)
+    for csv in EXAMPLE.glob("*.csv"):
+        if csv.name not in ("plan.csv", "gaps.csv"):
+            shutil.copy(csv, folder / csv.name)
+    shutil.copy(EXAMPLE / "policy.json", folder / "policy.json")
+    monkeypatch.chdir(tmp_path)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        for out, extra in (("shared", ["--shared-storage"]), ("travelling", [])):
+            argv = ["solve-many", "agencies", "--out", out, "--cluster", cluster.scheduler_address]
+            assert main([*argv, *extra, "--quiet"]) == EXIT_OK
+    capsys.readouterr()
+    for name in ("plan.csv", "gaps.csv", "input.json.gz", "run.json"):
+        shared = (tmp_path / "shared" / "kota" / name).read_bytes()
+        assert shared == (tmp_path / "travelling" / "kota" / name).read_bytes()
+    assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == [
+        "agencies.csv", "agencies.json", "kota"
+    ]  # fmt: skip
+
+
+def test_the_help_explains_shared_storage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "solve-many", "--help"])
+    assert "--shared-storage" in capsys.readouterr().out
