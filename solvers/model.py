@@ -142,7 +142,10 @@ class AssignmentModel:
         if not self.side:
             return np.zeros(0, dtype=np.bool_)
         flat = self.side_entries
-        lhs = flat.totals(flat.coef * chosen[flat.pair])
+        # Only the entries of chosen pairs add up: a selection holds few of a model's pairs.
+        hit = np.flatnonzero(chosen[flat.pair])
+        lhs = np.zeros(len(flat.rhs), dtype=np.int64)
+        np.add.at(lhs, flat.con[hit], flat.coef[hit])
         excess: BoolArray = lhs > flat.rhs
         return excess
 
@@ -182,7 +185,7 @@ class SideEntries:
         filled = np.flatnonzero(self.starts[1:] > self.starts[:-1])
         if len(filled):
             # reduceat over the non-empty constraints only: exact integer sums at C speed.
-            out[filled] = np.add.reduceat(values.astype(np.int64), self.starts[filled])
+            out[filled] = np.add.reduceat(values.astype(np.int64, copy=False), self.starts[filled])
         return out
 
 
