@@ -22,6 +22,7 @@ import numpy as np
 
 from solvers.backends import flow
 from solvers.methods.column_generation import solve_by_columns
+from solvers.methods.duals import best_per_row
 from solvers.model import AssignmentModel, BoolArray, IntArray, Result
 
 _log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def _priced(model: AssignmentModel, allowed: BoolArray) -> Result | None:
     by column generation; ``None`` when the proof does not close (the caller solves the whole
     flow instead)."""
     rows, cols, weight = model.pair_row, model.pair_col, model.weight
-    first = _best_per_row(rows, weight, np.flatnonzero(allowed), FIRST_PER_ROW)
+    first = best_per_row(rows, weight, np.flatnonzero(allowed), FIRST_PER_ROW)
     held = np.zeros(model.n_pairs, dtype=np.bool_)
     held[first] = True
     held[model.fixed] = True
@@ -98,7 +99,7 @@ def _priced(model: AssignmentModel, allowed: BoolArray) -> Result | None:
     ) -> tuple[IntArray, IntArray, IntArray]:
         rc = weight - u[rows] - v[cols]
         candidates = np.flatnonzero((rc > 0) & allowed & ~held)
-        add = _best_per_row(rows, rc, candidates, ADD_PER_ROW)
+        add = best_per_row(rows, rc, candidates, ADD_PER_ROW)
         held[add] = True
         offered.append(add)
         return rows[add], cols[add], weight[add]
@@ -116,20 +117,3 @@ def _priced(model: AssignmentModel, allowed: BoolArray) -> Result | None:
     whole[ids[chosen]] = True
     _log.debug("priced flow: %d rounds, %d of %d pairs", generated.rounds, len(ids), model.n_pairs)
     return replace(generated.result, chosen=whole, objective=model.objective_of(whole))
-
-
-def _best_per_row(rows: IntArray, value: IntArray, among: IntArray, k: int) -> IntArray:
-    """Of the pairs ``among``, each row's ``k`` of highest ``value`` (ties by index), sorted."""
-    if not len(among):
-        return among
-    v = value[among]
-    span = int(v.max()) - int(v.min()) + 1
-    r = rows[among]
-    if (int(r.max()) + 1) * span < 1 << 62:
-        order = np.argsort(r * span + (int(v.max()) - v), kind="stable")
-    else:
-        order = np.lexsort((-v, r))
-    r_sorted = r[order]
-    starts = np.flatnonzero(np.r_[True, r_sorted[1:] != r_sorted[:-1]])
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    return np.sort(among[order[rank < k]])
