@@ -108,10 +108,15 @@ class AssignmentModel:
         if len(self.fixed) and (self.fixed.min() < 0 or self.fixed.max() >= n):
             raise ValueError("fixed pair index out of range")
         for s in self.side:
-            if len(s.pairs) and (s.pairs.min() < 0 or s.pairs.max() >= n):
-                raise ValueError(f"side constraint {s.name!r} has a pair index out of range")
             if s.coef is not None and len(s.coef) != len(s.pairs):
                 raise ValueError(f"side constraint {s.name!r}: coef/pairs length mismatch")
+        # One pass over the flat entries (kept for every later check), not two numpy calls
+        # per constraint: a dense city's model has hundreds of thousands of them.
+        flat = self.side_entries
+        outside = np.flatnonzero((flat.pair < 0) | (flat.pair >= n))
+        if len(outside):
+            name = self.side[int(flat.con[outside[0]])].name
+            raise ValueError(f"side constraint {name!r} has a pair index out of range")
         if (self.col_cap < 0).any():
             raise ValueError("negative column capacity")
 
