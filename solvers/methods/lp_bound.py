@@ -91,7 +91,6 @@ def lp_bound(
     _, rc0 = dual_bound(model, index, u, v, np.zeros(len(model.side), dtype=np.int64))
     core = _best_per_row(model, rc0, np.ones(model.n_pairs, dtype=np.bool_), _CORE_PER_ROW)
     core |= relaxed
-    core |= _least_counted(model, index)
     if feasible is not None:
         core |= feasible
     core[model.fixed] = True
@@ -330,26 +329,6 @@ def _scale(model: AssignmentModel) -> int | None:
 
 def _rounded(values: np.ndarray, scale: int) -> IntArray:
     out: IntArray = np.rint(values * scale).astype(np.int64)
-    return out
-
-
-def _least_counted(model: AssignmentModel, index: SideIndex) -> BoolArray:
-    """Per row, its best pair (by weight) of those that the fewest side constraints count, when
-    at most one does.
-
-    Where the flow optimum breaks a budget (a move budget, a unit's outflow), each row's best
-    pairs by its duals all spend that budget, and the first LPs paid the penalty of its slack
-    instead of keeping people where they are: with these pairs (a stay is counted by no budget,
-    at most by the one packing of its own unit) the first core holds a solution that keeps
-    within every budget.
-    """
-    counts = np.bincount(index.pair[index.coef > 0], minlength=model.n_pairs)
-    cand = np.flatnonzero(counts <= 1)
-    order = np.lexsort((cand, -model.weight[cand], counts[cand], model.pair_row[cand]))
-    rows = model.pair_row[cand[order]]
-    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]][: len(rows)])
-    out = np.zeros(model.n_pairs, dtype=np.bool_)
-    out[cand[order[first]]] = True
     return out
 
 
