@@ -16,6 +16,7 @@ All arrays are numpy arrays; build models from arrays, never pair by pair.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,10 +108,15 @@ class AssignmentModel:
         if len(self.fixed) and (self.fixed.min() < 0 or self.fixed.max() >= n):
             raise ValueError("fixed pair index out of range")
         for s in self.side:
-            if len(s.pairs) and (s.pairs.min() < 0 or s.pairs.max() >= n):
-                raise ValueError(f"side constraint {s.name!r} has a pair index out of range")
             if s.coef is not None and len(s.coef) != len(s.pairs):
                 raise ValueError(f"side constraint {s.name!r}: coef/pairs length mismatch")
+        # One pass over the flat entries (kept for every later check), not two numpy calls
+        # per constraint: a dense city's model has hundreds of thousands of them.
+        flat = self.side_entries
+        outside = np.flatnonzero((flat.pair < 0) | (flat.pair >= n))
+        if len(outside):
+            name = self.side[int(flat.con[outside[0]])].name
+            raise ValueError(f"side constraint {name!r} has a pair index out of range")
         if (self.col_cap < 0).any():
             raise ValueError("negative column capacity")
 
@@ -130,26 +136,62 @@ class AssignmentModel:
             return False
         return not self.side_excess(chosen).any()
 
-    def side_excess(self, chosen: BoolArray) -> BoolArray:
-        """Bool per side constraint: ``chosen`` exceeds it.
+    @functools.cached_property
+    def side_entries(self) -> SideEntries:
+        """The side constraints as flat arrays, built once per model: a dense city's model has
+        hundreds of thousands of constraints, too many to walk one by one at every check."""
+        return SideEntries.of(self.side)
 
-        One pass over all constraints at once: a dense city's model has hundreds of thousands
-        of them, too many to check one by one.
-        """
+    def side_excess(self, chosen: BoolArray) -> BoolArray:
+        """Bool per side constraint: ``chosen`` exceeds it (one pass over all of them)."""
         if not self.side:
             return np.zeros(0, dtype=np.bool_)
-        lengths = np.array([len(s.pairs) for s in self.side], dtype=np.int64)
-        pairs = np.concatenate([s.pairs for s in self.side])
-        values = np.concatenate([s.coefficients() for s in self.side]) * chosen[pairs]
-        # Exact integer sums per constraint (reduceat over the non-empty ones only).
-        lhs = np.zeros(len(self.side), dtype=np.int64)
-        filled = lengths > 0
-        if filled.any():
-            starts = (np.cumsum(lengths) - lengths)[filled]
-            lhs[filled] = np.add.reduceat(values.astype(np.int64), starts)
-        rhs = np.array([s.rhs for s in self.side], dtype=np.int64)
-        excess: BoolArray = lhs > rhs
+        flat = self.side_entries
+        # Only the entries of chosen pairs add up: a selection holds few of a model's pairs.
+        hit = np.flatnonzero(chosen[flat.pair])
+        lhs = np.zeros(len(flat.rhs), dtype=np.int64)
+        np.add.at(lhs, flat.con[hit], flat.coef[hit])
+        excess: BoolArray = lhs > flat.rhs
         return excess
+
+
+@dataclass(frozen=True, eq=False)
+class SideEntries:
+    """Side constraints as flat arrays: entry ``i`` puts ``coef[i]`` of pair ``pair[i]`` in
+    constraint ``con[i]``; the entries of constraint ``k`` are ``starts[k]`` to
+    ``starts[k + 1]``, in the constraint's own order."""
+
+    pair: IntArray
+    coef: IntArray
+    con: IntArray
+    rhs: IntArray
+    starts: IntArray
+
+    @classmethod
+    def of(cls, side: tuple[SideConstraint, ...]) -> SideEntries:
+        """Flatten ``side``."""
+        if not side:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty, np.zeros(1, dtype=np.int64))
+        lengths = np.fromiter((len(s.pairs) for s in side), dtype=np.int64, count=len(side))
+        starts = np.zeros(len(side) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        pair = np.concatenate([s.pairs for s in side]).astype(np.int64)
+        coef = np.ones(len(pair), dtype=np.int64)
+        for k in [k for k, s in enumerate(side) if s.coef is not None]:
+            coef[starts[k] : starts[k + 1]] = side[k].coefficients()
+        con = np.repeat(np.arange(len(side), dtype=np.int64), lengths)
+        rhs = np.fromiter((s.rhs for s in side), dtype=np.int64, count=len(side))
+        return cls(pair, coef, con, rhs, starts)
+
+    def totals(self, values: IntArray) -> IntArray:
+        """Per constraint, the exact sum of ``values`` (one int64 per entry)."""
+        out = np.zeros(len(self.rhs), dtype=np.int64)
+        filled = np.flatnonzero(self.starts[1:] > self.starts[:-1])
+        if len(filled):
+            # reduceat over the non-empty constraints only: exact integer sums at C speed.
+            out[filled] = np.add.reduceat(values.astype(np.int64, copy=False), self.starts[filled])
+        return out
 
 
 class Status(enum.StrEnum):

@@ -28,6 +28,8 @@ from solvers.errors import SolverError
 from solvers.methods.branch_and_bound import count_broken, is_packing, packing_branch_and_bound
 from solvers.methods.duals import restrict
 from solvers.methods.lp_bound import fix_by_reduced_cost, lp_bound
+from solvers.methods.priced_flow import relax
+from solvers.methods.priced_flow import solve_without as flow_without
 from solvers.methods.racing import NAME as RACE
 from solvers.methods.racing import race
 from solvers.model import AssignmentModel, BoolArray, Result, Status
@@ -133,7 +135,7 @@ def _auto(
 ) -> Result:
     """Flow on the relaxation without side constraints, then HiGHS warm-started with it."""
     started = time.perf_counter()
-    relaxed = flow.solve(replace(model, side=()))
+    relaxed = relax(model)
     if relaxed.status is Status.INFEASIBLE or relaxed.chosen is None:
         return replace(relaxed, runtime_s=time.perf_counter() - started)
     if model.is_feasible(relaxed.chosen):
@@ -392,7 +394,7 @@ def flow_heuristic(model: AssignmentModel, relaxed: BoolArray) -> BoolArray | No
         for k in np.flatnonzero(model.side_excess(chosen)).tolist():
             s = model.side[k]
             allowed[s.pairs[~dropped[s.pairs]]] = False
-        solved = flow.solve_without(model, ~allowed)
+        solved = flow_without(model, ~allowed)
         if solved is None:
             break
         chosen = solved[1]

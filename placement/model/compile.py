@@ -249,54 +249,17 @@ def compile_model(
     pol = ctx.policy
     if restrict_above is not None and is_pure(ctx, previous):
         return _compile_restricted(ctx, restrict_above)
-    me, mp = candidate_moves(ctx)
-    mkind = np.where(ctx.cur[me] >= 0, MOVE, NEW).astype(np.int64)
-
-    stayers = np.flatnonzero(ctx.stay_allowed())
-    se, sp = stayers.astype(np.int64), ctx.cur[stayers]
-
-    # G06: an overdue employee with an allowed move must move.
-    has_move = np.zeros(n, dtype=bool)
-    has_move[me[mkind == MOVE]] = True
-    must_move = (ctx.overdue() & has_move) if pol.force_rotation else np.zeros(n, dtype=bool)
-    keep_stay = ~must_move[se]
-    se, sp = se[keep_stay], sp[keep_stay]
-
-    e = np.concatenate([me, se])
-    p = np.concatenate([mp, sp])
-    kind = np.concatenate([mkind, np.full(len(se), STAY, dtype=np.int64)])
-
-    # Pins: the pinned pair is the employee's only pair, whatever the R rules say.
-    conflicts: list[str] = []
+    # Every allowed pair, from the move space: its matrix products test R07 and give the JPM
+    # of every move at once, where listing the moves group by group and scoring them again
+    # took most of a large city's compile time.
+    whole = _compile_restricted(ctx, None)
+    e, p, kind, terms = whole.e, whole.p, whole.kind, whole.terms
+    must_move, conflicts = whole.must_move, list(whole.conflicts)
+    fixed = whole.model.fixed
     pinned = np.zeros(n, dtype=bool)
-    if pol.pins:
-        nip_index = pd.Index(ctx.nip)
-        pos_index = pd.Index(ctx.position_id)
-        pe = index_of(nip_index, [a for a, _ in pol.pins])
-        pp = index_of(pos_index, [b for _, b in pol.pins])
-        pinned[pe] = True
-        pkind = np.where(ctx.cur[pe] == pp, STAY, np.where(ctx.cur[pe] >= 0, MOVE, NEW))
-        for i in np.flatnonzero(must_move[pe] & (pkind == STAY)):
-            conflicts.append(
-                t(
-                    "rule.G06.pinned_overdue",
-                    nip=str(ctx.nip[pe[i]]),
-                    position_id=str(ctx.position_id[pp[i]]),
-                )
-            )
-        keep = ~pinned[e]
-        e = np.concatenate([e[keep], pe])
-        p = np.concatenate([p[keep], pp])
-        kind = np.concatenate([kind[keep], pkind.astype(np.int64)])
-
-    order = np.argsort(ctx.key(e, p), kind="stable")
-    e, p, kind = e[order], p[order], kind[order]
-    terms = score_pairs(ctx, e, p, kind)
-
-    cur_state = ctx.cur_state()
-    row_must = ((ctx.cur >= 0) & (cur_state != ABOLISHED)) | must_move | pinned
-    fixed = np.flatnonzero(pinned[e]).astype(np.int64)
-    col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
+    pinned[e[fixed]] = True
+    row_must = whole.model.row_must
+    col_cap = whole.model.col_cap
 
     side = side_constraints(ctx, e, p, kind, cliques=True)
     if pol.no_justified_envy:
@@ -337,9 +300,10 @@ def _pins(ctx: Context) -> tuple[I64, I64]:
     return pe, pp
 
 
-def _compile_restricted(ctx: Context, restrict_above: int) -> Compiled:
+def _compile_restricted(ctx: Context, restrict_above: int | None) -> Compiled:
     """The model of a pure assignment from its move space: restricted when it has more than
-    ``restrict_above`` moves, else whole (every allowed pair, JPM computed once)."""
+    ``restrict_above`` moves (``None``: never), else whole (every allowed pair, the same pairs
+    as :func:`candidate_moves` with the stays and pins, JPM computed once)."""
     n = ctx.n_employees
     pe, pp = _pins(ctx)
     pinned = np.zeros(n, dtype=bool)
@@ -366,7 +330,7 @@ def _compile_restricted(ctx: Context, restrict_above: int) -> Compiled:
         if must_move[e] and ctx.cur[e] == p
     ]
     se = np.flatnonzero(ctx.stay_allowed() & ~must_move & ~pinned).astype(np.int64)
-    complete = all_moves <= restrict_above
+    complete = restrict_above is None or all_moves <= restrict_above
     if complete:
         ie, ip, imem = space.expand(np.arange(len(space.mem_e), dtype=np.int64))
     else:

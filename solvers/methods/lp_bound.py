@@ -242,7 +242,12 @@ class _LazyLp:
         self.side_row[rows] = first + np.arange(len(rows))
         self.order = np.concatenate([self.order, rows])
         index = self.index
-        entries = np.flatnonzero(self.side_row[index.con] >= first)
+        # The new rows' entries, by their ranges: not a pass over every entry of the model.
+        lo, hi = index.starts[rows], index.starts[rows + 1]
+        sizes = hi - lo
+        entries = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(
+            lo - (np.cumsum(sizes) - sizes), sizes
+        )
         pair, coef = index.pair[entries], index.coef[entries]
         lp_row = self.side_row[index.con[entries]]
         self.e_pair = np.concatenate([self.e_pair, pair])
@@ -330,8 +335,17 @@ def _rounded(values: np.ndarray, scale: int) -> IntArray:
 def _best_per_row(model: AssignmentModel, rc: IntArray, among: BoolArray, k: int) -> BoolArray:
     """Per row, the ``k`` pairs of ``among`` with the highest reduced cost (ties by index)."""
     cand = np.flatnonzero(among)
-    order = np.lexsort((cand, -rc[cand], model.pair_row[cand]))
-    rows = model.pair_row[cand[order]]
+    rows = model.pair_row[cand]
+    values = rc[cand]
+    top = int(values.max(initial=0))
+    span = top - int(values.min(initial=0)) + 1
+    if model.n_rows * span < 1 << 62:
+        # One int64 key sorts several times faster than three (a first core over 12 million
+        # pairs); the stable sort keeps ties by index as the three keys would.
+        order = np.argsort(rows * span + (top - values), kind="stable")
+    else:
+        order = np.lexsort((cand, -values, rows))
+    rows = rows[order]
     rank = np.arange(len(order)) - np.searchsorted(rows, rows)
     out = np.zeros(model.n_pairs, dtype=np.bool_)
     out[cand[order[rank < k]]] = True

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from placement.contract.policy import load_policy
 from placement.engine import solve
-from placement.model.compile import compile_model, relation_cliques, side_constraints
-from placement.model.rules import I64, Context, build_context
+from placement.model.compile import (
+    candidate_moves,
+    compile_model,
+    relation_cliques,
+    side_constraints,
+)
+from placement.model.rules import I64, MOVE, NEW, STAY, Context, build_context
+from placement.model.scoring import score_pairs
 from tests.placement.builders import make_dataset, make_nip, make_policy
 from tests.placement.test_optimality import brute_force
 
@@ -113,3 +121,63 @@ def test_g03_rows_of_a_dense_city_are_those_of_each_couple_and_unit() -> None:
         a, b, unit = (int(x) for x in name.split(":")[1:])
         expected.add((min(a, b), max(a, b), unit))
     assert covered == expected
+
+
+def _listed_pairs(ctx: Context) -> tuple[I64, I64, I64]:
+    """Every allowed pair listed rule by rule, as the side-rule models were built before they
+    came from the move space: candidate moves, then stays (none for overdue employees who must
+    move), the pins replacing every other pair of their employees; sorted by (e, p)."""
+    me, mp = candidate_moves(ctx)
+    has_move = np.zeros(ctx.n_employees, dtype=bool)
+    has_move[me[ctx.cur[me] >= 0]] = True
+    force = ctx.policy.force_rotation
+    must_move = ctx.overdue() & has_move if force else np.zeros(ctx.n_employees, dtype=bool)
+    se = np.flatnonzero(ctx.stay_allowed() & ~must_move).astype(np.int64)
+    e, p = np.concatenate([me, se]), np.concatenate([mp, ctx.cur[se]])
+    pinned = np.zeros(ctx.n_employees, dtype=bool)
+    nip_at = {str(n): i for i, n in enumerate(ctx.nip)}
+    pos_at = {str(q): i for i, q in enumerate(ctx.position_id)}
+    pe = np.array([nip_at[a] for a, _ in ctx.policy.pins], dtype=np.int64)
+    pp = np.array([pos_at[b] for _, b in ctx.policy.pins], dtype=np.int64)
+    pinned[pe] = True
+    e, p = np.concatenate([e[~pinned[e]], pe]), np.concatenate([p[~pinned[e]], pp])
+    order = np.argsort(ctx.key(e, p))
+    e, p = e[order], p[order]
+    kind = np.where(ctx.cur[e] == p, STAY, np.where(ctx.cur[e] >= 0, MOVE, NEW))
+    return e, p, score_pairs(ctx, e, p, kind.astype(np.int64)).score
+
+
+@pytest.mark.parametrize("force_rotation", [False, True])
+def test_a_side_rule_model_holds_every_allowed_pair_listed_rule_by_rule(
+    force_rotation: bool,
+) -> None:
+    """A generated city under side rules, with preferences, forbidden pairs and pins (one a
+    stay, one a move, one to a closed post): the model's pairs and weights are those of the
+    rules applied pair by pair."""
+    from benchmarks.cities import CITIES, generate, side_policy
+    from placement.contract.readers import dataset_from_tables
+
+    tables = generate(600, CITIES["small-units"], seed=5)
+    dataset = dataset_from_tables({k: v.astype(str) for k, v in tables.items()})
+    emp, pos = dataset.employees, dataset.positions
+    closed = pos.loc[pos["state"] == "closed", "position_id"].iloc[0]
+    pins = [
+        {"nip": emp["nip"].iloc[0], "position_id": emp["position_id"].iloc[0]},
+        {"nip": emp["nip"].iloc[1], "position_id": pos["position_id"].iloc[5]},
+        {"nip": emp["nip"].iloc[2], "position_id": closed},
+    ]
+    forbid = [
+        {"nip": n, "position_id": p}
+        for n, p in zip(emp["nip"].iloc[10:40], pos["position_id"].iloc[10:40], strict=True)
+    ]
+    base = side_policy(dataset).to_dict()
+    policy = load_policy(
+        {**base, "pins": pins, "forbid": forbid, "force_rotation": force_rotation}, dataset
+    )
+    ctx = build_context(dataset, policy)
+    compiled = compile_model(ctx)
+    e, p, score = _listed_pairs(ctx)
+    assert len(dataset.preferences) > 0 and compiled.model.n_pairs > 10_000
+    assert np.array_equal(compiled.e, e)
+    assert np.array_equal(compiled.p, p)
+    assert np.array_equal(compiled.model.weight, score)

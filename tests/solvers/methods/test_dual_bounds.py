@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import solvers
 from solvers import AssignmentModel, Status
 from solvers.backends import flow
+from solvers.methods import duals
 from solvers.methods.duals import SideIndex, dual_bound, potentials, restrict
 from solvers.methods.lp_bound import fix_by_reduced_cost, lp_bound
 from tests.solvers.models import at_most, brute_force, make, small_models
@@ -171,3 +172,32 @@ def test_the_lp_holds_only_the_side_constraints_that_something_broke() -> None:
     assert priced is not None and priced.complete
     assert priced.side_rows == 1
     assert priced.bound == brute_force(model) == 9 * 10 + 1
+
+
+@EXAMPLES
+@given(small_models())
+def test_potentials_over_a_growing_subset_of_pairs_are_those_over_every_pair(
+    model: AssignmentModel,
+) -> None:
+    """A flow optimum's potentials computed as for a large model (Bellman-Ford over each row's
+    best pair and the pairs that price positive, grown until none else does) give every
+    unchosen pair outside a fixed row a reduced cost ≤ 0, and agree with those over every pair
+    on which pairs price positive."""
+    plain = replace(model, side=())
+    best = flow.solve(plain)
+    if best.chosen is None:
+        return
+    original = duals.SUBSET_ABOVE, duals.SUBSET_PER_ROW
+    duals.SUBSET_ABOVE, duals.SUBSET_PER_ROW = 0, 1
+    try:
+        u, v = potentials(plain, best.chosen, plain.weight)
+    finally:
+        duals.SUBSET_ABOVE, duals.SUBSET_PER_ROW = original
+    rc = plain.weight - u[plain.pair_row] - v[plain.pair_col]
+    fixed_row = np.zeros(plain.n_rows, dtype=np.bool_)
+    fixed_row[plain.pair_row[plain.fixed]] = True
+    free = ~fixed_row[plain.pair_row]
+    assert (rc[free & ~best.chosen] <= 0).all()
+    u_all, v_all = potentials(plain, best.chosen, plain.weight)
+    rc_all = plain.weight - u_all[plain.pair_row] - v_all[plain.pair_col]
+    assert np.array_equal(rc > 0, rc_all > 0)
