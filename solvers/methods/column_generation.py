@@ -20,6 +20,7 @@ import numpy as np
 
 from solvers.backends import flow
 from solvers.methods.duals import SideIndex, dual_bound, potentials, settled_potentials
+from solvers.methods.repair import repair
 from solvers.model import AssignmentModel, BoolArray, IntArray, Result, Status
 
 _log = logging.getLogger(__name__)
@@ -146,11 +147,21 @@ def solve_by_columns(
         )
         chosen = np.concatenate([chosen[kept], np.zeros(len(rows), dtype=np.bool_)])
         result = replace(result, chosen=chosen)
-        # Warm start: after a few additions the last optimum often stays optimal, which
-        # Bellman-Ford settling on it proves; then no flow is solved this round.
+        # Warm start: after a few additions the last optimum is repaired by shortest paths
+        # instead of solving the larger model from scratch; Bellman-Ford settling from the
+        # repair's potentials proves the result optimal, and no flow is solved this round.
         duals = None
         t_warm = time.perf_counter()
         if len(rows) <= max(warm_pairs, model.n_pairs // 1000):
-            duals = settled_potentials(model, chosen, model.weight, WARM_ROUNDS)
+            added = np.zeros(model.n_pairs, dtype=np.bool_)
+            added[model.n_pairs - len(rows) :] = True
+            repaired = repair(model, chosen, added)
+            if repaired is not None:
+                duals = settled_potentials(
+                    model, repaired[0], model.weight, WARM_ROUNDS, start=repaired[1]
+                )
+            if duals is not None and repaired is not None:
+                chosen = repaired[0]
+                result = replace(result, chosen=chosen, objective=model.objective_of(chosen))
         warm_s = time.perf_counter() - t_warm
     return Generated(model, origin, result, max_rounds, proven=False)
