@@ -22,7 +22,7 @@ from solvers.model import AssignmentModel, BoolArray, IntArray
 
 _log = logging.getLogger(__name__)
 #: Dijkstra passes allowed before the repair gives up (the caller then solves from scratch).
-MAX_PASSES = 24
+MAX_PASSES = 16
 #: Bellman-Ford rounds for the potentials of the old optimum.
 _BF_ROUNDS = 1_000
 
