@@ -20,6 +20,7 @@ import numpy as np
 
 from solvers.backends import flow
 from solvers.methods.duals import SideIndex, dual_bound, potentials, settled_potentials
+from solvers.methods.repair import repair
 from solvers.model import AssignmentModel, BoolArray, IntArray, Result, Status
 
 _log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def solve_by_columns(
     prune_below: int | None = None,
     prune_rounds: int = 3,
     never_offered: BoolArray | None = None,
-    warm_pairs: int = 1_000,
+    warm_pairs: int = 300,
 ) -> Generated:
     """Solve the whole model of which ``model`` is a restriction (see the module docstring).
 
@@ -73,11 +74,12 @@ def solve_by_columns(
     the first model that ``improving_pairs`` never offers must be flagged in ``never_offered``:
     they stay.
 
-    Warm start: when a round adds at most ``warm_pairs`` pairs (or 0.1 % of the model), the
-    last optimum is first tested on the larger model: if Bellman-Ford settles on its residual
-    network within :data:`WARM_ROUNDS` rounds it is still optimal, its potentials price the
-    next round and no flow is solved (late rounds add a handful of pairs that rarely change
-    the optimum); otherwise the flow solves the larger model as usual.
+    Warm start: when a round adds at most ``warm_pairs`` pairs, the last optimum is repaired
+    on the larger model by shortest paths (:func:`solvers.methods.repair.repair`; late rounds
+    add a handful of pairs, each a short detour from the last optimum) and Bellman-Ford
+    settling from the repair's potentials within :data:`WARM_ROUNDS` rounds proves it optimal;
+    its potentials price the next round and no flow is solved. When the repair takes too many
+    passes or does not settle, the flow solves the larger model as usual.
     """
     if model.has_side_constraints:
         raise ValueError("column generation here needs a model without side constraints")
@@ -146,11 +148,21 @@ def solve_by_columns(
         )
         chosen = np.concatenate([chosen[kept], np.zeros(len(rows), dtype=np.bool_)])
         result = replace(result, chosen=chosen)
-        # Warm start: after a few additions the last optimum often stays optimal, which
-        # Bellman-Ford settling on it proves; then no flow is solved this round.
+        # Warm start: after a few additions the last optimum is repaired by shortest paths
+        # instead of solving the larger model from scratch; Bellman-Ford settling from the
+        # repair's potentials proves the result optimal, and no flow is solved this round.
         duals = None
         t_warm = time.perf_counter()
-        if len(rows) <= max(warm_pairs, model.n_pairs // 1000):
-            duals = settled_potentials(model, chosen, model.weight, WARM_ROUNDS)
+        if len(rows) <= warm_pairs:
+            added = np.zeros(model.n_pairs, dtype=np.bool_)
+            added[model.n_pairs - len(rows) :] = True
+            repaired = repair(model, chosen, added)
+            if repaired is not None:
+                duals = settled_potentials(
+                    model, repaired[0], model.weight, WARM_ROUNDS, start=repaired[1]
+                )
+            if duals is not None and repaired is not None:
+                chosen = repaired[0]
+                result = replace(result, chosen=chosen, objective=model.objective_of(chosen))
         warm_s = time.perf_counter() - t_warm
     return Generated(model, origin, result, max_rounds, proven=False)

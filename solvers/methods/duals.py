@@ -146,13 +146,21 @@ def _subset_potentials(
 
 
 def settled_potentials(
-    model: AssignmentModel, chosen: BoolArray, weight: IntArray, max_rounds: int
+    model: AssignmentModel,
+    chosen: BoolArray,
+    weight: IntArray,
+    max_rounds: int,
+    start: IntArray | None = None,
 ) -> tuple[IntArray, IntArray] | None:
     """:func:`potentials` of ``chosen`` when Bellman-Ford settles within ``max_rounds``, else
     None. Settling proves ``chosen`` optimal for ``model`` without its side constraints (its
     residual network has no negative cycle), so a flow optimum of a smaller model that stays
-    optimal when pairs are added is recognised without solving again."""
-    u, v, settled = _potentials(model, chosen, weight, None, max_rounds)
+    optimal when pairs are added is recognised without solving again.
+
+    ``start`` gives node potentials to begin from (rows, columns, source, sink), e.g. those
+    that :func:`solvers.methods.repair.repair` proves its optimum with: Bellman-Ford then only
+    checks them (one round when they are right) instead of searching from zero."""
+    u, v, settled = _potentials(model, chosen, weight, None, max_rounds, start)
     return (u, v) if settled else None
 
 
@@ -162,6 +170,7 @@ def _potentials(
     weight: IntArray,
     allowed: BoolArray | None,
     max_rounds: int,
+    start: IntArray | None = None,
 ) -> tuple[IntArray, IntArray, bool]:
     n_rows, n_cols = model.n_rows, model.n_cols
     source, sink = n_rows + n_cols, n_rows + n_cols + 1
@@ -195,7 +204,7 @@ def _potentials(
     tails, heads, costs = tails[order], heads[order], costs[order]
     starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
     targets = heads[starts]
-    dist = np.zeros(n_rows + n_cols + 2, dtype=np.int64)
+    dist = np.zeros(n_rows + n_cols + 2, dtype=np.int64) if start is None else start.copy()
     settled = False
     for _ in range(max_rounds):
         best = np.minimum.reduceat(dist[tails] + costs, starts)
