@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from solvers.model import AssignmentModel, BoolArray, IntArray
+from solvers.model import AssignmentModel, BoolArray, IntArray, SideEntries
 
 _log = logging.getLogger(__name__)
 #: Bellman-Ford rounds allowed for the potentials (assignment networks need a few dozen).
@@ -26,29 +26,15 @@ _MAX_ROUNDS = 1_000
 
 
 @dataclass(frozen=True, eq=False)
-class SideIndex:
-    """The side constraints as flat arrays: entry ``i`` puts ``coef[i]`` of pair ``pair[i]`` in
-    constraint ``con[i]``; constraint ``k``'s entries are ``starts[k]`` to ``starts[k + 1]``."""
-
-    pair: IntArray
-    coef: IntArray
-    con: IntArray
-    rhs: IntArray
-    starts: IntArray
+class SideIndex(SideEntries):
+    """A model's flat side constraints (:class:`~solvers.model.SideEntries`) with what the
+    dual bounds price from them."""
 
     @classmethod
-    def of(cls, model: AssignmentModel) -> SideIndex:
-        """Flatten the side constraints of ``model`` (built once per model and kept)."""
+    def of(cls, model: AssignmentModel) -> SideIndex:  # type: ignore[override]
+        """The side constraints of ``model`` (flattened once per model and kept)."""
         flat = model.side_entries
         return cls(flat.pair, flat.coef, flat.con, flat.rhs, flat.starts)
-
-    def totals(self, values: IntArray) -> IntArray:
-        """Per constraint, the exact sum of ``values`` (one per entry)."""
-        out = np.zeros(len(self.rhs), dtype=np.int64)
-        filled = np.flatnonzero(self.starts[1:] > self.starts[:-1])
-        if len(filled):
-            out[filled] = np.add.reduceat(values.astype(np.int64, copy=False), self.starts[filled])
-        return out
 
     def side_cost(self, mu: IntArray, n_pairs: int) -> IntArray:
         """``Σ_s mu_s · coef_s`` per pair: the side constraints' share of its reduced cost."""
