@@ -264,13 +264,17 @@ def build_space(
         cells = np.arange(first_cell[lo], first_cell[hi])
         # Sums of small integers: exact in float32 (``least`` has a half-unit margin).
         nums = b[rows] @ m[cell_row[cells]].T
-        ok = fit[rows].take(cell_group[cells], axis=1) & (nums >= least[cells])
-        r, col = np.nonzero(ok)
+        # R07 first, as one flat mask: it keeps far fewer entries than the group fit, which
+        # is then read only at those (cheaper than spreading it over every cell).
+        hit = np.flatnonzero(nums >= least[cells])
+        r, col = np.divmod(hit, len(cells))
+        ok = fit[rows].ravel()[r * n_groups + cell_group[cells[col]]]
+        hit, r, col = hit[ok], r[ok], col[ok]
         by_group = np.argsort(group_of[cells][col], kind="stable")
-        r, col = r[by_group], col[by_group]
+        hit, r, col = hit[by_group], r[by_group], col[by_group]
         mem_cell.append(cells[col].astype(np.int32))
         mem_e.append(movers[rows[r]].astype(np.int32))
-        mem_num.append(np.rint(nums[r, col]).astype(np.int32))
+        mem_num.append(np.rint(nums.ravel()[hit]).astype(np.int32))
         lo = hi
     cells_all = np.concatenate(mem_cell) if mem_cell else np.zeros(0, np.int32)
     emp = np.concatenate(mem_e) if mem_e else np.zeros(0, np.int32)
