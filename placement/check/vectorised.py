@@ -372,7 +372,10 @@ class _Check:
         # Competency codes numbered in one pass over both tables.
         code, codes = pd.factorize(
             np.concatenate(
-                [req["competency"].to_numpy(dtype=object), comp["competency"].to_numpy(dtype=object)]
+                [
+                    req["competency"].to_numpy(dtype=object),
+                    comp["competency"].to_numpy(dtype=object),
+                ]
             )
         )
         width = max(len(codes), 1)
