@@ -73,12 +73,13 @@ def move_terms(ctx: Context, e: I64, num: I64, den: I64, score: I64) -> Terms:
 def merge_terms(where: B, first: Terms, second: Terms) -> Terms:
     """The terms of pairs taken from ``first`` where ``where`` holds and from ``second``
     elsewhere (each holds those pairs in order)."""
+    # Scattered by index arrays, found once: many times faster than by the boolean mask.
+    at, rest = np.flatnonzero(where), np.flatnonzero(~where)
     merged: dict[str, I64] = {}
     for f in fields(Terms):
-        a, b = getattr(first, f.name), getattr(second, f.name)
         out = np.empty(len(where), dtype=np.int64)
-        out[where] = a
-        out[~where] = b
+        out[at] = getattr(first, f.name)
+        out[rest] = getattr(second, f.name)
         merged[f.name] = out
     return Terms(**merged)
 

@@ -32,8 +32,10 @@ _LEVELS: Final[int] = 5
 _DENSE: Final[int] = 1 << 23
 #: Up to this many numerators, one product over groups is cheaper than a product per group
 #: even when most of its movers fit only some groups; beyond it, groups share a product only
-#: while it computes at most twice the numerators their own movers need.
-_SMALL: Final[int] = 1 << 22
+#: while it computes at most twice the numerators their own movers need. Small: every
+#: numerator computed for nothing is also compared and filtered, which costs more than the
+#: few extra products (one product over a 5,000-person city's groups took 40 % longer).
+_SMALL: Final[int] = 1 << 16
 
 F32 = npt.NDArray[np.float32]
 
@@ -221,9 +223,9 @@ def build_space(
 
     A cell is a group's positions of one requirement profile, cells in group then profile
     order; memberships come group by group, then by employee, then by cell. Consecutive groups
-    share one matrix product over the movers that fit any of them (see :data:`_SMALL`): one
-    product for a small city, about one per group for a large one, where a group's movers
-    are a fraction of all.
+    share one matrix product over the movers that fit any of them while that computes few
+    numerators for nothing (see :data:`_SMALL`): groups of like movers share one, and a large
+    city, where a group's movers are a fraction of all, has about one per group.
     """
     n_groups = len(groups)
     members = np.concatenate(groups) if groups else np.zeros(0, np.int64)
