@@ -21,6 +21,7 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from placement.model.rules import ABOLISHED, I64, B, Context
 from placement.model.scoring import exact_score
@@ -252,32 +253,38 @@ def build_space(
     mem_e: list[npt.NDArray[np.int32]] = []
     mem_num: list[npt.NDArray[np.int32]] = []
     fits = fit.sum(axis=0) * np.diff(first_cell)
+    # Group by mover: each group's movers contiguous, for the unions below.
+    by_group_fit = np.ascontiguousarray(fit.T)
+    n_movers = len(movers)
     lo = 0
-    while lo < n_groups:
-        union = fit[:, lo].copy()
-        hi = lo + 1
-        while hi < n_groups:
-            wider = union | fit[:, hi]
-            size = int(wider.sum()) * int(first_cell[hi + 1] - first_cell[lo])
-            if size > _DENSE or size > max(_SMALL, 2 * int(fits[lo : hi + 1].sum())):
-                break
-            union, hi = wider, hi + 1
-        rows = np.flatnonzero(union)
-        cells = np.arange(first_cell[lo], first_cell[hi])
-        # Sums of small integers: exact in float32 (``least`` has a half-unit margin).
-        nums = b[rows] @ m[cell_row[cells]].T
-        # R07 first, as one flat mask: it keeps far fewer entries than the group fit, which
-        # is then read only at those (cheaper than spreading it over every cell).
-        hit = np.flatnonzero(nums >= least[cells])
-        r, col = np.divmod(hit, len(cells))
-        ok = fit[rows].ravel()[r * n_groups + cell_group[cells[col]]]
-        hit, r, col = hit[ok], r[ok], col[ok]
-        by_group = np.argsort(group_of[cells][col], kind="stable")
-        hit, r, col = hit[by_group], r[by_group], col[by_group]
-        mem_cell.append(cells[col].astype(np.int32))
-        mem_e.append(movers[rows[r]].astype(np.int32))
-        mem_num.append(np.rint(nums.ravel()[hit]).astype(np.int32))
-        lo = hi
+    # The products are many and small: BLAS threads cost more to wake than they save, and on
+    # a shared machine their spinning afterwards slows the flow and the checker that follow.
+    with threadpool_limits(limits=1, user_api="blas"):
+        while lo < n_groups:
+            union = by_group_fit[lo].copy()
+            hi = lo + 1
+            while hi < n_groups:
+                wider = union | by_group_fit[hi]
+                size = int(wider.sum()) * int(first_cell[hi + 1] - first_cell[lo])
+                if size > _DENSE or size > max(_SMALL, 2 * int(fits[lo : hi + 1].sum())):
+                    break
+                union, hi = wider, hi + 1
+            rows = np.flatnonzero(union)
+            cells = np.arange(first_cell[lo], first_cell[hi])
+            # Sums of small integers: exact in float32 (``least`` has a half-unit margin).
+            nums = b[rows] @ m[cell_row[cells]].T
+            # R07 first, as one flat mask: it keeps far fewer entries than the group fit,
+            # which is then read only at those (cheaper than spreading it over every cell).
+            hit = np.flatnonzero(nums >= least[cells])
+            r, col = np.divmod(hit, len(cells))
+            ok = by_group_fit.ravel()[cell_group[cells[col]] * n_movers + rows[r]]
+            hit, r, col = hit[ok], r[ok], col[ok]
+            by_group = np.argsort(group_of[cells][col], kind="stable")
+            hit, r, col = hit[by_group], r[by_group], col[by_group]
+            mem_cell.append(cells[col].astype(np.int32))
+            mem_e.append(movers[rows[r]].astype(np.int32))
+            mem_num.append(np.rint(nums.ravel()[hit]).astype(np.int32))
+            lo = hi
     cells_all = np.concatenate(mem_cell) if mem_cell else np.zeros(0, np.int32)
     emp = np.concatenate(mem_e) if mem_e else np.zeros(0, np.int32)
     num = np.concatenate(mem_num) if mem_num else np.zeros(0, np.int32)
