@@ -132,6 +132,13 @@ def cell_text(value: object, column: str) -> str:
     return str(value).strip()
 
 
+def integer_text(values: np.ndarray) -> np.ndarray:
+    """Integers as their decimal text (an object array of ``str``), each distinct value spelled
+    once: scores and ranks repeat down a plan."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.array([str(v) for v in distinct.tolist()], dtype=object)[inverse.ravel()]
+
+
 def column_text(series: pd.Series, column: str) -> np.ndarray:
     """A plan column as plan.csv text cells (an object array of ``str``), by dtype where it can.
 
@@ -145,10 +152,10 @@ def column_text(series: pd.Series, column: str) -> np.ndarray:
     if pd.api.types.is_integer_dtype(dtype):
         if isinstance(dtype, pd.api.extensions.ExtensionDtype):
             na = series.isna().to_numpy()
-            digits = series.fillna(0).astype(np.int64).astype(str).to_numpy(dtype=object)
+            digits = integer_text(series.to_numpy(dtype=np.int64, na_value=0))
             digits[na] = ""
             return digits
-        return series.astype(str).to_numpy(dtype=object)
+        return integer_text(series.to_numpy())
     if isinstance(dtype, pd.StringDtype):
         # Stripped once per distinct text: ids and units repeat down the column.
         codes, distinct = pd.factorize(series.to_numpy(dtype=object))

@@ -28,6 +28,7 @@ from placement.check.report import (
     CheckReport,
     Violation,
     column_text,
+    integer_text,
     require_plan_columns,
     sort_key,
 )
@@ -628,7 +629,7 @@ class _Check:
     def _compare(self, c: dict[str, Obj], to: Obj, score: I64, jpm: Obj, rank: I64) -> None:
         """The row's score, jpm and preference_rank against the recomputed ones."""
         nip = c["nip"]
-        text = score.astype(str).astype(object)
+        text = integer_text(score)
         differs = c["score"] != text
         for i in np.flatnonzero(differs).tolist():
             if _parse_int(c["score"][i]) != int(score[i]):
@@ -653,7 +654,8 @@ class _Check:
                 t("check.plan.jpm", given=repr(c["jpm"][i]), expected=repr(jpm[i])),
             ),
         )
-        rank_text = np.where(rank > 0, rank.astype(str), "").astype(object)
+        rank_text = integer_text(rank)
+        rank_text[rank <= 0] = ""
         self._add(
             c["preference_rank"] != rank_text,
             lambda i: Violation(
