@@ -16,12 +16,13 @@ and pins are not searched here: the restricted model always holds them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from placement.model.rules import ABOLISHED, I64, B, Context
 from placement.model.scoring import exact_score
@@ -171,6 +172,13 @@ class MoveSpace:
         )
 
 
+@functools.cache
+def _thread_pools() -> ThreadpoolController:
+    """The process's native thread pools, found once (finding them scans the loaded libraries,
+    which costs more than a city's whole JPM products)."""
+    return ThreadpoolController()
+
+
 def _member(keys: I64, sorted_keys: I64) -> B:
     if not len(sorted_keys):
         return np.zeros(len(keys), dtype=bool)
@@ -195,7 +203,9 @@ def indicator_matrices(ctx: Context, employees: I64 | None = None) -> tuple[F32,
         rows = np.repeat(np.arange(n_prof), n_req * _LEVELS)
         cols = (ctx.prof_cols[:, :, None] * _LEVELS + (steps - 1)).ravel()
         vals = (ctx.prof_weights[:, :, None] * (ctx.prof_levels[:, :, None] >= steps)).ravel()
-        np.add.at(m, (rows, cols), vals.astype(np.float32))
+        # Summed by one bincount (padding repeats a cell with weight 0): np.add.at is slow.
+        sums = np.bincount(rows * (width + 1) + cols, weights=vals, minlength=m.size)
+        m += sums.reshape(m.shape).astype(np.float32)
     return b, m
 
 
@@ -259,7 +269,7 @@ def build_space(
     lo = 0
     # The products are many and small: BLAS threads cost more to wake than they save, and on
     # a shared machine their spinning afterwards slows the flow and the checker that follow.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _thread_pools().limit(limits=1, user_api="blas"):
         while lo < n_groups:
             union = by_group_fit[lo].copy()
             hi = lo + 1
