@@ -7,6 +7,7 @@ hold the two checkers against each other, compare like with like; nothing here k
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -132,6 +133,11 @@ def cell_text(value: object, column: str) -> str:
     return str(value).strip()
 
 
+#: Whitespace at the start or end of a text among texts joined by NUL (a NUL inside a text at
+#: worst makes a text look as if it needed stripping, which then strips nothing).
+_EDGE_SPACE = re.compile(r"(?:\A|\0)\s|\s(?:\0|\Z)")
+
+
 def integer_text(values: np.ndarray) -> np.ndarray:
     """Integers as their decimal text (an object array of ``str``), each distinct value spelled
     once: scores and ranks repeat down a plan."""
@@ -157,9 +163,13 @@ def column_text(series: pd.Series, column: str) -> np.ndarray:
             return digits
         return integer_text(series.to_numpy())
     if isinstance(dtype, pd.StringDtype):
-        # Stripped once per distinct text: ids and units repeat down the column.
+        # Stripped once per distinct text: ids and units repeat down the column. Most columns
+        # have nothing to strip, which one search over all the texts joined tells.
         codes, distinct = pd.factorize(series.to_numpy(dtype=object))
-        return np.array([t.strip() for t in distinct] + [""], dtype=object)[codes]
+        texts = distinct.tolist()
+        if _EDGE_SPACE.search("\0".join(texts)):
+            texts = [t.strip() for t in texts]
+        return np.array([*texts, ""], dtype=object)[codes]
     texts = pd.api.types.is_object_dtype(dtype)
     if texts and pd.api.types.infer_dtype(series, skipna=False) == "string":
         return series.str.strip().to_numpy(dtype=object)
