@@ -166,10 +166,10 @@ def column_text(series: pd.Series, column: str) -> np.ndarray:
         # Stripped once per distinct text: ids and units repeat down the column. Most columns
         # have nothing to strip, which one search over all the texts joined tells.
         codes, distinct = pd.factorize(series.to_numpy(dtype=object))
-        texts = distinct.tolist()
-        if _EDGE_SPACE.search("\0".join(texts)):
-            texts = [t.strip() for t in texts]
-        return np.array([*texts, ""], dtype=object)[codes]
+        spelled: list[str] = distinct.tolist()
+        if _EDGE_SPACE.search("\0".join(spelled)):
+            spelled = [t.strip() for t in spelled]
+        return np.array([*spelled, ""], dtype=object)[codes]
     texts = pd.api.types.is_object_dtype(dtype)
     if texts and pd.api.types.infer_dtype(series, skipna=False) == "string":
         return series.str.strip().to_numpy(dtype=object)

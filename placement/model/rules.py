@@ -475,11 +475,12 @@ def _requirement_profiles(
     lists[:, 0] = lengths
     for j, part in enumerate(parts):
         lists[row, 1 + 3 * slot + j] = part
-    _, first, same = np.unique(lists, axis=0, return_index=True, return_inverse=True)
-    number = np.empty(len(first), dtype=np.int64)
-    number[np.argsort(first, kind="stable")] = np.arange(len(first))
-    profile[pi[starts]] = number[same.ravel()]
-    firsts = np.sort(first)
+    # Profiles numbered in order of first appearance, by one pass over the rows' bytes (a
+    # row sort by np.unique costs more for the few hundred or thousand rows of a city).
+    seen: dict[bytes, int] = {}
+    number = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in lists], np.int64)
+    profile[pi[starts]] = number
+    firsts = np.flatnonzero(np.r_[True, number[1:] > np.maximum.accumulate(number)[:-1]])
     padded = tuple(np.ascontiguousarray(lists[firsts, 1 + j :: 3]) for j in range(3))
     cols_, lv_, wt_ = padded
     return codes, levels, (cols_, lv_, wt_), (lv_ * wt_).sum(axis=1), profile
