@@ -23,7 +23,7 @@ from placement.executors import Executor, LocalPool
 from placement.i18n import t
 from placement.model.compile import PRICED_MOVES, Compiled, assemble, compile_model
 from placement.model.diagnose import diagnose
-from placement.model.rules import MOVE, NEW, STAY, Context, build_context, index_of
+from placement.model.rules import MOVE, NEW, STAY, Context, build_context, index_of, run_index
 from placement.model.scoring import jpm_text
 from solvers import Status
 
@@ -153,11 +153,12 @@ def solve(
         diagnosis = diagnose(dataset, policy, time_limit_s=limit, compiled=compiled)
 
     plan = gaps = None
+    to = None
     objective = None
     t_check = 0.0
     if result.chosen is not None:
         stage(t("engine.stage.checking"))
-        plan, gaps = _plan_frames(compiled, result.chosen)
+        plan, gaps, to = _plan_frames(compiled, result.chosen)
         objective = int(compiled.terms.score[result.chosen].sum())
         t1 = time.perf_counter()
         report = check(dataset, policy, plan)
@@ -180,7 +181,7 @@ def solve(
         "check_s": round(t_check, 3),
     }
     summary = _summary(
-        dataset, policy, compiled, result, plan, objective, runtime, timings,
+        dataset, policy, compiled, result, plan, to, objective, runtime, timings,
         fewest_changes=fewest_changes,
     )  # fmt: skip
     if diagnosis is not None:
@@ -285,7 +286,11 @@ def solve_detached(_shared: None, item: tuple[Dataset, Policy]) -> Solution:
     return replace(solve(dataset, policy), compiled=None)
 
 
-def _plan_frames(compiled: Compiled, chosen: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _plan_frames(
+    compiled: Compiled, chosen: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The plan and gaps frames of a selection of pairs, and each employee's final position
+    index (-1 unplaced)."""
     ctx = compiled.ctx
     n = ctx.n_employees
     idx = np.flatnonzero(chosen)
@@ -320,7 +325,7 @@ def _plan_frames(compiled: Compiled, chosen: np.ndarray) -> tuple[pd.DataFrame, 
         }
     )
     movers = np.flatnonzero(placed & ((kind == MOVE) | (kind == NEW)))
-    return plan, _gaps(ctx, movers, to[movers])
+    return plan, _gaps(ctx, movers, to[movers]), to
 
 
 def _gaps(ctx: Context, movers: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
@@ -341,7 +346,7 @@ def _gaps(ctx: Context, movers: np.ndarray, targets: np.ndarray) -> pd.DataFrame
                 "attained": np.zeros(0, dtype=np.int64),
             }
         )
-    position = index_of(pd.Index(ctx.position_id), req["position_id"])
+    position = run_index(pd.Index(ctx.position_id), req["position_id"].to_numpy(dtype=object))
     starts = np.searchsorted(position, targets)
     counts = np.searchsorted(position, targets, side="right") - starts
     row = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
@@ -352,16 +357,14 @@ def _gaps(ctx: Context, movers: np.ndarray, targets: np.ndarray) -> pd.DataFrame
     short = attained < required
     e, row = e[short], row[short]
     text = req["competency"].dtype
-    gaps = pd.DataFrame(
-        {
-            "nip": pd.array(ctx.nip[e], dtype=text),
-            "position_id": req["position_id"].array[row],
-            "competency": req["competency"].array[row],
-            "required": required[short],
-            "attained": attained[short],
-        }
-    )
-    return gaps.loc[:, list(GAP_COLUMNS)]
+    columns = {
+        "nip": pd.array(ctx.nip[e], dtype=text),
+        "position_id": req["position_id"].array[row],
+        "competency": req["competency"].array[row],
+        "required": required[short],
+        "attained": attained[short],
+    }
+    return pd.DataFrame({c: columns[c] for c in GAP_COLUMNS})
 
 
 def _summary(
@@ -370,6 +373,7 @@ def _summary(
     compiled: Compiled,
     result: solvers.Result,
     plan: pd.DataFrame | None,
+    to: np.ndarray | None,
     objective: int | None,
     runtime: float,
     timings: dict[str, float],
@@ -393,19 +397,17 @@ def _summary(
         "policy": policy.to_dict(),
         "engine_version": engine_version(),
     }
-    if plan is not None:
+    if plan is not None and to is not None:
+        # From the final position indices (-1 unplaced) rather than the plan's text columns.
         ctx = compiled.ctx
-        placed = plan["to_position"] != ""
-        from_pos = plan["from_position"] != ""
+        placed = to >= 0
         before = np.bincount(ctx.cur[ctx.cur >= 0], minlength=ctx.n_positions)
-        after_idx = index_of(pd.Index(ctx.position_id), plan["to_position"][placed])
-        after = np.bincount(after_idx, minlength=ctx.n_positions)
+        after = np.bincount(to[placed], minlength=ctx.n_positions)
         summary["moves"] = int(plan["moved"].sum())
-        summary["new_placements"] = int((placed & ~from_pos).sum())
+        summary["new_placements"] = int((placed & (ctx.cur < 0)).sum())
         summary["unplaced"] = int((~placed).sum())
         summary["vacancies_filled"] = int(np.maximum(after - before, 0).sum())
-    if compiled.previous is not None and plan is not None:
-        to = index_of(pd.Index(compiled.ctx.position_id), plan["to_position"])
+    if compiled.previous is not None and to is not None:
         prev = compiled.previous
         known = prev != -2
         summary["disruption"] = {

@@ -7,6 +7,7 @@ hold the two checkers against each other, compare like with like; nothing here k
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -132,6 +133,18 @@ def cell_text(value: object, column: str) -> str:
     return str(value).strip()
 
 
+#: Whitespace at the start or end of a text among texts joined by NUL (a NUL inside a text at
+#: worst makes a text look as if it needed stripping, which then strips nothing).
+_EDGE_SPACE = re.compile(r"(?:\A|\0)\s|\s(?:\0|\Z)")
+
+
+def integer_text(values: np.ndarray) -> np.ndarray:
+    """Integers as their decimal text (an object array of ``str``), each distinct value spelled
+    once: scores and ranks repeat down a plan."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.array([str(v) for v in distinct.tolist()], dtype=object)[inverse.ravel()]
+
+
 def column_text(series: pd.Series, column: str) -> np.ndarray:
     """A plan column as plan.csv text cells (an object array of ``str``), by dtype where it can.
 
@@ -145,14 +158,18 @@ def column_text(series: pd.Series, column: str) -> np.ndarray:
     if pd.api.types.is_integer_dtype(dtype):
         if isinstance(dtype, pd.api.extensions.ExtensionDtype):
             na = series.isna().to_numpy()
-            digits = series.fillna(0).astype(np.int64).astype(str).to_numpy(dtype=object)
+            digits = integer_text(series.to_numpy(dtype=np.int64, na_value=0))
             digits[na] = ""
             return digits
-        return series.astype(str).to_numpy(dtype=object)
+        return integer_text(series.to_numpy())
     if isinstance(dtype, pd.StringDtype):
-        # Stripped once per distinct text: ids and units repeat down the column.
+        # Stripped once per distinct text: ids and units repeat down the column. Most columns
+        # have nothing to strip, which one search over all the texts joined tells.
         codes, distinct = pd.factorize(series.to_numpy(dtype=object))
-        return np.array([t.strip() for t in distinct] + [""], dtype=object)[codes]
+        spelled: list[str] = distinct.tolist()
+        if _EDGE_SPACE.search("\0".join(spelled)):
+            spelled = [t.strip() for t in spelled]
+        return np.array([*spelled, ""], dtype=object)[codes]
     texts = pd.api.types.is_object_dtype(dtype)
     if texts and pd.api.types.infer_dtype(series, skipna=False) == "string":
         return series.str.strip().to_numpy(dtype=object)

@@ -28,6 +28,7 @@ from placement.check.report import (
     CheckReport,
     Violation,
     column_text,
+    integer_text,
     require_plan_columns,
     sort_key,
 )
@@ -72,21 +73,23 @@ def check(dataset: Dataset, policy: Policy, plan: pd.DataFrame) -> CheckReport:
 
 
 def _date_parts(series: pd.Series) -> tuple[I64, I64, I64, B]:
-    """Year, month and day columns of a datetime column, and where it is given."""
-    known = series.notna().to_numpy()
-    dates = series.dt
-    parts = (
-        dates.year.fillna(0).to_numpy(dtype=np.int64),
-        dates.month.fillna(1).to_numpy(dtype=np.int64),
-        dates.day.fillna(1).to_numpy(dtype=np.int64),
-    )
-    return (*parts, known)
+    """Year, month and day columns of a datetime column (0, 1, 1 where it is not given), and
+    where it is given: by numpy's calendar units, without pandas' per-field accessors."""
+    days = series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    known = ~np.isnat(days)
+    days = np.where(known, days, np.datetime64("1970-01-01", "D"))
+    months = days.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]")
+    year = years.astype(np.int64) + 1970
+    month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
+    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return np.where(known, year, 0), month, day, known
 
 
-def _each(series: pd.Series, of: Callable[[Any], Any], dtype: type = np.int64) -> Any:
+def _each(values: pd.Series | Obj, of: Callable[[Any], Any], dtype: type = np.int64) -> Any:
     """``of`` of every cell of a text column, called once per distinct text (codes and
     spellings repeat down an employee column)."""
-    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
     return np.array([of(t) for t in distinct], dtype=dtype)[codes]
 
 
@@ -151,25 +154,30 @@ class _Check:
         self.state: Obj = np.append(pos["state"].to_numpy(dtype=object), "")
         self.job_class: Obj = np.append(pos["job_class"].to_numpy(dtype=object), "")
         self.capacity: I64 = pos["capacity"].to_numpy(dtype=np.int64)
-        band = pos["eselon"].map(lambda s: ESELON_BAND.get(s, ("", "")))
-        min_grade = pos["min_grade"].where(pos["min_grade"] != "", band.str[0])
-        max_grade = pos["max_grade"].where(pos["max_grade"] != "", band.str[1])
-        self.min_grade_text: Obj = np.append(min_grade.to_numpy(dtype=object), "")
-        self.max_grade_text: Obj = np.append(max_grade.to_numpy(dtype=object), "")
-        self.min_grade: I64 = np.append(min_grade.map(GRADE_INDEX).fillna(-1), -1).astype(np.int64)
-        self.max_grade: I64 = np.append(max_grade.map(GRADE_INDEX).fillna(-1), -1).astype(np.int64)
+        # A bound not given falls back to the eselon band's, each on its own.
+        eselon = pos["eselon"]
+        band_low = _each(eselon, lambda s: ESELON_BAND.get(s, ("", ""))[0], object)
+        band_high = _each(eselon, lambda s: ESELON_BAND.get(s, ("", ""))[1], object)
+        min_given = pos["min_grade"].to_numpy(dtype=object)
+        max_given = pos["max_grade"].to_numpy(dtype=object)
+        min_grade = np.where(min_given != "", min_given, band_low)
+        max_grade = np.where(max_given != "", max_given, band_high)
+        self.min_grade_text: Obj = np.append(min_grade, "")
+        self.max_grade_text: Obj = np.append(max_grade, "")
+        self.min_grade: I64 = np.append(_each(min_grade, lambda t: GRADE_INDEX.get(t, -1)), -1)
+        self.max_grade: I64 = np.append(_each(max_grade, lambda t: GRADE_INDEX.get(t, -1)), -1)
         self.min_edu_text: Obj = np.append(pos["min_education"].to_numpy(dtype=object), "")
         self.min_edu: I64 = np.append(
-            pos["min_education"].map(EDUCATION_RANK).fillna(-1), -1
-        ).astype(np.int64)
+            _each(pos["min_education"], lambda t: EDUCATION_RANK.get(t, -1)), -1
+        )
         self.fields_text: Obj = np.append(pos["education_fields"].to_numpy(dtype=object), "")
         self.is_jpt: B = np.append(pos["job_class"].isin(JPT_CLASSES).to_numpy(), False)
         self.graded_only: B = np.append(
             pos["job_class"].isin(GRADED_ONLY_CLASSES).to_numpy(), False
         )
         self.bup: I64 = np.append(
-            pos["job_class"].map(RETIREMENT_AGE).fillna(DEFAULT_RETIREMENT_AGE), 0
-        ).astype(np.int64)
+            _each(pos["job_class"], lambda c: RETIREMENT_AGE.get(c, DEFAULT_RETIREMENT_AGE)), 0
+        )
         # Employees.
         self.nip: Obj = emp["nip"].to_numpy(dtype=object)
         self.cur_text: Obj = emp["position_id"].to_numpy(dtype=object)
@@ -341,7 +349,7 @@ class _Check:
         move = placed & ~stay  # a move or a new placement
         is_move = move & self.has_cur[e]
         expected = np.where(is_move, "true", "false").astype(object)
-        moved = pd.Series(c["moved"], dtype=object).str.lower().to_numpy(dtype=object)
+        moved = _each(c["moved"], str.lower, object)
         self._add(
             moved != expected,
             lambda i: Violation(
@@ -362,15 +370,23 @@ class _Check:
     def _jpm(self, e: I64, p: I64, placed: B) -> tuple[I64, I64]:
         """JPM of every row as N, D with JPM = 100·N/D; 1, 1 without requirements or unplaced."""
         req, comp = self.dataset.requirements, self.dataset.competencies
-        codes = pd.Index(pd.unique(pd.concat([req["competency"], comp["competency"]])))
+        # Competency codes numbered in one pass over both tables.
+        code, codes = pd.factorize(
+            np.concatenate(
+                [
+                    req["competency"].to_numpy(dtype=object),
+                    comp["competency"].to_numpy(dtype=object),
+                ]
+            )
+        )
         width = max(len(codes), 1)
         rq_p = self.pos_index.get_indexer(req["position_id"]).astype(np.int64)
-        rq_c = codes.get_indexer(req["competency"]).astype(np.int64)
+        rq_c = code[: len(req)].astype(np.int64)
         rq_level = req["level"].to_numpy(dtype=np.int64)
         rq_weight = req["weight"].to_numpy(dtype=np.int64)
         ck = _keys(
             _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object)),
-            codes.get_indexer(comp["competency"]).astype(np.int64),
+            code[len(req) :].astype(np.int64),
             width,
         )
         order = np.argsort(ck, kind="stable")
@@ -518,18 +534,25 @@ class _Check:
         )
 
     def _field_allowed(self, e: I64, p: I64) -> B:
-        """R06's field part: the position lists no fields, or the employee's field among them."""
-        fields = pd.Series(self.fields_text[:-1], dtype=object).str.split(";").explode()
-        fields = fields.str.strip().str.casefold()
-        fields = fields[fields.notna() & (fields != "")]
-        has_fields = np.zeros(self.n_p + 1, dtype=bool)
-        has_fields[fields.index.to_numpy(dtype=np.int64)] = True
-        allowed = pd.MultiIndex.from_arrays(
-            [fields.index.to_numpy(dtype=np.int64), fields.to_numpy()]
-        )
-        asked = pd.MultiIndex.from_arrays([p, self.field[e]])
-        ok: B = ~has_fields[p] | asked.isin(allowed)
-        return ok
+        """R06's field part: the position lists no fields, or the employee's field among them.
+
+        Decided once per distinct (list of fields, field) the rows ask about: positions share a
+        handful of lists and employees a handful of fields.
+        """
+        lists, texts = pd.factorize(self.fields_text, use_na_sentinel=False)
+        allowed = [
+            {f.strip().casefold() for f in t.split(";")} - {""} if isinstance(t, str) else set()
+            for t in texts
+        ]
+        fields, spelled = pd.factorize(self.field, use_na_sentinel=False)
+        width = max(len(spelled), 1)
+        asked, inverse = np.unique(lists[p] * width + fields[e], return_inverse=True)
+        ok = [
+            not allowed[k // width] or spelled[k % width] in allowed[k // width]
+            for k in asked.tolist()
+        ]
+        result: B = np.array(ok, dtype=bool)[inverse.ravel()]
+        return result
 
     def _retirement(self, e: I64, p: I64) -> tuple[I64, I64, I64]:
         """Year and month of the retirement date (the first of the month after the BUP
@@ -566,9 +589,11 @@ class _Check:
             ]
         )
         ranks = np.concatenate([rank[direct >= 0], rank[(direct < 0) & (unit >= 0)]])
-        best = pd.Series(ranks).groupby(keys).min()
-        sorted_keys = best.index.to_numpy(dtype=np.int64)
-        values = best.to_numpy(dtype=np.int64)
+        # The best (least) rank per key: sorted by key then rank, each key's first row.
+        order = np.lexsort((ranks, keys))
+        keys, ranks = keys[order], ranks[order]
+        first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, dtype=bool)
+        sorted_keys, values = keys[first].astype(np.int64), ranks[first].astype(np.int64)
         big = np.iinfo(np.int64).max
         own = _lookup(sorted_keys, values, _keys(e, p, width), big)
         via_unit = _lookup(sorted_keys, values, _keys(e, self.n_p + 1 + self.unit[p], width), big)
@@ -604,7 +629,7 @@ class _Check:
     def _compare(self, c: dict[str, Obj], to: Obj, score: I64, jpm: Obj, rank: I64) -> None:
         """The row's score, jpm and preference_rank against the recomputed ones."""
         nip = c["nip"]
-        text = score.astype(str).astype(object)
+        text = integer_text(score)
         differs = c["score"] != text
         for i in np.flatnonzero(differs).tolist():
             if _parse_int(c["score"][i]) != int(score[i]):
@@ -629,7 +654,8 @@ class _Check:
                 t("check.plan.jpm", given=repr(c["jpm"][i]), expected=repr(jpm[i])),
             ),
         )
-        rank_text = np.where(rank > 0, rank.astype(str), "").astype(object)
+        rank_text = integer_text(rank)
+        rank_text[rank <= 0] = ""
         self._add(
             c["preference_rank"] != rank_text,
             lambda i: Violation(
@@ -786,9 +812,10 @@ class _Check:
 def _jpm_text(num: I64, den: I64) -> Obj:
     """100·num/den with 2 decimals, rounded half up, exactly."""
     hundredths = (20_000 * num + den) // (2 * den)
-    whole = pd.Series(hundredths // 100).astype(str)
-    part = pd.Series(hundredths % 100).astype(str).str.zfill(2)
-    out: Obj = (whole + "." + part).to_numpy(dtype=object)
+    # Spelled once per distinct value: at most 10,001 of them, however many rows.
+    distinct, inverse = np.unique(hundredths, return_inverse=True)
+    text = [f"{h // 100}.{h % 100:02d}" for h in distinct.tolist()]
+    out: Obj = np.array(text, dtype=object)[inverse.ravel()]
     return out
 
 

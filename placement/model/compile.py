@@ -43,7 +43,7 @@ from placement.model.rules import (
     index_of,
     jpm_at_least,
 )
-from placement.model.scoring import Terms, score_pairs
+from placement.model.scoring import Terms, merge_terms, move_terms, score_pairs
 from placement.model.space import MoveSpace, build_space
 from solvers.model import AssignmentModel, SideConstraint
 
@@ -320,8 +320,15 @@ def _compile_restricted(ctx: Context, restrict_above: int | None) -> Compiled:
     # Preferred moves keep their own (higher) score: always in the model.
     fe, fp = np.divmod(ctx.pref_keys, ctx.n_positions)
     ok = (fp != ctx.cur[fe]) & ~pinned[fe]
-    ok &= np.logical_and.reduce(list(ctx.rule_masks(fe, fp).values())) if len(fe) else ok
+    if len(fe):
+        # The employee and position rules first: the pair rules (JPM among them) are then
+        # computed only for the preferences that pass them.
+        ok &= np.logical_and.reduce(list(ctx.employee_rules(fe).values()))
+        ok &= np.logical_and.reduce(list(ctx.position_rules(fp).values()))
     fe, fp = fe[ok], fp[ok]
+    if len(fe):
+        ok = np.logical_and.reduce(list(ctx.pair_rules(fe, fp).values()))
+        fe, fp = fe[ok], fp[ok]
     has_move = counts > 0
     must_move = (ctx.overdue() & has_move) if ctx.policy.force_rotation else np.zeros(n, dtype=bool)
     conflicts = [
@@ -360,12 +367,15 @@ def assemble(
     e, p, mem = e[order], p[order], mem[order]
     cur = ctx.cur[e]
     kind = np.where(p == cur, STAY, np.where(cur >= 0, MOVE, NEW)).astype(np.int64)
-    num = np.empty(len(e), dtype=np.int64)
-    den = np.empty(len(e), dtype=np.int64)
+    # The space already scored its memberships (unranked moves): only the other pairs
+    # (stays, preferred moves, pins) are scored here.
     in_space = mem >= 0
-    num[in_space], den[in_space] = space.jpm(mem[in_space])
-    num[~in_space], den[~in_space] = ctx.jpm_parts(e[~in_space], p[~in_space])
-    terms = score_pairs(ctx, e, p, kind, jpm=(num, den))
+    se, smem = e[in_space], mem[in_space]
+    num, den = space.jpm(smem)
+    scored = move_terms(ctx, se, num, den, space.mem_score[smem].astype(np.int64))
+    oe, op = e[~in_space], p[~in_space]
+    others = score_pairs(ctx, oe, op, kind[~in_space], jpm=ctx.jpm_parts(oe, op))
+    terms = merge_terms(in_space, scored, others)
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
     row_must = ((ctx.cur >= 0) & (ctx.cur_state() != ABOLISHED)) | must_move | pinned
     model = AssignmentModel(

@@ -70,11 +70,16 @@ def per_value(values: pd.Series | Obj, of: Callable[[Any], int]) -> I64:
 
 
 def _date_parts(s: pd.Series) -> tuple[I64, I64, I64, B]:
-    known = s.notna().to_numpy()
-    y = s.dt.year.fillna(0).to_numpy(dtype=np.int64)
-    m = s.dt.month.fillna(0).to_numpy(dtype=np.int64)
-    d = s.dt.day.fillna(0).to_numpy(dtype=np.int64)
-    return y, m, d, known
+    """Year, month, day (0 where not given) and where given, by numpy's calendar units
+    (pandas' per-field accessors cost more than the whole conversion)."""
+    days = s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    known = ~np.isnat(days)
+    months = days.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]")
+    y = years.astype(np.int64) + 1970
+    m = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
+    d = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return np.where(known, y, 0), np.where(known, m, 0), np.where(known, d, 0), known
 
 
 @dataclass(frozen=True, eq=False)
@@ -415,7 +420,7 @@ def _field_encoding(emp: pd.DataFrame, pos: pd.DataFrame) -> tuple[I64, Obj, I64
     return fields_id, vocab, code, np.unique(np.array(keys, dtype=np.int64))
 
 
-def _run_index(index: pd.Index, values: Obj) -> I64:
+def run_index(index: pd.Index, values: Obj) -> I64:
     """:func:`index_of` of values that come in runs of equal ones (a table sorted by them):
     one lookup per run."""
     if not len(values):
@@ -441,8 +446,10 @@ def _requirement_profiles(
     levels = np.zeros((len(emp_index), len(codes)), dtype=np.int16)
     comp = dataset.competencies
     if len(codes) and len(comp):
-        ci = index_of(code_index, comp["competency"])
-        ei = _run_index(emp_index, comp["nip"].to_numpy(dtype=object))
+        # Hashed once per row by factorize; the few distinct codes are then looked up.
+        spelled, distinct = pd.factorize(comp["competency"].to_numpy(dtype=object))
+        ci = np.append(index_of(code_index, distinct), -1)[spelled]
+        ei = run_index(emp_index, comp["nip"].to_numpy(dtype=object))
         keep = ci >= 0
         levels[ei[keep], ci[keep]] = comp["level"].to_numpy(dtype=np.int16)[keep]
 
@@ -468,11 +475,12 @@ def _requirement_profiles(
     lists[:, 0] = lengths
     for j, part in enumerate(parts):
         lists[row, 1 + 3 * slot + j] = part
-    _, first, same = np.unique(lists, axis=0, return_index=True, return_inverse=True)
-    number = np.empty(len(first), dtype=np.int64)
-    number[np.argsort(first, kind="stable")] = np.arange(len(first))
-    profile[pi[starts]] = number[same.ravel()]
-    firsts = np.sort(first)
+    # Profiles numbered in order of first appearance, by one pass over the rows' bytes (a
+    # row sort by np.unique costs more for the few hundred or thousand rows of a city).
+    seen: dict[bytes, int] = {}
+    number = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in lists], np.int64)
+    profile[pi[starts]] = number
+    firsts = np.flatnonzero(np.r_[True, number[1:] > np.maximum.accumulate(number)[:-1]])
     padded = tuple(np.ascontiguousarray(lists[firsts, 1 + j :: 3]) for j in range(3))
     cols_, lv_, wt_ = padded
     return codes, levels, (cols_, lv_, wt_), (lv_ * wt_).sum(axis=1), profile

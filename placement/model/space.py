@@ -16,11 +16,13 @@ and pins are not searched here: the restricted model always holds them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 from placement.model.rules import ABOLISHED, I64, B, Context
 from placement.model.scoring import exact_score
@@ -32,8 +34,10 @@ _LEVELS: Final[int] = 5
 _DENSE: Final[int] = 1 << 23
 #: Up to this many numerators, one product over groups is cheaper than a product per group
 #: even when most of its movers fit only some groups; beyond it, groups share a product only
-#: while it computes at most twice the numerators their own movers need.
-_SMALL: Final[int] = 1 << 22
+#: while it computes at most twice the numerators their own movers need. Small: every
+#: numerator computed for nothing is also compared and filtered, which costs more than the
+#: few extra products (one product over a 5,000-person city's groups took 40 % longer).
+_SMALL: Final[int] = 1 << 16
 
 F32 = npt.NDArray[np.float32]
 
@@ -179,6 +183,13 @@ def _peak(values: npt.NDArray[np.integer]) -> int:
     return int(np.abs(values).max(initial=0))
 
 
+@functools.cache
+def _thread_pools() -> ThreadpoolController:
+    """The process's native thread pools, found once (finding them scans the loaded libraries,
+    which costs more than a city's whole JPM products)."""
+    return ThreadpoolController()
+
+
 def _member(keys: I64, sorted_keys: I64) -> B:
     if not len(sorted_keys):
         return np.zeros(len(keys), dtype=bool)
@@ -203,7 +214,9 @@ def indicator_matrices(ctx: Context, employees: I64 | None = None) -> tuple[F32,
         rows = np.repeat(np.arange(n_prof), n_req * _LEVELS)
         cols = (ctx.prof_cols[:, :, None] * _LEVELS + (steps - 1)).ravel()
         vals = (ctx.prof_weights[:, :, None] * (ctx.prof_levels[:, :, None] >= steps)).ravel()
-        np.add.at(m, (rows, cols), vals.astype(np.float32))
+        # Summed by one bincount (padding repeats a cell with weight 0): np.add.at is slow.
+        sums = np.bincount(rows * (width + 1) + cols, weights=vals, minlength=m.size)
+        m += sums.reshape(m.shape).astype(np.float32)
     return b, m
 
 
@@ -232,9 +245,9 @@ def build_space(
 
     A cell is a group's positions of one requirement profile, cells in group then profile
     order; memberships come group by group, then by employee, then by cell. Consecutive groups
-    share one matrix product over the movers that fit any of them (see :data:`_SMALL`): one
-    product for a small city, about one per group for a large one, where a group's movers
-    are a fraction of all.
+    share one matrix product over the movers that fit any of them while that computes few
+    numerators for nothing (see :data:`_SMALL`): groups of like movers share one, and a large
+    city, where a group's movers are a fraction of all, has about one per group.
     """
     n_groups = len(groups)
     members = np.concatenate(groups) if groups else np.zeros(0, np.int64)
@@ -261,28 +274,38 @@ def build_space(
     mem_e: list[npt.NDArray[np.int32]] = []
     mem_num: list[npt.NDArray[np.int32]] = []
     fits = fit.sum(axis=0) * np.diff(first_cell)
+    # Group by mover: each group's movers contiguous, for the unions below.
+    by_group_fit = np.ascontiguousarray(fit.T)
+    n_movers = len(movers)
     lo = 0
-    while lo < n_groups:
-        union = fit[:, lo].copy()
-        hi = lo + 1
-        while hi < n_groups:
-            wider = union | fit[:, hi]
-            size = int(wider.sum()) * int(first_cell[hi + 1] - first_cell[lo])
-            if size > _DENSE or size > max(_SMALL, 2 * int(fits[lo : hi + 1].sum())):
-                break
-            union, hi = wider, hi + 1
-        rows = np.flatnonzero(union)
-        cells = np.arange(first_cell[lo], first_cell[hi])
-        # Sums of small integers: exact in float32 (``least`` has a half-unit margin).
-        nums = b[rows] @ m[cell_row[cells]].T
-        ok = fit[rows].take(cell_group[cells], axis=1) & (nums >= least[cells])
-        r, col = np.nonzero(ok)
-        by_group = np.argsort(group_of[cells][col], kind="stable")
-        r, col = r[by_group], col[by_group]
-        mem_cell.append(cells[col].astype(np.int32))
-        mem_e.append(movers[rows[r]].astype(np.int32))
-        mem_num.append(np.rint(nums[r, col]).astype(np.int32))
-        lo = hi
+    # The products are many and small: BLAS threads cost more to wake than they save, and on
+    # a shared machine their spinning afterwards slows the flow and the checker that follow.
+    with _thread_pools().limit(limits=1, user_api="blas"):
+        while lo < n_groups:
+            union = by_group_fit[lo].copy()
+            hi = lo + 1
+            while hi < n_groups:
+                wider = union | by_group_fit[hi]
+                size = int(wider.sum()) * int(first_cell[hi + 1] - first_cell[lo])
+                if size > _DENSE or size > max(_SMALL, 2 * int(fits[lo : hi + 1].sum())):
+                    break
+                union, hi = wider, hi + 1
+            rows = np.flatnonzero(union)
+            cells = np.arange(first_cell[lo], first_cell[hi])
+            # Sums of small integers: exact in float32 (``least`` has a half-unit margin).
+            nums = b[rows] @ m[cell_row[cells]].T
+            # R07 first, as one flat mask: it keeps far fewer entries than the group fit,
+            # which is then read only at those (cheaper than spreading it over every cell).
+            hit = np.flatnonzero(nums >= least[cells])
+            r, col = np.divmod(hit, len(cells))
+            ok = by_group_fit.ravel()[cell_group[cells[col]] * n_movers + rows[r]]
+            hit, r, col = hit[ok], r[ok], col[ok]
+            by_group = np.argsort(group_of[cells][col], kind="stable")
+            hit, r, col = hit[by_group], r[by_group], col[by_group]
+            mem_cell.append(cells[col].astype(np.int32))
+            mem_e.append(movers[rows[r]].astype(np.int32))
+            mem_num.append(np.rint(nums.ravel()[hit]).astype(np.int32))
+            lo = hi
     cells_all = np.concatenate(mem_cell) if mem_cell else np.zeros(0, np.int32)
     emp = np.concatenate(mem_e) if mem_e else np.zeros(0, np.int32)
     num = np.concatenate(mem_num) if mem_num else np.zeros(0, np.int32)

@@ -70,13 +70,18 @@ def solve(
     # Negative pairs on optional rows never pay off; must-rows may need them.
     keep = ~row_fixed[rows] & (must[rows] | (model.weight >= 0))
     arc_pairs = np.flatnonzero(keep)
+    # Most models keep every pair: then the pairs' own arrays serve, without copies.
+    whole = len(arc_pairs) == model.n_pairs
+    arc_rows = rows if whole else rows[arc_pairs]
+    arc_cols = cols if whole else cols[arc_pairs]
     free_must = must & ~row_fixed
     optional = np.zeros(n_rows, dtype=np.bool_)
-    optional[rows[arc_pairs]] = True
+    optional[arc_rows] = True
     optional &= ~must
     opt_rows = np.flatnonzero(optional)
-    used_cols = np.flatnonzero(np.bincount(cols[arc_pairs], minlength=n_cols) > 0)
-    col_cap = np.minimum(cap[used_cols], np.bincount(cols[arc_pairs], minlength=n_cols)[used_cols])
+    per_col = np.bincount(arc_cols, minlength=n_cols)
+    used_cols = np.flatnonzero(per_col > 0)
+    col_cap = np.minimum(cap[used_cols], per_col[used_cols])
 
     def row_node(r: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         return r + 2
@@ -85,27 +90,36 @@ def solve(
         return c + 2 + n_rows
 
     n_opt = len(opt_rows)
+    # Each array concatenated straight into the type the solver takes (no second copy).
     tails = np.concatenate(
         [
             np.full(n_opt + 1, _SOURCE),
-            row_node(rows[arc_pairs]),
+            row_node(arc_rows),
             col_node(used_cols),
-        ]
-    ).astype(np.int32)
+        ],
+        dtype=np.int32,
+    )
     heads = np.concatenate(
         [
             row_node(opt_rows),
             [_SINK],
-            col_node(cols[arc_pairs]),
+            col_node(arc_cols),
             np.full(len(used_cols), _SINK),
-        ]
-    ).astype(np.int32)
+        ],
+        dtype=np.int32,
+    )
     caps = np.concatenate(
-        [np.ones(n_opt, dtype=np.int64), [n_opt], np.ones(len(arc_pairs), np.int64), col_cap]
-    ).astype(np.int64)
+        [np.ones(n_opt, dtype=np.int64), [n_opt], np.ones(len(arc_pairs), np.int64), col_cap],
+        dtype=np.int64,
+    )
     costs = np.concatenate(
-        [np.zeros(n_opt + 1, np.int64), -model.weight[arc_pairs], np.zeros(len(used_cols))]
-    ).astype(np.int64)
+        [
+            np.zeros(n_opt + 1, np.int64),
+            -(model.weight if whole else model.weight[arc_pairs]),
+            np.zeros(len(used_cols), np.int64),
+        ],
+        dtype=np.int64,
+    )
 
     must_rows = np.flatnonzero(free_must)
     nodes = np.concatenate([[_SOURCE, _SINK], row_node(must_rows)]).astype(np.int32)
