@@ -64,8 +64,10 @@ def solve(
         ``"auto"`` or one of :data:`BACKENDS`.
     time_limit_s
         Wall-clock budget. When set, MIP back-ends run in a child process that is ended at the
-        deadline (plus a short grace); the best solution found by then is returned as FEASIBLE,
-        or TIMEOUT_NO_SOLUTION when there is none. ``None`` solves to optimality in-process.
+        deadline (plus a short grace), or, in ``auto``'s race on a model of at most
+        :data:`~solvers.methods.racing.THREAD_MAX_PAIRS` pairs, in threads asked to stop
+        then; the best solution found by then is returned as FEASIBLE, or TIMEOUT_NO_SOLUTION
+        when there is none. ``None`` solves to optimality in-process.
     seed
         Seed for the engine; the same model and seed give the same selection.
     warm_start

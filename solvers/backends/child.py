@@ -94,7 +94,7 @@ def solve_in_child(
 
 @dataclass(eq=False)
 class Child:
-    """One back-end solving in its own process, and what it has streamed back so far.
+    """One back-end solving in its own process or thread, and what it has streamed back so far.
 
     :meth:`receive` reads one message; ``best``/``best_objective`` hold the best incumbent,
     ``bound`` the best bound, ``final`` the child's own result once it arrives; ``done`` turns
