@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
@@ -221,13 +222,16 @@ def race(
     bound_by: str = "relaxation",
     lp: LpBound | None = None,
     on_progress: ProgressCallback | None = None,
+    price: Callable[[], LpBound | None] | None = None,
 ) -> Result:
     """Solve ``model`` by racing :data:`RACERS`; see the module docstring.
 
     ``warm_start`` (which need not be feasible) is every racer's hint and, when feasible, the
     first incumbent; ``bound`` a known upper bound (owned by ``bound_by``); ``lp`` the LP bound
-    whose reduced costs fix pairs against the best solution (see the module docstring). Under a
-    time limit the best solution found by either racer is returned as FEASIBLE.
+    whose reduced costs fix pairs against the best solution (see the module docstring), or
+    ``price`` what computes it, called only when the head start did not settle the model (a
+    model it proves costs no LP); its bound, when tighter, is owned by ``"lp"``. Under a time
+    limit the best solution found by either racer is returned as FEASIBLE.
 
     Raises
     ------
@@ -243,12 +247,14 @@ def race(
     in_thread = model.n_pairs <= THREAD_MAX_PAIRS
     state = _Race(model, seed, lp, started, limit_at, best, warm_start, on_progress, in_thread)
     try:
-        return _run(state, time_limit_s)
+        return _run(state, time_limit_s, price)
     finally:
         state.stop()
 
 
-def _run(state: _Race, time_limit_s: float | None) -> Result:
+def _run(
+    state: _Race, time_limit_s: float | None, price: Callable[[], LpBound | None] | None
+) -> Result:
     """The race of :func:`race`; the caller stops the racers."""
     model, best, started = state.model, state.best, state.started
     if model.n_pairs <= HEAD_START_MAX_PAIRS:
@@ -265,6 +271,12 @@ def _run(state: _Race, time_limit_s: float | None) -> Result:
         best.tighten(head.bound, cpsat.NAME)
         if best.chosen is not None:
             state.hint = best.chosen
+        if state.limit_at is not None and time.perf_counter() >= state.limit_at:
+            return _unproven(best, time.perf_counter() - started)
+    if price is not None:
+        state.lp = price()
+        if state.lp is not None:
+            best.tighten(state.lp.bound, "lp")
         if state.limit_at is not None and time.perf_counter() >= state.limit_at:
             return _unproven(best, time.perf_counter() - started)
     state.start(highs.NAME)
