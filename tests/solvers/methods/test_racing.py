@@ -72,7 +72,7 @@ def test_a_race_stopped_by_its_time_limit_returns_the_best_solution_as_feasible(
     started = time.perf_counter()
     result = racing.race(model, time_limit_s=1.0, seed=0, warm_start=None)
     # Both racers stop when asked within a fraction of a second; the rest is a loaded machine.
-    assert time.perf_counter() - started < 1.0 + grace_s(1.0) + 5.0
+    assert time.perf_counter() - started < 1.0 + grace_s(1.0) + 15.0
     assert result.status in (Status.FEASIBLE, Status.TIMEOUT_NO_SOLUTION)
     assert result.proved_by == ""
     if result.chosen is not None:
