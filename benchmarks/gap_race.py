@@ -7,9 +7,9 @@ For each GAP file, ``--repeats`` rounds each solve it with the engine (:func:`so
 ``auto``, seed 0), raw HiGHS and raw CP-SAT (:mod:`benchmarks.baselines`), in an order that
 rotates from round to round, all in this process, so that the machine's load weighs on the
 three alike. One JSON line per file: each method's status and median wall time, this process's
-median CPU time (the engine's racers run in processes of their own and are not in it), the
-median of the per-round ratios of the engine's time to each raw back-end's and to the faster
-of the two, and the load average before and after.
+median CPU time (the engine's racers are threads of it up to 20,000 pairs; above, they run in
+processes of their own, not counted), the median of the per-round ratios of the engine's time
+to each raw back-end's and to the faster of the two, and the load average before and after.
 
 ``--small`` solves every gap1–12 instance (cattrysse1994) once through ``auto`` and prints one
 JSON line: the median and largest wall and CPU time, and how many were proved optimal.

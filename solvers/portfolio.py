@@ -27,7 +27,7 @@ from solvers.backends.common import ProgressCallback, min_bound
 from solvers.errors import SolverError
 from solvers.methods.branch_and_bound import count_broken, is_packing, packing_branch_and_bound
 from solvers.methods.duals import restrict
-from solvers.methods.lp_bound import fix_by_reduced_cost, lp_bound
+from solvers.methods.lp_bound import LpBound, fix_by_reduced_cost, lp_bound
 from solvers.methods.priced_flow import relax
 from solvers.methods.priced_flow import solve_without as flow_without
 from solvers.methods.racing import NAME as RACE
@@ -66,8 +66,10 @@ def solve(
         ``"auto"`` or one of :data:`BACKENDS`.
     time_limit_s
         Wall-clock budget. When set, MIP back-ends run in a child process that is ended at the
-        deadline (plus a short grace); the best solution found by then is returned as FEASIBLE,
-        or TIMEOUT_NO_SOLUTION when there is none. ``None`` solves to optimality in-process.
+        deadline (plus a short grace), or, in ``auto``'s race on a model of at most
+        :data:`~solvers.methods.racing.THREAD_MAX_PAIRS` pairs, in threads asked to stop
+        then; the best solution found by then is returned as FEASIBLE, or TIMEOUT_NO_SOLUTION
+        when there is none. ``None`` solves to optimality in-process.
     seed
         Seed for the engine; the same model and seed give the same selection.
     warm_start
@@ -199,17 +201,18 @@ def _exact_after_flow(
 
     hint = start[0] if start[0] is not None else relaxed
     share = None if time_limit_s is None else started + _PRICING_SHARE * time_limit_s
-    priced = lp_bound(model, relaxed, start[0], deadline=share) if model.has_knapsack else None
-    bound, bound_by = relax_bound, "flow"
-    if priced is not None and (bound is None or priced.bound < bound):
-        bound, bound_by = priced.bound, "lp"
+
+    def price() -> LpBound | None:
+        # Asked for by the race only when its head start did not settle the model.
+        return lp_bound(model, relaxed, start[0], deadline=share) if model.has_knapsack else None
+
     left = remaining()
     if left is not None and left <= 0:
         exact = Result(Status.TIMEOUT_NO_SOLUTION, None, None, None, RACE, 0.0)
     else:
         exact = race(
-            model, time_limit_s=left, seed=seed, warm_start=hint, bound=bound,
-            bound_by=bound_by, lp=priced, on_progress=progress,
+            model, time_limit_s=left, seed=seed, warm_start=hint, bound=relax_bound,
+            bound_by="flow", on_progress=progress, price=price,
         )  # fmt: skip
     return _combine(model, exact, start, relax_bound, time.perf_counter() - started)
 

@@ -3,7 +3,8 @@ created, read, listed, cancelled, deleted and their outputs fetched on behalf of
 
 Each worker calls :func:`placement.solve` with the policy's time limit (the settings' default
 when the policy sets none, so a solve always ends): the MIP back-ends then run in a child process
-that the engine ends at the deadline. Progress goes to the store as it arrives. Cancelling a run
+(the race of HiGHS and CP-SAT on smaller models in two threads) that the engine ends at the
+deadline. Progress goes to the store as it arrives. Cancelling a run
 marks it ``cancelled`` in the store; the worker holding it, on whichever instance, notices when
 it renews its lease, stops the solve at its next progress report and discards whatever it finds,
 since :meth:`RunRepository.finish` only finishes a ``running`` run its owner holds. Every step

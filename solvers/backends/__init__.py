@@ -1,4 +1,4 @@
-"""The exact back-ends (flow, CP-SAT, HiGHS, CBC) and the child process that enforces time limits;
+"""The exact back-ends (flow, CP-SAT, HiGHS, CBC) and the child process or thread they run in;
 name → back-end module, imported on first use so that unused engines are never loaded."""
 
 from __future__ import annotations

@@ -1,13 +1,21 @@
-"""Run a back-end in a child process so that a time limit holds whatever the engine does.
+"""Run a back-end apart from the caller — in a child process, or in a thread — streaming back
+every improving solution.
 
-Some engines overrun their own limits by minutes. The child gets the model, solves it with the
-remaining budget, and streams every improving solution back through a pipe; the parent stops
-waiting at the deadline plus a short grace, ends the child's whole process group (which also
-ends an engine running as a subprocess of the child, such as CBC) and returns the best
-solution received. Processes are started with ``forkserver`` (``spawn`` where that is not
-available), never plain ``fork``, so a multi-threaded parent is safe. As with any such start
-method, a script that calls the solvers must guard its entry point with
-``if __name__ == "__main__":``.
+In a child process a time limit holds whatever the engine does: some engines overrun their
+own limits by minutes. The child gets the model, solves it with the remaining budget, and
+streams every improving solution back through a pipe; the parent stops waiting at the
+deadline plus a short grace, ends the child's whole process group (which also ends an engine
+running as a subprocess of the child, such as CBC) and returns the best solution received.
+Processes are started with ``forkserver`` (``spawn`` where that is not available), never plain
+``fork``, so a multi-threaded parent is safe. As with any such start method, a script that
+calls the solvers must guard its entry point with ``if __name__ == "__main__":``.
+
+In a thread (HiGHS and CP-SAT only: both release the GIL while they search, and both can be
+asked to stop from another thread) the back-end costs no process start and no copy of the
+model, and streams through the same kind of pipe, so that a caller waits on threads and
+processes alike. Stopping it asks the engine to end its search (:class:`Stop`); it ends at the
+engine's next check, which a caller that cannot wait for an engine ignoring its limit must not
+rely on: those use a process.
 """
 
 from __future__ import annotations
@@ -18,8 +26,10 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -28,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from solvers.backends import backend
-from solvers.backends.common import ProgressCallback, min_bound
+from solvers.backends.common import ProgressCallback, Stop, min_bound
 from solvers.errors import SolverError
 from solvers.model import AssignmentModel, BoolArray, Result, Status
 
@@ -38,6 +48,11 @@ GRACE_S = 1.0
 GRACE_SHARE = 0.05
 _JOIN_S = 5.0
 _ENGINE_MODULES = ("highspy", "ortools.sat.python.cp_model", "pulp")
+#: The back-ends that can solve in a thread (see the module docstring).
+THREAD_BACKENDS = ("highs", "cpsat")
+#: How often a stop request is repeated while waiting for a thread to end: CP-SAT only hears
+#: it once its search has begun.
+_REPEAT_S = 0.05
 
 
 def grace_s(time_limit_s: float) -> float:
@@ -79,7 +94,7 @@ def solve_in_child(
 
 @dataclass(eq=False)
 class Child:
-    """One back-end solving in its own process, and what it has streamed back so far.
+    """One back-end solving in its own process or thread, and what it has streamed back so far.
 
     :meth:`receive` reads one message; ``best``/``best_objective`` hold the best incumbent,
     ``bound`` the best bound, ``final`` the child's own result once it arrives; ``done`` turns
@@ -109,13 +124,24 @@ class Child:
         warm_start: BoolArray | None,
         on_progress: ProgressCallback | None = None,
         niceness: int = 0,
+        *,
+        in_thread: bool = False,
     ) -> Child:
-        """Start back-end ``name`` on ``model`` in a child process (no limit when ``None``),
-        ``niceness`` steps below this process's scheduling priority."""
+        """Start back-end ``name`` on ``model`` in a child process, or in a thread of this one
+        (``in_thread``; one of :data:`THREAD_BACKENDS`), with no limit when ``time_limit_s``
+        is ``None``, ``niceness`` steps below this process's scheduling priority (a thread's
+        priority is its own on Linux only; elsewhere a thread keeps the process's)."""
         started = time.perf_counter()
+        deadline_epoch = None if time_limit_s is None else time.time() + time_limit_s
+        if in_thread:
+            if name not in THREAD_BACKENDS:
+                raise SolverError(f"{name} cannot solve in a thread; use one of {THREAD_BACKENDS}")
+            receiver, sender = multiprocessing.Pipe(duplex=False)
+            thread = SolverThread(sender, name, model, deadline_epoch, seed, warm_start, niceness)
+            thread.start()
+            return cls(name, model, thread, receiver, started, on_progress)
         ctx = _context()
         receiver, sender = ctx.Pipe(duplex=False)
-        deadline_epoch = None if time_limit_s is None else time.time() + time_limit_s
         proc = ctx.Process(
             target=_child_main,
             args=(sender, name, model, deadline_epoch, seed, warm_start, niceness),
@@ -156,6 +182,12 @@ class Child:
 
     def stop(self) -> None:
         """End the child and everything it started; close the pipe."""
+        if isinstance(self.proc, SolverThread):
+            self.proc.request_stop()
+            # A thread blocked writing to a full pipe wakes up when its reader closes.
+            self.receiver.close()
+            self.proc.wait_stopped(_JOIN_S)
+            return
         _stop(self.proc)
         self.receiver.close()
 
@@ -261,6 +293,103 @@ def _child_main(
         except (BrokenPipeError, ConnectionResetError):
             os._exit(0)
 
+    def solve(limit: float | None, **callbacks: Any) -> Result:
+        return backend(name).solve(
+            model, time_limit_s=limit, seed=seed, warm_start=warm_start, **callbacks
+        )
+
+    try:
+        _solve_streaming(send, name, solve, deadline_epoch)
+    finally:
+        conn.close()
+
+
+class SolverThread(threading.Thread):
+    """A HiGHS or CP-SAT solve in a thread of this process, streaming like a child process.
+
+    ``exitcode`` mirrors a process's: ``None`` while it runs, 0 once it ended.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        name: str,
+        model: AssignmentModel,
+        deadline_epoch: float | None,
+        seed: int | None,
+        warm_start: BoolArray | None,
+        niceness: int,
+    ) -> None:
+        super().__init__(name=f"solvers-{name}", daemon=True)
+        self.conn = conn
+        self.backend = name
+        self.model = model
+        self.deadline_epoch = deadline_epoch
+        self.seed = seed
+        self.warm_start = warm_start
+        self.niceness = niceness
+        self.stop_request = Stop()
+        self.exitcode: int | None = None
+
+    def request_stop(self) -> None:
+        """Ask the engine to end its search (it ends at its next check)."""
+        self.stop_request.request()
+
+    def wait_stopped(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the thread to end, repeating the stop request."""
+        until = time.perf_counter() + timeout
+        while self.is_alive():
+            left = min(_REPEAT_S, until - time.perf_counter())
+            if left <= 0:
+                _log.warning("solver thread %s did not end; it ends at its own limit", self.name)
+                return
+            self.join(left)
+            self.stop_request.request()
+
+    def run(self) -> None:
+        """Solve, streaming into the pipe until the reader closes it."""
+        if self.niceness and sys.platform == "linux":
+            tid = threading.get_native_id()
+            current = os.getpriority(os.PRIO_PROCESS, tid)
+            os.setpriority(os.PRIO_PROCESS, tid, current + self.niceness)
+        closed = False
+
+        def send(message: tuple[str, Any]) -> None:
+            # The reader closes the pipe once it has what it needs: the search should end.
+            nonlocal closed
+            if closed:
+                return
+            try:
+                self.conn.send(message)
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                closed = True
+                self.stop_request.request()
+
+        def solve(limit: float | None, **callbacks: Any) -> Result:
+            from solvers.backends import cpsat, highs
+
+            engine = highs.solve if self.backend == highs.NAME else cpsat.solve
+            return engine(
+                self.model, time_limit_s=limit, seed=self.seed, warm_start=self.warm_start,
+                stop=self.stop_request, **callbacks,
+            )  # fmt: skip
+
+        try:
+            _solve_streaming(send, self.backend, solve, self.deadline_epoch)
+        finally:
+            self.conn.close()
+            self.exitcode = 0
+
+
+def _solve_streaming(
+    send: Callable[[tuple[str, Any]], None],
+    name: str,
+    solve: Callable[..., Result],
+    deadline_epoch: float | None,
+) -> None:
+    """Run ``solve(limit, on_progress=..., on_incumbent=...)`` and send what it finds: each
+    incumbent, each bound move, then its result or its error."""
+
     def incumbent(chosen: BoolArray, objective: int, bound: int | None, _elapsed: float) -> None:
         send(("incumbent", (np.flatnonzero(chosen), objective, bound)))
 
@@ -269,16 +398,7 @@ def _child_main(
 
     limit = None if deadline_epoch is None else max(0.01, deadline_epoch - time.time())
     try:
-        result = backend(name).solve(
-            model,
-            time_limit_s=limit,
-            seed=seed,
-            warm_start=warm_start,
-            on_progress=progress,
-            on_incumbent=incumbent,
-        )
+        result = solve(limit, on_progress=progress, on_incumbent=incumbent)
         send(("result", result))
     except Exception as exc:
         send(("error", f"{name}: {type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()

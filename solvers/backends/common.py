@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,41 @@ ProgressCallback = Callable[[int | None, int | None, float], None]
 #: ``on_incumbent(chosen, objective, bound, elapsed_s)``: receives every improving solution,
 #: already checked against the model.
 IncumbentCallback = Callable[[BoolArray, int, int | None, float], None]
+
+
+class Stop:
+    """A request, from another thread, that a back-end end its search now.
+
+    HiGHS polls :attr:`requested` in its interrupt callback; CP-SAT registers its
+    ``stop_search`` with :meth:`on_request`. :meth:`request` calls every registered hook
+    each time, so that a hook registered while a request was under way still takes effect
+    when the request is repeated.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._hooks: list[Callable[[], None]] = []
+
+    @property
+    def requested(self) -> bool:
+        """Whether a stop was requested."""
+        return self._event.is_set()
+
+    def request(self) -> None:
+        """Ask the search to end, now and on every hook registered so far."""
+        self._event.set()
+        with self._lock:
+            hooks = list(self._hooks)
+        for hook in hooks:
+            hook()
+
+    def on_request(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` on every request, at once when one was already made."""
+        with self._lock:
+            self._hooks.append(hook)
+        if self.requested:
+            hook()
 
 
 def integer_bound(value: float) -> int | None:

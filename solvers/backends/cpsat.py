@@ -20,6 +20,7 @@ from solvers.backends.common import (
     IncumbentCallback,
     ProgressCallback,
     Reporter,
+    Stop,
     as_chosen,
     checked,
     engine_time_limit,
@@ -52,13 +53,15 @@ def solve(
     on_incumbent: IncumbentCallback | None = None,
     deterministic_time_s: float | None = None,
     stop_at: int | None = None,
+    stop: Stop | None = None,
 ) -> Result:
     """Solve ``model`` with CP-SAT.
 
     ``warm_start`` becomes the solution hint; ``time_limit_s`` covers build and solve;
     ``deterministic_time_s`` caps CP-SAT's own measure of work, so that where a search stops
     does not depend on the machine's load; ``stop_at`` ends the search at the first solution of
-    at least that objective (a known optimum: the search need not prove it again).
+    at least that objective (a known optimum: the search need not prove it again); ``stop``
+    ends it when another thread requests it.
 
     Raises
     ------
@@ -97,7 +100,8 @@ def solve(
             self.next_copy = 0.0
 
         def on_solution_callback(self) -> None:
-            if stop_at is not None and self.objective_value >= stop_at:
+            reached = stop_at is not None and self.objective_value >= stop_at
+            if reached or (stop is not None and stop.requested):
                 self.stop_search()
                 return
             now = time.perf_counter()
@@ -109,6 +113,8 @@ def solve(
             self.next_copy = done + _COPY_SPACING * (done - now)
 
     solver.best_bound_callback = lambda bound: reporter.bound(integer_bound(bound))
+    if stop is not None:
+        stop.on_request(solver.stop_search)
     build_s = time.perf_counter() - started
     status = solver.solve(cpm, _Incumbents())
     _log.debug("CP-SAT finished: %s", solver.status_name(status))

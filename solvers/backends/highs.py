@@ -12,6 +12,7 @@ from solvers.backends.common import (
     IncumbentCallback,
     ProgressCallback,
     Reporter,
+    Stop,
     as_chosen,
     engine_time_limit,
     infeasible_result,
@@ -44,11 +45,13 @@ def solve(
     on_progress: ProgressCallback | None = None,
     on_incumbent: IncumbentCallback | None = None,
     stop_at: int | None = None,
+    stop: Stop | None = None,
 ) -> Result:
     """Solve ``model`` with the HiGHS MIP solver.
 
     ``stop_at`` ends the search at the first solution of at least that objective (a known
-    optimum: the search need not prove it again).
+    optimum: the search need not prove it again); ``stop`` ends it when another thread
+    requests it (at HiGHS's next interrupt check, in its branch-and-bound).
 
     ``time_limit_s`` covers build and solve (HiGHS may overrun it; the portfolio enforces it
     from outside). Improving solutions and bound moves are reported through ``on_progress``
@@ -110,7 +113,8 @@ def solve(
         else:
             reporter.bound(bound)
             best = reporter.best_objective
-            if stop_at is not None and best is not None and best >= stop_at:
+            reached = stop_at is not None and best is not None and best >= stop_at
+            if reached or (stop is not None and stop.requested):
                 data_in.user_interrupt = True  # type: ignore[attr-defined]
 
     h.setCallback(callback, None)

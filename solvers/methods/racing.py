@@ -1,8 +1,8 @@
-"""Race HiGHS and CP-SAT on one model, each in its own process on one thread, sharing bounds.
+"""Race HiGHS and CP-SAT on one model, each on one thread of its own, sharing bounds.
 
 Where the better exact back-end cannot be told in advance (knapsack side constraints: CP-SAT
 proves the small public GAP instances in well under a second, HiGHS proves larger ones CP-SAT
-does not), both run at once on the machine's two cores. The parent keeps the best solution
+does not), both run at once on the machine's two cores. The race keeps the best solution
 streamed by either and the best bound proved by either, and stops the race as soon as the one
 meets the other (or one back-end proves optimality or infeasibility on its own). ``proved_by``
 names the back-end whose bound closed the gap.
@@ -23,8 +23,14 @@ It proves most of them (the public GAP instances gap1–12 all, in a fraction of
 without starting any process, and what it proves does not depend on the machine's load;
 otherwise its best solution becomes the racers' hint. Larger models start both racers at
 once, HiGHS first, on what the race was given: HiGHS then solves from the race's first moment,
-as a raw HiGHS solve of the model would, and CP-SAT's process does what a head start would
-have done. CP-SAT's process runs at a lower priority (:data:`RACER_NICENESS`).
+as a raw HiGHS solve of the model would, and CP-SAT does what a head start would have done.
+CP-SAT runs at a lower priority (:data:`RACER_NICENESS`).
+
+Models of at most :data:`THREAD_MAX_PAIRS` pairs race in two threads of this process: both
+engines release the GIL while they search and stop within a fraction of a second when asked,
+so no process is started, no model copied, and HiGHS gets the processor share of the process
+that called it, as a raw HiGHS solve would. Larger models race in two child processes
+(:mod:`solvers.backends.child`), which are ended at once whatever their engine is doing.
 
 Which racer proves first depends on the machine's load, and so would the returned plan when
 the model has several optima. The plan is therefore always the same one: the first solution of
@@ -43,6 +49,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
@@ -67,11 +74,16 @@ NAME = "+".join(RACERS)
 #: in about a second would lose half a second to it.
 HEAD_START_WORK = 0.5
 HEAD_START_MAX_PAIRS = 800
-#: Scheduling priority of each racer's process, in steps below the caller's. On an idle
+#: Scheduling priority of each racer (process or thread), in steps below the caller's. On an idle
 #: two-core machine it changes nothing (each racer has a core); on a shared one it keeps
 #: HiGHS's share of the processor what a raw HiGHS solve would get, and CP-SAT takes what is
 #: left (with both at one priority, HiGHS ran at half its raw speed at load 6).
 RACER_NICENESS: dict[str, int] = {"cpsat": 10}
+#: The largest model whose racers are threads rather than processes. HiGHS checks for a stop
+#: request in its branch-and-bound only: asked to stop, it ended within 0.2 s on a model of
+#: 16,000 pairs (Yagiura c40400), but took up to 4.4 s on one of 128,000 (d801600), in its
+#: root LP; a process is ended at once.
+THREAD_MAX_PAIRS = 20_000
 #: CP-SAT is restarted from a better solution of HiGHS at most this many times, and only when
 #: reduced-cost fixing against that solution keeps at most this share of its pairs.
 MAX_RESTARTS = 3
@@ -115,7 +127,7 @@ class _Best:
 
 @dataclass(eq=False)
 class _Racer:
-    """A racer's process, the model pairs it was given (``None``: all of them) and the
+    """A racer's process or thread, the model pairs it was given (``None``: all of them) and the
     incumbent objective they were fixed against."""
 
     child: Child
@@ -144,6 +156,7 @@ class _Race:
     best: _Best
     hint: BoolArray | None
     on_progress: ProgressCallback | None
+    in_thread: bool = False
     racers: dict[str, _Racer] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -160,13 +173,17 @@ class _Race:
         left = None if self.limit_at is None else max(0.01, self.limit_at - time.perf_counter())
         niceness = RACER_NICENESS.get(name, 0)
         if keep is None or keep.all():
-            child = Child.start(name, model, left, self.seed, hint, niceness=niceness)
+            child = Child.start(
+                name, model, left, self.seed, hint, niceness=niceness, in_thread=self.in_thread
+            )
             self.racers[name] = _Racer(child, None, best.objective, model.n_pairs)
             return
         sub, kept = restrict(model, keep)
         sub_hint = None if hint is None else hint[kept]
         _log.debug("race: %s on the %d of %d pairs kept", name, len(kept), model.n_pairs)
-        child = Child.start(name, sub, left, self.seed, sub_hint, niceness=niceness)
+        child = Child.start(
+            name, sub, left, self.seed, sub_hint, niceness=niceness, in_thread=self.in_thread
+        )
         self.racers[name] = _Racer(child, kept, best.objective, model.n_pairs)
 
     def absorb(self, racer: _Racer) -> Result | None:
@@ -205,13 +222,16 @@ def race(
     bound_by: str = "relaxation",
     lp: LpBound | None = None,
     on_progress: ProgressCallback | None = None,
+    price: Callable[[], LpBound | None] | None = None,
 ) -> Result:
     """Solve ``model`` by racing :data:`RACERS`; see the module docstring.
 
     ``warm_start`` (which need not be feasible) is every racer's hint and, when feasible, the
     first incumbent; ``bound`` a known upper bound (owned by ``bound_by``); ``lp`` the LP bound
-    whose reduced costs fix pairs against the best solution (see the module docstring). Under a
-    time limit the best solution found by either racer is returned as FEASIBLE.
+    whose reduced costs fix pairs against the best solution (see the module docstring), or
+    ``price`` what computes it, called only when the head start did not settle the model (a
+    model it proves costs no LP); its bound, when tighter, is owned by ``"lp"``. Under a time
+    limit the best solution found by either racer is returned as FEASIBLE.
 
     Raises
     ------
@@ -224,14 +244,17 @@ def race(
         best.offer(warm_start, model.objective_of(warm_start))
     best.tighten(bound, bound_by)
     limit_at = None if time_limit_s is None else started + time_limit_s
-    state = _Race(model, seed, lp, started, limit_at, best, warm_start, on_progress)
+    in_thread = model.n_pairs <= THREAD_MAX_PAIRS
+    state = _Race(model, seed, lp, started, limit_at, best, warm_start, on_progress, in_thread)
     try:
-        return _run(state, time_limit_s)
+        return _run(state, time_limit_s, price)
     finally:
         state.stop()
 
 
-def _run(state: _Race, time_limit_s: float | None) -> Result:
+def _run(
+    state: _Race, time_limit_s: float | None, price: Callable[[], LpBound | None] | None
+) -> Result:
     """The race of :func:`race`; the caller stops the racers."""
     model, best, started = state.model, state.best, state.started
     if model.n_pairs <= HEAD_START_MAX_PAIRS:
@@ -248,6 +271,12 @@ def _run(state: _Race, time_limit_s: float | None) -> Result:
         best.tighten(head.bound, cpsat.NAME)
         if best.chosen is not None:
             state.hint = best.chosen
+        if state.limit_at is not None and time.perf_counter() >= state.limit_at:
+            return _unproven(best, time.perf_counter() - started)
+    if price is not None:
+        state.lp = price()
+        if state.lp is not None:
+            best.tighten(state.lp.bound, "lp")
         if state.limit_at is not None and time.perf_counter() >= state.limit_at:
             return _unproven(best, time.perf_counter() - started)
     state.start(highs.NAME)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
 import solvers
-from solvers import AssignmentModel, Status
+from solvers import AssignmentModel, Status, portfolio
 from solvers.backends import flow
+from solvers.methods import racing
 from solvers.methods.branch_and_bound import packing_branch_and_bound
+from solvers.methods.lp_bound import LpBound
 from solvers.portfolio import drop_to_feasible, flow_heuristic
-from tests.solvers.models import at_most, brute_force, make, small_models
+from tests.solvers.models import at_most, brute_force, make, random_gap, small_models
 
 
 def test_auto_uses_flow_when_there_are_no_side_constraints(two_by_two: AssignmentModel) -> None:
@@ -59,6 +63,37 @@ def test_auto_races_a_model_with_a_knapsack_constraint_and_cpsat_proves_it_first
     assert result.solver == "highs+cpsat" and "flow relaxation bound 19" in result.message
     assert result.proved_by == "cpsat" and "head start" in result.message
     assert result.status is Status.OPTIMAL and result.objective == 16 == brute_force(model)
+
+
+def test_auto_computes_no_lp_bound_for_a_model_its_head_start_proves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the LP bound was computed")
+
+    monkeypatch.setattr(portfolio, "lp_bound", refuse)
+    result = solvers.solve(random_gap(20, 4, seed=0), time_limit_s=60, seed=0)
+    assert result.status is Status.OPTIMAL and "head start" in result.message
+
+
+def test_auto_gives_the_lp_bound_to_a_race_the_head_start_leaves_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(racing, "HEAD_START_MAX_PAIRS", 0)
+    priced: list[int] = []
+    compute = portfolio.lp_bound
+
+    def recording(*args: Any, **kwargs: Any) -> LpBound | None:
+        lp = compute(*args, **kwargs)
+        priced.append(0 if lp is None else lp.bound)
+        return lp
+
+    monkeypatch.setattr(portfolio, "lp_bound", recording)
+    model = random_gap(40, 5, seed=1, spread=4)
+    result = solvers.solve(model, seed=0)
+    assert len(priced) == 1 and priced[0] >= result.objective
+    assert result.status is Status.OPTIMAL
+    assert result.objective == solvers.solve(model, "highs").objective
 
 
 def test_auto_proves_a_packing_model_by_branch_and_bound_over_flow(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import numpy as np
@@ -10,7 +11,8 @@ import pytest
 
 import solvers
 from solvers import AssignmentModel, SideConstraint, SolverError, Status
-from solvers.backends.child import Child, grace_s, solve_in_child
+from solvers.backends.child import THREAD_BACKENDS, Child, SolverThread, grace_s, solve_in_child
+from solvers.backends.common import Stop
 from tests.solvers.conftest import MIP_BACKENDS
 
 LIMIT_S = 1.5
@@ -94,6 +96,58 @@ def test_cpsat_stopped_before_its_search_claims_no_bound(hard_gap: AssignmentMod
     result = cpsat.solve(hard_gap, time_limit_s=0.001, seed=0)
     assert result.status is Status.TIMEOUT_NO_SOLUTION
     assert result.bound is None or result.bound >= int(hard_gap.weight.max()) * hard_gap.n_rows // 4
+
+
+@pytest.mark.parametrize("backend", THREAD_BACKENDS)
+def test_a_solve_in_a_thread_ends_soon_after_it_is_asked_to_stop(
+    backend: str, hard_gap: AssignmentModel
+) -> None:
+    child = Child.start(backend, hard_gap, 60.0, 0, None, in_thread=True)
+    assert isinstance(child.proc, SolverThread)
+    # Wait for the search to be under way, so that it is the engine that is asked to stop.
+    while child.best is None and not child.done:
+        child.receive()
+    assert child.best is not None and hard_gap.is_feasible(child.best)
+    asked = time.perf_counter()
+    child.stop()
+    assert time.perf_counter() - asked < 5.0
+    assert not child.proc.is_alive() and child.proc.exitcode == 0
+
+
+def test_only_engines_that_can_be_stopped_from_another_thread_solve_in_one(
+    side_limited: AssignmentModel,
+) -> None:
+    with pytest.raises(SolverError, match="cannot solve in a thread"):
+        Child.start("cbc", side_limited, 30.0, None, None, in_thread=True)
+
+
+def test_a_thread_started_with_a_niceness_runs_that_many_steps_below_the_others(
+    hard_gap: AssignmentModel,
+) -> None:
+    child = Child.start("cpsat", hard_gap, 30.0, 0, None, niceness=5, in_thread=True)
+    try:
+        wanted = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 5
+        tid = child.proc.native_id
+        assert tid is not None
+        deadline = time.perf_counter() + SLACK_S
+        seen = os.getpriority(os.PRIO_PROCESS, tid)
+        while seen != wanted and time.perf_counter() < deadline:
+            time.sleep(0.05)
+            seen = os.getpriority(os.PRIO_PROCESS, tid)
+        assert seen == wanted
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == wanted - 5
+    finally:
+        child.stop()
+
+
+def test_a_stop_requested_before_an_engine_listens_reaches_it_when_it_does() -> None:
+    stop = Stop()
+    heard: list[str] = []
+    stop.request()
+    stop.on_request(lambda: heard.append("late"))
+    assert stop.requested and heard == ["late"]
+    stop.request()
+    assert heard == ["late", "late"]
 
 
 def test_a_child_started_with_a_niceness_runs_that_many_steps_below_its_parent(
