@@ -34,7 +34,12 @@ def racers_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.usefixtures("no_head_start", "racers_in")
-def test_the_race_returns_the_same_plan_in_every_run_whoever_proves_first() -> None:
+def test_the_race_returns_the_same_plan_in_every_run_whoever_proves_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Under a time limit HiGHS is waited for a share of the proof's time only, which a loaded
+    # machine can cut short (documented); here the wait may use the rest of the limit.
+    monkeypatch.setattr(racing, "CANONICAL_SHARE", 1_000.0)
     model = random_gap(40, 5, seed=1, spread=4)
     results = [racing.race(model, time_limit_s=None, seed=3, warm_start=None) for _ in range(3)]
     # A time limit that does not cut in leaves HiGHS's run, and so the plan, as it was.
