@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers.backends import highs
 from solvers.methods.duals import SideIndex, dual_bound, potentials
 from solvers.model import AssignmentModel, BoolArray, IntArray
 
@@ -97,7 +98,9 @@ def lp_bound(
 
     lp = _LazyLp(model, index)
     h = _Highs()
-    for key, val in (("output_flag", False), ("presolve", "off"), ("random_seed", 0)):
+    options = (("output_flag", False), ("threads", highs.THREADS), ("presolve", "off"),
+               ("random_seed", 0))  # fmt: skip
+    for key, val in options:
         h.setOptionValue(key, val)
     cols = np.flatnonzero(core)
     col_start, col_index, col_value = lp.columns(cols)
