@@ -200,7 +200,10 @@ def test_a_dataset_with_a_running_run_or_sweep_is_kept_and_says_how_many_use_it(
         )
     assert client.get(url, headers=keys["viewer"]).json() == created
     after = client.get("/v1/audit", params=audit, headers=keys["admin"]).json()["records"]
-    assert after == before
+    # The module's earlier runs may still finish meanwhile; nothing may touch these rows.
+    ours = {dataset_id, run.id, *(sweep.id for sweep in sweeps)}
+    assert after[: len(before)] == before
+    assert [r for r in after[len(before) :] if r["target"] in ours] == []
     assert client.delete(f"/v1/runs/{run.id}", headers=keys["planner"]).status_code == 200
     for sweep in sweeps:
         assert client.delete(f"/v1/sweeps/{sweep.id}", headers=keys["planner"]).status_code == 200
