@@ -91,8 +91,10 @@ def write_results(suite: str, records: list[Record], folder: Path = RESULTS_DIR)
 
 
 def load_results(folder: Path = RESULTS_DIR) -> dict[str, dict[str, Any]]:
-    """Every results file in ``folder``, by suite, in :data:`SUITE_ORDER`."""
-    found = {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+    """Every suite's results file in ``folder``, by suite, in :data:`SUITE_ORDER` (other JSON
+    files there, such as the committed ratios the quick tier checks, carry no ``machine``)."""
+    read = {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+    found = {stem: data for stem, data in read.items() if "machine" in data}
     order = [s for s in SUITE_ORDER if s in found] + [s for s in found if s not in SUITE_ORDER]
     return {s: found[s] for s in order}
 
