@@ -92,9 +92,9 @@ def test_dask_gives_the_same_agency_plans_as_the_local_pool(
         assert a.run.status == b.run.status
 
 
-def test_the_summary_table_lists_and_totals_every_agency(
-    agencies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def tight_policy_crashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An agency whose policy allows one move crashes its worker's solve (an engine error)."""
     real = national.solve_run
 
     def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any, **kw: Any) -> BatchRun:
@@ -103,6 +103,10 @@ def test_the_summary_table_lists_and_totals_every_agency(
         return real(dataset, policy, effect, **kw)
 
     monkeypatch.setattr(national, "solve_run", crash_for_tight_policy)
+
+
+@pytest.mark.usefixtures("tight_policy_crashes")
+def test_the_summary_table_lists_and_totals_every_agency(agencies: Path, tmp_path: Path) -> None:
     runs = run_national(read_agencies(agencies), LocalPool(1))
     out = tmp_path / "out"
     written = write_national(runs, out)
@@ -204,18 +208,11 @@ def test_workers_writing_the_folders_and_files_travelling_give_the_same_bytes(
         travelling.close()
 
 
+@pytest.mark.usefixtures("tight_policy_crashes")
 @pytest.mark.parametrize("shared_storage", [True, False])
 def test_refused_and_failed_agencies_are_reported_alike_either_way(
-    agencies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_storage: bool
+    agencies: Path, tmp_path: Path, shared_storage: bool
 ) -> None:
-    real = national.solve_run
-
-    def crash_for_tight_policy(dataset: Any, policy: Any, effect: Any, **kw: Any) -> BatchRun:
-        if policy.max_moves == 1:
-            raise RuntimeError("worker lost its solver")
-        return real(dataset, policy, effect, **kw)
-
-    monkeypatch.setattr(national, "solve_run", crash_for_tight_policy)
     kept = run_national(read_agencies(agencies), LocalPool(1))
     out = tmp_path / "out"
     pool = LocalPool(1, shared_storage=shared_storage)
