@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import os
 import signal
-from pathlib import Path
 from typing import Any
 
 from distributed import WorkerPlugin
+
+
+def first_to_claim(marker: str, text: str) -> bool:
+    """Create ``marker`` holding ``text`` unless it exists; True for the one caller that created
+    it (atomic: two workers starting their first tasks at the same moment must not both die)."""
+    try:
+        descriptor = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    return True
 
 
 class KillOnce(WorkerPlugin):
@@ -20,8 +31,7 @@ class KillOnce(WorkerPlugin):
 
     def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
         """Kill this process when a task starts executing, unless a worker was killed already."""
-        if finish == "executing" and not os.path.exists(self.marker):
-            Path(self.marker).write_text(str(os.getpid()), encoding="utf-8")
+        if finish == "executing" and first_to_claim(self.marker, str(os.getpid())):
             os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -42,8 +52,7 @@ class KillWhileWriting(WorkerPlugin):
 
         def write_then_die(solution: Any, out_dir: Any) -> Any:
             written = real(solution, out_dir)
-            if not os.path.exists(marker):
-                Path(marker).write_text(str(out_dir), encoding="utf-8")
+            if first_to_claim(marker, str(out_dir)):
                 os.kill(os.getpid(), signal.SIGKILL)
             return written
 
