@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from distributed import WorkerPlugin
+from distributed import Client, LocalCluster, WorkerPlugin
+
+from placement.executors import DaskCluster
 
 
 def first_to_claim(marker: str, text: str) -> bool:
@@ -57,3 +61,21 @@ class KillWhileWriting(WorkerPlugin):
             return written
 
         runs.write_outputs = write_then_die
+
+
+@contextmanager
+def killing_cluster(plugin: WorkerPlugin, *, shared_storage: bool = False) -> Iterator[DaskCluster]:
+    """An executor on a fresh local cluster of two single-threaded worker processes, each
+    carrying ``plugin``."""
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.register_plugin(plugin)
+        executor = DaskCluster(cluster.scheduler_address, shared_storage=shared_storage)
+        try:
+            yield executor
+        finally:
+            executor.close()

@@ -7,12 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from distributed import Client, LocalCluster
 
 from placement.errors import PlacementError
 from placement.executors import DaskCluster, Executor, LocalPool, Outcome, open_executor
 from placement.i18n import current_locale, use_locale
-from tests.placement.killing import KillOnce
+from tests.placement.killing import KillOnce, killing_cluster
 
 
 def add(shared: int, item: int) -> int:
@@ -127,18 +126,8 @@ def test_a_killed_dask_worker_loses_no_task(tmp_path: Path) -> None:
     """The first worker to start a task is killed mid-task; the scheduler gives its task to
     another worker and every task completes."""
     marker = tmp_path / "killed"
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        client.register_plugin(KillOnce(str(marker)))
-        executor = DaskCluster(cluster.scheduler_address)
-        try:
-            outcomes = executor.run(add, 1000, list(range(6)), retries=1)
-        finally:
-            executor.close()
+    with killing_cluster(KillOnce(str(marker))) as executor:
+        outcomes = executor.run(add, 1000, list(range(6)), retries=1)
     assert marker.is_file()
     assert [o.unwrap() for o in outcomes] == [1000, 1001, 1002, 1003, 1004, 1005]
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from distributed import Client, LocalCluster
 
 from placement.batch import national, runs
 from placement.batch.national import (
@@ -26,7 +25,7 @@ from placement.errors import DatasetError
 from placement.executors import DaskCluster, Executor, LocalPool
 from placement.i18n import use_locale
 from tests.paths import EXAMPLE
-from tests.placement.killing import KillOnce, KillWhileWriting
+from tests.placement.killing import KillOnce, KillWhileWriting, killing_cluster
 
 TABLES = ("employees", "positions", "competencies", "requirements", "preferences", "relations")
 
@@ -267,17 +266,7 @@ def test_a_worker_killed_mid_run_loses_no_agency_and_leaves_no_half_directory(
     directory takes its place: the agency is solved again on the other worker."""
     expected = _solved(agencies, LocalPool(1, shared_storage=False), tmp_path / "reference")
     marker = tmp_path / "killed"
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        client.register_plugin(plugin(str(marker)))
-        executor = DaskCluster(cluster.scheduler_address, shared_storage=True)
-        try:
-            got = _solved(agencies, executor, tmp_path / "out")
-        finally:
-            executor.close()
+    with killing_cluster(plugin(str(marker)), shared_storage=True) as executor:
+        got = _solved(agencies, executor, tmp_path / "out")
     assert marker.is_file()
     assert got == expected

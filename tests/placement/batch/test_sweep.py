@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from distributed import Client, LocalCluster
 
 from placement.analysis.scenario import run_scenario
 from placement.batch import sweep as sweep_module
@@ -24,7 +23,7 @@ from placement.contract.readers import load_dataset
 from placement.errors import DatasetError
 from placement.executors import DaskCluster, LocalPool
 from tests.paths import EXAMPLE
-from tests.placement.killing import KillOnce
+from tests.placement.killing import KillOnce, killing_cluster
 
 
 @pytest.fixture(scope="module")
@@ -197,18 +196,8 @@ def test_a_worker_killed_mid_sweep_loses_no_point(
     points = read_grid({"grid": {"max_moves": [1, 2, 3, 4, 5]}})
     expected = run_sweep(dataset, policy, points, LocalPool(1))
     marker = tmp_path / "killed"
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        client.register_plugin(KillOnce(str(marker)))
-        executor = DaskCluster(cluster.scheduler_address)
-        try:
-            runs = run_sweep(dataset, policy, points, executor)
-        finally:
-            executor.close()
+    with killing_cluster(KillOnce(str(marker))) as executor:
+        runs = run_sweep(dataset, policy, points, executor)
     assert marker.is_file()
     assert [r.run.status for r in runs] == ["OPTIMAL"] * 5
     for got, want in zip(runs, expected, strict=True):
