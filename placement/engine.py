@@ -21,7 +21,17 @@ from placement.contract.policy import Policy
 from placement.errors import PlacementError, SolverError
 from placement.executors import Executor, LocalPool
 from placement.i18n import t
-from placement.model.compile import PRICED_MOVES, Compiled, assemble, compile_model
+from placement.model.compile import (
+    PRICED_MOVES,
+    Compiled,
+    SideMembers,
+    assemble,
+    compile_model,
+    compile_moves,
+    is_pure,
+    side_priceable,
+    with_side,
+)
 from placement.model.diagnose import diagnose
 from placement.model.rules import MOVE, NEW, STAY, Context, build_context, index_of, run_index
 from placement.model.scoring import jpm_text
@@ -38,6 +48,11 @@ RESTRICT_ABOVE = 2_000_000
 #: a 100,000-person city near half the size, for a round or two more.
 PRUNE_BELOW: int | None = 200
 PRUNE_ROUNDS = 50
+
+#: A model with side rules priced over the move space takes in at most this many moves per
+#: employee per round of its LP bound, which may take this share of a time limit.
+SIDE_MOVES = 8
+SIDE_PRICING_SHARE = 0.5
 
 #: Time the automatic diagnosis of an infeasible run may take when the policy sets no limit.
 DIAGNOSIS_TIME_LIMIT_S = 30.0
@@ -113,14 +128,32 @@ def solve(
     backend = policy.solver or "auto"
     if backend not in ("auto", "flow"):
         restrict_above = None
-    compiled = compile_model(
-        ctx, previous, restrict_above=restrict_above, fewest_changes=fewest_changes
-    )
-    t_compile = time.perf_counter() - t0
     priced = None
-    if compiled.space is not None and not compiled.conflicts:
-        stage(t("engine.stage.pricing", pairs=compiled.model.n_pairs, total=compiled.all_pairs))
-        priced = _solve_priced(compiled)
+    if restrict_above is not None and not is_pure(ctx, previous) and side_priceable(ctx, previous):
+        # Side rules over many moves: priced over the move space like a pure assignment, with
+        # the side constraints' multipliers; the whole model is compiled only when that fails.
+        compiled = compile_moves(ctx, restrict_above)
+        t_compile = time.perf_counter() - t0
+        if compiled.space is None:
+            # Every allowed pair: with its side constraints, this is the whole model.
+            compiled = with_side(compiled)
+        else:
+            if not compiled.conflicts:
+                total = compiled.all_pairs
+                stage(t("engine.stage.pricing", pairs=compiled.model.n_pairs, total=total))
+                priced = _solve_side_priced(compiled, policy, on_progress)
+            if priced is None:
+                compiled = compile_model(ctx, previous)
+                t_compile = time.perf_counter() - t0
+    else:
+        compiled = compile_model(
+            ctx, previous, restrict_above=restrict_above, fewest_changes=fewest_changes
+        )
+        t_compile = time.perf_counter() - t0
+        if compiled.space is not None and not compiled.conflicts:
+            total = compiled.all_pairs
+            stage(t("engine.stage.pricing", pairs=compiled.model.n_pairs, total=total))
+            priced = _solve_priced(compiled)
     if compiled.space is not None and priced is None:
         # Not proven by pricing, or infeasible: the whole model decides (and diagnoses).
         compiled = compile_model(ctx, previous, fewest_changes=fewest_changes)
@@ -254,6 +287,142 @@ def _solve_priced(compiled: Compiled) -> tuple[Compiled, solvers.Result] | None:
     if not np.array_equal(final.model.weight, generated.model.weight[order]):
         raise PlacementError("restricted model weights changed while pricing")
     return final, replace(generated.result, chosen=chosen[order])
+
+
+def _solve_side_priced(
+    moves: Compiled, policy: Policy, on_progress: ProgressCallback | None
+) -> tuple[Compiled, solvers.Result] | None:
+    """A model with side rules over a restricted model of moves (:func:`compile_moves`),
+    proven for the whole model; ``None`` when the route does not close (the whole model is
+    then compiled and solved).
+
+    1. Column generation without the side rules (:func:`_solve_priced`) proves the flow
+       optimum over every move: its value bounds the whole model, and its pairs, with the side
+       constraints over them (:func:`with_side`), are the first restricted model.
+    2. The LP bound of the restricted model (:func:`solvers.lp_bound`) prices every move left
+       out each round, side multipliers included (:class:`SideMembers`), and takes in those of
+       positive reduced cost, until none is left: its duals then bound the whole model. (Should
+       it stop before, under a time limit, each employee's dual is raised by the best reduced
+       cost of their moves still left out: a Lagrangian bound, each row taking one pair.)
+    3. ``auto`` solves the restricted model with the moves taken in. A better solution of the
+       whole model could only use pairs whose reduced cost is above ``objective + 1 − bound``;
+       those left out join the model, which is solved again from that solution. Its optimum
+       is the whole model's.
+    """
+    started = time.perf_counter()
+    limit = policy.time_limit_s
+
+    def remaining() -> float | None:
+        return None if limit is None else max(limit - (time.perf_counter() - started), 0.01)
+
+    pure = _solve_priced(moves)
+    if pure is None:
+        return None
+    base, relaxed = pure
+    assert base.space is not None and relaxed.chosen is not None
+    ctx, space, relax_bound = base.ctx, base.space, relaxed.objective
+    base = with_side(base)
+    if base.model.is_feasible(relaxed.chosen):
+        return base, replace(relaxed, message="the optimum without side constraints satisfies them")
+    members = SideMembers.of(base)
+    held = np.sort(ctx.key(base.e, base.p))
+    taken: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def beyond(u: np.ndarray, v: np.ndarray, mu: np.ndarray, scale: int) -> solvers.Columns:
+        nonlocal held
+        share, cost = members.prices(mu)
+        e, p, mem, rc = space.priced_moves(u + share, v, scale, cost, held, 0)
+        top = _best_each(e, rc, SIDE_MOVES)
+        e, p, mem = e[top], p[top], mem[top]
+        taken.append((e, p, mem))
+        held = np.union1d(held, ctx.key(e, p))
+        at, con = members.entries(e, p)
+        return solvers.Columns(
+            e, p, space.mem_score[mem].astype(np.int64), at, con, np.ones(len(at), np.int64)
+        )
+
+    share_end = None if limit is None else started + SIDE_PRICING_SHARE * limit
+    lp = solvers.lp_bound(base.model, relaxed.chosen, deadline=share_end, beyond=beyond)
+    if lp is None:
+        return None
+    share, cost = members.prices(lp.side_dual)
+    e, p, _, rc = space.priced_moves(lp.row_dual + share, lp.col_dual, lp.scale, cost, held, 0)
+    lift = np.zeros(ctx.n_employees, dtype=np.int64)
+    np.maximum.at(lift, e, rc)
+    scaled_bound = lp.scaled_bound + int(lift.sum())
+    bound = scaled_bound // lp.scale
+    if relax_bound is not None:
+        bound = min(bound, relax_bound)
+    compiled = base
+    if taken:
+        e, p, mem = (np.concatenate([t[k] for t in taken]) for k in range(3))
+        compiled, _ = _grown(base, e, p, mem, relaxed.chosen)
+    log.debug(
+        "side pricing: LP bound %d after %d rounds, %d of %d pairs, complete %s",
+        bound, lp.rounds, compiled.model.n_pairs, compiled.all_pairs, lp.complete,
+    )  # fmt: skip
+
+    def progress(objective: int | None, inner: int | None, elapsed: float) -> None:
+        if on_progress is not None:
+            on_progress(objective, bound if inner is None else min(inner, bound), elapsed)
+
+    result = solvers.solve(
+        compiled.model, "auto", time_limit_s=remaining(), seed=policy.seed, on_progress=progress
+    )
+    if result.status is Status.INFEASIBLE:
+        return None
+    if result.status is Status.OPTIMAL and result.objective is not None:
+        objective, best = result.objective, result.chosen
+        assert best is not None
+        if objective < bound:
+            above = (objective + 1) * lp.scale - scaled_bound - 1
+            u = lp.row_dual + share + lift
+            e, p, mem, _ = space.priced_moves(u, lp.col_dual, lp.scale, cost, held, above)
+            if len(e):
+                log.debug("side pricing: %d moves may beat %d", len(e), objective)
+                compiled, start = _grown(compiled, e, p, mem, best)
+                result = solvers.solve(
+                    compiled.model, "auto", time_limit_s=remaining(), seed=policy.seed,
+                    warm_start=start, on_progress=progress,
+                )  # fmt: skip
+                if result.status is Status.INFEASIBLE:
+                    return None
+    note = f"side pricing: {compiled.model.n_pairs} of {compiled.all_pairs} pairs, LP bound {bound}"
+    if result.status is not Status.OPTIMAL and result.chosen is not None:
+        top = bound if result.bound is None else min(bound, result.bound)
+        result = replace(result, bound=top)
+    return compiled, replace(result, message=f"{note}: {result.message}")
+
+
+def _best_each(e: np.ndarray, rc: np.ndarray, k: int) -> np.ndarray:
+    """Indices of each employee's ``k`` entries of largest ``rc`` (ties by index), sorted."""
+    order = np.lexsort((-rc, e))
+    es = e[order]
+    starts = np.flatnonzero(np.r_[True, es[1:] != es[:-1]])
+    rank = np.arange(len(es)) - np.repeat(starts, np.diff(np.r_[starts, len(es)]))
+    return np.sort(order[rank < k])
+
+
+def _grown(
+    compiled: Compiled, e: np.ndarray, p: np.ndarray, mem: np.ndarray, chosen: np.ndarray
+) -> tuple[Compiled, np.ndarray]:
+    """``compiled`` with the moves (e, p, membership) added, its side constraints rebuilt, and
+    ``chosen`` carried over to the new pair indices."""
+    ctx, space = compiled.ctx, compiled.space
+    assert space is not None and compiled.mem is not None
+    pinned = np.zeros(ctx.n_employees, dtype=bool)
+    pinned[compiled.e[compiled.model.fixed]] = True
+    grown = assemble(
+        ctx, space,
+        np.concatenate([compiled.e, e]), np.concatenate([compiled.p, p]),
+        np.concatenate([compiled.mem, mem]), pinned, compiled.must_move, compiled.conflicts,
+    )  # fmt: skip
+    grown = with_side(replace(grown, all_pairs=compiled.all_pairs))
+    keys = ctx.key(grown.e, grown.p)
+    at = np.searchsorted(keys, ctx.key(compiled.e[chosen], compiled.p[chosen]))
+    carried = np.zeros(grown.model.n_pairs, dtype=bool)
+    carried[at] = True
+    return grown, carried
 
 
 def solve_many(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -431,11 +431,8 @@ def _unit_outflow(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
     f = ctx.policy.max_unit_outflow
     if f is None:
         return []
-    placed = ctx.cur >= 0
-    home = np.full(ctx.n_employees, -1, dtype=np.int64)
-    home[placed] = ctx.unit[ctx.cur[placed]]
-    headcount = np.bincount(home[placed], minlength=len(ctx.unit_names))
-    counted = placed & (ctx.cur_state() != ABOLISHED)
+    home, counted = outflow_homes(ctx)
+    headcount = np.bincount(home[home >= 0], minlength=len(ctx.unit_names))
     leaving = np.flatnonzero(counted[e] & (ctx.unit[p] != home[e]))
     out: list[SideConstraint] = []
     if not len(leaving):
@@ -449,6 +446,15 @@ def _unit_outflow(ctx: Context, e: I64, p: I64) -> list[SideConstraint]:
         if len(np.unique(e[chunk])) > limit:
             out.append(SideConstraint(pairs=chunk.astype(np.int64), rhs=limit, name=f"G05:{u}"))
     return out
+
+
+def outflow_homes(ctx: Context) -> tuple[I64, B]:
+    """Per employee, the unit of the current position (-1 unplaced), and whether G05 counts
+    them (they hold a position that is not abolished)."""
+    placed = ctx.cur >= 0
+    home = np.full(ctx.n_employees, -1, dtype=np.int64)
+    home[placed] = ctx.unit[ctx.cur[placed]]
+    return home, placed & (ctx.cur_state() != ABOLISHED)
 
 
 def relation_cliques(couples: list[tuple[int, int]]) -> list[tuple[int, ...]]:
@@ -577,3 +583,123 @@ def _unit_cliques(a: I64, b: I64, unit: I64) -> tuple[list[I64], I64]:
     cliques.sort(key=lambda c: c[:3])
     members = [np.array(c[3], dtype=np.int64) for c in cliques]
     return members, np.array([c[0] for c in cliques], dtype=np.int64)
+
+
+def compile_moves(ctx: Context, restrict_above: int | None) -> Compiled:
+    """The model of the moves alone, whatever the side rules: restricted to each employee's
+    best moves (with the move space to price the rest) when there are more than
+    ``restrict_above`` allowed moves, else every allowed pair; see :func:`with_side`."""
+    return _compile_restricted(ctx, restrict_above)
+
+
+def side_priceable(ctx: Context, previous: Mapping[str, str] | None = None) -> bool:
+    """True when every side constraint the policy can give is one :func:`side_prices` prices
+    (G03–G05: no justified-envy rows) and there is no previous plan to weigh."""
+    return not ctx.policy.no_justified_envy and previous is None
+
+
+def with_side(compiled: Compiled) -> Compiled:
+    """``compiled`` (a model of moves, :func:`compile_moves`) with the side constraints
+    G03–G05 over its pairs: for a restricted model, the whole model's constraints cut down to
+    its pairs (less those that can no longer bind)."""
+    side = side_constraints(compiled.ctx, compiled.e, compiled.p, compiled.kind, cliques=True)
+    return replace(compiled, model=replace(compiled.model, side=tuple(side)))
+
+
+@dataclass(frozen=True, eq=False)
+class SideMembers:
+    """Which side constraints of a model of moves (built by :func:`with_side`) a move left out of
+    it would join, read back from the constraints' names: G04 every move (a new placement is
+    not one), G05 of the home unit a move leaving it, G03 each clique holding the employee at
+    the move's unit. A constraint the model does not hold is not joined: for an LP, a valid
+    multiplier of 0.
+    """
+
+    ctx: Context
+    #: the G04 constraint, or -1.
+    moves_con: int
+    #: per unit, its G05 constraint, or -1.
+    outflow_con: I64
+    #: sorted keys member · units + unit of the G03 cliques, and each key's constraint.
+    clique_key: I64
+    clique_con: I64
+    home: I64
+    counted: B
+
+    @classmethod
+    def of(cls, compiled: Compiled) -> SideMembers:
+        """The constraints of ``compiled.model``."""
+        ctx = compiled.ctx
+        n_units = len(ctx.unit_names)
+        moves_con = -1
+        outflow_con = np.full(n_units, -1, dtype=np.int64)
+        keys: list[int] = []
+        cons: list[int] = []
+        for k, constraint in enumerate(compiled.model.side):
+            rule, *fields = constraint.name.split(":")
+            if rule == "G04":
+                moves_con = k
+            elif rule == "G05":
+                outflow_con[int(fields[0])] = k
+            elif rule == "G03":
+                unit = int(fields[-1])
+                keys += [int(m) * n_units + unit for m in fields[:-1]]
+                cons += [k] * (len(fields) - 1)
+            else:
+                raise ValueError(f"no rule to price side constraint {constraint.name!r}")
+        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+        home, counted = outflow_homes(ctx)
+        return cls(
+            ctx, moves_con, outflow_con, np.array(keys, dtype=np.int64)[order],
+            np.array(cons, dtype=np.int64)[order], home, counted,
+        )  # fmt: skip
+
+    def entries(self, e: I64, p: I64) -> tuple[I64, I64]:
+        """The entries of the moves (e, p): (index of the move, constraint)."""
+        ctx = self.ctx
+        at: list[I64] = []
+        con: list[I64] = []
+        if self.moves_con >= 0:
+            moving = np.flatnonzero(ctx.cur[e] >= 0)
+            at.append(moving)
+            con.append(np.full(len(moving), self.moves_con, dtype=np.int64))
+        unit = ctx.unit[p]
+        home = self.home[e]
+        out = self.outflow_con[np.maximum(home, 0)]
+        leaving = np.flatnonzero(self.counted[e] & (unit != home) & (out >= 0))
+        at.append(leaving)
+        con.append(out[leaving])
+        key = e * len(ctx.unit_names) + unit
+        lo = np.searchsorted(self.clique_key, key, side="left")
+        hi = np.searchsorted(self.clique_key, key, side="right")
+        at.append(np.repeat(np.arange(len(e), dtype=np.int64), hi - lo))
+        con.append(self.clique_con[_ranges(lo, hi)])
+        return np.concatenate(at).astype(np.int64), np.concatenate(con).astype(np.int64)
+
+    def prices(self, mu: I64) -> tuple[I64, Callable[[I64, I64], I64]]:
+        """What the multipliers ``mu`` (≥ 0, one per side constraint) charge a move: per
+        employee the share every one of their moves pays (G04), and a function of (e, p)
+        giving the rest (≥ 0)."""
+        ctx = self.ctx
+        share = np.zeros(ctx.n_employees, dtype=np.int64)
+        if self.moves_con >= 0:
+            share[ctx.cur >= 0] = mu[self.moves_con]
+        outflow = np.where(self.outflow_con >= 0, mu[np.maximum(self.outflow_con, 0)], 0)
+        priced = mu[self.clique_con] > 0
+        keys, first = np.unique(self.clique_key[priced], return_index=True)
+        per_key = np.add.reduceat(mu[self.clique_con[priced]], first) if len(keys) else keys
+        n_units = len(ctx.unit_names)
+
+        def cost(e: I64, p: I64) -> I64:
+            unit = ctx.unit[p]
+            home = self.home[e]
+            out: I64 = np.where(
+                self.counted[e] & (unit != home), outflow[np.maximum(home, 0)], 0
+            ).astype(np.int64)
+            if len(keys):
+                key = e * n_units + unit
+                at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+                out = out + np.where(keys[at] == key, per_key[at], 0)
+            return out
+
+        return share, cost

@@ -17,6 +17,7 @@ and pins are not searched here: the restricted model always holds them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -170,6 +171,55 @@ class MoveSpace:
         rank = np.arange(len(e)) - np.repeat(starts, np.diff(np.r_[starts, len(e)]))
         keep = rank < per_employee
         return e[keep], p[keep], mem[keep]
+
+    def priced_moves(
+        self,
+        u: I64,
+        v: I64,
+        scale: int,
+        side_cost: Callable[[I64, I64], I64],
+        held: I64,
+        above: int = 0,
+    ) -> tuple[I64, I64, I64, I64]:
+        """Moves (e, p, membership, reduced cost) not in ``held`` (sorted pair keys) whose
+        reduced cost ``scale · score − u_e − v_p − side_cost(e, p)`` exceeds ``above``, sorted
+        by pair.
+
+        ``side_cost`` must be ≥ 0 (the multipliers of the side constraints a pair would join,
+        beyond any share every move of its employee pays, which belongs in ``u``): the scan
+        finds every membership whose best position could pass without it, and the exact
+        reduced cost then decides each of their pairs, so no move passing is missed.
+        """
+        ctx = self.ctx
+        v_at = v[self.cell_pos]
+        vmin = np.minimum.reduceat(v_at, self.cell_ptr[:-1]) if len(v_at) else v_at
+        es: list[I64] = []
+        ps: list[I64] = []
+        ms: list[I64] = []
+        rcs: list[I64] = []
+        for lo in range(0, len(self.mem_e), _CHUNK):
+            hi = min(lo + _CHUNK, len(self.mem_e))
+            slack = self.mem_score[lo:hi].astype(np.int64) * scale - u[self.mem_e[lo:hi]]
+            hit = np.flatnonzero(slack - vmin[self.mem_cell[lo:hi]] > above) + lo
+            if not len(hit):
+                continue
+            e, p, mem = self._pairs(hit.astype(np.int64))
+            rc = self.mem_score[mem].astype(np.int64) * scale - u[e] - v[p]
+            pos = np.flatnonzero(rc > above)
+            e, p, mem, rc = e[pos], p[pos], mem[pos], rc[pos]
+            rc = rc - side_cost(e, p)
+            keep = (rc > above) & self._moves(e, p)
+            keep &= ~_member(ctx.key(e, p), held)
+            es.append(e[keep])
+            ps.append(p[keep])
+            ms.append(mem[keep])
+            rcs.append(rc[keep])
+        if not es:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, empty
+        e, p, mem, rc = (np.concatenate(x) for x in (es, ps, ms, rcs))
+        order = np.argsort(ctx.key(e, p), kind="stable")
+        return e[order], p[order], mem[order], rc[order]
 
     def jpm(self, mem: I64) -> tuple[I64, I64]:
         """JPM parts (N, D) of memberships ``mem``."""

@@ -223,10 +223,7 @@ def dual_bound(
     the pairs ``j`` where ``x`` disagrees with the sign of ``rc_j`` (``x_j = 1`` with
     ``rc_j < 0``, or ``x_j = 0`` with ``rc_j > 0``).
     """
-    has_pairs = np.bincount(model.pair_row, minlength=model.n_rows) > 0
-    u = np.where(has_pairs, np.where(model.row_must, u, np.maximum(u, 0)), 0)
-    v = np.maximum(v, 0)
-    mu = np.maximum(mu, 0)
+    u, v, mu = sign_feasible(model, u, v, mu)
     worst = (
         _magnitude(model.weight) + _magnitude(u) + _magnitude(v)
         + _magnitude(mu) * index.largest_coef * max(len(model.side), 1)
@@ -244,6 +241,16 @@ def dual_bound(
         + _exact_sum(rc[is_fixed])
     )
     return bound, rc
+
+
+def sign_feasible(
+    model: AssignmentModel, u: IntArray, v: IntArray, mu: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The duals :func:`dual_bound` prices with: ``u`` 0 on rows without pairs and ≥ 0 on
+    optional rows, ``v ≥ 0`` and ``mu ≥ 0``."""
+    has_pairs = np.bincount(model.pair_row, minlength=model.n_rows) > 0
+    u = np.where(has_pairs, np.where(model.row_must, u, np.maximum(u, 0)), 0)
+    return u, np.maximum(v, 0), np.maximum(mu, 0)
 
 
 #: Magnitudes below this keep every product and sum above inside int64.

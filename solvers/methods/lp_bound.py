@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from solvers.backends import highs
-from solvers.methods.duals import SideIndex, dual_bound, potentials
+from solvers.methods.duals import SideIndex, dual_bound, potentials, sign_feasible
 from solvers.model import AssignmentModel, BoolArray, IntArray
 
 _log = logging.getLogger(__name__)
@@ -51,7 +52,11 @@ class LpBound:
     ``core`` the pairs the last LP held; ``complete`` is true when no pair had a
     positive reduced cost and the LP's solution broke no side constraint left out, i.e.
     ``bound`` is the floor of the LP optimum of the whole model; ``side_rows`` how many side
-    constraints the LP held.
+    constraints the LP held. ``row_dual``, ``col_dual`` and ``side_dual`` are the duals
+    behind ``rc`` and ``bound``, multiplied by ``scale`` and sign-feasible: a pair left out of
+    the model, priced with them (``scale · weight − row_dual[row] − col_dual[col]`` minus the
+    multipliers of the side constraints it would join), has its exact reduced cost, and while
+    no such pair's is positive, ``bound`` holds for the model with them too.
     """
 
     bound: int
@@ -62,6 +67,30 @@ class LpBound:
     complete: bool
     rounds: int
     side_rows: int = 0
+    row_dual: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    col_dual: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    side_dual: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """Pairs from beyond a model, offered to its LP: their rows, columns and weights, and their
+    entries in the model's side constraints (entry ``i`` puts ``entry_coef[i]`` of offered pair
+    ``entry_pair[i]`` in the model's side constraint ``entry_con[i]``)."""
+
+    row: IntArray
+    col: IntArray
+    weight: IntArray
+    entry_pair: IntArray
+    entry_con: IntArray
+    entry_coef: IntArray
+
+
+#: Given the scaled duals (rows, columns, side constraints) and the scale, the pairs beyond the
+#: model (and beyond every pair offered before) whose reduced cost is positive.
+Beyond = Callable[[IntArray, IntArray, IntArray, int], Columns]
+#: With pairs from beyond, the scale leaves room for a model this many times larger.
+_BEYOND_ROOM = 16
 
 
 def lp_bound(
@@ -70,6 +99,7 @@ def lp_bound(
     feasible: BoolArray | None = None,
     *,
     deadline: float | None = None,
+    beyond: Beyond | None = None,
 ) -> LpBound | None:
     """The LP bound of ``model`` by column generation from ``relaxed``, the flow optimum of the
     model without its side constraints, and ``feasible``, a selection whose pairs join the
@@ -80,11 +110,19 @@ def lp_bound(
     those the LP's solution breaks. A constraint left out has multiplier 0, which is a valid
     dual, so every round's bound holds for the whole model; a dense city's hundreds of
     thousands of G03 rows, almost all slack, never reach the LP.
+
+    With ``beyond``, the model is one restricted to some pairs of a larger one: each round also
+    prices the pairs left out (``beyond``), and those it offers join the model (and the
+    candidates for the core). The result then describes the last round over the grown model,
+    whose pairs are the model's followed by the offered ones in the order offered; it is
+    ``complete`` only when ``beyond`` offered none, and only then do its duals price every pair
+    of the larger model at ≤ 0. The grown model's own side constraints (``side``) are not
+    extended: the offered pairs' entries live in the LP alone.
     """
     import highspy
     from highspy._core import _Highs
 
-    scale = _scale(model)
+    scale = _scale(model, _BEYOND_ROOM if beyond is not None else 1)
     if scale is None:
         return None
     index = SideIndex.of(model)
@@ -96,7 +134,7 @@ def lp_bound(
         core |= feasible
     core[model.fixed] = True
 
-    lp = _LazyLp(model, index)
+    lp = _LazyLp(model, index, every_row_and_column=beyond is not None)
     h = _Highs()
     options = (("output_flag", False), ("threads", highs.THREADS), ("presolve", "off"),
                ("random_seed", 0))  # fmt: skip
@@ -122,30 +160,41 @@ def lp_bound(
             return best
         solution = h.getSolution()
         row_dual, col_dual, side_dual = lp.duals(np.asarray(solution.row_dual, dtype=np.float64))
+        duals = sign_feasible(
+            model, _rounded(row_dual, scale), _rounded(col_dual, scale),
+            _rounded(side_dual, scale),
+        )  # fmt: skip
         try:
-            scaled_bound, rc = dual_bound(
-                scaled, index, _rounded(row_dual, scale), _rounded(col_dual, scale),
-                _rounded(side_dual, scale),
-            )  # fmt: skip
+            scaled_bound, rc = dual_bound(scaled, index, *duals)
         except ValueError:
             _log.debug("lp bound: duals too large for exact reduced costs")
             return best
         fresh = (rc > 0) & ~core
         broken = lp.broken(lp.values(np.asarray(solution.col_value, dtype=np.float64)))
-        complete = not fresh.any() and not len(broken)
+        offered = None if beyond is None else beyond(*duals, scale)
+        n_offered = 0 if offered is None else len(offered.row)
+        complete = not fresh.any() and not len(broken) and not n_offered
         _log.debug(
             "lp bound round %d: LP %.1f, bound %d, %d core pairs, %d side rows, %d pairs and "
-            "%d rows added",
+            "%d rows added, %d pairs offered",
             rounds, h.getInfo().objective_function_value, scaled_bound // scale,
-            int(core.sum()), lp.n_side, int(fresh.sum()), len(broken),
+            int(core.sum()), lp.n_side, int(fresh.sum()), len(broken), n_offered,
         )  # fmt: skip
-        if best is None or scaled_bound < best.scaled_bound:
+        # From beyond, only the last round holds for the grown model.
+        if beyond is not None or best is None or scaled_bound < best.scaled_bound:
             best = LpBound(
                 scaled_bound // scale, scaled_bound, rc, scale, core.copy(), complete, rounds,
-                lp.n_side,
+                lp.n_side, *duals,
             )  # fmt: skip
         if complete or (deadline is not None and time.perf_counter() > deadline):
             break
+        if offered is not None and n_offered:
+            model, index = _grown(model, index, offered)
+            scaled = replace(model, weight=model.weight * scale)
+            lp.grow(model, index, offered)
+            core = np.concatenate([core, np.zeros(n_offered, dtype=np.bool_)])
+            _, rc = dual_bound(scaled, index, *duals)
+            fresh = (rc > 0) & ~core
         add = np.flatnonzero(_best_per_row(model, rc, fresh, _ADD_PER_ROW))
         if len(add):
             core[add] = True
@@ -164,6 +213,26 @@ def lp_bound(
     return best
 
 
+def _grown(
+    model: AssignmentModel, index: SideIndex, offered: Columns
+) -> tuple[AssignmentModel, SideIndex]:
+    """The model with the offered pairs appended, and its side entries with theirs."""
+    n = model.n_pairs
+    grown = replace(
+        model,
+        pair_row=np.concatenate([model.pair_row, offered.row]),
+        pair_col=np.concatenate([model.pair_col, offered.col]),
+        weight=np.concatenate([model.weight, offered.weight]),
+    )
+    con = np.concatenate([index.con, offered.entry_con])
+    order = np.argsort(con, kind="stable")
+    con = con[order]
+    pair = np.concatenate([index.pair, n + offered.entry_pair])[order]
+    coef = np.concatenate([index.coef, offered.entry_coef])[order]
+    starts = np.searchsorted(con, np.arange(len(index.rhs) + 1)).astype(np.int64)
+    return grown, SideIndex(pair, coef, con, index.rhs, starts)
+
+
 class _LazyLp:
     """The LP's constraint layout: one row per model row with pairs, one per column whose
     capacity can bind, then the side constraints in the order they joined, each with its own
@@ -174,15 +243,24 @@ class _LazyLp:
     it feasible join the core.
     """
 
-    def __init__(self, model: AssignmentModel, index: SideIndex) -> None:
+    def __init__(
+        self, model: AssignmentModel, index: SideIndex, *, every_row_and_column: bool = False
+    ) -> None:
         self.model = model
         self.index = index
-        used_rows = np.flatnonzero(np.bincount(model.pair_row, minlength=model.n_rows) > 0)
+        # A model that grows (pairs from beyond) keeps a row for every row and column: one
+        # without pairs now may have some later, and a capacity that cannot bind now may.
+        used = np.bincount(model.pair_row, minlength=model.n_rows) > 0
+        used_rows = np.arange(model.n_rows) if every_row_and_column else np.flatnonzero(used)
         self.used_rows = used_rows
         self.row_id = np.full(model.n_rows, -1, dtype=np.int64)
         self.row_id[used_rows] = np.arange(len(used_rows))
         counts = np.bincount(model.pair_col, minlength=model.n_cols)
-        self.binding = np.flatnonzero(counts > model.col_cap)
+        self.binding = (
+            np.arange(model.n_cols)
+            if every_row_and_column
+            else np.flatnonzero(counts > model.col_cap)
+        )
         self.col_id = np.full(model.n_cols, -1, dtype=np.int64)
         self.col_id[self.binding] = len(used_rows) + np.arange(len(self.binding))
         self.n_fixed_cons = len(used_rows) + len(self.binding)
@@ -203,6 +281,20 @@ class _LazyLp:
         self.n_lp_cols = 0
         # Entries of the side rows in the LP: pair, coefficient, LP row.
         self.e_pair = self.e_coef = self.e_row = np.zeros(0, dtype=np.int64)
+
+    def grow(self, model: AssignmentModel, index: SideIndex, offered: Columns) -> None:
+        """Take the model grown by ``offered`` (:func:`_grown`): its pairs are outside the LP
+        until they join the core, with their entries in the side rows the LP holds."""
+        n = self.model.n_pairs
+        self.model, self.index = model, index
+        extra = len(offered.row)
+        self.lower = np.concatenate([self.lower, np.zeros(extra)])
+        self.lp_col = np.concatenate([self.lp_col, np.full(extra, -1, dtype=np.int64)])
+        rows = self.side_row[offered.entry_con]
+        inside = rows >= 0
+        self.e_pair = np.concatenate([self.e_pair, n + offered.entry_pair[inside]])
+        self.e_coef = np.concatenate([self.e_coef, offered.entry_coef[inside]])
+        self.e_row = np.concatenate([self.e_row, rows[inside]])
 
     @property
     def n_side(self) -> int:
@@ -321,10 +413,12 @@ def fix_by_reduced_cost(
     return out
 
 
-def _scale(model: AssignmentModel) -> int | None:
-    """A power of two that keeps the duals' rounding negligible and every sum inside int64."""
+def _scale(model: AssignmentModel, growth: int = 1) -> int | None:
+    """A power of two that keeps the duals' rounding negligible and every sum inside int64,
+    also once the model has ``growth`` times its pairs."""
     largest = float(np.abs(model.weight).max(initial=1)) + 1.0
-    room = _INT_HEADROOM / (largest * max(model.n_pairs + model.n_rows + model.n_cols, 1))
+    size = growth * model.n_pairs + model.n_rows + model.n_cols
+    room = _INT_HEADROOM / (largest * max(size, 1))
     if room < 2.0**10:
         return None
     return int(2 ** min(int(np.log2(room)), 30))
