@@ -43,7 +43,7 @@ from placement.model.rules import (
     index_of,
     jpm_at_least,
 )
-from placement.model.scoring import Terms, merge_terms, move_terms, score_pairs
+from placement.model.scoring import Terms, score_pairs, with_moves
 from placement.model.space import MoveSpace, build_space
 from solvers.model import AssignmentModel, SideConstraint
 
@@ -370,12 +370,11 @@ def assemble(
     # The space already scored its memberships (unranked moves): only the other pairs
     # (stays, preferred moves, pins) are scored here.
     in_space = mem >= 0
-    se, smem = e[in_space], mem[in_space]
+    smem = mem[in_space]
     num, den = space.jpm(smem)
-    scored = move_terms(ctx, se, num, den, space.mem_score[smem].astype(np.int64))
     oe, op = e[~in_space], p[~in_space]
     others = score_pairs(ctx, oe, op, kind[~in_space], jpm=ctx.jpm_parts(oe, op))
-    terms = merge_terms(in_space, scored, others)
+    terms = with_moves(ctx, e, kind, in_space, num, den, space.mem_score[smem], others)
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
     row_must = ((ctx.cur >= 0) & (ctx.cur_state() != ABOLISHED)) | must_move | pinned
     model = AssignmentModel(

@@ -11,7 +11,7 @@ exact halves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,35 +53,41 @@ def score_pairs(
     return Terms(num, den, preference, stay, performance, fill, displaced, rank, score)
 
 
-def move_terms(ctx: Context, e: I64, num: I64, den: I64, score: I64) -> Terms:
-    """The terms of moves or new placements that no preference ranks, whose JPM parts and
-    score are already known (the move space's memberships): the rest follows from ``e``."""
+def with_moves(
+    ctx: Context, e: I64, kind: I64, moves: B, num: I64, den: I64, score: I64, others: Terms
+) -> Terms:
+    """The terms of pairs (e, kind) that are unranked moves of the move space where ``moves``
+    holds (their JPM parts and score given, in order) and the pairs of ``others`` elsewhere.
+
+    Performance, fill and displaced follow from the pair's employee and kind alone, so they are
+    computed for every pair at once; only the other terms are scattered from the two parts
+    (an unranked move has no preference, stay or rank term).
+    """
     n = len(e)
+    at, rest = np.flatnonzero(moves), np.flatnonzero(~moves)
+
+    def merged(first: I64, second: I64) -> I64:
+        out = np.empty(n, dtype=np.int64)
+        out[at] = first
+        out[rest] = second
+        return out
+
+    def others_only(second: I64) -> I64:
+        out = np.zeros(n, dtype=np.int64)
+        out[rest] = second
+        return out
+
     return Terms(
-        num=num,
-        den=den,
-        preference=np.zeros(n, dtype=np.int64),
-        stay=np.zeros(n, dtype=np.int64),
-        performance=ctx.perf_term[e].astype(np.int64),
+        num=merged(num, others.num),
+        den=merged(den, others.den),
+        preference=others_only(others.preference),
+        stay=others_only(others.stay),
+        performance=np.where(kind == STAY, 0, ctx.perf_term[e]).astype(np.int64),
         fill=np.full(n, 100, dtype=np.int64),
         displaced=np.where(ctx.cur_state()[e] == ABOLISHED, 100, 0).astype(np.int64),
-        rank=np.zeros(n, dtype=np.int64),
-        score=score,
+        rank=others_only(others.rank),
+        score=merged(score, others.score),
     )
-
-
-def merge_terms(where: B, first: Terms, second: Terms) -> Terms:
-    """The terms of pairs taken from ``first`` where ``where`` holds and from ``second``
-    elsewhere (each holds those pairs in order)."""
-    # Scattered by index arrays, found once: many times faster than by the boolean mask.
-    at, rest = np.flatnonzero(where), np.flatnonzero(~where)
-    merged: dict[str, I64] = {}
-    for f in fields(Terms):
-        out = np.empty(len(where), dtype=np.int64)
-        out[at] = getattr(first, f.name)
-        out[rest] = getattr(second, f.name)
-        merged[f.name] = out
-    return Terms(**merged)
 
 
 def exact_score(
