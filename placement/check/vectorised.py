@@ -371,7 +371,7 @@ class _Check:
         """JPM of every row as N, D with JPM = 100·N/D; 1, 1 without requirements or unplaced."""
         req, comp = self.dataset.requirements, self.dataset.competencies
         # Competency codes numbered in one pass over both tables.
-        code, codes = pd.factorize(
+        code, _ = pd.factorize(
             np.concatenate(
                 [
                     req["competency"].to_numpy(dtype=object),
@@ -379,18 +379,19 @@ class _Check:
                 ]
             )
         )
-        width = max(len(codes), 1)
         rq_p = self.pos_index.get_indexer(req["position_id"]).astype(np.int64)
         rq_c = code[: len(req)].astype(np.int64)
         rq_level = req["level"].to_numpy(dtype=np.int64)
         rq_weight = req["weight"].to_numpy(dtype=np.int64)
-        ck = _keys(
-            _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object)),
-            code[len(req) :].astype(np.int64),
-            width,
-        )
-        order = np.argsort(ck, kind="stable")
-        ck, levels = ck[order], comp["level"].to_numpy(dtype=np.int64)[order]
+        # Codes are numbered requirements first: those a position requires are the first
+        # ``required``. Each employee's level of each, 0 when not attained, in one dense table
+        # (levels are 1–5; a few tens of columns), read by one gather below.
+        required = int(rq_c.max(initial=-1)) + 1
+        ce = _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object))
+        cc = code[len(req) :].astype(np.int64)
+        given = (ce >= 0) & (cc >= 0) & (cc < required)
+        attained_of = np.zeros((self.n_e, required), dtype=np.int16)
+        attained_of[ce[given], cc[given]] = comp["level"].to_numpy(dtype=np.int16)[given]
         by_p = np.argsort(rq_p, kind="stable")
         rq_p, rq_c, rq_level, rq_weight = rq_p[by_p], rq_c[by_p], rq_level[by_p], rq_weight[by_p]
         starts = np.searchsorted(rq_p, np.arange(self.n_p + 2))
@@ -400,7 +401,7 @@ class _Check:
         at = np.repeat(rows, count)
         offset = np.arange(len(at)) - np.repeat(np.cumsum(count) - count, count)
         r = np.repeat(starts[p[rows]], count) + offset
-        attained = _lookup(ck, levels, _keys(e[at], rq_c[r], width), 0)
+        attained = attained_of[e[at], rq_c[r]].astype(np.int64)
         got = rq_weight[r] * np.minimum(attained, rq_level[r])
         num = np.bincount(at, weights=got, minlength=len(e)).astype(np.int64)
         den = den_p[p].astype(np.int64)
