@@ -108,7 +108,14 @@ class MoveSpace:
     def _moves(self, e: I64, p: I64) -> B:
         """Which pairs are moves of this space: not a stay, a blocked employee or excluded."""
         ctx = self.ctx
-        return (p != ctx.cur[e]) & ~self.blocked[e] & ~_member(ctx.key(e, p), self.excluded)
+        keep = (p != ctx.cur[e]) & ~self.blocked[e]
+        # Excluded pairs (preferences, forbids) belong to few employees: only their pairs are
+        # searched, a fraction of the 100k keys a city's space lists.
+        has_excluded = np.zeros(ctx.n_employees, dtype=bool)
+        has_excluded[self.excluded // ctx.n_positions] = True
+        ask = np.flatnonzero(keep & has_excluded[e])
+        keep[ask] = ~_member(ctx.key(e[ask], p[ask]), self.excluded)
+        return keep
 
     def initial(self, per_employee: int, per_cell: int) -> tuple[I64, I64, I64]:
         """Each employee's ``per_employee`` best memberships by score, ``per_cell`` positions
