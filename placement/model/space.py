@@ -235,12 +235,19 @@ def group_fit(ctx: Context, movers: I64, reps: I64) -> B:
         return out
     bup = ctx.bup[reps]
     ages = np.unique(bup)
+    # R05 and R06 read only an employee's grade, education and field: decided once per
+    # distinct triple (a few hundred among thousands of movers), each mover then reads its row.
+    triple = (ctx.grade[movers] + 1) * (int(ctx.edu.max(initial=-1)) + 2) + ctx.edu[movers] + 1
+    triple = triple * (len(ctx.field_vocab) + 1) + ctx.field_code[movers]
+    _, first, like = np.unique(triple, return_index=True, return_inverse=True)
+    like = like.ravel()
+    alike = movers[first, None]
+    fits = ctx.grade_ok(alike, reps[None, :]) & ctx.education_ok(alike, reps[None, :])
     step = max(_DENSE // 16 // max(len(reps), 1), 1)
     for lo in range(0, len(movers), step):
-        e = movers[lo : lo + step, None]
-        retire = np.stack([ctx.retirement_ok(e[:, 0], np.full(len(e), a)) for a in ages], axis=1)
-        ok = ctx.grade_ok(e, reps[None, :]) & ctx.education_ok(e, reps[None, :])
-        out[lo : lo + step] = ok & retire[:, np.searchsorted(ages, bup)]
+        e = movers[lo : lo + step]
+        retire = np.stack([ctx.retirement_ok(e, np.full(len(e), a)) for a in ages], axis=1)
+        out[lo : lo + step] = fits[like[lo : lo + step]] & retire[:, np.searchsorted(ages, bup)]
     return out
 
 

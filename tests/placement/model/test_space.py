@@ -1,0 +1,41 @@
+"""The move space's group fit: R05, R06 and R08 of every mover against every group."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from placement.contract.policy import load_policy
+from placement.contract.readers import dataset_from_tables
+from placement.model.rules import build_context
+from placement.model.space import group_fit
+from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
+from tests.placement.builders import example_dataset, example_policy
+
+
+def _direct(ctx, movers, reps):  # type: ignore[no-untyped-def]
+    e, p = movers[:, None], reps[None, :]
+    return (
+        ctx.grade_ok(e, p)
+        & ctx.education_ok(e, p)
+        & ctx.retirement_ok(np.broadcast_to(e, (len(movers), len(reps))), ctx.bup[p])
+    )
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_group_fit_is_the_rules_of_each_mover_and_position(seed: int) -> None:
+    dataset = dataset_from_tables(dict(generate(400, seed)))
+    policy = load_policy({"reference_date": DEFAULT_REFERENCE_DATE.isoformat()}, dataset)
+    ctx = build_context(dataset, policy)
+    movers = np.arange(ctx.n_employees, dtype=np.int64)
+    reps = np.arange(ctx.n_positions, dtype=np.int64)
+    fit = group_fit(ctx, movers, reps)
+    assert fit.any() and not fit.all()
+    assert np.array_equal(fit, _direct(ctx, movers, reps))
+
+
+def test_group_fit_of_the_example_tells_alike_employees_apart_by_every_attribute() -> None:
+    ctx = build_context(example_dataset(), example_policy())
+    movers = np.arange(ctx.n_employees, dtype=np.int64)[::-1].copy()
+    reps = np.arange(ctx.n_positions, dtype=np.int64)
+    assert np.array_equal(group_fit(ctx, movers, reps), _direct(ctx, movers, reps))
