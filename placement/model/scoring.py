@@ -12,8 +12,10 @@ exact halves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from placement.model.rules import ABOLISHED, I64, STAY, B, Context
 
@@ -54,7 +56,14 @@ def score_pairs(
 
 
 def with_moves(
-    ctx: Context, e: I64, kind: I64, moves: B, num: I64, den: I64, score: I64, others: Terms
+    ctx: Context,
+    e: I64,
+    kind: I64,
+    moves: B,
+    num: I64,
+    den: I64,
+    score: npt.NDArray[np.integer[Any]],
+    others: Terms,
 ) -> Terms:
     """The terms of pairs (e, kind) that are unranked moves of the move space where ``moves``
     holds (their JPM parts and score given, in order) and the pairs of ``others`` elsewhere.

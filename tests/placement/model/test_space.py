@@ -7,13 +7,13 @@ import pytest
 
 from placement.contract.policy import load_policy
 from placement.contract.readers import dataset_from_tables
-from placement.model.rules import build_context
+from placement.model.rules import I64, B, Context, build_context
 from placement.model.space import group_fit
 from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
 from tests.placement.builders import example_dataset, example_policy
 
 
-def _direct(ctx, movers, reps):  # type: ignore[no-untyped-def]
+def _direct(ctx: Context, movers: I64, reps: I64) -> B:
     e, p = movers[:, None], reps[None, :]
     return (
         ctx.grade_ok(e, p)
