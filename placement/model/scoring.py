@@ -75,7 +75,7 @@ def with_moves(
     n = len(e)
     at, rest = np.flatnonzero(moves), np.flatnonzero(~moves)
 
-    def merged(first: I64, second: I64) -> I64:
+    def merged(first: npt.NDArray[np.integer[Any]], second: I64) -> I64:
         out = np.empty(n, dtype=np.int64)
         out[at] = first
         out[rest] = second
