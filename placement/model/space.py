@@ -314,8 +314,9 @@ def build_space(
             r, col = np.divmod(hit, len(cells))
             ok = by_group_fit.ravel()[cell_group[cells[col]] * n_movers + rows[r]]
             hit, r, col = hit[ok], r[ok], col[ok]
-            by_group = np.argsort(group_of[cells][col], kind="stable")
-            hit, r, col = hit[by_group], r[by_group], col[by_group]
+            if hi - lo > 1:  # a product over one group has its memberships in order
+                by_group = np.argsort(group_of[cells][col], kind="stable")
+                hit, r, col = hit[by_group], r[by_group], col[by_group]
             mem_cell.append(cells[col].astype(np.int32))
             mem_e.append(movers[rows[r]].astype(np.int32))
             mem_num.append(np.rint(nums.ravel()[hit]).astype(np.int32))
