@@ -132,6 +132,12 @@ def cell_text(value: object, column: str) -> str:
     return str(value).strip()
 
 
+#: The plan.csv spellings of false and true, indexed by the value (0 or 1): picked, not built
+#: anew per cell.
+BOOL_TEXT = np.array(["false", "true"], dtype=object)
+BOOL_TEXT.flags.writeable = False
+
+
 def integer_text(values: np.ndarray) -> np.ndarray:
     """Integers as their decimal text (an object array of ``str``), each distinct value spelled
     once: scores and ranks repeat down a plan."""
@@ -148,7 +154,7 @@ def column_text(series: pd.Series, column: str) -> np.ndarray:
     """
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
-        return np.where(series.to_numpy(dtype=bool), "true", "false").astype(object)
+        return BOOL_TEXT[series.to_numpy(dtype=np.intp)]
     if pd.api.types.is_integer_dtype(dtype):
         if isinstance(dtype, pd.api.extensions.ExtensionDtype):
             na = series.isna().to_numpy()

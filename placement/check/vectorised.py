@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from placement.check.report import (
+    BOOL_TEXT,
     PLAN,
     CheckReport,
     Violation,
@@ -348,7 +349,7 @@ class _Check:
         stay = placed & (p == cur)
         move = placed & ~stay  # a move or a new placement
         is_move = move & self.has_cur[e]
-        expected = np.where(is_move, "true", "false").astype(object)
+        expected = BOOL_TEXT[is_move.astype(np.intp)]
         moved = _each(c["moved"], str.lower, object)
         self._add(
             moved != expected,
@@ -363,7 +364,8 @@ class _Check:
         free = self.pin[e] != p
         self._r_rules(nip, e, p, num, den, stay & free, move & free)
         score, rank = self._score(e, p, placed, stay, num, den)
-        jpm = np.where(placed, _jpm_text(num, den), "").astype(object)
+        jpm = _jpm_text(num, den)
+        jpm[~placed] = ""
         self._compare(c, to_or_none, score, jpm, rank)
         return score
 

@@ -41,3 +41,12 @@ def test_a_column_of_distinct_digits_keeps_every_cell() -> None:
     nips = [f"{19800101200501 * 10_000 + i}" for i in range(2_000)]
     series = pd.Series(nips, dtype="str")
     assert np.array_equal(column_text(series, "nip"), np.array(nips, dtype=object))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "boolean"])
+def test_bool_columns_are_spelled_true_and_false(dtype: str) -> None:
+    series = pd.Series([True, False, False, True], dtype=dtype)
+    got = column_text(series, "moved")
+    assert got.tolist() == ["true", "false", "false", "true"]
+    got[0] = "changed"
+    assert column_text(series, "moved")[0] == "true"
