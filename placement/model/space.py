@@ -212,8 +212,14 @@ def indicator_matrices(ctx: Context, employees: I64 | None = None) -> tuple[F32,
     n, c = levels.shape
     width = c * _LEVELS
     steps = np.arange(1, _LEVELS + 1, dtype=levels.dtype)
-    b = np.ones((n, width + 1), dtype=np.float32)
-    b[:, :width] = (levels[:, :, None] >= steps).reshape(n, width)
+    # Each level's five indicators, looked up: one gather writes B, where comparing every
+    # level with every step and converting the booleans took two passes over it.
+    table = (np.arange(int(levels.max(initial=0)) + 1)[:, None] >= steps).astype(np.float32)
+    b = np.empty((n, width + 1), dtype=np.float32)
+    # Into a view of B (splitting its last axis keeps it one); levels index the table
+    # within its bounds, so "clip" spares the buffered copy of bounds checking.
+    np.take(table, levels, axis=0, out=b[:, :width].reshape(n, c, _LEVELS), mode="clip")
+    b[:, width] = 1
     n_prof, n_req = ctx.prof_cols.shape
     m = np.zeros((n_prof + 1, width + 1), dtype=np.float32)
     m[n_prof, width] = 1

@@ -8,7 +8,7 @@ import pytest
 from placement.contract.policy import load_policy
 from placement.contract.readers import dataset_from_tables
 from placement.model.rules import I64, B, Context, build_context
-from placement.model.space import group_fit
+from placement.model.space import group_fit, indicator_matrices
 from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
 from tests.placement.builders import example_dataset, example_policy
 
@@ -39,3 +39,16 @@ def test_group_fit_of_the_example_tells_alike_employees_apart_by_every_attribute
     movers = np.arange(ctx.n_employees, dtype=np.int64)[::-1].copy()
     reps = np.arange(ctx.n_positions, dtype=np.int64)
     assert np.array_equal(group_fit(ctx, movers, reps), _direct(ctx, movers, reps))
+
+
+def test_indicator_matrix_b_holds_each_level_step_and_a_column_of_ones() -> None:
+    dataset = dataset_from_tables(dict(generate(300, 5)))
+    policy = load_policy({"reference_date": DEFAULT_REFERENCE_DATE.isoformat()}, dataset)
+    ctx = build_context(dataset, policy)
+    employees = np.arange(0, ctx.n_employees, 3, dtype=np.int64)
+    b, _m = indicator_matrices(ctx, employees)
+    levels = ctx.comp_levels[employees].astype(np.int64)
+    assert set(np.unique(levels).tolist()) == {0, 1, 2, 3, 4, 5}
+    expected = (levels[:, :, None] >= np.arange(1, 6)).reshape(len(employees), -1)
+    assert np.array_equal(b[:, :-1], expected.astype(np.float32))
+    assert (b[:, -1] == 1).all()
