@@ -162,6 +162,13 @@ def column_text(series: pd.Series, column: str) -> np.ndarray:
             digits[na] = ""
             return digits
         return integer_text(series.to_numpy())
+    if isinstance(dtype, pd.StringDtype) and column == "nip":
+        # One row per employee: every nip is distinct, so numbering them first (below) would
+        # only add a hash of each to the stripping. A missing cell is a float NaN here.
+        return np.array(
+            [t.strip() if type(t) is str else "" for t in series.to_numpy(dtype=object)],
+            dtype=object,
+        )
     if isinstance(dtype, pd.StringDtype):
         # Stripped once per distinct text: ids and units repeat down the column. (A search for
         # edge spaces over all the texts joined cost twenty times the stripping of a column of

@@ -21,11 +21,12 @@ TEXTS = [
 ]
 
 
+@pytest.mark.parametrize("column", ["nip", "to_position"])
 @pytest.mark.parametrize("dtype", ["str", "string", object])
-def test_text_columns_are_stripped_cell_by_cell_alike(dtype: object) -> None:
+def test_text_columns_are_stripped_cell_by_cell_alike(dtype: object, column: str) -> None:
     series = pd.Series([*TEXTS, None], dtype=dtype)  # type: ignore[call-overload]
-    got = column_text(series, "nip").tolist()
-    assert got == [cell_text(v, "nip") for v in series.tolist()]
+    got = column_text(series, column).tolist()
+    assert got == [cell_text(v, column) for v in series.tolist()]
     assert got[:6] == [
         "198001012005011001",
         "198001012005011002",
