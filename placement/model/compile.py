@@ -366,7 +366,8 @@ def assemble(
     order = np.argsort(ctx.key(e, p), kind="stable")
     e, p, mem = e[order], p[order], mem[order]
     cur = ctx.cur[e]
-    kind = np.where(p == cur, STAY, np.where(cur >= 0, MOVE, NEW)).astype(np.int64)
+    kind = np.where(cur >= 0, MOVE, NEW)
+    kind[p == cur] = STAY
     # The space already scored its memberships (unranked moves): only the other pairs
     # (stays, preferred moves, pins) are scored here.
     in_space = mem >= 0

@@ -100,9 +100,10 @@ class MoveSpace:
         if limit is not None:
             sizes = np.minimum(sizes, limit)
         rep = np.repeat(mem, sizes)
-        first = np.repeat(np.cumsum(sizes) - sizes, sizes)
-        offset = np.arange(len(rep), dtype=np.int64) - first
-        p = self.cell_pos[self.cell_ptr[np.repeat(cells, sizes)] + offset]
+        # The k-th pair overall is its cell's (k − first pair of its membership)-th position:
+        # the shift from k to its index in ``cell_pos`` is one per membership, repeated once.
+        shift = self.cell_ptr[cells] - (np.cumsum(sizes) - sizes)
+        p = self.cell_pos[np.repeat(shift, sizes) + np.arange(len(rep), dtype=np.int64)]
         return self.mem_e[rep].astype(np.int64), p, rep
 
     def _moves(self, e: I64, p: I64) -> B:
