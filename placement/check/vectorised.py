@@ -191,11 +191,14 @@ class _Check:
         self.edu_text: Obj = emp["education"].to_numpy(dtype=object)
         self.edu: I64 = _each(emp["education"], lambda t: EDUCATION_RANK.get(t, -1))
         self.field_text: Obj = emp["education_field"].to_numpy(dtype=object)
-        self.field: Obj = _each(
-            emp["education_field"],
-            lambda t: t.strip().casefold() if isinstance(t, str) else t,
-            object,
+        # Fields compared casefolded (R06), numbered by casefolded spelling: each distinct
+        # text folded once, the folded spellings then numbered among themselves.
+        raw, texts = pd.factorize(self.field_text, use_na_sentinel=False)
+        folded = np.array(
+            [t.strip().casefold() if isinstance(t, str) else t for t in texts], dtype=object
         )
+        field_of_text, self.field_spelled = pd.factorize(folded, use_na_sentinel=False)
+        self.field: I64 = field_of_text.astype(np.int64)[raw]
         self.birth = _date_parts(emp["birth_date"])
         self.since = _date_parts(emp["position_since"])
         self.perf: I64 = _each(emp["performance"], PERFORMANCE_SCORE.__getitem__)
@@ -547,7 +550,7 @@ class _Check:
             {f.strip().casefold() for f in t.split(";")} - {""} if isinstance(t, str) else set()
             for t in texts
         ]
-        fields, spelled = pd.factorize(self.field, use_na_sentinel=False)
+        fields, spelled = self.field, self.field_spelled
         width = max(len(spelled), 1)
         asked, inverse = np.unique(lists[p] * width + fields[e], return_inverse=True)
         ok = [
@@ -744,6 +747,8 @@ class _Check:
         )
 
     def _g03(self, final: I64) -> None:
+        if not self.policy.separate_relations:
+            return
         rel = self.dataset.relations
         rel = rel[rel["kind"].isin(self.policy.separate_relations)]
         rel = rel.drop_duplicates(["nip_a", "nip_b"], keep="first")
