@@ -178,7 +178,7 @@ def is_pure(ctx: Context, previous: Mapping[str, str] | None = None) -> bool:
     return (
         pol.max_moves is None
         and pol.max_unit_outflow is None
-        and not bool(rel["kind"].isin(pol.separate_relations).any())
+        and not (pol.separate_relations and bool(rel["kind"].isin(pol.separate_relations).any()))
         and not pol.no_justified_envy
         and previous is None
     )
