@@ -267,7 +267,7 @@ class _Check:
         )
         row = np.flatnonzero(first)
         e = e[row]
-        c = {k: v[row] for k, v in self.cells.items()}
+        c = self._cells_at(row)
         cur = self.cur[e]
         self._add(
             c["from_position"] != self.cur_text[e],
@@ -310,6 +310,13 @@ class _Check:
         self._duplicates(duplicates, rows)
         return rows
 
+    def _cells_at(self, row: I64) -> dict[str, Obj]:
+        """The plan's cells at rows ``row`` (increasing): the cells themselves when that is
+        every row, as it is for any plan without stray rows."""
+        if len(row) == len(self.cells["nip"]):
+            return self.cells
+        return {k: v[row] for k, v in self.cells.items()}
+
     def _duplicates(self, duplicates: I64, rows: _Rows) -> None:
         """A second row of an employee: PLAN, and G01 when it names another position."""
         if not len(duplicates):
@@ -331,7 +338,7 @@ class _Check:
 
     def _rows_rules(self, rows: _Rows) -> I64:
         """The row-wise PLAN checks and R rules; the recomputed score of every row."""
-        c = {k: v[rows.row] for k, v in self.cells.items()}
+        c = self._cells_at(rows.row)
         nip, e, p, placed = c["nip"], rows.e, rows.p, rows.placed
         to_or_none: Obj = self.pid[p].copy()
         to_or_none[~placed] = None
@@ -353,9 +360,12 @@ class _Check:
         move = placed & ~stay  # a move or a new placement
         is_move = move & self.has_cur[e]
         expected = BOOL_TEXT[is_move.astype(np.intp)]
-        moved = _each(c["moved"], str.lower, object)
+        # Lower-cased only where the text is not already the expected (lower-case) one.
+        wrong = c["moved"] != expected
+        asked = np.flatnonzero(wrong)
+        wrong[asked] = _each(c["moved"][asked], str.lower, object) != expected[asked]
         self._add(
-            moved != expected,
+            wrong,
             lambda i: Violation(
                 PLAN,
                 nip[i],

@@ -523,6 +523,20 @@ def test_an_inconsistent_plan_is_reported_as_plan(change: Any) -> None:
     assert check(dataset, policy, change(plan)).rules == {"PLAN"}
 
 
+def test_moved_is_read_case_insensitively_and_a_wrong_one_in_capitals_is_reported() -> None:
+    """E1 moves A-01 → B-01; E2 stays in A-01."""
+    dataset = make_dataset(
+        employees=[{"nip": E1, "position_id": "A-01"}, {"nip": E2, "position_id": "A-02"}],
+        positions=[{"position_id": p} for p in ("A-01", "A-02", "B-01")],
+    )
+    policy = make_policy()
+    plan = expected_plan(dataset, policy, {E1: "B-01", E2: "A-02"})
+    assert check(dataset, policy, mutate(mutate(plan, 0, moved="TRUE"), 1, moved="False")).ok
+    wrong = check(dataset, policy, mutate(plan, 1, moved="TRUE"))
+    assert wrong.rules == {"PLAN"}
+    assert [v.nip for v in wrong.violations] == [E2]
+
+
 def test_two_rows_placing_one_employee_twice_break_g01() -> None:
     dataset = two_movers()
     policy = make_policy()
