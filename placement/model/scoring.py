@@ -114,10 +114,12 @@ def exact_score(
     return (10_000 * pol.weight_milli("jpm") * num + 100 * den * s + 500 * den) // (1000 * den)
 
 
-def jpm_text(num: I64, den: I64) -> list[str]:
-    """JPM = 100·N/D with two decimals, rounded half up, exactly."""
+def jpm_text(num: I64, den: I64) -> npt.NDArray[np.object_]:
+    """JPM = 100·N/D with two decimals, rounded half up, exactly (an object array of ``str``)."""
     hundredths = (20_000 * num + den) // (2 * den)
-    # Spelled once per distinct value (at most 10,001 of them, however many pairs).
+    # Spelled once per distinct value (at most 10,001 of them, however many pairs), then
+    # picked for every pair by one gather.
     distinct, inverse = np.unique(hundredths, return_inverse=True)
-    text = [f"{h // 100}.{h % 100:02d}" for h in distinct.tolist()]
-    return [text[i] for i in inverse.ravel().tolist()]
+    text = np.array([f"{h // 100}.{h % 100:02d}" for h in distinct.tolist()], dtype=object)
+    out: npt.NDArray[np.object_] = text[inverse.ravel()]
+    return out
