@@ -156,10 +156,10 @@ def _groups(ctx: Context, targets: I64) -> list[I64]:
         ],
         axis=1,
     )
-    _, group = np.unique(attrs, axis=0, return_inverse=True)
-    group = group.ravel()
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    # Rows in lexicographic order, equal rows in target order (a stable sort of the rows, as
+    # numbering them by np.unique would give, without its structured-row sort).
+    order = np.lexsort(attrs.T[::-1])
+    bounds = np.flatnonzero((np.diff(attrs[order], axis=0) != 0).any(axis=1)) + 1
     return np.split(targets[order], bounds)
 
 
