@@ -514,14 +514,16 @@ def _effective_preferences(
     unit_of_target = index_of(pd.Index(units), target[~as_pos])
     order = np.argsort(unit_codes, kind="stable")
     starts = np.searchsorted(unit_codes[order], np.arange(len(units)))
-    ends = np.searchsorted(unit_codes[order], np.arange(len(units)), side="right")
-    ue, ur = e[~as_pos], rank[~as_pos]
-    for u in np.unique(unit_of_target[unit_of_target >= 0]):
-        members = order[starts[u] : ends[u]]
-        sel = unit_of_target == u
-        es.append(np.repeat(ue[sel], len(members)))
-        ps.append(np.tile(members, int(sel.sum())))
-        rs.append(np.repeat(ur[sel], len(members)))
+    sizes = np.bincount(unit_codes, minlength=len(units))
+    # Every unit preference repeated once per member position of its unit, all at once (the
+    # order of the pairs does not matter: they are sorted below).
+    named = unit_of_target >= 0
+    u = unit_of_target[named]
+    count = sizes[u]
+    offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    es.append(np.repeat(e[~as_pos][named], count))
+    ps.append(order[np.repeat(starts[u], count) + offset])
+    rs.append(np.repeat(rank[~as_pos][named], count))
     keys = np.concatenate(es).astype(np.int64) * m + np.concatenate(ps)
     ranks = np.concatenate(rs)
     order2 = np.lexsort((ranks, keys))

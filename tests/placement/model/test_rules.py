@@ -106,3 +106,26 @@ def test_candidate_moves_never_include_a_stay_or_a_forbidden_pair() -> None:
     assert not np.isin(ctx.key(e, p), ctx.forbid_keys).any()
     keys = ctx.key(e, p)
     assert np.all(np.diff(keys) > 0), "sorted by (employee, position), no duplicates"
+
+
+def test_preference_ranks_are_the_best_of_each_position_and_unit_target() -> None:
+    dataset = city()
+    ctx = build_context(dataset, load_policy({"reference_date": "2026-07-01"}, dataset))
+    nip_at = {n: i for i, n in enumerate(ctx.nip.tolist())}
+    pos_at = {p: i for i, p in enumerate(ctx.position_id.tolist())}
+    members: dict[str, list[int]] = {}
+    for p, u in enumerate(ctx.unit_names[ctx.unit].tolist()):
+        members.setdefault(u, []).append(p)
+    best: dict[tuple[int, int], int] = {}
+    prefs = dataset.preferences
+    units = 0
+    for nip, target, rank in zip(prefs["nip"], prefs["target"], prefs["rank"], strict=True):
+        units += target not in pos_at
+        for p in [pos_at[target]] if target in pos_at else members.get(target, []):
+            key = (nip_at[nip], p)
+            best[key] = min(best.get(key, 6), int(rank))
+    assert units and best
+    e = np.array([k[0] for k in best], dtype=np.int64)
+    p = np.array([k[1] for k in best], dtype=np.int64)
+    assert ctx.preference_rank(e, p).tolist() == list(best.values())
+    assert len(ctx.pref_keys) == len(best)
