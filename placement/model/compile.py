@@ -327,7 +327,7 @@ def _compile_restricted(ctx: Context, restrict_above: int | None) -> Compiled:
         ok &= np.logical_and.reduce(list(ctx.position_rules(fp).values()))
     fe, fp = fe[ok], fp[ok]
     if len(fe):
-        ok = np.logical_and.reduce(list(ctx.pair_rules(fe, fp).values()))
+        ok = ctx.pairs_pass(fe, fp)
         fe, fp = fe[ok], fp[ok]
     has_move = counts > 0
     must_move = (ctx.overdue() & has_move) if ctx.policy.force_rotation else np.zeros(n, dtype=bool)

@@ -221,6 +221,17 @@ class Context:
             out["R11"] = ~np.isin(self.key(e, p), self.forbid_keys)
         return out
 
+    def pairs_pass(self, e: I64, p: I64) -> B:
+        """Whether each pair passes R05–R08 and R11, as the masks of :meth:`pair_rules` all
+        holding: the rules read from attributes first, the JPM (R07, the costly one) then only
+        for the pairs that passed them."""
+        ok = self.grade_ok(e, p) & self.education_ok(e, p) & self.retirement_ok(e, self.bup[p])
+        ok &= ~np.isin(self.key(e, p), self.forbid_keys)
+        rest = np.flatnonzero(ok)
+        num, den = self.jpm_parts(e[rest], p[rest])
+        ok[rest] = jpm_at_least(num, den, self.jpm_floor_milli)
+        return ok
+
     @property
     def jpm_floor_milli(self) -> int:
         """jpm_floor in thousandths (exact: at most three decimals)."""

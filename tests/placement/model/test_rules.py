@@ -129,3 +129,19 @@ def test_preference_ranks_are_the_best_of_each_position_and_unit_target() -> Non
     p = np.array([k[1] for k in best], dtype=np.int64)
     assert ctx.preference_rank(e, p).tolist() == list(best.values())
     assert len(ctx.pref_keys) == len(best)
+
+
+def test_pairs_pass_exactly_when_every_pair_rule_holds() -> None:
+    dataset = city()
+    policy = load_policy(
+        {"reference_date": "2026-07-01", "jpm_floor": 40, "retirement_buffer_months": 60},
+        dataset,
+    )
+    ctx = build_context(dataset, policy)
+    rng = np.random.default_rng(3)
+    e = rng.integers(0, ctx.n_employees, 4_000)
+    p = rng.integers(0, ctx.n_positions, 4_000)
+    masks = ctx.pair_rules(e, p)
+    assert not all(m.all() for m in masks.values())
+    assert not masks["R07"].all()
+    assert np.array_equal(ctx.pairs_pass(e, p), np.logical_and.reduce(list(masks.values())))
