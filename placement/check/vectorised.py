@@ -404,9 +404,12 @@ class _Check:
         required = int(rq_c.max(initial=-1)) + 1
         ce = _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object))
         cc = code[len(req) :].astype(np.int64)
+        level = comp["level"].to_numpy(dtype=np.int16)
         given = (ce >= 0) & (cc >= 0) & (cc < required)
+        if not given.all():  # a competency no position requires (or not an employee's)
+            ce, cc, level = ce[given], cc[given], level[given]
         attained_of = np.zeros((self.n_e, required), dtype=np.int16)
-        attained_of[ce[given], cc[given]] = comp["level"].to_numpy(dtype=np.int16)[given]
+        attained_of[ce, cc] = level
         by_p = np.argsort(rq_p, kind="stable")
         rq_p, rq_c, rq_level, rq_weight = rq_p[by_p], rq_c[by_p], rq_level[by_p], rq_weight[by_p]
         starts = np.searchsorted(rq_p, np.arange(self.n_p + 2))

@@ -467,8 +467,11 @@ def _requirement_profiles(
         spelled, distinct = pd.factorize(comp["competency"].to_numpy(dtype=object))
         ci = np.append(index_of(code_index, distinct), -1)[spelled]
         ei = run_index(emp_index, comp["nip"].to_numpy(dtype=object))
+        level = comp["level"].to_numpy(dtype=np.int16)
         keep = ci >= 0
-        levels[ei[keep], ci[keep]] = comp["level"].to_numpy(dtype=np.int16)[keep]
+        if not keep.all():  # competencies no position requires
+            ei, ci, level = ei[keep], ci[keep], level[keep]
+        levels[ei, ci] = level
 
     profile = np.full(m, -1, dtype=np.int64)
     if not len(req):

@@ -293,6 +293,16 @@ def test_r07_a_jpm_below_the_floor_is_refused() -> None:
     assert [v.message for v in report.violations] == ["R07 JPM 66.67 < floor 68 for B-01"]
 
 
+def test_r07_reads_the_required_competencies_among_others_nobody_requires() -> None:
+    dataset = one_mover(
+        competencies={E1: {"K01": 5, "M01": 2, "T09": 4}},
+        requirements={"B-01": {"M01": 3}, "A-01": {"T10": 1}},
+    )
+    report = run(dataset, make_policy(), {E1: "B-01"})
+    assert [v.message for v in report.violations] == ["R07 JPM 66.67 < floor 68 for B-01"]
+    assert not run(dataset, make_policy(jpm_floor="66"), {E1: "B-01"}).violations
+
+
 def test_r07_is_decided_exactly_at_the_floor() -> None:
     """JPM 2/3 = 66.666…: a floor of 66.666 admits it, 66.667 does not."""
     dataset = one_mover(competencies={E1: {"M01": 2}}, requirements={"B-01": {"M01": 3}})

@@ -21,6 +21,7 @@ from placement.model.compile import candidate_moves
 from placement.model.rules import MOVE, NEW, R_RULES, build_context
 from placement.model.scoring import score_pairs
 from placement.synthetic.city import generate
+from tests.placement.builders import make_dataset, make_nip, make_policy
 
 
 @cache
@@ -145,3 +146,15 @@ def test_pairs_pass_exactly_when_every_pair_rule_holds() -> None:
     assert not all(m.all() for m in masks.values())
     assert not masks["R07"].all()
     assert np.array_equal(ctx.pairs_pass(e, p), np.logical_and.reduce(list(masks.values())))
+
+
+def test_jpm_reads_the_required_competencies_among_others_nobody_requires() -> None:
+    dataset = make_dataset(
+        employees=[{"nip": make_nip(1), "position_id": "A-01"}],
+        positions=[{"position_id": "A-01"}, {"position_id": "B-01"}],
+        competencies={make_nip(1): {"K01": 5, "M01": 2, "T09": 4}},
+        requirements={"B-01": {"M01": (3, 2), "T10": 1}},
+    )
+    ctx = build_context(dataset, make_policy())
+    num, den = ctx.jpm_parts(np.array([0, 0]), np.array([0, 1]))
+    assert (num.tolist(), den.tolist()) == ([1, 4], [1, 7])
