@@ -371,11 +371,16 @@ def assemble(
     # The space already scored its memberships (unranked moves): only the other pairs
     # (stays, preferred moves, pins) are scored here.
     in_space = mem >= 0
-    smem = mem[in_space]
-    num, den = space.jpm(smem)
+    # Read for every pair at once (the others' entries, read at membership 0, are replaced):
+    # cheaper than gathering the memberships' pairs out and scattering them back.
+    if len(space.mem_e):
+        held = np.maximum(mem, 0)
+        (num, den), score = space.jpm(held), space.mem_score[held]
+    else:  # no memberships: every pair is one of the others
+        num = den = score = np.zeros(len(mem), dtype=np.int64)
     oe, op = e[~in_space], p[~in_space]
     others = score_pairs(ctx, oe, op, kind[~in_space], jpm=ctx.jpm_parts(oe, op))
-    terms = with_moves(ctx, e, kind, in_space, num, den, space.mem_score[smem], others)
+    terms = with_moves(ctx, e, kind, in_space, num, den, score, others)
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
     row_must = ((ctx.cur >= 0) & (ctx.cur_state() != ABOLISHED)) | must_move | pinned
     model = AssignmentModel(

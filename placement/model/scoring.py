@@ -66,18 +66,18 @@ def with_moves(
     others: Terms,
 ) -> Terms:
     """The terms of pairs (e, kind) that are unranked moves of the move space where ``moves``
-    holds (their JPM parts and score given, in order) and the pairs of ``others`` elsewhere.
+    holds and the pairs of ``others`` elsewhere (in order). ``num``, ``den`` and ``score`` hold
+    every pair's values where ``moves`` holds; elsewhere ``others``'s replace them.
 
     Performance, fill and displaced follow from the pair's employee and kind alone, so they are
-    computed for every pair at once; only the other terms are scattered from the two parts
-    (an unranked move has no preference, stay or rank term).
+    computed for every pair at once; the other terms are the moves' (an unranked move has no
+    preference, stay or rank term) with those of ``others`` scattered in.
     """
     n = len(e)
-    at, rest = np.flatnonzero(moves), np.flatnonzero(~moves)
+    rest = np.flatnonzero(~moves)
 
-    def merged(first: npt.NDArray[np.integer[Any]], second: I64) -> I64:
-        out = np.empty(n, dtype=np.int64)
-        out[at] = first
+    def merged(values: npt.NDArray[np.integer[Any]], second: I64) -> I64:
+        out = values.astype(np.int64)  # always a copy: ``values`` may be the caller's
         out[rest] = second
         return out
 
