@@ -33,7 +33,7 @@ from placement.model.compile import (
     with_side,
 )
 from placement.model.diagnose import diagnose
-from placement.model.rules import MOVE, NEW, STAY, Context, build_context, index_of, run_index
+from placement.model.rules import MOVE, NEW, STAY, Context, build_context
 from placement.model.scoring import jpm_text
 from solvers import Status
 
@@ -515,12 +515,12 @@ def _gaps(ctx: Context, movers: np.ndarray, targets: np.ndarray) -> pd.DataFrame
                 "attained": np.zeros(0, dtype=np.int64),
             }
         )
-    position = run_index(pd.Index(ctx.position_id), req["position_id"].to_numpy(dtype=object))
+    position = ctx.req_position
     starts = np.searchsorted(position, targets)
     counts = np.searchsorted(position, targets, side="right") - starts
     row = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
     e = np.repeat(movers, counts)
-    column = index_of(pd.Index(ctx.comp_codes), req["competency"])[row]
+    column = ctx.req_column[row]
     attained = ctx.comp_levels[e, column].astype(np.int64)
     required = req["level"].to_numpy(dtype=np.int64)[row]
     short = attained < required

@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from placement.check.report import (
+    BOOL_TEXT,
     PLAN,
     CheckReport,
     Violation,
@@ -190,11 +191,14 @@ class _Check:
         self.edu_text: Obj = emp["education"].to_numpy(dtype=object)
         self.edu: I64 = _each(emp["education"], lambda t: EDUCATION_RANK.get(t, -1))
         self.field_text: Obj = emp["education_field"].to_numpy(dtype=object)
-        self.field: Obj = _each(
-            emp["education_field"],
-            lambda t: t.strip().casefold() if isinstance(t, str) else t,
-            object,
+        # Fields compared casefolded (R06), numbered by casefolded spelling: each distinct
+        # text folded once, the folded spellings then numbered among themselves.
+        raw, texts = pd.factorize(self.field_text, use_na_sentinel=False)
+        folded = np.array(
+            [t.strip().casefold() if isinstance(t, str) else t for t in texts], dtype=object
         )
+        field_of_text, self.field_spelled = pd.factorize(folded, use_na_sentinel=False)
+        self.field: I64 = field_of_text.astype(np.int64)[raw]
         self.birth = _date_parts(emp["birth_date"])
         self.since = _date_parts(emp["position_since"])
         self.perf: I64 = _each(emp["performance"], PERFORMANCE_SCORE.__getitem__)
@@ -263,7 +267,7 @@ class _Check:
         )
         row = np.flatnonzero(first)
         e = e[row]
-        c = {k: v[row] for k, v in self.cells.items()}
+        c = self._cells_at(row)
         cur = self.cur[e]
         self._add(
             c["from_position"] != self.cur_text[e],
@@ -306,6 +310,13 @@ class _Check:
         self._duplicates(duplicates, rows)
         return rows
 
+    def _cells_at(self, row: I64) -> dict[str, Obj]:
+        """The plan's cells at rows ``row`` (increasing): the cells themselves when that is
+        every row, as it is for any plan without stray rows."""
+        if len(row) == len(self.cells["nip"]):
+            return self.cells
+        return {k: v[row] for k, v in self.cells.items()}
+
     def _duplicates(self, duplicates: I64, rows: _Rows) -> None:
         """A second row of an employee: PLAN, and G01 when it names another position."""
         if not len(duplicates):
@@ -327,7 +338,7 @@ class _Check:
 
     def _rows_rules(self, rows: _Rows) -> I64:
         """The row-wise PLAN checks and R rules; the recomputed score of every row."""
-        c = {k: v[rows.row] for k, v in self.cells.items()}
+        c = self._cells_at(rows.row)
         nip, e, p, placed = c["nip"], rows.e, rows.p, rows.placed
         to_or_none: Obj = self.pid[p].copy()
         to_or_none[~placed] = None
@@ -348,10 +359,13 @@ class _Check:
         stay = placed & (p == cur)
         move = placed & ~stay  # a move or a new placement
         is_move = move & self.has_cur[e]
-        expected = np.where(is_move, "true", "false").astype(object)
-        moved = _each(c["moved"], str.lower, object)
+        expected = BOOL_TEXT[is_move.astype(np.intp)]
+        # Lower-cased only where the text is not already the expected (lower-case) one.
+        wrong = c["moved"] != expected
+        asked = np.flatnonzero(wrong)
+        wrong[asked] = _each(c["moved"][asked], str.lower, object) != expected[asked]
         self._add(
-            moved != expected,
+            wrong,
             lambda i: Violation(
                 PLAN,
                 nip[i],
@@ -363,7 +377,8 @@ class _Check:
         free = self.pin[e] != p
         self._r_rules(nip, e, p, num, den, stay & free, move & free)
         score, rank = self._score(e, p, placed, stay, num, den)
-        jpm = np.where(placed, _jpm_text(num, den), "").astype(object)
+        jpm = _jpm_text(num, den)
+        jpm[~placed] = ""
         self._compare(c, to_or_none, score, jpm, rank)
         return score
 
@@ -371,7 +386,7 @@ class _Check:
         """JPM of every row as N, D with JPM = 100·N/D; 1, 1 without requirements or unplaced."""
         req, comp = self.dataset.requirements, self.dataset.competencies
         # Competency codes numbered in one pass over both tables.
-        code, codes = pd.factorize(
+        code, _ = pd.factorize(
             np.concatenate(
                 [
                     req["competency"].to_numpy(dtype=object),
@@ -379,18 +394,22 @@ class _Check:
                 ]
             )
         )
-        width = max(len(codes), 1)
         rq_p = self.pos_index.get_indexer(req["position_id"]).astype(np.int64)
         rq_c = code[: len(req)].astype(np.int64)
         rq_level = req["level"].to_numpy(dtype=np.int64)
         rq_weight = req["weight"].to_numpy(dtype=np.int64)
-        ck = _keys(
-            _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object)),
-            code[len(req) :].astype(np.int64),
-            width,
-        )
-        order = np.argsort(ck, kind="stable")
-        ck, levels = ck[order], comp["level"].to_numpy(dtype=np.int64)[order]
+        # Codes are numbered requirements first: those a position requires are the first
+        # ``required``. Each employee's level of each, 0 when not attained, in one dense table
+        # (levels are 1–5; a few tens of columns), read by one gather below.
+        required = int(rq_c.max(initial=-1)) + 1
+        ce = _runs_indexer(self.nip_index, comp["nip"].to_numpy(dtype=object))
+        cc = code[len(req) :].astype(np.int64)
+        level = comp["level"].to_numpy(dtype=np.int16)
+        given = (ce >= 0) & (cc >= 0) & (cc < required)
+        if not given.all():  # a competency no position requires (or not an employee's)
+            ce, cc, level = ce[given], cc[given], level[given]
+        attained_of = np.zeros((self.n_e, required), dtype=np.int16)
+        attained_of[ce, cc] = level
         by_p = np.argsort(rq_p, kind="stable")
         rq_p, rq_c, rq_level, rq_weight = rq_p[by_p], rq_c[by_p], rq_level[by_p], rq_weight[by_p]
         starts = np.searchsorted(rq_p, np.arange(self.n_p + 2))
@@ -400,7 +419,7 @@ class _Check:
         at = np.repeat(rows, count)
         offset = np.arange(len(at)) - np.repeat(np.cumsum(count) - count, count)
         r = np.repeat(starts[p[rows]], count) + offset
-        attained = _lookup(ck, levels, _keys(e[at], rq_c[r], width), 0)
+        attained = attained_of[e[at], rq_c[r]].astype(np.int64)
         got = rq_weight[r] * np.minimum(attained, rq_level[r])
         num = np.bincount(at, weights=got, minlength=len(e)).astype(np.int64)
         den = den_p[p].astype(np.int64)
@@ -544,7 +563,7 @@ class _Check:
             {f.strip().casefold() for f in t.split(";")} - {""} if isinstance(t, str) else set()
             for t in texts
         ]
-        fields, spelled = pd.factorize(self.field, use_na_sentinel=False)
+        fields, spelled = self.field, self.field_spelled
         width = max(len(spelled), 1)
         asked, inverse = np.unique(lists[p] * width + fields[e], return_inverse=True)
         ok = [
@@ -741,6 +760,8 @@ class _Check:
         )
 
     def _g03(self, final: I64) -> None:
+        if not self.policy.separate_relations:
+            return
         rel = self.dataset.relations
         rel = rel[rel["kind"].isin(self.policy.separate_relations)]
         rel = rel.drop_duplicates(["nip_a", "nip_b"], keep="first")

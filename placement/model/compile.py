@@ -43,7 +43,7 @@ from placement.model.rules import (
     index_of,
     jpm_at_least,
 )
-from placement.model.scoring import Terms, merge_terms, move_terms, score_pairs
+from placement.model.scoring import Terms, score_pairs, with_moves
 from placement.model.space import MoveSpace, build_space
 from solvers.model import AssignmentModel, SideConstraint
 
@@ -156,10 +156,10 @@ def _groups(ctx: Context, targets: I64) -> list[I64]:
         ],
         axis=1,
     )
-    _, group = np.unique(attrs, axis=0, return_inverse=True)
-    group = group.ravel()
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    # Rows in lexicographic order, equal rows in target order (a stable sort of the rows, as
+    # numbering them by np.unique would give, without its structured-row sort).
+    order = np.lexsort(attrs.T[::-1])
+    bounds = np.flatnonzero((np.diff(attrs[order], axis=0) != 0).any(axis=1)) + 1
     return np.split(targets[order], bounds)
 
 
@@ -178,7 +178,7 @@ def is_pure(ctx: Context, previous: Mapping[str, str] | None = None) -> bool:
     return (
         pol.max_moves is None
         and pol.max_unit_outflow is None
-        and not bool(rel["kind"].isin(pol.separate_relations).any())
+        and not (pol.separate_relations and bool(rel["kind"].isin(pol.separate_relations).any()))
         and not pol.no_justified_envy
         and previous is None
     )
@@ -327,7 +327,7 @@ def _compile_restricted(ctx: Context, restrict_above: int | None) -> Compiled:
         ok &= np.logical_and.reduce(list(ctx.position_rules(fp).values()))
     fe, fp = fe[ok], fp[ok]
     if len(fe):
-        ok = np.logical_and.reduce(list(ctx.pair_rules(fe, fp).values()))
+        ok = ctx.pairs_pass(fe, fp)
         fe, fp = fe[ok], fp[ok]
     has_move = counts > 0
     must_move = (ctx.overdue() & has_move) if ctx.policy.force_rotation else np.zeros(n, dtype=bool)
@@ -366,16 +366,21 @@ def assemble(
     order = np.argsort(ctx.key(e, p), kind="stable")
     e, p, mem = e[order], p[order], mem[order]
     cur = ctx.cur[e]
-    kind = np.where(p == cur, STAY, np.where(cur >= 0, MOVE, NEW)).astype(np.int64)
+    kind = np.where(cur >= 0, MOVE, NEW)
+    kind[p == cur] = STAY
     # The space already scored its memberships (unranked moves): only the other pairs
     # (stays, preferred moves, pins) are scored here.
     in_space = mem >= 0
-    se, smem = e[in_space], mem[in_space]
-    num, den = space.jpm(smem)
-    scored = move_terms(ctx, se, num, den, space.mem_score[smem].astype(np.int64))
+    # Read for every pair at once (the others' entries, read at membership 0, are replaced):
+    # cheaper than gathering the memberships' pairs out and scattering them back.
+    if len(space.mem_e):
+        held = np.maximum(mem, 0)
+        (num, den), score = space.jpm(held), space.mem_score[held]
+    else:  # no memberships: every pair is one of the others
+        num = den = score = np.zeros(len(mem), dtype=np.int64)
     oe, op = e[~in_space], p[~in_space]
     others = score_pairs(ctx, oe, op, kind[~in_space], jpm=ctx.jpm_parts(oe, op))
-    terms = merge_terms(in_space, scored, others)
+    terms = with_moves(ctx, e, kind, in_space, num, den, score, others)
     col_cap = np.where(ctx.state == ABOLISHED, 0, ctx.capacity).astype(np.int64)
     row_must = ((ctx.cur >= 0) & (ctx.cur_state() != ABOLISHED)) | must_move | pinned
     model = AssignmentModel(

@@ -131,6 +131,9 @@ class Context:
     prof_levels: I64
     prof_weights: I64
     profile_den: I64
+    #: each requirement row's position index and competency column (rows in dataset order)
+    req_position: I64
+    req_column: I64
     # pairs
     forbid_keys: I64
     pref_keys: I64
@@ -217,6 +220,17 @@ class Context:
         if with_forbid:
             out["R11"] = ~np.isin(self.key(e, p), self.forbid_keys)
         return out
+
+    def pairs_pass(self, e: I64, p: I64) -> B:
+        """Whether each pair passes R05–R08 and R11, as the masks of :meth:`pair_rules` all
+        holding: the rules read from attributes first, the JPM (R07, the costly one) then only
+        for the pairs that passed them."""
+        ok = self.grade_ok(e, p) & self.education_ok(e, p) & self.retirement_ok(e, self.bup[p])
+        ok &= ~np.isin(self.key(e, p), self.forbid_keys)
+        rest = np.flatnonzero(ok)
+        num, den = self.jpm_parts(e[rest], p[rest])
+        ok[rest] = jpm_at_least(num, den, self.jpm_floor_milli)
+        return ok
 
     @property
     def jpm_floor_milli(self) -> int:
@@ -326,7 +340,7 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
     fields_id, field_vocab, field_code, field_keys = _field_encoding(emp, pos)
     bup = per_value(job_class, lambda c: RETIREMENT_AGE.get(c, DEFAULT_RETIREMENT_AGE))
 
-    comp_codes, comp_levels, padded, profile_den, profile = _requirement_profiles(
+    comp_codes, comp_levels, padded, profile_den, profile, req_rows = _requirement_profiles(
         dataset, pos_index, nip_index
     )
 
@@ -372,6 +386,8 @@ def build_context(dataset: Dataset, policy: Policy) -> Context:
         prof_levels=padded[1],
         prof_weights=padded[2],
         profile_den=profile_den,
+        req_position=req_rows[0],
+        req_column=req_rows[1],
         forbid_keys=forbid_keys,
         pref_keys=pref_keys,
         pref_rank=pref_rank,
@@ -431,13 +447,14 @@ def run_index(index: pd.Index, values: Obj) -> I64:
 
 def _requirement_profiles(
     dataset: Dataset, pos_index: pd.Index, emp_index: pd.Index
-) -> tuple[tuple[str, ...], npt.NDArray[np.int16], tuple[I64, I64, I64], I64, I64]:
+) -> tuple[tuple[str, ...], npt.NDArray[np.int16], tuple[I64, I64, I64], I64, I64, tuple[I64, I64]]:
     """Group positions by identical requirement lists; encode attained levels densely.
 
     The dense matrix has one column per competency that some position requires (tens), not
     per position, so it stays small at any scale. Profiles come back as three arrays
     (competency column, level, weight) of shape (profiles, widest profile), padded with
     weight 0, numbered in order of the first position (by position index) that has them.
+    Last come each requirement row's position index and competency column.
     """
     req = dataset.requirements
     m = len(pos_index)
@@ -450,18 +467,24 @@ def _requirement_profiles(
         spelled, distinct = pd.factorize(comp["competency"].to_numpy(dtype=object))
         ci = np.append(index_of(code_index, distinct), -1)[spelled]
         ei = run_index(emp_index, comp["nip"].to_numpy(dtype=object))
+        level = comp["level"].to_numpy(dtype=np.int16)
         keep = ci >= 0
-        levels[ei[keep], ci[keep]] = comp["level"].to_numpy(dtype=np.int16)[keep]
+        if not keep.all():  # competencies no position requires
+            ei, ci, level = ei[keep], ci[keep], level[keep]
+        levels[ei, ci] = level
 
     profile = np.full(m, -1, dtype=np.int64)
     if not len(req):
         empty = np.zeros((0, 0), dtype=np.int64)
-        return codes, levels, (empty, empty.copy(), empty.copy()), np.zeros(0, np.int64), profile
-    pi = index_of(pos_index, req["position_id"])
-    order = np.argsort(pi, kind="stable")
-    pi = pi[order]
+        none = np.zeros(0, np.int64)
+        return codes, levels, (empty, empty.copy(), empty.copy()), none, profile, (none, none)
+    # Requirements come sorted by position: one lookup per position.
+    req_position = run_index(pos_index, req["position_id"].to_numpy(dtype=object))
+    req_column = index_of(code_index, req["competency"])
+    order = np.argsort(req_position, kind="stable")
+    pi = req_position[order]
     parts = [
-        index_of(code_index, req["competency"])[order],
+        req_column[order],
         req["level"].to_numpy(dtype=np.int64)[order],
         req["weight"].to_numpy(dtype=np.int64)[order],
     ]
@@ -483,7 +506,8 @@ def _requirement_profiles(
     firsts = np.flatnonzero(np.r_[True, number[1:] > np.maximum.accumulate(number)[:-1]])
     padded = tuple(np.ascontiguousarray(lists[firsts, 1 + j :: 3]) for j in range(3))
     cols_, lv_, wt_ = padded
-    return codes, levels, (cols_, lv_, wt_), (lv_ * wt_).sum(axis=1), profile
+    den = (lv_ * wt_).sum(axis=1)
+    return codes, levels, (cols_, lv_, wt_), den, profile, (req_position, req_column)
 
 
 def _effective_preferences(
@@ -504,14 +528,16 @@ def _effective_preferences(
     unit_of_target = index_of(pd.Index(units), target[~as_pos])
     order = np.argsort(unit_codes, kind="stable")
     starts = np.searchsorted(unit_codes[order], np.arange(len(units)))
-    ends = np.searchsorted(unit_codes[order], np.arange(len(units)), side="right")
-    ue, ur = e[~as_pos], rank[~as_pos]
-    for u in np.unique(unit_of_target[unit_of_target >= 0]):
-        members = order[starts[u] : ends[u]]
-        sel = unit_of_target == u
-        es.append(np.repeat(ue[sel], len(members)))
-        ps.append(np.tile(members, int(sel.sum())))
-        rs.append(np.repeat(ur[sel], len(members)))
+    sizes = np.bincount(unit_codes, minlength=len(units))
+    # Every unit preference repeated once per member position of its unit, all at once (the
+    # order of the pairs does not matter: they are sorted below).
+    named = unit_of_target >= 0
+    u = unit_of_target[named]
+    count = sizes[u]
+    offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    es.append(np.repeat(e[~as_pos][named], count))
+    ps.append(order[np.repeat(starts[u], count) + offset])
+    rs.append(np.repeat(rank[~as_pos][named], count))
     keys = np.concatenate(es).astype(np.int64) * m + np.concatenate(ps)
     ranks = np.concatenate(rs)
     order2 = np.lexsort((ranks, keys))

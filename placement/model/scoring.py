@@ -11,9 +11,11 @@ exact halves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from placement.model.rules import ABOLISHED, I64, STAY, B, Context
 
@@ -53,35 +55,48 @@ def score_pairs(
     return Terms(num, den, preference, stay, performance, fill, displaced, rank, score)
 
 
-def move_terms(ctx: Context, e: I64, num: I64, den: I64, score: I64) -> Terms:
-    """The terms of moves or new placements that no preference ranks, whose JPM parts and
-    score are already known (the move space's memberships): the rest follows from ``e``."""
+def with_moves(
+    ctx: Context,
+    e: I64,
+    kind: I64,
+    moves: B,
+    num: I64,
+    den: I64,
+    score: npt.NDArray[np.integer[Any]],
+    others: Terms,
+) -> Terms:
+    """The terms of pairs (e, kind) that are unranked moves of the move space where ``moves``
+    holds and the pairs of ``others`` elsewhere (in order). ``num``, ``den`` and ``score`` hold
+    every pair's values where ``moves`` holds; elsewhere ``others``'s replace them.
+
+    Performance, fill and displaced follow from the pair's employee and kind alone, so they are
+    computed for every pair at once; the other terms are the moves' (an unranked move has no
+    preference, stay or rank term) with those of ``others`` scattered in.
+    """
     n = len(e)
+    rest = np.flatnonzero(~moves)
+
+    def merged(values: npt.NDArray[np.integer[Any]], second: I64) -> I64:
+        out = values.astype(np.int64)  # always a copy: ``values`` may be the caller's
+        out[rest] = second
+        return out
+
+    def others_only(second: I64) -> I64:
+        out = np.zeros(n, dtype=np.int64)
+        out[rest] = second
+        return out
+
     return Terms(
-        num=num,
-        den=den,
-        preference=np.zeros(n, dtype=np.int64),
-        stay=np.zeros(n, dtype=np.int64),
-        performance=ctx.perf_term[e].astype(np.int64),
+        num=merged(num, others.num),
+        den=merged(den, others.den),
+        preference=others_only(others.preference),
+        stay=others_only(others.stay),
+        performance=np.where(kind == STAY, 0, ctx.perf_term[e]).astype(np.int64),
         fill=np.full(n, 100, dtype=np.int64),
         displaced=np.where(ctx.cur_state()[e] == ABOLISHED, 100, 0).astype(np.int64),
-        rank=np.zeros(n, dtype=np.int64),
-        score=score,
+        rank=others_only(others.rank),
+        score=merged(score, others.score),
     )
-
-
-def merge_terms(where: B, first: Terms, second: Terms) -> Terms:
-    """The terms of pairs taken from ``first`` where ``where`` holds and from ``second``
-    elsewhere (each holds those pairs in order)."""
-    # Scattered by index arrays, found once: many times faster than by the boolean mask.
-    at, rest = np.flatnonzero(where), np.flatnonzero(~where)
-    merged: dict[str, I64] = {}
-    for f in fields(Terms):
-        out = np.empty(len(where), dtype=np.int64)
-        out[at] = getattr(first, f.name)
-        out[rest] = getattr(second, f.name)
-        merged[f.name] = out
-    return Terms(**merged)
 
 
 def exact_score(
@@ -99,10 +114,12 @@ def exact_score(
     return (10_000 * pol.weight_milli("jpm") * num + 100 * den * s + 500 * den) // (1000 * den)
 
 
-def jpm_text(num: I64, den: I64) -> list[str]:
-    """JPM = 100·N/D with two decimals, rounded half up, exactly."""
+def jpm_text(num: I64, den: I64) -> npt.NDArray[np.object_]:
+    """JPM = 100·N/D with two decimals, rounded half up, exactly (an object array of ``str``)."""
     hundredths = (20_000 * num + den) // (2 * den)
-    # Spelled once per distinct value (at most 10,001 of them, however many pairs).
+    # Spelled once per distinct value (at most 10,001 of them, however many pairs), then
+    # picked for every pair by one gather.
     distinct, inverse = np.unique(hundredths, return_inverse=True)
-    text = [f"{h // 100}.{h % 100:02d}" for h in distinct.tolist()]
-    return [text[i] for i in inverse.ravel().tolist()]
+    text = np.array([f"{h // 100}.{h % 100:02d}" for h in distinct.tolist()], dtype=object)
+    out: npt.NDArray[np.object_] = text[inverse.ravel()]
+    return out

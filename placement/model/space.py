@@ -101,15 +101,23 @@ class MoveSpace:
         if limit is not None:
             sizes = np.minimum(sizes, limit)
         rep = np.repeat(mem, sizes)
-        first = np.repeat(np.cumsum(sizes) - sizes, sizes)
-        offset = np.arange(len(rep), dtype=np.int64) - first
-        p = self.cell_pos[self.cell_ptr[np.repeat(cells, sizes)] + offset]
+        # The k-th pair overall is its cell's (k − first pair of its membership)-th position:
+        # the shift from k to its index in ``cell_pos`` is one per membership, repeated once.
+        shift = self.cell_ptr[cells] - (np.cumsum(sizes) - sizes)
+        p = self.cell_pos[np.repeat(shift, sizes) + np.arange(len(rep), dtype=np.int64)]
         return self.mem_e[rep].astype(np.int64), p, rep
 
     def _moves(self, e: I64, p: I64) -> B:
         """Which pairs are moves of this space: not a stay, a blocked employee or excluded."""
         ctx = self.ctx
-        return (p != ctx.cur[e]) & ~self.blocked[e] & ~_member(ctx.key(e, p), self.excluded)
+        keep = (p != ctx.cur[e]) & ~self.blocked[e]
+        # Excluded pairs (preferences, forbids) belong to few employees: only their pairs are
+        # searched, a fraction of the 100k keys a city's space lists.
+        has_excluded = np.zeros(ctx.n_employees, dtype=bool)
+        has_excluded[self.excluded // ctx.n_positions] = True
+        ask = np.flatnonzero(keep & has_excluded[e])
+        keep[ask] = ~_member(ctx.key(e[ask], p[ask]), self.excluded)
+        return keep
 
     def initial(self, per_employee: int, per_cell: int) -> tuple[I64, I64, I64]:
         """Each employee's ``per_employee`` best memberships by score, ``per_cell`` positions
@@ -255,8 +263,14 @@ def indicator_matrices(ctx: Context, employees: I64 | None = None) -> tuple[F32,
     n, c = levels.shape
     width = c * _LEVELS
     steps = np.arange(1, _LEVELS + 1, dtype=levels.dtype)
-    b = np.ones((n, width + 1), dtype=np.float32)
-    b[:, :width] = (levels[:, :, None] >= steps).reshape(n, width)
+    # Each level's five indicators, looked up: one gather writes B, where comparing every
+    # level with every step and converting the booleans took two passes over it.
+    table = (np.arange(int(levels.max(initial=0)) + 1)[:, None] >= steps).astype(np.float32)
+    b = np.empty((n, width + 1), dtype=np.float32)
+    # Into a view of B (splitting its last axis keeps it one); levels index the table
+    # within its bounds, so "clip" spares the buffered copy of bounds checking.
+    np.take(table, levels, axis=0, out=b[:, :width].reshape(n, c, _LEVELS), mode="clip")
+    b[:, width] = 1
     n_prof, n_req = ctx.prof_cols.shape
     m = np.zeros((n_prof + 1, width + 1), dtype=np.float32)
     m[n_prof, width] = 1
@@ -278,12 +292,19 @@ def group_fit(ctx: Context, movers: I64, reps: I64) -> B:
         return out
     bup = ctx.bup[reps]
     ages = np.unique(bup)
+    # R05 and R06 read only an employee's grade, education and field: decided once per
+    # distinct triple (a few hundred among thousands of movers), each mover then reads its row.
+    triple = (ctx.grade[movers] + 1) * (int(ctx.edu.max(initial=-1)) + 2) + ctx.edu[movers] + 1
+    triple = triple * (len(ctx.field_vocab) + 1) + ctx.field_code[movers]
+    _, first, like = np.unique(triple, return_index=True, return_inverse=True)
+    like = like.ravel()
+    alike = movers[first, None]
+    fits = ctx.grade_ok(alike, reps[None, :]) & ctx.education_ok(alike, reps[None, :])
     step = max(_DENSE // 16 // max(len(reps), 1), 1)
     for lo in range(0, len(movers), step):
-        e = movers[lo : lo + step, None]
-        retire = np.stack([ctx.retirement_ok(e[:, 0], np.full(len(e), a)) for a in ages], axis=1)
-        ok = ctx.grade_ok(e, reps[None, :]) & ctx.education_ok(e, reps[None, :])
-        out[lo : lo + step] = ok & retire[:, np.searchsorted(ages, bup)]
+        e = movers[lo : lo + step]
+        retire = np.stack([ctx.retirement_ok(e, np.full(len(e), a)) for a in ages], axis=1)
+        out[lo : lo + step] = fits[like[lo : lo + step]] & retire[:, np.searchsorted(ages, bup)]
     return out
 
 
@@ -350,8 +371,9 @@ def build_space(
             r, col = np.divmod(hit, len(cells))
             ok = by_group_fit.ravel()[cell_group[cells[col]] * n_movers + rows[r]]
             hit, r, col = hit[ok], r[ok], col[ok]
-            by_group = np.argsort(group_of[cells][col], kind="stable")
-            hit, r, col = hit[by_group], r[by_group], col[by_group]
+            if hi - lo > 1:  # a product over one group has its memberships in order
+                by_group = np.argsort(group_of[cells][col], kind="stable")
+                hit, r, col = hit[by_group], r[by_group], col[by_group]
             mem_cell.append(cells[col].astype(np.int32))
             mem_e.append(movers[rows[r]].astype(np.int32))
             mem_num.append(np.rint(nums.ravel()[hit]).astype(np.int32))

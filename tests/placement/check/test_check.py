@@ -293,6 +293,16 @@ def test_r07_a_jpm_below_the_floor_is_refused() -> None:
     assert [v.message for v in report.violations] == ["R07 JPM 66.67 < floor 68 for B-01"]
 
 
+def test_r07_reads_the_required_competencies_among_others_nobody_requires() -> None:
+    dataset = one_mover(
+        competencies={E1: {"K01": 5, "M01": 2, "T09": 4}},
+        requirements={"B-01": {"M01": 3}, "A-01": {"T10": 1}},
+    )
+    report = run(dataset, make_policy(), {E1: "B-01"})
+    assert [v.message for v in report.violations] == ["R07 JPM 66.67 < floor 68 for B-01"]
+    assert not run(dataset, make_policy(jpm_floor="66"), {E1: "B-01"}).violations
+
+
 def test_r07_is_decided_exactly_at_the_floor() -> None:
     """JPM 2/3 = 66.666…: a floor of 66.666 admits it, 66.667 does not."""
     dataset = one_mover(competencies={E1: {"M01": 2}}, requirements={"B-01": {"M01": 3}})
@@ -521,6 +531,20 @@ def test_an_inconsistent_plan_is_reported_as_plan(change: Any) -> None:
     plan = expected_plan(dataset, policy, {E1: "B-01", E2: "A-02"})
     assert check(dataset, policy, plan).ok
     assert check(dataset, policy, change(plan)).rules == {"PLAN"}
+
+
+def test_moved_is_read_case_insensitively_and_a_wrong_one_in_capitals_is_reported() -> None:
+    """E1 moves A-01 → B-01; E2 stays in A-01."""
+    dataset = make_dataset(
+        employees=[{"nip": E1, "position_id": "A-01"}, {"nip": E2, "position_id": "A-02"}],
+        positions=[{"position_id": p} for p in ("A-01", "A-02", "B-01")],
+    )
+    policy = make_policy()
+    plan = expected_plan(dataset, policy, {E1: "B-01", E2: "A-02"})
+    assert check(dataset, policy, mutate(mutate(plan, 0, moved="TRUE"), 1, moved="False")).ok
+    wrong = check(dataset, policy, mutate(plan, 1, moved="TRUE"))
+    assert wrong.rules == {"PLAN"}
+    assert [v.nip for v in wrong.violations] == [E2]
 
 
 def test_two_rows_placing_one_employee_twice_break_g01() -> None:

@@ -181,3 +181,23 @@ def test_a_side_rule_model_holds_every_allowed_pair_listed_rule_by_rule(
     assert np.array_equal(compiled.e, e)
     assert np.array_equal(compiled.p, p)
     assert np.array_equal(compiled.model.weight, score)
+
+
+def test_a_model_without_any_allowed_move_scores_its_stays() -> None:
+    """Neither may move (a CPNS, one on study leave): the move space has no membership and
+    every pair is a stay, scored here."""
+    dataset = make_dataset(
+        employees=[
+            {"nip": make_nip(1), "position_id": "A-01", "status": "CPNS"},
+            {"nip": make_nip(2), "position_id": "A-02", "on_leave": True},
+        ],
+        positions=[{"position_id": "A-01"}, {"position_id": "A-02"}, {"position_id": "B-01"}],
+        preferences={make_nip(2): {"B-01": 1}},
+    )
+    ctx = build_context(dataset, make_policy())
+    compiled = compile_model(ctx, restrict_above=0)
+    pairs = list(zip(compiled.e.tolist(), compiled.p.tolist(), strict=True))
+    assert pairs == [(0, 0), (1, 1)]
+    expected = score_pairs(ctx, compiled.e, compiled.p, compiled.kind)
+    assert compiled.terms.score.tolist() == expected.score.tolist()
+    assert compiled.terms.num.tolist() == expected.num.tolist()

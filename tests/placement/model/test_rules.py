@@ -21,6 +21,7 @@ from placement.model.compile import candidate_moves
 from placement.model.rules import MOVE, NEW, R_RULES, build_context
 from placement.model.scoring import score_pairs
 from placement.synthetic.city import generate
+from tests.placement.builders import make_dataset, make_nip, make_policy
 
 
 @cache
@@ -106,3 +107,54 @@ def test_candidate_moves_never_include_a_stay_or_a_forbidden_pair() -> None:
     assert not np.isin(ctx.key(e, p), ctx.forbid_keys).any()
     keys = ctx.key(e, p)
     assert np.all(np.diff(keys) > 0), "sorted by (employee, position), no duplicates"
+
+
+def test_preference_ranks_are_the_best_of_each_position_and_unit_target() -> None:
+    dataset = city()
+    ctx = build_context(dataset, load_policy({"reference_date": "2026-07-01"}, dataset))
+    nip_at = {n: i for i, n in enumerate(ctx.nip.tolist())}
+    pos_at = {p: i for i, p in enumerate(ctx.position_id.tolist())}
+    members: dict[str, list[int]] = {}
+    for p, u in enumerate(ctx.unit_names[ctx.unit].tolist()):
+        members.setdefault(u, []).append(p)
+    best: dict[tuple[int, int], int] = {}
+    prefs = dataset.preferences
+    units = 0
+    for nip, target, rank in zip(prefs["nip"], prefs["target"], prefs["rank"], strict=True):
+        units += target not in pos_at
+        for p in [pos_at[target]] if target in pos_at else members.get(target, []):
+            key = (nip_at[nip], p)
+            best[key] = min(best.get(key, 6), int(rank))
+    assert units and best
+    e = np.array([k[0] for k in best], dtype=np.int64)
+    p = np.array([k[1] for k in best], dtype=np.int64)
+    assert ctx.preference_rank(e, p).tolist() == list(best.values())
+    assert len(ctx.pref_keys) == len(best)
+
+
+def test_pairs_pass_exactly_when_every_pair_rule_holds() -> None:
+    dataset = city()
+    policy = load_policy(
+        {"reference_date": "2026-07-01", "jpm_floor": 40, "retirement_buffer_months": 60},
+        dataset,
+    )
+    ctx = build_context(dataset, policy)
+    rng = np.random.default_rng(3)
+    e = rng.integers(0, ctx.n_employees, 4_000)
+    p = rng.integers(0, ctx.n_positions, 4_000)
+    masks = ctx.pair_rules(e, p)
+    assert not all(m.all() for m in masks.values())
+    assert not masks["R07"].all()
+    assert np.array_equal(ctx.pairs_pass(e, p), np.logical_and.reduce(list(masks.values())))
+
+
+def test_jpm_reads_the_required_competencies_among_others_nobody_requires() -> None:
+    dataset = make_dataset(
+        employees=[{"nip": make_nip(1), "position_id": "A-01"}],
+        positions=[{"position_id": "A-01"}, {"position_id": "B-01"}],
+        competencies={make_nip(1): {"K01": 5, "M01": 2, "T09": 4}},
+        requirements={"B-01": {"M01": (3, 2), "T10": 1}},
+    )
+    ctx = build_context(dataset, make_policy())
+    num, den = ctx.jpm_parts(np.array([0, 0]), np.array([0, 1]))
+    assert (num.tolist(), den.tolist()) == ([1, 4], [1, 7])
