@@ -114,8 +114,10 @@ def solve(
     :func:`~placement.model.compile.fewest_changes_weights`); the summary's ``tie_break``
     reports the number of changes.
     A pure assignment of more than ``restrict_above`` allowed moves (``None``: never) is
-    solved by flow with column generation, proven optimal for the whole model; when the proof
-    does not close, the whole model is compiled and solved as usual.
+    solved by flow with column generation, proven optimal for the whole model; so is one with
+    the side rules G03–G05 (and no previous plan or justified-envy rule), by the LP bound with
+    its side multipliers (:func:`_solve_side_priced`). When the proof does not close, the
+    whole model is compiled and solved as usual.
     Infeasibility and time-outs are statuses, not exceptions; a plan that fails the checker
     (a bug, never a user error) raises :class:`~placement.errors.PlacementError`.
     """

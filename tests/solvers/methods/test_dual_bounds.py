@@ -6,7 +6,7 @@ import itertools
 from dataclasses import replace
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import solvers
@@ -201,3 +201,63 @@ def test_potentials_over_a_growing_subset_of_pairs_are_those_over_every_pair(
     u_all, v_all = potentials(plain, best.chosen, plain.weight)
     rc_all = plain.weight - u_all[plain.pair_row] - v_all[plain.pair_col]
     assert np.array_equal(rc > 0, rc_all > 0)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_models(), st.data())
+def test_the_lp_bound_of_a_restricted_model_with_pairs_from_beyond_is_the_whole_models(
+    model: AssignmentModel, data: st.DataObject
+) -> None:
+    """Restricted to the flow optimum's pairs (and a few more), with the rest offered from
+    beyond each round at positive reduced cost, the LP bound is the whole model's LP bound."""
+    relaxed = flow.solve(replace(model, side=()))
+    if relaxed.chosen is None or not model.side:
+        return
+    keep = relaxed.chosen.copy()
+    keep[model.fixed] = True
+    extra = data.draw(st.sets(st.integers(0, model.n_pairs - 1), max_size=3))
+    keep[sorted(extra)] = True
+    for s in model.side:
+        keep[s.pairs[0]] = True  # every constraint keeps a pair, so it keeps its index
+    kept = np.flatnonzero(keep)
+    renumber = np.full(model.n_pairs, -1, dtype=np.int64)
+    renumber[kept] = np.arange(len(kept))
+    side = tuple(
+        replace(s, pairs=renumber[s.pairs[keep[s.pairs]]],
+                coef=None if s.coef is None else s.coef[keep[s.pairs]])
+        for s in model.side
+    )  # fmt: skip
+    restricted = replace(
+        model, pair_row=model.pair_row[kept], pair_col=model.pair_col[kept],
+        weight=model.weight[kept], fixed=renumber[model.fixed], side=side,
+    )  # fmt: skip
+    index = SideIndex.of(model)
+    offered = keep.copy()
+
+    def beyond(u: np.ndarray, v: np.ndarray, mu: np.ndarray, scale: int) -> solvers.Columns:
+        rc = (
+            model.weight * scale - u[model.pair_row] - v[model.pair_col]
+            - index.side_cost(mu, model.n_pairs)
+        )  # fmt: skip
+        new = np.flatnonzero((rc > 0) & ~offered)
+        offered[new] = True
+        at = np.full(model.n_pairs, -1, dtype=np.int64)
+        at[new] = np.arange(len(new))
+        entry = at[index.pair] >= 0
+        return solvers.Columns(
+            model.pair_row[new], model.pair_col[new], model.weight[new],
+            at[index.pair[entry]], index.con[entry], index.coef[entry],
+        )  # fmt: skip
+
+    grown = lp_bound(restricted, relaxed.chosen[kept], beyond=beyond)
+    whole = lp_bound(model, relaxed.chosen)
+    full = _full_lp_optimum(model)
+    if grown is None or whole is None or full is None:
+        return
+    optimum = brute_force(model)
+    if optimum is not None:
+        assert grown.bound >= optimum
+    event(f"complete: {grown.complete}, pairs from beyond: {bool((offered & ~keep).any())}")
+    if grown.complete:
+        assert grown.bound == int(np.floor(full + 1e-6))
+        assert len(grown.rc) == len(kept) + int((offered & ~keep).sum())
