@@ -373,27 +373,65 @@ def _solve_side_priced(
     )
     if result.status is Status.INFEASIBLE:
         return None
-    if result.status is Status.OPTIMAL and result.objective is not None:
-        objective, best = result.objective, result.chosen
-        assert best is not None
-        if objective < bound:
-            above = (objective + 1) * lp.scale - scaled_bound - 1
-            u = lp.row_dual + share + lift
-            e, p, mem, _ = space.priced_moves(u, lp.col_dual, lp.scale, cost, held, above)
-            if len(e):
-                log.debug("side pricing: %d moves may beat %d", len(e), objective)
-                compiled, start = _grown(compiled, e, p, mem, best)
-                result = solvers.solve(
-                    compiled.model, "auto", time_limit_s=remaining(), seed=policy.seed,
-                    warm_start=start, on_progress=progress,
-                )  # fmt: skip
-                if result.status is Status.INFEASIBLE:
-                    return None
+    if (
+        result.status is Status.OPTIMAL
+        and result.objective is not None
+        and result.objective < bound
+    ):
+        assert result.chosen is not None
+        # A solution better than this one uses only pairs whose reduced cost (each employee's
+        # dual raised by ``lift``) is at least ``need``: the moves left out that qualify join
+        # the model, and HiGHS searches the qualifying pairs for a better solution.
+        objective = result.objective
+        need = (objective + 1) * lp.scale - scaled_bound
+        u = lp.row_dual + share + lift
+        e, p, mem, rc_new = space.priced_moves(u, lp.col_dual, lp.scale, cost, held, need - 1)
+        log.debug("side pricing: %d moves left out may beat %d", len(e), objective)
+        best = result.chosen
+        if len(e):
+            compiled, best = _grown(compiled, e, p, mem, best)
+        rc = _reduced_costs(compiled, base, taken, lp.rc, lift)
+        keys = ctx.key(compiled.e, compiled.p)
+        rc[np.searchsorted(keys, ctx.key(e, p))] = rc_new
+        keep = rc >= need
+        sub, kept = solvers.restrict(compiled.model, keep)
+        inner = solvers.solve(sub, "highs", time_limit_s=remaining(), seed=policy.seed)
+        if inner.objective is not None and inner.objective > objective:
+            assert inner.chosen is not None
+            found = np.zeros(compiled.model.n_pairs, dtype=bool)
+            found[kept[inner.chosen]] = True
+            result = replace(inner, chosen=found)
+            if inner.status is Status.OPTIMAL:
+                result = replace(result, bound=inner.objective)
+        elif inner.status in (Status.OPTIMAL, Status.INFEASIBLE):
+            result = replace(result, chosen=best, bound=objective)
+        else:
+            result = replace(result, status=Status.FEASIBLE, chosen=best, bound=bound)
     note = f"side pricing: {compiled.model.n_pairs} of {compiled.all_pairs} pairs, LP bound {bound}"
     if result.status is not Status.OPTIMAL and result.chosen is not None:
         top = bound if result.bound is None else min(bound, result.bound)
         result = replace(result, bound=top)
     return compiled, replace(result, message=f"{note}: {result.message}")
+
+
+def _reduced_costs(
+    compiled: Compiled,
+    base: Compiled,
+    taken: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    rc: np.ndarray,
+    lift: np.ndarray,
+) -> np.ndarray:
+    """Per pair of ``compiled``, the reduced cost ``rc`` the LP bound gave it (over the pairs
+    of ``base`` then those ``taken``, in that order), less its employee's ``lift``; 0 for pairs
+    the LP did not hold (the caller sets them)."""
+    ctx = compiled.ctx
+    held = [ctx.key(base.e, base.p), *(ctx.key(t[0], t[1]) for t in taken)]
+    lp_keys = np.concatenate(held)
+    order = np.argsort(lp_keys, kind="stable")
+    keys = ctx.key(compiled.e, compiled.p)
+    at = np.minimum(np.searchsorted(lp_keys[order], keys), len(order) - 1)
+    found = lp_keys[order][at] == keys
+    return np.where(found, rc[order][at] - lift[compiled.e], 0).astype(np.int64)
 
 
 def _best_each(e: np.ndarray, rc: np.ndarray, k: int) -> np.ndarray:

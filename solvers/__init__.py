@@ -7,6 +7,7 @@ same :class:`Result`. Engines (OR-Tools, HiGHS, PuLP/CBC) are imported only when
 from solvers.backends import BACKENDS
 from solvers.errors import SolverError
 from solvers.methods.column_generation import Generated, solve_by_columns
+from solvers.methods.duals import restrict
 from solvers.methods.lp_bound import Columns, LpBound, lp_bound
 from solvers.model import AssignmentModel, Result, SideConstraint, Status
 from solvers.portfolio import solve
@@ -22,6 +23,7 @@ __all__ = [
     "SolverError",
     "Status",
     "lp_bound",
+    "restrict",
     "solve",
     "solve_by_columns",
 ]
