@@ -134,39 +134,24 @@ class MoveSpace:
         """Moves (e, p, membership) not in ``held`` (sorted pair keys) with score − u_e − v_p
         > 0, at most ``per_employee`` per employee (those of largest reduced cost)."""
         ctx = self.ctx
-        v_at = v[self.cell_pos]
-        vmin = np.minimum.reduceat(v_at, self.cell_ptr[:-1]) if len(v_at) else v_at
-        es: list[I64] = []
-        ps: list[I64] = []
-        ms: list[I64] = []
-        rcs: list[I64] = []
+        vmin = self._least_column_duals(v)
         # The scan reads every membership each round: in int32 when the values allow (exact,
         # and half the memory traffic of int64).
         top = max(_peak(u), _peak(vmin), _peak(self.mem_score))
         narrow: type[np.signedinteger[Any]] = np.int32 if top < 1 << 29 else np.int64
         u_n: npt.NDArray[np.signedinteger[Any]] = u.astype(narrow)
-        vmin_n: npt.NDArray[np.signedinteger[Any]] = vmin.astype(narrow)
         score: npt.NDArray[np.signedinteger[Any]] = self.mem_score.astype(narrow, copy=False)
-        for lo in range(0, len(self.mem_e), _CHUNK):
-            hi = min(lo + _CHUNK, len(self.mem_e))
-            slack = score[lo:hi] - u_n[self.mem_e[lo:hi]]
-            hit = np.flatnonzero(slack > vmin_n[self.mem_cell[lo:hi]]) + lo
-            if not len(hit):
-                continue
-            # Reduced costs first: the membership tests below then search far fewer keys.
-            e, p, mem = self._pairs(hit.astype(np.int64))
-            rc = self.mem_score[mem].astype(np.int64) - u[e] - v[p]
-            pos = np.flatnonzero(rc > 0)
-            e, p, mem, rc = e[pos], p[pos], mem[pos], rc[pos]
-            keep = self._moves(e, p) & ~_member(ctx.key(e, p), held)
-            es.append(e[keep])
-            ps.append(p[keep])
-            ms.append(mem[keep])
-            rcs.append(rc[keep])
-        if not es:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
-        e, p, mem, rc = (np.concatenate(x) for x in (es, ps, ms, rcs))
+
+        def reduced(e: I64, p: I64, mem: I64) -> I64:
+            out: I64 = self.mem_score[mem].astype(np.int64) - u[e] - v[p]
+            return out
+
+        e, p, mem, rc = self._scan(
+            lambda lo, hi: score[lo:hi] - u_n[self.mem_e[lo:hi]],
+            vmin.astype(narrow), reduced, 0, held,
+        )  # fmt: skip
+        if not len(e):
+            return e, p, mem
         # Sorted by (employee, reduced cost descending, position): as one int64 key when
         # n_employees · (max rc + 1) · n_positions fits, which is cheaper than three keys.
         span = int(rc.max(initial=0)) + 1
@@ -199,25 +184,55 @@ class MoveSpace:
         reduced cost then decides each of their pairs, so no move passing is missed.
         """
         ctx = self.ctx
+
+        def reduced(e: I64, p: I64, mem: I64) -> I64:
+            rc: I64 = self.mem_score[mem].astype(np.int64) * scale - u[e] - v[p]
+            # The side cost only lowers a reduced cost: it is read where it could matter.
+            pos = np.flatnonzero(rc > above)
+            rc[pos] -= side_cost(e[pos], p[pos])
+            return rc
+
+        e, p, mem, rc = self._scan(
+            lambda lo, hi: self.mem_score[lo:hi].astype(np.int64) * scale - u[self.mem_e[lo:hi]],
+            self._least_column_duals(v), reduced, above, held,
+        )  # fmt: skip
+        order = np.argsort(ctx.key(e, p), kind="stable")
+        return e[order], p[order], mem[order], rc[order]
+
+    def _least_column_duals(self, v: I64) -> I64:
+        """Per cell, the least column dual of its positions."""
         v_at = v[self.cell_pos]
-        vmin = np.minimum.reduceat(v_at, self.cell_ptr[:-1]) if len(v_at) else v_at
+        out: I64 = np.minimum.reduceat(v_at, self.cell_ptr[:-1]) if len(v_at) else v_at
+        return out
+
+    def _scan(
+        self,
+        slack: Callable[[int, int], npt.NDArray[np.signedinteger[Any]]],
+        vmin: npt.NDArray[np.signedinteger[Any]],
+        reduced: Callable[[I64, I64, I64], I64],
+        above: int,
+        held: I64,
+    ) -> tuple[I64, I64, I64, I64]:
+        """Moves (e, p, membership, reduced cost) not in ``held`` whose ``reduced`` cost exceeds
+        ``above``, in membership order. Memberships are read in chunks: ``slack(lo, hi)`` bounds
+        the reduced cost of memberships lo…hi before their cell's least column dual ``vmin``
+        is taken off, and only those above ``above`` are expanded to pairs."""
+        ctx = self.ctx
         es: list[I64] = []
         ps: list[I64] = []
         ms: list[I64] = []
         rcs: list[I64] = []
         for lo in range(0, len(self.mem_e), _CHUNK):
             hi = min(lo + _CHUNK, len(self.mem_e))
-            slack = self.mem_score[lo:hi].astype(np.int64) * scale - u[self.mem_e[lo:hi]]
-            hit = np.flatnonzero(slack - vmin[self.mem_cell[lo:hi]] > above) + lo
+            hit = np.flatnonzero(slack(lo, hi) - vmin[self.mem_cell[lo:hi]] > above) + lo
             if not len(hit):
                 continue
+            # Reduced costs first: the membership tests below then search far fewer keys.
             e, p, mem = self._pairs(hit.astype(np.int64))
-            rc = self.mem_score[mem].astype(np.int64) * scale - u[e] - v[p]
+            rc = reduced(e, p, mem)
             pos = np.flatnonzero(rc > above)
             e, p, mem, rc = e[pos], p[pos], mem[pos], rc[pos]
-            rc = rc - side_cost(e, p)
-            keep = (rc > above) & self._moves(e, p)
-            keep &= ~_member(ctx.key(e, p), held)
+            keep = self._moves(e, p) & ~_member(ctx.key(e, p), held)
             es.append(e[keep])
             ps.append(p[keep])
             ms.append(mem[keep])
@@ -226,8 +241,7 @@ class MoveSpace:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty, empty
         e, p, mem, rc = (np.concatenate(x) for x in (es, ps, ms, rcs))
-        order = np.argsort(ctx.key(e, p), kind="stable")
-        return e[order], p[order], mem[order], rc[order]
+        return e, p, mem, rc
 
     def jpm(self, mem: I64) -> tuple[I64, I64]:
         """JPM parts (N, D) of memberships ``mem``."""
