@@ -36,6 +36,7 @@ from placement.model.diagnose import diagnose
 from placement.model.rules import MOVE, NEW, STAY, Context, build_context
 from placement.model.scoring import jpm_text
 from solvers import Status
+from solvers.methods.duals import best_per_row
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +335,7 @@ def _solve_side_priced(
         nonlocal held
         share, cost = members.prices(mu)
         e, p, mem, rc = space.priced_moves(u + share, v, scale, cost, held, 0)
-        top = _best_each(e, rc, SIDE_MOVES)
+        top = best_per_row(e, rc, np.arange(len(e)), SIDE_MOVES)
         e, p, mem = e[top], p[top], mem[top]
         taken.append((e, p, mem))
         held = np.union1d(held, ctx.key(e, p))
@@ -432,15 +433,6 @@ def _reduced_costs(
     at = np.minimum(np.searchsorted(lp_keys[order], keys), len(order) - 1)
     found = lp_keys[order][at] == keys
     return np.where(found, rc[order][at] - lift[compiled.e], 0).astype(np.int64)
-
-
-def _best_each(e: np.ndarray, rc: np.ndarray, k: int) -> np.ndarray:
-    """Indices of each employee's ``k`` entries of largest ``rc`` (ties by index), sorted."""
-    order = np.lexsort((-rc, e))
-    es = e[order]
-    starts = np.flatnonzero(np.r_[True, es[1:] != es[:-1]])
-    rank = np.arange(len(es)) - np.repeat(starts, np.diff(np.r_[starts, len(es)]))
-    return np.sort(order[rank < k])
 
 
 def _grown(
