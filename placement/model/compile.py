@@ -363,7 +363,9 @@ def assemble(
 ) -> Compiled:
     """A restricted pure model over the pairs (e, p) (``mem`` their memberships in ``space``,
     -1 for the others), sorted by (e, p)."""
-    order = np.argsort(ctx.key(e, p), kind="stable")
+    # Each (e, p) is listed once, so any sort gives the same order: numpy's default sort of
+    # the keys took a third of the stable one's time on a 5,000-person city.
+    order = np.argsort(ctx.key(e, p))
     e, p, mem = e[order], p[order], mem[order]
     cur = ctx.cur[e]
     kind = np.where(cur >= 0, MOVE, NEW)
