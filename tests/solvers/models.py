@@ -123,3 +123,34 @@ def random_gap(items: int, agents: int, seed: int, *, spread: int = 40) -> Assig
         col_cap=np.full(agents, items, dtype=np.int64),
         side=side,
     )
+
+
+def random_cardinality(seed: int) -> AssignmentModel:
+    """A small assignment (8–24 rows, 4–9 columns of capacity 1–2, 2–5 pairs per row, about a
+    third of the rows required) with one to four cardinality constraints, each over a random
+    third of the pairs: models whose LP bound, when met, often needs pairs the LP left out."""
+    rng = np.random.default_rng(seed)
+    n_rows, n_cols = int(rng.integers(8, 25)), int(rng.integers(4, 10))
+    rows: list[int] = []
+    cols: list[int] = []
+    for row in range(n_rows):
+        for col in rng.choice(n_cols, size=min(n_cols, int(rng.integers(2, 6))), replace=False):
+            rows.append(row)
+            cols.append(int(col))
+    pair_row, pair_col = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+    side = []
+    for _ in range(int(rng.integers(1, 5))):
+        over = np.flatnonzero(rng.random(len(pair_row)) < 0.3).astype(np.int64)
+        if len(over):
+            rhs = int(rng.integers(1, max(2, len(over) // 3)))
+            side.append(SideConstraint(pairs=over, rhs=rhs))
+    return AssignmentModel(
+        n_rows=n_rows,
+        n_cols=n_cols,
+        pair_row=pair_row,
+        pair_col=pair_col,
+        weight=rng.integers(1, 20, len(pair_row)).astype(np.int64),
+        row_must=rng.random(n_rows) < 0.3,
+        col_cap=rng.integers(1, 3, n_cols).astype(np.int64),
+        side=tuple(side),
+    )

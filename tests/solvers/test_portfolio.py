@@ -16,7 +16,14 @@ from solvers.methods import racing
 from solvers.methods.branch_and_bound import packing_branch_and_bound
 from solvers.methods.lp_bound import LpBound
 from solvers.portfolio import drop_to_feasible, flow_heuristic
-from tests.solvers.models import at_most, brute_force, make, random_gap, small_models
+from tests.solvers.models import (
+    at_most,
+    brute_force,
+    make,
+    random_cardinality,
+    random_gap,
+    small_models,
+)
 
 
 def test_auto_uses_flow_when_there_are_no_side_constraints(two_by_two: AssignmentModel) -> None:
@@ -94,6 +101,25 @@ def test_auto_gives_the_lp_bound_to_a_race_the_head_start_leaves_open(
     assert len(priced) == 1 and priced[0] >= result.objective
     assert result.status is Status.OPTIMAL
     assert result.objective == solvers.solve(model, "highs").objective
+
+
+def test_auto_meets_the_lp_bound_with_pairs_the_lp_left_out_and_agrees_with_highs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where no solution over the LP's pairs of reduced cost 0 meets the LP bound, the search
+    over every pair that may meet it finds one when there is one; every optimum is HiGHS's."""
+    monkeypatch.setattr(racing, "HEAD_START_MAX_PAIRS", 0)
+    met_beyond = 0
+    for seed in range(300):
+        model = random_cardinality(seed)
+        result = solvers.solve(model, seed=0)
+        expected = solvers.solve(model, "highs")
+        assert result.status is expected.status, seed
+        assert result.objective == expected.objective, seed
+        if "over the pairs that may meet it" in result.message:
+            assert result.chosen is not None and model.is_feasible(result.chosen)
+            met_beyond += 1
+    assert met_beyond > 0
 
 
 def test_auto_proves_a_packing_model_by_branch_and_bound_over_flow(
