@@ -39,6 +39,11 @@ _DENSE: Final[int] = 1 << 23
 #: numerator computed for nothing is also compared and filtered, which costs more than the
 #: few extra products (one product over a 5,000-person city's groups took 40 % longer).
 _SMALL: Final[int] = 1 << 16
+#: Above this many indicator columns (five per required competency, and one), B and M are
+#: built for each product over the competencies its cells require, never whole: a city of
+#: 20,000 whose 23,000 positions required 612 competencies between them, about six each, had a
+#: B of 245 MB and an M of 283 MB, and products 3,061 columns wide of which a cell reads 30.
+_WIDE: Final[int] = 1024
 
 F32 = npt.NDArray[np.float32]
 
@@ -298,6 +303,62 @@ def indicator_matrices(ctx: Context, employees: I64 | None = None) -> tuple[F32,
     return b, m
 
 
+class _Numerators:
+    """JPM numerators of blocks of (mover, cell) by one matrix product each, from B and M whole
+    (:func:`indicator_matrices`) or, when they are wide, from the columns of the competencies
+    the block's cells require (the same sums, so the same numbers)."""
+
+    def __init__(self, ctx: Context, movers: I64, cell_prof: I64) -> None:
+        self.ctx, self.cell_prof = ctx, cell_prof
+        self.wide = ctx.comp_levels.shape[1] * _LEVELS + 1 > _WIDE
+        if self.wide:
+            self.levels = ctx.comp_levels[movers]
+            top = int(self.levels.max(initial=0))
+            self.table = (np.arange(top + 1)[:, None] >= np.arange(1, _LEVELS + 1)).astype(
+                np.float32
+            )
+        else:
+            self.b, self.m = indicator_matrices(ctx, movers)
+            self.cell_row = np.where(cell_prof >= 0, cell_prof, len(self.m) - 1)
+
+    def __call__(self, rows: I64, cells: I64) -> F32:
+        """N for movers ``rows`` (indices into the movers) × ``cells``."""
+        if not self.wide:
+            nums: F32 = self.b[rows] @ self.m[self.cell_row[cells]].T
+            return nums
+        ctx = self.ctx
+        prof = self.cell_prof[cells]
+        has = prof >= 0
+        cols, level = ctx.prof_cols[prof[has]], ctx.prof_levels[prof[has]]
+        weight = ctx.prof_weights[prof[has]]
+        used = np.unique(cols[weight > 0])
+        width = len(used) * _LEVELS
+        b = np.empty((len(rows), width + 1), dtype=np.float32)
+        attained = self.levels[rows[:, None], used[None, :]]
+        np.take(
+            self.table,
+            attained,
+            axis=0,
+            out=b[:, :width].reshape(len(rows), -1, _LEVELS),
+            mode="clip",
+        )
+        b[:, width] = 1
+        m = np.zeros((len(cells), width + 1), dtype=np.float32)
+        m[~has, width] = 1  # no requirements: N = 1, as the context's JPM
+        if len(used):
+            steps = np.arange(1, _LEVELS + 1)
+            # Padding (weight 0) may point past ``used``: clipped, it adds nothing.
+            at = np.minimum(np.searchsorted(used, cols), len(used) - 1)
+            n_req = cols.shape[1]
+            block = np.repeat(np.flatnonzero(has), n_req * _LEVELS)
+            col = (at[:, :, None] * _LEVELS + (steps - 1)).ravel()
+            vals = (weight[:, :, None] * (level[:, :, None] >= steps)).ravel()
+            sums = np.bincount(block * (width + 1) + col, weights=vals, minlength=m.size)
+            m += sums.reshape(m.shape).astype(np.float32)
+        nums = b @ m.T
+        return nums
+
+
 def group_fit(ctx: Context, movers: I64, reps: I64) -> B:
     """R05, R06 and R08 of every mover against each group's representative position:
     shape (movers, groups)."""
@@ -349,10 +410,9 @@ def build_space(
     den[cell_prof >= 0] = ctx.profile_den[cell_prof[cell_prof >= 0]]
     first_cell = np.searchsorted(cell_group, np.arange(n_groups + 1))
 
-    b, m = indicator_matrices(ctx, movers)
+    numerators = _Numerators(ctx, movers, cell_prof)
     # The least N with 100·N/D ≥ floor, per cell (R07 as one comparison).
     least = (-((-ctx.jpm_floor_milli * den) // 100_000) - 0.5).astype(np.float32)
-    cell_row = np.where(cell_prof >= 0, cell_prof, len(m) - 1)
     fit = group_fit(ctx, movers, np.array([g[0] for g in groups], dtype=np.int64))
     group_of = cell_group.astype(np.int16 if n_groups < 1 << 15 else np.int64)
     mem_cell: list[npt.NDArray[np.int32]] = []
@@ -378,7 +438,7 @@ def build_space(
             rows = np.flatnonzero(union)
             cells = np.arange(first_cell[lo], first_cell[hi])
             # Sums of small integers: exact in float32 (``least`` has a half-unit margin).
-            nums = b[rows] @ m[cell_row[cells]].T
+            nums = numerators(rows, cells)
             # R07 first, as one flat mask: it keeps far fewer entries than the group fit,
             # which is then read only at those (cheaper than spreading it over every cell).
             hit = np.flatnonzero(nums >= least[cells])

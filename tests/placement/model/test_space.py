@@ -1,4 +1,5 @@
-"""The move space's group fit: R05, R06 and R08 of every mover against every group."""
+"""The move space's group fit (R05, R06 and R08 of every mover against every group) and its
+JPM numerators."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import pytest
 
 from placement.contract.policy import load_policy
 from placement.contract.readers import dataset_from_tables
+from placement.model import space
+from placement.model.compile import compile_moves
 from placement.model.rules import I64, B, Context, build_context
-from placement.model.space import group_fit, indicator_matrices
+from placement.model.space import MoveSpace, group_fit, indicator_matrices
 from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
 from tests.placement.builders import example_dataset, example_policy
 
@@ -52,3 +55,26 @@ def test_indicator_matrix_b_holds_each_level_step_and_a_column_of_ones() -> None
     expected = (levels[:, :, None] >= np.arange(1, 6)).reshape(len(employees), -1)
     assert np.array_equal(b[:, :-1], expected.astype(np.float32))
     assert (b[:, -1] == 1).all()
+
+
+def _space(ctx: Context) -> MoveSpace:
+    compiled = compile_moves(ctx, 0)
+    assert compiled.space is not None
+    return compiled.space
+
+
+@pytest.mark.parametrize("seed", [2, 7, 13])
+def test_narrow_products_over_the_required_competencies_give_the_same_space(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B and M built per product over the competencies its cells require (as for a city of
+    many competencies) give the memberships, numerators and scores of B and M whole."""
+    dataset = dataset_from_tables(dict(generate(600, seed)))
+    policy = load_policy({"reference_date": DEFAULT_REFERENCE_DATE.isoformat()}, dataset)
+    ctx = build_context(dataset, policy)
+    whole = _space(ctx)
+    monkeypatch.setattr(space, "_WIDE", 0)
+    narrow = _space(ctx)
+    assert len(whole.mem_e) > 1000
+    for name in ("cell_ptr", "cell_pos", "cell_den", "mem_cell", "mem_e", "mem_num", "mem_score"):
+        assert np.array_equal(getattr(whole, name), getattr(narrow, name)), name
