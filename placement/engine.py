@@ -369,9 +369,23 @@ def _solve_side_priced(
         if on_progress is not None:
             on_progress(objective, bound if inner is None else min(inner, bound), elapsed)
 
-    result = solvers.solve(
-        compiled.model, "auto", time_limit_s=remaining(), seed=policy.seed, on_progress=progress
+    # The pricing's LP bound holds for the restricted model too (each of its pairs is one the
+    # LP held): ``auto`` fixes and searches by it instead of computing its own again.
+    at, held_by_lp = _lp_index(compiled, base, taken)
+    restricted_lp = solvers.LpBound(
+        bound=scaled_bound // lp.scale,
+        scaled_bound=scaled_bound,
+        rc=np.where(held_by_lp, lp.rc[at] - lift[compiled.e], 0).astype(np.int64),
+        scale=lp.scale,
+        core=held_by_lp & lp.core[at],
+        complete=lp.complete and not lift.any(),
+        rounds=lp.rounds,
+        side_rows=lp.side_rows,
     )
+    result = solvers.solve(
+        compiled.model, "auto", time_limit_s=remaining(), seed=policy.seed, on_progress=progress,
+        lp=restricted_lp,
+    )  # fmt: skip
     if result.status is Status.INFEASIBLE:
         return None
     if (
@@ -415,6 +429,20 @@ def _solve_side_priced(
     return compiled, replace(result, message=f"{note}: {result.message}")
 
 
+def _lp_index(
+    compiled: Compiled, base: Compiled, taken: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair of ``compiled``, its index among the LP bound's pairs (those of ``base`` then
+    those ``taken``, in that order), and whether the LP held it at all."""
+    ctx = compiled.ctx
+    held = [ctx.key(base.e, base.p), *(ctx.key(t[0], t[1]) for t in taken)]
+    lp_keys = np.concatenate(held)
+    order = np.argsort(lp_keys, kind="stable")
+    keys = ctx.key(compiled.e, compiled.p)
+    at = np.minimum(np.searchsorted(lp_keys[order], keys), len(order) - 1)
+    return order[at], lp_keys[order][at] == keys
+
+
 def _reduced_costs(
     compiled: Compiled,
     base: Compiled,
@@ -425,14 +453,8 @@ def _reduced_costs(
     """Per pair of ``compiled``, the reduced cost ``rc`` the LP bound gave it (over the pairs
     of ``base`` then those ``taken``, in that order), less its employee's ``lift``; 0 for pairs
     the LP did not hold (the caller sets them)."""
-    ctx = compiled.ctx
-    held = [ctx.key(base.e, base.p), *(ctx.key(t[0], t[1]) for t in taken)]
-    lp_keys = np.concatenate(held)
-    order = np.argsort(lp_keys, kind="stable")
-    keys = ctx.key(compiled.e, compiled.p)
-    at = np.minimum(np.searchsorted(lp_keys[order], keys), len(order) - 1)
-    found = lp_keys[order][at] == keys
-    return np.where(found, rc[order][at] - lift[compiled.e], 0).astype(np.int64)
+    at, found = _lp_index(compiled, base, taken)
+    return np.where(found, rc[at] - lift[compiled.e], 0).astype(np.int64)
 
 
 def _grown(

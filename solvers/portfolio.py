@@ -55,6 +55,7 @@ def solve(
     seed: int | None = None,
     warm_start: BoolArray | None = None,
     on_progress: ProgressCallback | None = None,
+    lp: LpBound | None = None,
 ) -> Result:
     """Solve ``model`` (maximise the total weight of the chosen pairs).
 
@@ -77,6 +78,10 @@ def solve(
     on_progress
         Called as ``on_progress(objective, bound, elapsed_s)`` when a better solution or bound
         arrives.
+    lp
+        For ``auto``: an LP bound of ``model`` computed beforehand (its reduced costs, one per
+        pair of ``model``, valid for every solution), which the LP route then uses instead of
+        computing its own.
 
     Raises
     ------
@@ -92,13 +97,15 @@ def solve(
         warm_start = np.asarray(warm_start, dtype=np.bool_)
         if warm_start.shape != (model.n_pairs,):
             raise ValueError(f"warm_start has shape {warm_start.shape}, expected one per pair")
+    if lp is not None and lp.rc.shape != (model.n_pairs,):
+        raise ValueError(f"lp has reduced costs of shape {lp.rc.shape}, expected one per pair")
     if solver != "auto" and solver not in BACKENDS:
         raise SolverError(f"unknown solver {solver!r}; choose 'auto' or one of {BACKENDS}")
 
     if solver == "flow" or (solver == "auto" and not model.has_side_constraints):
         result = flow.solve(model, seed=seed, on_progress=on_progress)
     elif solver == "auto":
-        result = _auto(model, time_limit_s, seed, warm_start, on_progress)
+        result = _auto(model, time_limit_s, seed, warm_start, on_progress, lp)
     else:
         result = _run(solver, model, time_limit_s, seed, warm_start, on_progress)
     proven = result.status in (Status.OPTIMAL, Status.INFEASIBLE)
@@ -134,6 +141,7 @@ def _auto(
     seed: int | None,
     warm_start: BoolArray | None,
     on_progress: ProgressCallback | None,
+    lp: LpBound | None = None,
 ) -> Result:
     """Flow on the relaxation without side constraints, then HiGHS warm-started with it."""
     started = time.perf_counter()
@@ -167,7 +175,7 @@ def _auto(
             model, relaxed.chosen, relax_bound, start, started, time_limit_s, seed, on_progress
         )
     priced = _priced(
-        model, relaxed.chosen, relax_bound, started, time_limit_s, seed, start, on_progress
+        model, relaxed.chosen, relax_bound, started, time_limit_s, seed, start, on_progress, lp
     )
     if priced is not None:
         return priced
@@ -226,15 +234,17 @@ def _priced(
     seed: int | None,
     start: tuple[BoolArray | None, int | None],
     on_progress: ProgressCallback | None,
+    lp: LpBound | None = None,
 ) -> Result | None:
-    """Column-generated LP bound, an incumbent from the LP's pairs, then the exact back-end on
-    the pairs that survive reduced-cost fixing; ``None`` when the LP route is not available.
+    """Column-generated LP bound (``lp`` when given), an incumbent from the LP's pairs, then
+    the exact back-end on the pairs that survive reduced-cost fixing; ``None`` when the LP
+    route is not available.
 
     The exact back-end's bound on the fixed model is a bound on the whole model: every
     solution at least as good as the incumbent uses only pairs that were kept.
     """
     share = None if time_limit_s is None else started + _PRICING_SHARE * time_limit_s
-    priced = lp_bound(model, relaxed, start[0], deadline=share)
+    priced = lp if lp is not None else lp_bound(model, relaxed, start[0], deadline=share)
     if priced is None:
         return None
     bound = priced.bound if relax_bound is None else min(priced.bound, relax_bound)

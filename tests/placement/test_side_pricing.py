@@ -21,6 +21,7 @@ from placement.engine import solve
 from placement.model.compile import SideMembers, compile_moves, outflow_homes, with_side
 from placement.model.rules import STAY, build_context
 from placement.synthetic.city import DEFAULT_REFERENCE_DATE, generate
+from solvers import portfolio
 
 
 def _city(n: int, seed: int, **side: object) -> tuple[Dataset, Policy]:
@@ -69,6 +70,22 @@ def test_side_pricing_is_used_and_keeps_a_fraction_of_the_pairs() -> None:
     assert priced.summary["message"].startswith("side pricing")
     assert priced.summary["model"]["pairs"] < whole.summary["model"]["pairs"]
     assert priced.summary["model"]["all_pairs"] == whole.summary["model"]["pairs"]
+
+
+def test_side_pricing_hands_its_lp_bound_to_auto_which_computes_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dataset, policy = _city(600, 5)
+    whole = solve(dataset, policy, restrict_above=None)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("auto computed an LP bound of its own")
+
+    monkeypatch.setattr(portfolio, "lp_bound", refuse)
+    priced = solve(dataset, policy, restrict_above=0)
+    assert "LP bound" in priced.summary["message"].split(": ", 1)[1]
+    assert priced.status == whole.status == "OPTIMAL"
+    assert priced.objective == whole.objective
 
 
 def test_side_pricing_gives_the_same_plan_every_run() -> None:
