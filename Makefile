@@ -25,8 +25,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# On every core (pytest-xdist; at most PYTEST_WORKERS processes, the two of CI's machine there):
+# the work-stealing scheduler hands an idle worker half of the other's queue, so a few long tests
+# do not leave a core idle at the end. `pytest -q` alone still runs the suite in one process.
+PYTEST_WORKERS ?= 4
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses $(PYTEST_WORKERS) --dist worksteal
 
 # Schema fuzzing of the service (every operation, every caller), 25 examples per operation,
 # caller and mode (valid, invalid): about 6,500 cases, roughly 10 minutes on 2 cores.

@@ -42,25 +42,49 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def reserved_port() -> Iterator[int]:
+    """A loopback port held for a server that another process is starting.
+
+    The port stays bound (with ``SO_REUSEADDR``, not listening) until the block ends: the kernel
+    hands it to no other socket meanwhile, neither to ``bind`` nor to an outgoing connection of
+    a test running beside this one, while the server, which binds with ``SO_REUSEADDR`` as
+    asyncio's servers do, can still take it.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        holder.bind(("127.0.0.1", 0))
+        port: int = holder.getsockname()[1]
+        yield port
+
+
+@contextlib.contextmanager
 def serving(settings: Settings) -> Iterator[str]:
-    """Serve ``create_app(settings)`` on a free loopback port; yield its base URL."""
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning",
-        access_log=False, lifespan="on",
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="test-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(60)
+    """Serve ``create_app(settings)`` on a free loopback port; yield its base URL.
+
+    The listening socket is bound here and handed to the server, so that no other process (the
+    suite runs on several cores) can take the port between choosing it and serving on it.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=listener.getsockname()[1],
+            log_level="warning", access_log=False, lifespan="on",
+        )  # fmt: skip
+        server = uvicorn.Server(config)
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [listener]}, name="test-server", daemon=True
+        )
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        try:
+            yield f"http://127.0.0.1:{config.port}"
+        finally:
+            server.should_exit = True
+            thread.join(60)
 
 
 def make_key(database_url: str, role: str) -> str:

@@ -96,10 +96,13 @@ def foreign_pieces(page_texts: dict[str, dict[str, str]], language: str) -> list
 def untranslated(shown: Iterable[str], foreign: list[str]) -> list[tuple[str, str]]:
     """Each (piece, shown text) where a foreign piece shows as whole words, in its own case
     (the product's name, penempatan, is not the Indonesian word Penempatan)."""
+    # Compiled once: the pieces outnumber the re module's cache, which would compile each
+    # pattern again for every text. A piece not in the text at all cannot match it.
+    patterns = [(piece, re.compile(rf"(?<!\w){re.escape(piece)}(?!\w)")) for piece in foreign]
     hits = []
     for text in shown:
-        for piece in foreign:
-            if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text):
+        for piece, pattern in patterns:
+            if piece in text and pattern.search(text):
                 hits.append((piece, text))
     return hits
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.api.fixtures import ROOT, cli_env, free_port
+from tests.api.fixtures import ROOT, cli_env, reserved_port
 
 
 @contextlib.contextmanager
@@ -37,7 +37,6 @@ def server_process(
     env
         Extra ``PLACEMENT_*`` variables.
     """
-    port = free_port()
     preexec: Callable[[], None] | None = None
     if file_size_limit is not None:
         limit = file_size_limit
@@ -47,38 +46,44 @@ def server_process(
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    sink = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=cli_env(database_url, **env),
-        stdout=sink,
-        stderr=sink,
-        start_new_session=True,
-        preexec_fn=preexec,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "the server exited at start-up"
-            assert time.monotonic() < deadline, "the server did not start"
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
+    with contextlib.ExitStack() as cleanup:
+        sink = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
+        if not isinstance(sink, int):
+            cleanup.callback(sink.close)
+        # The port stays reserved until the server listens on it.
+        with reserved_port() as port:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+                cwd=ROOT,
+                env=cli_env(database_url, **env),
+                stdout=sink,
+                stderr=sink,
+                start_new_session=True,
+                preexec_fn=preexec,
+            )
+            cleanup.callback(terminate, proc)
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, "the server exited at start-up"
+                assert time.monotonic() < deadline, "the server did not start"
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                        break
+                time.sleep(0.1)
         yield proc, url
-    finally:
+
+
+def terminate(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group, SIGKILL it if it has not ended in 30 s; reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(30)
-        if log is not None and not isinstance(sink, int):
-            sink.close()
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:
