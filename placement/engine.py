@@ -375,7 +375,7 @@ def _solve_side_priced(
     restricted_lp = solvers.LpBound(
         bound=scaled_bound // lp.scale,
         scaled_bound=scaled_bound,
-        rc=np.where(held_by_lp, lp.rc[at] - lift[compiled.e], 0).astype(np.int64),
+        rc=_reduced_costs(compiled, (at, held_by_lp), lp.rc, lift),
         scale=lp.scale,
         core=held_by_lp & lp.core[at],
         complete=lp.complete and not lift.any(),
@@ -405,7 +405,7 @@ def _solve_side_priced(
         best = result.chosen
         if len(e):
             compiled, best = _grown(compiled, e, p, mem, best)
-        rc = _reduced_costs(compiled, base, taken, lp.rc, lift)
+        rc = _reduced_costs(compiled, _lp_index(compiled, base, taken), lp.rc, lift)
         keys = ctx.key(compiled.e, compiled.p)
         rc[np.searchsorted(keys, ctx.key(e, p))] = rc_new
         keep = rc >= need
@@ -444,16 +444,12 @@ def _lp_index(
 
 
 def _reduced_costs(
-    compiled: Compiled,
-    base: Compiled,
-    taken: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-    rc: np.ndarray,
-    lift: np.ndarray,
+    compiled: Compiled, index: tuple[np.ndarray, np.ndarray], rc: np.ndarray, lift: np.ndarray
 ) -> np.ndarray:
-    """Per pair of ``compiled``, the reduced cost ``rc`` the LP bound gave it (over the pairs
-    of ``base`` then those ``taken``, in that order), less its employee's ``lift``; 0 for pairs
+    """Per pair of ``compiled``, the reduced cost ``rc`` the LP bound gave it (``index``: its
+    place among the LP's pairs, :func:`_lp_index`), less its employee's ``lift``; 0 for pairs
     the LP did not hold (the caller sets them)."""
-    at, found = _lp_index(compiled, base, taken)
+    at, found = index
     return np.where(found, rc[at] - lift[compiled.e], 0).astype(np.int64)
 
 
