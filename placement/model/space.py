@@ -294,12 +294,7 @@ def indicator_matrices(ctx: Context, employees: I64 | None = None) -> tuple[F32,
     m = np.zeros((n_prof + 1, width + 1), dtype=np.float32)
     m[n_prof, width] = 1
     if n_prof and n_req:
-        rows = np.repeat(np.arange(n_prof), n_req * _LEVELS)
-        cols = (ctx.prof_cols[:, :, None] * _LEVELS + (steps - 1)).ravel()
-        vals = (ctx.prof_weights[:, :, None] * (ctx.prof_levels[:, :, None] >= steps)).ravel()
-        # Summed by one bincount (padding repeats a cell with weight 0): np.add.at is slow.
-        sums = np.bincount(rows * (width + 1) + cols, weights=vals, minlength=m.size)
-        m += sums.reshape(m.shape).astype(np.float32)
+        _add_weights(m, np.arange(n_prof), ctx.prof_cols, ctx.prof_levels, ctx.prof_weights)
     return b, m
 
 
@@ -346,17 +341,24 @@ class _Numerators:
         m = np.zeros((len(cells), width + 1), dtype=np.float32)
         m[~has, width] = 1  # no requirements: N = 1, as the context's JPM
         if len(used):
-            steps = np.arange(1, _LEVELS + 1)
             # Padding (weight 0) may point past ``used``: clipped, it adds nothing.
             at = np.minimum(np.searchsorted(used, cols), len(used) - 1)
-            n_req = cols.shape[1]
-            block = np.repeat(np.flatnonzero(has), n_req * _LEVELS)
-            col = (at[:, :, None] * _LEVELS + (steps - 1)).ravel()
-            vals = (weight[:, :, None] * (level[:, :, None] >= steps)).ravel()
-            sums = np.bincount(block * (width + 1) + col, weights=vals, minlength=m.size)
-            m += sums.reshape(m.shape).astype(np.float32)
+            _add_weights(m, np.flatnonzero(has), at, level, weight)
         nums = b @ m.T
         return nums
+
+
+def _add_weights(m: F32, rows: I64, cols: I64, levels: I64, weights: I64) -> None:
+    """Add to M's ``rows`` the weights Σ w·[r ≥ t] of requirement lists (competency column,
+    level, weight; shape rows × widest list, padded with weight 0) in their level-step columns."""
+    steps = np.arange(1, _LEVELS + 1)
+    width = m.shape[1]
+    at = np.repeat(rows, cols.shape[1] * _LEVELS)
+    col = (cols[:, :, None] * _LEVELS + (steps - 1)).ravel()
+    vals = (weights[:, :, None] * (levels[:, :, None] >= steps)).ravel()
+    # Summed by one bincount (padding repeats a cell with weight 0): np.add.at is slow.
+    sums = np.bincount(at * width + col, weights=vals, minlength=m.size)
+    m += sums.reshape(m.shape).astype(np.float32)
 
 
 def group_fit(ctx: Context, movers: I64, reps: I64) -> B:
