@@ -27,12 +27,18 @@ if TYPE_CHECKING:
     from highspy._core import _Highs
 
 NAME = "highs"
-#: HiGHS's threads, for every instance this process creates. Its branch and bound runs on one
-#: thread whatever this says, but above one HiGHS keeps a worker thread that spins between
-#: tasks: it took 13 % more processor time than the solve's wall time on the agencies of a
-#: national run, the second core's share that a second Dask worker needs. HiGHS sizes its
-#: thread pool once per process, at its first run, so every instance sets the same value.
-THREADS = 1
+#: HiGHS's threads, for every instance this process creates: a constant, not the machine's
+#: cores, because HiGHS's search depends on its thread count. With ``parallel`` on (HiGHS's
+#: default, kept for models with knapsack rows) yagiura2004/c10400 takes 570 nodes on one
+#: thread, 458 on two and 255 on four, each count the same run after run and the same on one
+#: core as on two (``taskset``); with ``parallel`` off every count takes the one-thread path.
+#: Two is what raw HiGHS uses on a two-core machine: the engine then follows its path on
+#: knapsack models (c10400 4.2 s against 5.0 s on one thread; c40400 33 s against 22 s).
+#: Models without knapsack rows, and the LP bound, run with ``parallel`` off, so their plans
+#: are those of one thread. The cost: HiGHS's second thread spins between tasks, about 10 %
+#: more processor time than wall time on the small MIPs of a national run's agencies. HiGHS
+#: sizes its thread pool once per process, at its first run, so every instance sets this value.
+THREADS = 2
 _log = logging.getLogger(__name__)
 _COLWISE = 1
 _MAXIMIZE = -1
@@ -171,12 +177,14 @@ def _set_options(h: _Highs, seed: int | None, *, presolve: bool) -> None:
     with 150k pairs HiGHS 1.16 spent over two minutes in presolve (ignoring its time limit),
     while the solve without it took 16-19 s. With knapsack rows it is on: raw HiGHS with
     presolve proved chu1997/c05200 in 11 s and yagiura2004/c10400 in 26 s, where HiGHS
-    without it proved neither first in a race against CP-SAT.
+    without it proved neither first in a race against CP-SAT. ``parallel`` follows presolve:
+    on (as raw HiGHS) with knapsack rows, off without (see :data:`THREADS`).
     """
     options: dict[str, bool | float | int | str] = {
         "output_flag": False,
         "threads": THREADS,
         "presolve": "on" if presolve else "off",
+        "parallel": "choose" if presolve else "off",
         "mip_rel_gap": 0.0,
         "mip_abs_gap": _ABS_GAP,
         "random_seed": 0 if seed is None else seed % _MAX_SEED,

@@ -136,8 +136,9 @@ def lp_bound(
 
     lp = _LazyLp(model, index, every_row_and_column=beyond is not None)
     h = _Highs()
+    # ``parallel`` off: the LP's path does not depend on HiGHS's thread count.
     options = (("output_flag", False), ("threads", highs.THREADS), ("presolve", "off"),
-               ("random_seed", 0))  # fmt: skip
+               ("parallel", "off"), ("random_seed", 0))  # fmt: skip
     for key, val in options:
         h.setOptionValue(key, val)
     cols = np.flatnonzero(core)
