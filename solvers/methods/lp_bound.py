@@ -136,8 +136,9 @@ def lp_bound(
 
     lp = _LazyLp(model, index, every_row_and_column=beyond is not None)
     h = _Highs()
-    options = (("output_flag", False), ("threads", highs.THREADS), ("presolve", "off"),
-               ("random_seed", 0))  # fmt: skip
+    # ``parallel`` off: the LP's path does not depend on HiGHS's thread count.
+    options = (("output_flag", False), ("threads", highs.pool_threads(knapsack=False)),
+               ("presolve", "off"), ("parallel", "off"), ("random_seed", 0))  # fmt: skip
     for key, val in options:
         h.setOptionValue(key, val)
     cols = np.flatnonzero(core)
@@ -154,7 +155,7 @@ def lp_bound(
     for rounds in range(1, _MAX_ROUNDS + 1):
         if deadline is not None:
             h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
-        h.run()
+        highs.run(h)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             _log.debug("lp bound: core LP ended %s", h.modelStatusToString(h.getModelStatus()))
             return best

@@ -1,4 +1,4 @@
-"""Race HiGHS and CP-SAT on one model, each on one thread of its own, sharing bounds.
+"""Race HiGHS and CP-SAT on one model at once, sharing bounds.
 
 Where the better exact back-end cannot be told in advance (knapsack side constraints: CP-SAT
 proves the small public GAP instances in well under a second, HiGHS proves larger ones CP-SAT
@@ -34,14 +34,15 @@ that called it, as a raw HiGHS solve would. Larger models race in two child proc
 
 Which racer proves first depends on the machine's load, and so would the returned plan when
 the model has several optima. The plan is therefore always the same one: the first solution of
-the optimal value ``z`` that HiGHS's own run finds. That run is deterministic — one thread, a
-fixed seed, and a model and hint that depend only on the race's input (the head start's
-solution, when HiGHS starts after it, is itself deterministic) — so its first solution of
-value ``z`` is too, whoever proved ``z``. When HiGHS proves the optimum, its plan is that
-solution already; when CP-SAT (or the LP bound) proves it first, CP-SAT stops and HiGHS's run
-goes on, alone, until it reaches ``z``: without a time limit for as long as the race took (at
-least :data:`CANONICAL_MIN_S`), under a time limit for :data:`CANONICAL_SHARE` of the race's
-time plus a second. When it does not reach ``z`` by then, the race's own optimal plan is
+the optimal value ``z`` that HiGHS's own run finds. That run is deterministic — a fixed thread
+count (:data:`solvers.backends.highs.KNAPSACK_THREADS` on knapsack models, whatever the
+machine's cores), a fixed seed, and a model and hint that depend only on the race's input (the
+head start's solution, when HiGHS starts after it, is itself deterministic) — so its first
+solution of value ``z`` is too, whoever proved ``z``. When HiGHS proves the optimum, its plan
+is that solution already; when CP-SAT (or the LP bound) proves it first, CP-SAT stops and
+HiGHS's run goes on, alone, until it reaches ``z``: without a time limit for as long as the
+race took (at least :data:`CANONICAL_MIN_S`), under a time limit for :data:`CANONICAL_SHARE` of
+the race's time plus a second. When it does not reach ``z`` by then, the race's own optimal plan is
 returned and the message says so.
 """
 
