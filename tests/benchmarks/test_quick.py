@@ -40,6 +40,7 @@ from placement.cli import main as placement_main
 from placement.contract.dataset import Dataset
 from placement.contract.policy import Policy
 from placement.engine import Solution, solve
+from solvers.backends.child import Child
 
 DATA = gap_data_dir()
 QUICK_MAX = [p.name for p in quick_gap_files(DATA)]
@@ -96,6 +97,23 @@ def test_the_engine_reaches_the_or_library_maximum(name: str) -> None:
     assert result.status is solvers.Status.OPTIMAL
     assert gap_value(result.objective, "max") == known_optimum(DATA, g.name, "max")
     assert result.objective == max_optima(DATA)[g.name]
+
+
+@pytest.mark.parametrize("k", range(1, 13))
+def test_the_head_start_proves_every_gap1_to_12_instance_without_a_racer(
+    k: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its budget is CP-SAT's deterministic time, so what it proves does not depend on the load;
+    # it must prove these from whichever optimum of the flow relaxation hints it.
+    def refuse(*_args: object, **_kwargs: object) -> Child:
+        raise AssertionError("a racer was started")
+
+    monkeypatch.setattr(Child, "start", refuse)
+    for i in range(5):
+        g = gap(f"gap{k}-{i}")
+        result = solvers.solve(gap_model(g, "max"), "auto", time_limit_s=60, seed=0)
+        assert result.status is solvers.Status.OPTIMAL and "head start" in result.message
+        assert result.objective == max_optima(DATA)[g.name]
 
 
 @pytest.mark.parametrize("name", QUICK_MIN)
