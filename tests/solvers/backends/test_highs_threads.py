@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import numpy as np
@@ -18,34 +18,19 @@ T = TypeVar("T")
 
 def in_new_thread(work: Callable[[], T]) -> T:
     """Run ``work`` in a thread of its own (a new HiGHS pool) and return what it returned."""
-    out: list[T] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            out.append(work())
-        except BaseException as exc:  # handed back to the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return out[0]
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(work).result()
 
 
-def _without_knapsack() -> AssignmentModel:
+def _without_knapsack() -> tuple[AssignmentModel, int]:
     """A model with cardinality rows only (no knapsack), and its optimum by CP-SAT."""
     for seed in range(50):
         model = random_cardinality(seed)
-        if model.has_side_constraints and cpsat.solve(model, seed=0).status is Status.OPTIMAL:
-            return model
+        other = cpsat.solve(model, seed=0)
+        if model.has_side_constraints and other.status is Status.OPTIMAL:
+            assert other.objective is not None
+            return model, other.objective
     raise AssertionError("no feasible cardinality model among the seeds")
-
-
-def _optimum(model: AssignmentModel) -> int | None:
-    return cpsat.solve(model, seed=0).objective
 
 
 def _raw_highs_run(threads: int) -> None:
@@ -63,18 +48,18 @@ def _raw_highs_run(threads: int) -> None:
 
 
 def test_a_model_without_knapsack_rows_leaves_a_new_pool_at_one_thread() -> None:
-    model = _without_knapsack()
+    model, optimum = _without_knapsack()
 
     def work() -> tuple[Status, int | None, int]:
         result = highs.solve(model, seed=0)
         return result.status, result.objective, highs.pool_threads(knapsack=False)
 
     status, objective, size = in_new_thread(work)
-    assert (status, objective, size) == (Status.OPTIMAL, _optimum(model), 1)
+    assert (status, objective, size) == (Status.OPTIMAL, optimum, 1)
 
 
 def test_a_knapsack_model_after_a_pool_of_one_gets_its_threads_and_the_same_plan() -> None:
-    plain, gap = _without_knapsack(), random_gap(60, 6, seed=4, spread=2)
+    (plain, optimum), gap = _without_knapsack(), random_gap(60, 6, seed=4, spread=2)
     fresh = in_new_thread(lambda: highs.solve(gap, seed=0))
 
     def after_a_pool_of_one() -> tuple[highs.Result, highs.Result, int]:
@@ -84,7 +69,7 @@ def test_a_knapsack_model_after_a_pool_of_one_gets_its_threads_and_the_same_plan
         return first, second, highs.pool_threads(knapsack=False)
 
     first, second, size = in_new_thread(after_a_pool_of_one)
-    assert first.status is Status.OPTIMAL and first.objective == _optimum(plain)
+    assert first.status is Status.OPTIMAL and first.objective == optimum
     # A run of another size on the same pool would fail; the pool is started afresh instead.
     assert second.status is Status.OPTIMAL and size == highs.KNAPSACK_THREADS
     assert fresh.chosen is not None and second.chosen is not None
@@ -92,7 +77,7 @@ def test_a_knapsack_model_after_a_pool_of_one_gets_its_threads_and_the_same_plan
 
 
 def test_a_pool_another_caller_sized_does_not_stop_the_engine() -> None:
-    plain, gap = _without_knapsack(), random_gap(40, 5, seed=1, spread=4)
+    (plain, _), gap = _without_knapsack(), random_gap(40, 5, seed=1, spread=4)
 
     def after_another_caller() -> tuple[Status, Status, bool]:
         _raw_highs_run(3)
